@@ -1,0 +1,17 @@
+import path from "node:path";
+import { PrismaLibSQL } from "@prisma/adapter-libsql";
+import { defineConfig } from "prisma/config";
+
+// The CLI reads DATABASE_URL from the environment; the default matches the product's embedded file.
+const url = process.env.DATABASE_URL ?? `file:${path.join(import.meta.dirname, "data", "kabar.db")}`;
+process.env.DATABASE_URL = url;
+
+export default defineConfig({
+  schema: path.join("prisma", "schema.prisma"),
+  migrations: { path: path.join("prisma", "migrations") },
+  engine: "js",
+  experimental: { adapter: true },
+  async adapter() {
+    return new PrismaLibSQL({ url });
+  },
+});
