@@ -1,0 +1,198 @@
+/**
+ * What core offers the API and the seed's library functions. Interfaces only: the
+ * implementations live beside their use cases, and no Baileys or Prisma type appears here.
+ * All times are ISO-8601 strings so every edge (tRPC, REST, SSE) serialises them the same way.
+ */
+import type {
+  ConnectSessionInput,
+  CreateSessionInput,
+  ListMessagesInput,
+  MessageStatus,
+  SendMessageInput,
+  SettingsInput,
+  UpdateSessionInput,
+} from "./schemas.js";
+
+export type SessionState =
+  | "disconnected"
+  | "connecting"
+  | "waiting_qr"
+  | "waiting_pairing_code"
+  | "connected"
+  | "logged_out";
+
+export interface SessionRecord {
+  id: string;
+  name: string;
+  sessionId: string;
+  phoneNumber: string | null;
+  description: string | null;
+  isActive: boolean;
+  isDefault: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface SessionStatus {
+  /** null when no session has been created yet. */
+  session: SessionRecord | null;
+  state: SessionState;
+  /** Why the state last changed, e.g. "QR expired", "socket closed", "logged out on phone". */
+  reason: string | null;
+  qr: { value: string; expiresAt: string } | null;
+  pairingCode: { code: string; phoneNumber: string } | null;
+  /** The number WhatsApp reports as linked, international digits. */
+  linkedNumber: string | null;
+  lastConnectedAt: string | null;
+  lastDisconnectAt: string | null;
+  lastDisconnectReason: string | null;
+  /** Attempts since the connection was last open. */
+  reconnectAttempts: number;
+  /** Set while the outbox is paused (e.g. WhatsApp answered 463 "restricted"). */
+  outboxPausedReason: string | null;
+  changedAt: string;
+}
+
+export interface MessageEventRecord {
+  status: MessageStatus | "retry" | "paused";
+  detail: string | null;
+  at: string;
+}
+
+export interface MessageRecord {
+  id: string;
+  to: string;
+  type: "text" | "image" | "document";
+  text: string | null;
+  fileName: string | null;
+  status: MessageStatus;
+  idempotencyKey: string | null;
+  waMessageId: string;
+  attempts: number;
+  lastError: string | null;
+  createdAt: string;
+  updatedAt: string;
+  sentAt: string | null;
+  deliveredAt: string | null;
+  readAt: string | null;
+  failedAt: string | null;
+  events: MessageEventRecord[];
+}
+
+export interface SendResult {
+  id: string;
+  status: MessageStatus;
+  to: string;
+  /** True when sessionName did not match and the default session was used, as the seed describes. */
+  usedDefaultSession: boolean;
+  /** True when the idempotency key had been seen: nothing new was queued. */
+  duplicate: boolean;
+}
+
+export interface SendOptions {
+  /** Resolve only once the message reached this status (or failed); default: as soon as it is queued. */
+  waitFor?: "queued" | "sent";
+  timeoutMs?: number;
+}
+
+export interface MediaInput {
+  to: string;
+  /** A file path or the bytes themselves. */
+  file: string | Uint8Array;
+  fileName?: string;
+  mimeType?: string;
+  caption?: string;
+  idempotencyKey?: string;
+}
+
+export interface Settings {
+  minGapMs: number;
+  maxGapMs: number;
+  perRecipientGapMs: number;
+  dailyCap: number;
+  defaultCountry: string;
+  checkOnWhatsApp: boolean;
+}
+
+export type CoreEvent =
+  | { type: "session.state"; status: SessionStatus }
+  | {
+      type: "message.status";
+      message: { id: string; to: string; status: MessageStatus; detail: string | null; at: string };
+    };
+
+export interface TrackedEvent {
+  /** Monotonic within the process; pass the last one seen as lastEventId to resume. */
+  id: string;
+  event: CoreEvent;
+}
+
+export interface EventBus {
+  /** Replays events after lastEventId still held in memory, then yields new ones until the signal aborts. */
+  subscribe(options?: { lastEventId?: string | null; signal?: AbortSignal }): AsyncIterable<TrackedEvent>;
+  on(listener: (event: TrackedEvent) => void): () => void;
+}
+
+export interface SessionService {
+  list(): Promise<SessionRecord[]>;
+  get(): Promise<SessionRecord | null>;
+  /** Throws SessionAlreadyExistsError naming the existing session. */
+  create(input: CreateSessionInput): Promise<SessionRecord>;
+  update(input: UpdateSessionInput): Promise<SessionRecord>;
+  /** Throws DefaultSessionUndeletableError for the default (the one) session. */
+  delete(id: string): Promise<void>;
+  status(): SessionStatus;
+  /** QR by default; a pairing code when phoneNumber is given. */
+  connect(input?: ConnectSessionInput): Promise<SessionStatus>;
+  refreshQr(): Promise<SessionStatus>;
+  requestPairingCode(input: { phoneNumber: string }): Promise<SessionStatus>;
+  disconnect(): Promise<SessionStatus>;
+  logout(): Promise<SessionStatus>;
+}
+
+export interface MessageService {
+  send(input: SendMessageInput, options?: SendOptions): Promise<SendResult>;
+  sendMedia(type: "image" | "document", input: MediaInput, options?: SendOptions): Promise<SendResult>;
+  get(id: string): Promise<MessageRecord | null>;
+  list(input: ListMessagesInput): Promise<{ items: MessageRecord[]; nextCursor: string | null }>;
+  /** Queues a failed message again (same WhatsApp id). */
+  resend(id: string): Promise<MessageRecord>;
+  countByStatus(): Promise<Record<MessageStatus, number>>;
+}
+
+export interface SettingsService {
+  get(): Promise<Settings>;
+  update(input: SettingsInput): Promise<Settings>;
+}
+
+export interface HealthReport {
+  ok: boolean;
+  database: boolean;
+  session: { state: SessionState; reason: string | null };
+  outboxDepth: number;
+}
+
+export interface Kabar {
+  sessions: SessionService;
+  messages: MessageService;
+  settings: SettingsService;
+  events: EventBus;
+  health(): Promise<HealthReport>;
+  /** Counters for /metrics. */
+  stats(): { reconnects: number; sendLatencyMs: number[]; lastDisconnectReason: string | null };
+  /** Stops the worker and the socket; the credentials stay. */
+  close(): Promise<void>;
+}
+
+export interface KabarOptions {
+  databaseUrl: string;
+  /** The folder holding wa_sessions/<sessionId>/; default <repo>/wa_sessions. */
+  sessionsDir: string;
+  /** Point the adapter at a WhatsApp simulator instead of WhatsApp. */
+  whatsappWsUrl?: string;
+  /** Overrides of the stored settings, e.g. pacing off in tests. */
+  settings?: Partial<Settings>;
+  /** A message with no server ack within this time is retried with the same id. Default 30 s. */
+  ackTimeoutMs?: number;
+  logger?: import("pino").Logger;
+}

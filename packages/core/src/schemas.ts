@@ -1,0 +1,113 @@
+/**
+ * Zod schemas shared by core, the API and the admin panel. Browser-safe: only zod here,
+ * so the panel can show the same field-level messages the server enforces.
+ */
+import { z } from "zod";
+
+export const SESSION_ID_PATTERN = /^[a-z0-9_]{3,64}$/;
+
+export const sessionIdSchema = z
+  .string({ error: "sessionId is required" })
+  .regex(SESSION_ID_PATTERN, {
+    error: "sessionId must be 3–64 characters: lowercase letters, digits or underscore",
+  });
+
+/** The stored phone number of the session: international digits without "+", e.g. 6281234567890. */
+export const sessionPhoneNumberSchema = z
+  .string()
+  .regex(/^[1-9][0-9]{7,14}$/, {
+    error: "phoneNumber must be 8–15 digits in international form without +, e.g. 6281234567890",
+  });
+
+const optionalText = (field: string, max: number) =>
+  z
+    .string()
+    .max(max, { error: `${field} must be at most ${max} characters` })
+    .nullish()
+    .transform((value) => (value === undefined || value === null || value.trim() === "" ? null : value.trim()));
+
+export const sessionNameSchema = z
+  .string({ error: "name is required" })
+  .trim()
+  .min(1, { error: "name is required" })
+  .max(100, { error: "name must be at most 100 characters" });
+
+/** The seed's body for POST /api/admin/whatsapp-sessions. isActive/isDefault are accepted but the one session is always both. */
+export const createSessionInput = z.object({
+  name: sessionNameSchema,
+  sessionId: sessionIdSchema,
+  phoneNumber: sessionPhoneNumberSchema.nullish().transform((value) => value ?? null),
+  description: optionalText("description", 500),
+  isActive: z.boolean().optional(),
+  isDefault: z.boolean().optional(),
+});
+export type CreateSessionInput = z.input<typeof createSessionInput>;
+
+export const updateSessionInput = z.object({
+  id: z.string({ error: "id is required" }).min(1, { error: "id is required" }),
+  name: sessionNameSchema.optional(),
+  sessionId: sessionIdSchema.optional(),
+  phoneNumber: sessionPhoneNumberSchema.nullish(),
+  description: optionalText("description", 500).optional(),
+  isActive: z.boolean().optional(),
+  isDefault: z.boolean().optional(),
+});
+export type UpdateSessionInput = z.input<typeof updateSessionInput>;
+
+export const connectSessionInput = z.object({
+  /** When given, link by pairing code for this number instead of a QR. Any accepted phone format. */
+  phoneNumber: z.string().trim().min(1).max(32).optional(),
+});
+export type ConnectSessionInput = z.input<typeof connectSessionInput>;
+
+export const MAX_TEXT_LENGTH = 4096;
+
+/** A recipient as a person types it: +62 812-3456-7890, 0812…, 62812…; core normalises it with libphonenumber-js. */
+export const recipientSchema = z
+  .string({ error: "to is required" })
+  .trim()
+  .min(1, { error: "to is required" })
+  .max(32, { error: "to must be at most 32 characters" });
+
+export const sendMessageInput = z.object({
+  to: recipientSchema,
+  message: z
+    .string({ error: "message is required" })
+    .min(1, { error: "message must not be empty" })
+    .max(MAX_TEXT_LENGTH, { error: `message must be at most ${MAX_TEXT_LENGTH} characters` }),
+  sessionName: z.string().max(100).optional(),
+  idempotencyKey: z
+    .string()
+    .min(1, { error: "idempotencyKey must not be empty" })
+    .max(200, { error: "idempotencyKey must be at most 200 characters" })
+    .optional(),
+});
+export type SendMessageInput = z.input<typeof sendMessageInput>;
+
+export const MESSAGE_STATUSES = ["queued", "sending", "sent", "delivered", "read", "failed"] as const;
+export const messageStatusSchema = z.enum(MESSAGE_STATUSES);
+export type MessageStatus = z.infer<typeof messageStatusSchema>;
+
+export const listMessagesInput = z.object({
+  status: messageStatusSchema.optional(),
+  to: z.string().trim().max(32).optional(),
+  search: z.string().trim().max(200).optional(),
+  cursor: z.string().max(100).optional(),
+  limit: z.number().int().min(1).max(100).default(25),
+});
+export type ListMessagesInput = z.input<typeof listMessagesInput>;
+
+export const messageIdInput = z.object({ id: z.string().min(1, { error: "id is required" }).max(100) });
+
+export const settingsInput = z.object({
+  minGapMs: z.number().int().min(0).max(600_000).optional(),
+  maxGapMs: z.number().int().min(0).max(600_000).optional(),
+  perRecipientGapMs: z.number().int().min(0).max(86_400_000).optional(),
+  dailyCap: z.number().int().min(0).max(1_000_000).optional(),
+  defaultCountry: z
+    .string()
+    .regex(/^[A-Z]{2}$/, { error: "defaultCountry must be a two-letter country code, e.g. ID" })
+    .optional(),
+  checkOnWhatsApp: z.boolean().optional(),
+});
+export type SettingsInput = z.input<typeof settingsInput>;
