@@ -1,0 +1,90 @@
+/**
+ * The one port through which core reaches WhatsApp. The wa-multi-session adapter is its only
+ * production implementation and the only module that imports wa-multi-session or Baileys;
+ * nothing from those libraries crosses this boundary.
+ */
+
+/** Why a socket closed, as core needs to decide what to do next. */
+export type DisconnectKind =
+  /** The socket dropped or the server closed it (428): reconnect with backoff. */
+  | "connection_closed"
+  /** Keep-alive missed (408 while logged in): reconnect with backoff. */
+  | "connection_lost"
+  /** Server asked for a restart (515), e.g. right after pairing: reconnect at once. */
+  | "restart_required"
+  /** Another client took over the session (440). */
+  | "connection_replaced"
+  /** The phone removed this device, or the credentials were rejected (401): needs a new link. */
+  | "logged_out"
+  /** The QR codes ran out without a scan (408 before login): stop, no reconnect loop. */
+  | "qr_expired"
+  /** Bad session (500) or anything unknown: reconnect with backoff. */
+  | "other";
+
+export type AckStatus = "server_ack" | "delivered" | "read";
+
+export interface WhatsAppPortEvents {
+  qr: { sessionId: string; qr: string; expiresAt: Date };
+  pairingCode: { sessionId: string; code: string };
+  connecting: { sessionId: string };
+  open: { sessionId: string; linkedNumber: string };
+  close: { sessionId: string; kind: DisconnectKind; statusCode: number | null; detail: string };
+  /** Status reports for messages this device sent, by WhatsApp message id. */
+  ack: { sessionId: string; messageId: string; status: AckStatus };
+  /** The server refused a send (e.g. 463 "restricted"). */
+  sendError: { sessionId: string; messageId: string; code: number; detail: string };
+  /** A message from someone else arrived. */
+  incoming: { sessionId: string; from: string; messageId: string; text: string | null; at: Date };
+}
+
+export type WhatsAppPortEventName = keyof WhatsAppPortEvents;
+
+export interface OutgoingText {
+  /** Recipient as international digits, e.g. 6281234567890. */
+  to: string;
+  text: string;
+  /** Core fixes the id before the first attempt so a retry is the same message for the recipient. */
+  messageId: string;
+}
+
+export interface OutgoingMedia {
+  to: string;
+  type: "image" | "document";
+  data: Uint8Array;
+  fileName: string;
+  mimeType: string;
+  caption?: string;
+  messageId: string;
+}
+
+export interface WhatsAppPort {
+  /**
+   * Opens a socket for the session using the credentials in its folder (QR or pairing code
+   * when there are none). Resolves once the socket is started, not when it is open: watch
+   * the events. The adapter never reconnects by itself; core decides after each "close".
+   */
+  start(sessionId: string, options?: { pairingPhoneNumber?: string }): Promise<void>;
+  /** Closes the socket and keeps the credentials. */
+  stop(sessionId: string): Promise<void>;
+  /** Unlinks the device on WhatsApp's side too; the caller handles the credential folder. */
+  logout(sessionId: string): Promise<void>;
+  /** Rejects with a WhatsAppSendError (code, e.g. 463) when the server refuses. Resolves when handed to the socket. */
+  sendText(sessionId: string, message: OutgoingText): Promise<{ messageId: string }>;
+  sendMedia(sessionId: string, message: OutgoingMedia): Promise<{ messageId: string }>;
+  isOnWhatsApp(sessionId: string, number: string): Promise<boolean>;
+  on<E extends WhatsAppPortEventName>(event: E, listener: (payload: WhatsAppPortEvents[E]) => void): () => void;
+  /** Closes every socket; the credentials stay. */
+  close(): Promise<void>;
+}
+
+export class WhatsAppSendError extends Error {
+  constructor(
+    readonly code: number | null,
+    message: string,
+    /** True for failures worth retrying (socket gone, timeout); false for a refusal like 463. */
+    readonly isTransient: boolean,
+  ) {
+    super(message);
+    this.name = "WhatsAppSendError";
+  }
+}
