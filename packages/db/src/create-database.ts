@@ -1,0 +1,23 @@
+import { PrismaLibSQL } from "@prisma/adapter-libsql";
+import type { Client, Config } from "@libsql/client";
+import { PrismaClient } from "../generated/client/index.js";
+import { openConnection } from "./connection.js";
+import { prepareDatabaseFile } from "./database-url.js";
+
+/** The libsql adapter, with our pragmas on every connection it opens. */
+class ConfiguredPrismaLibSQL extends PrismaLibSQL {
+  override createClient(config: Config): Client {
+    return openConnection(config.url);
+  }
+}
+
+/**
+ * A Prisma client on the SQLite file at `url` (see resolveDatabaseUrl). Creates the file's folder and
+ * throws DatabaseUrlError (one line) when the file cannot be used. Does not migrate: call
+ * migrateDatabase(url) first.
+ */
+export function createDatabase(url: string): PrismaClient {
+  prepareDatabaseFile(url);
+  // "minimal" keeps Prisma from quoting minified library code in error messages
+  return new PrismaClient({ adapter: new ConfiguredPrismaLibSQL({ url }), errorFormat: "minimal" });
+}

@@ -1,0 +1,101 @@
+import fs from "node:fs";
+import path from "node:path";
+import { defaultDatabasePath, repoRoot } from "./paths.js";
+
+const FIX = "point DATABASE_URL at a writable SQLite file, e.g. file:./data/kabar.db";
+const SQLITE_HEADER = "SQLite format 3\0";
+
+/** A DATABASE_URL the product cannot use. The message is one line naming the problem and the fix,
+ * meant to be printed as is at start-up instead of a stack trace. */
+export class DatabaseUrlError extends Error {
+  override readonly name = "DatabaseUrlError";
+  constructor(url: string, problem: string, fix: string = FIX) {
+    super(`DATABASE_URL "${url}": ${problem} — ${fix}`);
+  }
+}
+
+/** The database URL from the environment (DATABASE_URL, default file:<repo>/data/kabar.db) as an
+ * absolute file: URL. Relative paths resolve against the repo root so every package agrees. */
+export function resolveDatabaseUrl(env: Record<string, string | undefined> = process.env): string {
+  const configured = env.DATABASE_URL?.trim();
+  if (!configured) return `file:${defaultDatabasePath}`;
+  return `file:${databaseFilePath(configured)}`;
+}
+
+/** The file a file: URL names; throws DatabaseUrlError for anything that is not an SQLite file URL. */
+export function databaseFilePath(url: string): string {
+  const match = /^([a-z][a-z0-9+.-]*):/i.exec(url);
+  if (match?.[1]?.toLowerCase() !== "file") {
+    const scheme = match?.[1] ? `"${match[1]}:"` : "no scheme";
+    return fail(url, `${scheme} is not supported, Kabar stores its data in an embedded SQLite file`);
+  }
+  let location = url.slice(match[0].length);
+  if (/[?#]/.test(location)) return fail(url, "query parameters and fragments are not supported");
+  // file:///abs and file://localhost/abs are the URL forms of file:/abs
+  if (location.startsWith("//")) {
+    const slash = location.indexOf("/", 2);
+    const host = location.slice(2, slash === -1 ? undefined : slash);
+    if (host !== "" && host !== "localhost") return fail(url, `"${host}" is a host; only local files work`);
+    location = slash === -1 ? "" : location.slice(slash);
+  }
+  if (location === "" || location === ":memory:") {
+    return fail(url, "an in-memory database would lose everything on restart");
+  }
+  return path.resolve(repoRoot, decodeURIComponent(location));
+}
+
+function fail(url: string, problem: string, fix?: string): never {
+  throw new DatabaseUrlError(url, problem, fix);
+}
+
+/** Makes sure the database file can be opened for writing: creates its folder, and refuses a folder that
+ * is not writable or an existing file that is not an SQLite database. Returns the file's path. */
+export function prepareDatabaseFile(url: string): string {
+  const file = databaseFilePath(url);
+  const folder = path.dirname(file);
+  try {
+    fs.mkdirSync(folder, { recursive: true });
+  } catch (error) {
+    fail(url, `folder ${folder} cannot be created (${errorCode(error)})`);
+  }
+  if (!fs.statSync(folder).isDirectory()) fail(url, `${folder} is not a folder`);
+  if (!isWritable(folder)) fail(url, `folder ${folder} is not writable`);
+  const stat = fs.statSync(file, { throwIfNoEntry: false });
+  if (stat === undefined) return file;
+  if (!stat.isFile()) fail(url, `${file} is not a file`);
+  if (!isWritable(file)) fail(url, `${file} is not writable`);
+  if (stat.size > 0 && readHeader(file) !== SQLITE_HEADER) {
+    fail(
+      url,
+      `${file} is not an SQLite database`,
+      `point DATABASE_URL at a new or existing SQLite file, e.g. file:./data/kabar.db`,
+    );
+  }
+  return file;
+}
+
+function isWritable(target: string): boolean {
+  try {
+    fs.accessSync(target, fs.constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function readHeader(file: string): string {
+  const buffer = Buffer.alloc(SQLITE_HEADER.length);
+  const handle = fs.openSync(file, "r");
+  try {
+    const bytesRead = fs.readSync(handle, buffer, 0, buffer.length, 0);
+    return buffer.subarray(0, bytesRead).toString("latin1");
+  } finally {
+    fs.closeSync(handle);
+  }
+}
+
+function errorCode(error: unknown): string {
+  return error instanceof Error && "code" in error && typeof error.code === "string"
+    ? error.code
+    : "unknown error";
+}

@@ -1,0 +1,6 @@
+export { createDatabase } from "./create-database.js";
+export { DatabaseUrlError, resolveDatabaseUrl } from "./database-url.js";
+export { MigrationError, type MigrationResult, migrateDatabase } from "./migrate-database.js";
+export { isOneSessionViolation, ONE_SESSION_MESSAGE } from "./one-session.js";
+export { resolveSessionsDir } from "./paths.js";
+export type { Prisma, PrismaClient } from "../generated/client/index.js";
