@@ -1,0 +1,125 @@
+import fs from "node:fs";
+import path from "node:path";
+import type { PrismaClient } from "../../generated/client/index.js";
+import {
+  describeSession,
+  oldestFirst,
+  SESSION_ID_PATTERN,
+  type SessionSummary,
+  sessionSummarySelect,
+} from "./session-summary.js";
+
+export interface CleanupResult {
+  kept: SessionSummary | undefined;
+  removed: SessionSummary[];
+  /** Credential folders that could not be moved; the rows are gone, the folders stay where they were. */
+  hasFolderProblems: boolean;
+  lines: string[];
+}
+
+/**
+ * Keeps the oldest session (createdAt, then id), deletes the others and makes the kept one default and
+ * active, in one transaction. Then moves each deleted session's credential folders to
+ * <sessionsDir>/.backup/<UTC timestamp>-<sessionId>[_credentials]/: credentials are never deleted. A running
+ * server holds the kept session, so nothing here touches its row beyond the two flags, or its folder.
+ */
+export async function cleanupSessions(
+  database: PrismaClient,
+  sessionsDir: string,
+  now: Date = new Date(),
+): Promise<CleanupResult> {
+  const { kept, removed } = await database.$transaction(async (transaction) => {
+    const sessions = await transaction.whatsAppSession.findMany({
+      select: sessionSummarySelect,
+      orderBy: oldestFirst,
+    });
+    const [oldest, ...rest] = sessions;
+    if (!oldest) return { kept: undefined, removed: [] };
+    if (rest.length > 0) {
+      await transaction.whatsAppSession.deleteMany({
+        where: { id: { in: rest.map((session) => session.id) } },
+      });
+    }
+    if (!oldest.isActive || !oldest.isDefault) {
+      await transaction.whatsAppSession.update({
+        where: { id: oldest.id },
+        data: { isActive: true, isDefault: true },
+        select: { id: true },
+      });
+    }
+    return { kept: { ...oldest, isActive: true, isDefault: true }, removed: rest };
+  });
+
+  if (!kept) {
+    return {
+      kept,
+      removed,
+      hasFolderProblems: false,
+      lines: ["No WhatsApp session exists; nothing to clean up."],
+    };
+  }
+  if (removed.length === 0) {
+    return {
+      kept,
+      removed,
+      hasFolderProblems: false,
+      lines: [`Nothing to clean up; kept ${describeSession(kept)}.`],
+    };
+  }
+
+  const lines = [`Removed ${removed.length} extra WhatsApp session${removed.length === 1 ? "" : "s"}:`];
+  let hasFolderProblems = false;
+  for (const session of removed) {
+    const outcome = backUpCredentials(sessionsDir, session.sessionId, now);
+    hasFolderProblems ||= outcome.isProblem;
+    lines.push(`  - ${describeSession(session)}: ${outcome.text}`);
+  }
+  lines.push(`Kept ${describeSession(kept)}, the oldest, now the default and active session.`);
+  return { kept, removed, hasFolderProblems, lines };
+}
+
+interface FolderOutcome {
+  text: string;
+  isProblem: boolean;
+}
+
+function backUpCredentials(sessionsDir: string, sessionId: string, now: Date): FolderOutcome {
+  if (!SESSION_ID_PATTERN.test(sessionId)) {
+    // a sessionId like "../x" must never name a path; leave any folder alone
+    return {
+      text: `credential folders left alone: "${sessionId}" is not a valid session id`,
+      isProblem: false,
+    };
+  }
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d+Z$/, "Z");
+  const moved: string[] = [];
+  const failed: string[] = [];
+  // wa-multi-session's own layout was <id>_credentials; older installs may still have it
+  for (const folder of [sessionId, `${sessionId}_credentials`]) {
+    const source = path.join(sessionsDir, folder);
+    if (!fs.existsSync(source)) continue;
+    try {
+      const target = freeBackupPath(path.join(sessionsDir, ".backup", `${stamp}-${folder}`));
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      fs.renameSync(source, target);
+      moved.push(target);
+    } catch (error) {
+      failed.push(`${folder} (${error instanceof Error ? error.message : String(error)})`);
+    }
+  }
+  const parts = [];
+  if (moved.length > 0) parts.push(`credentials moved to ${moved.join(", ")}`);
+  if (failed.length > 0) parts.push(`could not move ${failed.join(", ")}; move it by hand`);
+  if (parts.length === 0) parts.push("no credential folder");
+  return { text: parts.join("; "), isProblem: failed.length > 0 };
+}
+
+/** Two clean-ups in the same second must not overwrite each other's backup. */
+function freeBackupPath(base: string): string {
+  let candidate = base;
+  for (let attempt = 2; fs.existsSync(candidate); attempt += 1) candidate = `${base}-${attempt}`;
+  return candidate;
+}

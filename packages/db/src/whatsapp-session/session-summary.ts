@@ -1,0 +1,25 @@
+import type { Prisma } from "../../generated/client/index.js";
+
+/** Folder-safe session ids; anything else must never become a path under wa_sessions/. */
+export const SESSION_ID_PATTERN = /^[a-z0-9_]{3,64}$/;
+
+export const sessionSummarySelect = {
+  id: true,
+  name: true,
+  sessionId: true,
+  phoneNumber: true,
+  isActive: true,
+  isDefault: true,
+} satisfies Prisma.WhatsAppSessionSelect;
+
+export type SessionSummary = Prisma.WhatsAppSessionGetPayload<{ select: typeof sessionSummarySelect }>;
+
+/** Oldest first: the order cleanup keeps by, and the one the product treats as "the" session. */
+export const oldestFirst = [
+  { createdAt: "asc" },
+  { id: "asc" },
+] satisfies Prisma.WhatsAppSessionOrderByWithRelationInput[];
+
+export function describeSession(session: Pick<SessionSummary, "name" | "sessionId">): string {
+  return `"${session.name}" (sessionId ${session.sessionId})`;
+}
