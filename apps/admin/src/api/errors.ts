@@ -1,0 +1,47 @@
+import { TRPCClientError } from "@trpc/client";
+import type { Messages } from "../i18n/id";
+
+export type FieldErrors = Partial<Record<string, string>>;
+
+export interface ReadableError {
+  /** Shown next to the action that failed. */
+  message: string;
+  /** Shown under the matching inputs, when the server named the field at fault. */
+  fieldErrors: FieldErrors;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null;
+}
+
+export function isUnauthorized(error: unknown): boolean {
+  return error instanceof TRPCClientError && isRecord(error.data) && error.data.code === "UNAUTHORIZED";
+}
+
+/** Reads the field errors the API's error formatter adds: `field` (one) or `fieldErrors` (several). */
+function fieldErrorsOf(data: unknown, message: string): FieldErrors {
+  if (!isRecord(data)) return {};
+  const result: FieldErrors = {};
+  if (typeof data.field === "string") result[data.field] = message;
+  if (isRecord(data.fieldErrors)) {
+    for (const [field, value] of Object.entries(data.fieldErrors)) {
+      if (typeof value === "string") result[field] = value;
+      else if (Array.isArray(value) && typeof value[0] === "string") result[field] = value[0];
+    }
+  }
+  return result;
+}
+
+export function readError(error: unknown, t: Messages): ReadableError {
+  if (error instanceof TRPCClientError) {
+    if (isUnauthorized(error)) return { message: t.errors.unauthorized, fieldErrors: {} };
+    // fetch() rejects with a TypeError when the server cannot be reached at all.
+    if (error.cause instanceof TypeError || error.message === "Failed to fetch") {
+      return { message: t.errors.network, fieldErrors: {} };
+    }
+    const message = error.message.trim() === "" ? t.errors.generic : error.message;
+    return { message, fieldErrors: fieldErrorsOf(error.data, message) };
+  }
+  if (error instanceof Error && error.message !== "") return { message: error.message, fieldErrors: {} };
+  return { message: t.errors.generic, fieldErrors: {} };
+}

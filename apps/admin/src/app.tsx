@@ -1,0 +1,51 @@
+import { useEffect } from "react";
+import { readError } from "./api/errors";
+import { trpc } from "./api/trpc";
+import { LoginPage } from "./auth/login-page";
+import { ErrorText } from "./components/error-text";
+import { DashboardPage } from "./dashboard/dashboard-page";
+import { useI18n } from "./i18n/i18n";
+import { AppShell } from "./layout/app-shell";
+import { MessagesPage } from "./messages/messages-page";
+import { navigate, routes, usePathname } from "./router";
+import { SessionsPage } from "./sessions/sessions-page";
+import { useLiveSessionStatus } from "./sessions/use-session-status";
+import { SettingsPage } from "./settings/settings-page";
+import { TokensPage } from "./tokens/tokens-page";
+
+export function App() {
+  const { t } = useI18n();
+  const me = trpc.auth.me.useQuery();
+  const pathname = usePathname();
+  const isSignedIn = me.data?.authenticated === true;
+
+  useEffect(() => {
+    if (me.data === undefined) return;
+    if (!isSignedIn && pathname !== routes.login) navigate(routes.login, { replace: true });
+    if (isSignedIn && !pathname.startsWith("/admin/")) navigate(routes.dashboard, { replace: true });
+  }, [me.data, isSignedIn, pathname]);
+
+  if (me.isPending) return <p className="muted center">{t.app.loading}</p>;
+  if (me.error !== null) return <ErrorText message={readError(me.error, t).message} />;
+  if (!isSignedIn) return <LoginPage needsSetup={me.data.needsSetup} />;
+  return <SignedIn pathname={pathname} />;
+}
+
+function SignedIn({ pathname }: { pathname: string }) {
+  const { isLive } = useLiveSessionStatus();
+  return (
+    <AppShell>
+      {pathname === routes.sessions ? (
+        <SessionsPage isLive={isLive} />
+      ) : pathname === routes.messages ? (
+        <MessagesPage />
+      ) : pathname === routes.tokens ? (
+        <TokensPage />
+      ) : pathname === routes.settings ? (
+        <SettingsPage />
+      ) : (
+        <DashboardPage />
+      )}
+    </AppShell>
+  );
+}

@@ -1,0 +1,116 @@
+import { useMutation } from "@tanstack/react-query";
+import { useEffect, useRef } from "react";
+import { readError } from "../api/errors";
+import { trpc } from "../api/trpc";
+import { Button } from "../components/button";
+import { ErrorText } from "../components/error-text";
+import { Modal } from "../components/modal";
+import { StatusBadge } from "../components/status-badge";
+import { format, useI18n } from "../i18n/i18n";
+import { PairingCodeForm } from "./pairing-code-form";
+import { QrImage } from "./qr-image";
+import { scanWithSimulatedPhone } from "./simulated-phone";
+import { useNow } from "./use-now";
+import { useSessionStatus } from "./use-session-status";
+
+interface QrModalProps {
+  onClose: () => void;
+  /** Called once when the session reports connected; the parent closes the modal and shows the number. */
+  onConnected: (linkedNumber: string | null) => void;
+}
+
+export function QrModal({ onClose, onConnected }: QrModalProps) {
+  const { t } = useI18n();
+  const status = useSessionStatus().data;
+  const meta = trpc.meta.useQuery();
+  const refresh = trpc.session.refreshQr.useMutation();
+  const connect = trpc.session.connect.useMutation();
+  const simulatedScan = useMutation({
+    mutationFn: ({ controlUrl, qr }: { controlUrl: string; qr: string }) =>
+      scanWithSimulatedPhone(controlUrl, qr),
+  });
+
+  const qr = status?.qr ?? null;
+  const now = useNow(qr !== null);
+  const secondsLeft = qr === null ? 0 : Math.max(0, Math.ceil((Date.parse(qr.expiresAt) - now) / 1000));
+  const state = status?.state ?? "connecting";
+  const isExpired = (qr !== null && secondsLeft === 0) || state === "disconnected" || state === "logged_out";
+
+  const hasReported = useRef(false);
+  useEffect(() => {
+    if (state === "connected" && !hasReported.current) {
+      hasReported.current = true;
+      onConnected(status?.linkedNumber ?? null);
+    }
+  }, [state, status?.linkedNumber, onConnected]);
+
+  function refreshQr() {
+    // A socket that gave up (refs ran out, or logged out) needs a new connect; a live one a new ref.
+    if (state === "disconnected" || state === "logged_out") connect.mutate({});
+    else refresh.mutate();
+  }
+
+  const actionError = refresh.error ?? connect.error;
+  const controlUrl = meta.data?.simulated === true ? meta.data.simulatorControlUrl : null;
+
+  return (
+    <Modal title={t.qr.title} onClose={onClose} closeLabel={t.qr.close}>
+      <div className="qr-layout">
+        <div className="qr-side">
+          <QrImage value={qr?.value ?? null} alt={t.qr.imageAlt} isExpired={isExpired} />
+          <p className="qr-countdown" aria-live="polite">
+            {isExpired
+              ? t.qr.expired
+              : qr === null
+                ? t.qr.waiting
+                : format(t.qr.expiresIn, { seconds: secondsLeft })}
+          </p>
+          {isExpired ? (
+            <Button
+              onClick={refreshQr}
+              isLoading={refresh.isPending || connect.isPending}
+              loadingLabel={t.qr.refreshing}
+            >
+              {t.qr.refresh}
+            </Button>
+          ) : null}
+          <ErrorText message={actionError === null ? null : readError(actionError, t).message} />
+        </div>
+        <div className="qr-info">
+          <div className="qr-status" aria-live="polite">
+            <span>{t.sessions.status}</span>
+            <StatusBadge state={state} />
+          </div>
+          <p className="qr-steps-title">{t.qr.instructionsTitle}</p>
+          <ol className="qr-steps">
+            <li>{t.qr.step1}</li>
+            <li>{t.qr.step2}</li>
+            <li>{t.qr.step3}</li>
+          </ol>
+          {controlUrl === null || controlUrl === undefined ? null : (
+            <div className="simulated-scan">
+              <Button
+                variant="secondary"
+                disabled={qr === null || isExpired}
+                isLoading={simulatedScan.isPending}
+                loadingLabel={t.qr.simulatedScanning}
+                onClick={() => {
+                  if (qr !== null) simulatedScan.mutate({ controlUrl, qr: qr.value });
+                }}
+              >
+                {t.qr.simulatedScan}
+              </Button>
+              <ErrorText
+                message={simulatedScan.error === null ? null : readError(simulatedScan.error, t).message}
+              />
+            </div>
+          )}
+          <PairingCodeForm
+            defaultPhone={status?.session?.phoneNumber ?? ""}
+            code={status?.pairingCode?.code ?? null}
+          />
+        </div>
+      </div>
+    </Modal>
+  );
+}

@@ -1,0 +1,132 @@
+import { useState } from "react";
+import { readError } from "../api/errors";
+import { type SessionRecord, type SessionStatus, trpc } from "../api/trpc";
+import { Button } from "../components/button";
+import { ErrorText } from "../components/error-text";
+import { StatusBadge } from "../components/status-badge";
+import { format, useI18n } from "../i18n/i18n";
+
+interface SessionCardProps {
+  session: SessionRecord;
+  status: SessionStatus | undefined;
+  isLive: boolean;
+  onEdit: () => void;
+  onShowQr: () => void;
+}
+
+/** The one session: its details, its live status and what can be done with it. */
+export function SessionCard({ session, status, isLive, onEdit, onShowQr }: SessionCardProps) {
+  const { t, formatDateTime } = useI18n();
+  const utils = trpc.useUtils();
+  const [deleteRefusal, setDeleteRefusal] = useState<string | null>(null);
+  const refresh = () => Promise.all([utils.session.get.invalidate(), utils.session.status.invalidate()]);
+  const remove = trpc.session.delete.useMutation({ onSuccess: refresh });
+  const connect = trpc.session.connect.useMutation({ onSuccess: onShowQr });
+  const disconnect = trpc.session.disconnect.useMutation({ onSuccess: refresh });
+  const logout = trpc.session.logout.useMutation({ onSuccess: refresh });
+
+  const state = status?.state ?? "disconnected";
+  const isLinking = state === "waiting_qr" || state === "waiting_pairing_code" || state === "connecting";
+  const connectionError = connect.error ?? disconnect.error ?? logout.error;
+
+  function requestDelete() {
+    // The seed refuses to delete the default session; say so before asking the server.
+    if (session.isDefault) {
+      setDeleteRefusal(format(t.sessions.deleteRefused, { name: session.name }));
+      return;
+    }
+    if (window.confirm(format(t.sessions.deleteConfirm, { name: session.name })))
+      remove.mutate({ id: session.id });
+  }
+
+  const details: Array<[string, string]> = [
+    [t.sessions.sessionId, session.sessionId],
+    [t.sessions.phoneNumber, session.phoneNumber ?? t.sessions.none],
+    [t.sessions.linkedNumber, status?.linkedNumber ?? t.sessions.none],
+    [
+      t.sessions.lastConnected,
+      status?.lastConnectedAt == null ? t.sessions.never : formatDateTime(status.lastConnectedAt),
+    ],
+    [t.sessions.reconnectAttempts, String(status?.reconnectAttempts ?? 0)],
+    [t.sessions.lastDisconnectReason, status?.lastDisconnectReason ?? t.sessions.none],
+  ];
+
+  return (
+    <section className="card session-card" aria-labelledby="session-name">
+      <header className="session-header">
+        <div>
+          <h2 id="session-name">{session.name}</h2>
+          {session.description === null ? null : <p className="muted">{session.description}</p>}
+        </div>
+        <div className="session-state">
+          <StatusBadge state={state} />
+          <span className="muted small">{isLive ? t.sessions.live : t.sessions.polling}</span>
+        </div>
+      </header>
+      <div className="tags">
+        {session.isActive ? <span className="tag">{t.sessions.active}</span> : null}
+        {session.isDefault ? <span className="tag">{t.sessions.default}</span> : null}
+      </div>
+      <dl className="details">
+        {details.map(([label, value]) => (
+          <div key={label}>
+            <dt>{label}</dt>
+            <dd>{value}</dd>
+          </div>
+        ))}
+      </dl>
+      {status?.outboxPausedReason == null ? null : (
+        <p className="notice notice-warn">
+          {format(t.sessions.outboxPaused, { reason: status.outboxPausedReason })}
+        </p>
+      )}
+      <div className="actions">
+        {state === "connected" ? (
+          <>
+            <Button
+              variant="secondary"
+              onClick={() => disconnect.mutate()}
+              isLoading={disconnect.isPending}
+              loadingLabel={t.sessions.working}
+            >
+              {t.sessions.disconnect}
+            </Button>
+            <Button
+              variant="danger"
+              onClick={() => logout.mutate()}
+              isLoading={logout.isPending}
+              loadingLabel={t.sessions.working}
+            >
+              {t.sessions.logout}
+            </Button>
+          </>
+        ) : isLinking ? (
+          <Button onClick={onShowQr}>{t.sessions.showQr}</Button>
+        ) : (
+          <Button
+            onClick={() => connect.mutate({})}
+            isLoading={connect.isPending}
+            loadingLabel={t.sessions.working}
+          >
+            {state === "logged_out" ? t.sessions.showQr : t.sessions.connect}
+          </Button>
+        )}
+        <Button variant="ghost" onClick={onEdit}>
+          {t.sessions.edit}
+        </Button>
+        <Button
+          variant="ghost"
+          onClick={requestDelete}
+          isLoading={remove.isPending}
+          loadingLabel={t.sessions.deleting}
+        >
+          {t.sessions.delete}
+        </Button>
+      </div>
+      <ErrorText message={connectionError === null ? null : readError(connectionError, t).message} />
+      <ErrorText
+        message={deleteRefusal ?? (remove.error === null ? null : readError(remove.error, t).message)}
+      />
+    </section>
+  );
+}

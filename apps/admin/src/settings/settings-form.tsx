@@ -1,0 +1,93 @@
+import { settingsInput } from "@kabar/core/schemas";
+import { type FormEvent, useState } from "react";
+import { type RouterOutputs, trpc } from "../api/trpc";
+import { Button } from "../components/button";
+import { ErrorText } from "../components/error-text";
+import { Field } from "../components/field";
+import { useFormErrors } from "../forms/use-form-errors";
+import { useI18n } from "../i18n/i18n";
+
+type Settings = RouterOutputs["settings"]["get"];
+const numberFields = ["minGapMs", "maxGapMs", "perRecipientGapMs", "dailyCap"] as const;
+
+export function SettingsForm({ initial }: { initial: Settings }) {
+  const { t } = useI18n();
+  const utils = trpc.useUtils();
+  const [values, setValues] = useState({
+    minGapMs: String(initial.minGapMs),
+    maxGapMs: String(initial.maxGapMs),
+    perRecipientGapMs: String(initial.perRecipientGapMs),
+    dailyCap: String(initial.dailyCap),
+    defaultCountry: initial.defaultCountry,
+  });
+  const [checkOnWhatsApp, setCheckOnWhatsApp] = useState(initial.checkOnWhatsApp);
+  const update = trpc.settings.update.useMutation({
+    onSuccess: (saved) => utils.settings.get.setData(undefined, saved),
+  });
+  const { errorOf, formError, check } = useFormErrors(update.error);
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    const body = {
+      // An empty or non-numeric box becomes NaN, which the schema reports as that field's error.
+      ...Object.fromEntries(
+        numberFields.map((field) => [
+          field,
+          values[field].trim() === "" ? Number.NaN : Number(values[field]),
+        ]),
+      ),
+      defaultCountry: values.defaultCountry.trim().toUpperCase(),
+      checkOnWhatsApp,
+    };
+    const input = check(settingsInput, body);
+    if (input !== null) update.mutate(input);
+  }
+
+  return (
+    <form className="card form" onSubmit={submit} noValidate aria-labelledby="pacing-title">
+      <h2 id="pacing-title">{t.settings.pacing}</h2>
+      <div className="grid-2">
+        {numberFields.map((field) => (
+          <Field
+            key={field}
+            label={t.settings[field]}
+            name={field}
+            inputMode="numeric"
+            value={values[field]}
+            onValueChange={(value) => setValues((old) => ({ ...old, [field]: value }))}
+            error={errorOf(field)}
+          />
+        ))}
+      </div>
+      <Field
+        label={t.settings.defaultCountry}
+        name="defaultCountry"
+        hint={t.settings.defaultCountryHint}
+        maxLength={2}
+        value={values.defaultCountry}
+        onValueChange={(value) => setValues((old) => ({ ...old, defaultCountry: value }))}
+        error={errorOf("defaultCountry")}
+      />
+      <div className="checkbox">
+        <input
+          id="check-on-whatsapp"
+          type="checkbox"
+          checked={checkOnWhatsApp}
+          onChange={(event) => setCheckOnWhatsApp(event.target.checked)}
+        />
+        <label htmlFor="check-on-whatsapp">{t.settings.checkOnWhatsApp}</label>
+      </div>
+      <ErrorText message={formError} />
+      <div className="actions">
+        <Button type="submit" isLoading={update.isPending} loadingLabel={t.settings.saving}>
+          {t.settings.save}
+        </Button>
+        {update.isSuccess ? (
+          <span className="muted" role="status">
+            {t.settings.saved}
+          </span>
+        ) : null}
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,23 @@
+import { readError } from "../api/errors";
+import { trpc } from "../api/trpc";
+import { ErrorText } from "../components/error-text";
+import { useI18n } from "../i18n/i18n";
+import { SettingsForm } from "./settings-form";
+
+export function SettingsPage() {
+  const { t } = useI18n();
+  const settings = trpc.settings.get.useQuery();
+  return (
+    <div className="page">
+      <header className="page-header">
+        <h1>{t.settings.title}</h1>
+      </header>
+      {settings.isPending ? <p className="muted">{t.app.loading}</p> : null}
+      <ErrorText message={settings.error === null ? null : readError(settings.error, t).message} />
+      {/* Keyed by the loaded values so the form starts from what the server holds. */}
+      {settings.data === undefined ? null : (
+        <SettingsForm key={JSON.stringify(settings.data)} initial={settings.data} />
+      )}
+    </div>
+  );
+}

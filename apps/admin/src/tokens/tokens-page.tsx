@@ -1,0 +1,77 @@
+import { type FormEvent, useState } from "react";
+import { readError } from "../api/errors";
+import { trpc } from "../api/trpc";
+import { Button } from "../components/button";
+import { ErrorText } from "../components/error-text";
+import { Field } from "../components/field";
+import { useI18n } from "../i18n/i18n";
+import { TokenRow } from "./token-row";
+
+export function TokensPage() {
+  const { t } = useI18n();
+  const utils = trpc.useUtils();
+  const tokens = trpc.tokens.list.useQuery();
+  const [name, setName] = useState("");
+  const [isCopied, setIsCopied] = useState(false);
+  const create = trpc.tokens.create.useMutation({
+    onSuccess: async () => {
+      setName("");
+      setIsCopied(false);
+      await utils.tokens.list.invalidate();
+    },
+  });
+  const createError = create.error === null ? null : readError(create.error, t);
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    create.mutate({ name: name.trim() });
+  }
+
+  async function copy(token: string) {
+    await navigator.clipboard.writeText(token);
+    setIsCopied(true);
+  }
+
+  return (
+    <div className="page">
+      <header className="page-header">
+        <h1>{t.tokens.title}</h1>
+        <p className="muted">{t.tokens.intro}</p>
+      </header>
+      <form className="card form inline-form" onSubmit={submit} noValidate>
+        <Field
+          label={t.tokens.name}
+          name="name"
+          value={name}
+          onValueChange={setName}
+          error={createError?.fieldErrors.name ?? createError?.message}
+          required
+        />
+        <Button type="submit" isLoading={create.isPending} loadingLabel={t.tokens.creating}>
+          {t.tokens.create}
+        </Button>
+      </form>
+      {create.data === undefined ? null : (
+        <div className="card token-once" role="status">
+          <p>{t.tokens.createdOnce}</p>
+          <div className="token-value">
+            <code>{create.data.token}</code>
+            <Button variant="secondary" onClick={() => void copy(create.data.token)}>
+              {isCopied ? t.tokens.copied : t.tokens.copy}
+            </Button>
+          </div>
+        </div>
+      )}
+      <section className="card">
+        {tokens.isPending ? <p className="muted">{t.app.loading}</p> : null}
+        <ErrorText message={tokens.error === null ? null : readError(tokens.error, t).message} />
+        {tokens.data?.length === 0 ? <p className="muted">{t.tokens.empty}</p> : null}
+        <ul className="token-list">
+          {tokens.data?.map((token) => (
+            <TokenRow key={token.id} token={token} />
+          ))}
+        </ul>
+      </section>
+    </div>
+  );
+}
