@@ -1,0 +1,207 @@
+/**
+ * The production WhatsAppPort: wa-multi-session@3.8.3 (Baileys 6.17.16) with core's policy.
+ *
+ * Credentials: `<sessionsDir>/<sessionId>/` (Baileys' multi-file auth state). wa-multi-session's own
+ * `<dir>/<id>_credentials` is redirected there by the library bridge; its dir is set to
+ * `<sessionsDir>/.wa-multi-session`, which is never created, so nothing of its own can be deleted.
+ * The adapter never reconnects and never deletes: it reports each close and core decides.
+ */
+import path from "node:path";
+import type { AnyMessageContent, WASocket } from "@whiskeysockets/baileys";
+import type { Logger } from "pino";
+import { resolveSessionFolder } from "../../../session/session-folder.js";
+import {
+  type OutgoingMedia,
+  type OutgoingText,
+  WhatsAppSendError,
+  type WhatsAppPort,
+  type WhatsAppPortEventName,
+  type WhatsAppPortEvents,
+} from "../../port.js";
+import { PortEventEmitter } from "../port-event-emitter.js";
+import { statusCodeOf } from "./classify-disconnect.js";
+import { library, pinWaWebVersion, registerSessionOwner, setWebSocketUrl } from "./library-bridge.js";
+import { bindSocketEvents } from "./socket-events.js";
+
+export interface WaMultiSessionPortOptions {
+  sessionsDir: string;
+  /** WHATSAPP_WS_URL: a simulator's ws:// URL instead of WhatsApp's. */
+  wsUrl?: string;
+  logger: Logger;
+  /** The WhatsApp Web version to announce; default the one bundled with Baileys (no network lookup). */
+  waWebVersion?: [number, number, number];
+  /** Lifetime of every QR; default Baileys' 60 s for the first and 20 s for each later one. */
+  qrTimeoutMs?: number;
+  /** Level of Baileys' own log lines; default "warn" (it is very chatty). */
+  baileysLogLevel?: string;
+}
+
+interface SessionEntry {
+  sessionId: string;
+  socket: WASocket | null;
+  isOpen: boolean;
+  isDeliberateClose: boolean;
+  pairingPhoneNumber: string | null;
+  starting: Promise<unknown> | null;
+  unregister: () => void;
+}
+
+export const WA_MULTI_SESSION_PRIVATE_DIR = ".wa-multi-session";
+
+export function createWaMultiSessionPort(options: WaMultiSessionPortOptions): WhatsAppPort {
+  const { sessionsDir, logger } = options;
+  const events = new PortEventEmitter((error) => logger.error({ err: error }, "WhatsApp port listener failed"));
+  const entries = new Map<string, SessionEntry>();
+  const baileysLogger = logger.child({ module: "baileys" }, { level: options.baileysLogLevel ?? "warn" });
+  const qrLifetimesMs = { first: options.qrTimeoutMs ?? 60_000, next: options.qrTimeoutMs ?? 20_000 };
+  setWebSocketUrl(options.wsUrl);
+  if (options.waWebVersion) pinWaWebVersion(options.waWebVersion);
+
+  function entryFor(sessionId: string): SessionEntry {
+    const existing = entries.get(sessionId);
+    if (existing) return existing;
+    const folder = resolveSessionFolder(sessionsDir, sessionId);
+    const entry: SessionEntry = {
+      sessionId,
+      socket: null,
+      isOpen: false,
+      isDeliberateClose: false,
+      pairingPhoneNumber: null,
+      starting: null,
+      unregister: () => {},
+    };
+    entry.unregister = registerSessionOwner(sessionId, {
+      folder,
+      socketConfig: () => ({
+        logger: baileysLogger,
+        ...(options.qrTimeoutMs === undefined ? {} : { qrTimeout: options.qrTimeoutMs }),
+      }),
+      onSocket: (socket) => attachSocket(entry, socket),
+      onStorageError: (error) => logger.warn({ err: error, sessionId }, "could not save WhatsApp credentials"),
+    });
+    entries.set(sessionId, entry);
+    return entry;
+  }
+
+  function attachSocket(entry: SessionEntry, socket: WASocket): void {
+    entry.socket = socket;
+    entry.isOpen = false;
+    entry.isDeliberateClose = false;
+    const isCurrent = () => entry.socket === socket;
+    bindSocketEvents(socket, {
+      sessionId: entry.sessionId,
+      events,
+      pairingPhoneNumber: entry.pairingPhoneNumber,
+      qrLifetimesMs,
+      isCurrent,
+      isDeliberateClose: () => entry.isDeliberateClose,
+      onOpen: () => {
+        entry.isOpen = true;
+      },
+      onClosed: () => {
+        if (!isCurrent()) return;
+        entry.socket = null;
+        entry.isOpen = false;
+      },
+      logError: (error, what) => logger.warn({ err: error, sessionId: entry.sessionId }, `WhatsApp: ${what} failed`),
+    });
+  }
+
+  async function endSocket(entry: SessionEntry): Promise<void> {
+    await entry.starting?.catch(() => {});
+    const socket = entry.socket;
+    if (!socket) return;
+    entry.isDeliberateClose = true;
+    // end() emits the close synchronously; isDeliberateClose keeps it from reaching core as a drop.
+    socket.end(undefined);
+    entry.socket = null;
+    entry.isOpen = false;
+  }
+
+  function openSocket(sessionId: string): WASocket {
+    const socket = entries.get(sessionId)?.socket;
+    if (!socket || !entries.get(sessionId)?.isOpen) {
+      throw new WhatsAppSendError(null, "WhatsApp is not connected", true);
+    }
+    return socket;
+  }
+
+  async function send(sessionId: string, to: string, content: AnyMessageContent, messageId: string) {
+    const socket = openSocket(sessionId);
+    try {
+      // wa-multi-session's send helpers take no message id; the socket does, and a retry must reuse it.
+      await socket.sendMessage(`${to}@s.whatsapp.net`, content, { messageId });
+      return { messageId };
+    } catch (error) {
+      throw toSendError(error);
+    }
+  }
+
+  return {
+    async start(sessionId, startOptions) {
+      const entry = entryFor(sessionId);
+      await endSocket(entry);
+      entry.pairingPhoneNumber = startOptions?.pairingPhoneNumber ?? null;
+      // Module-global in wa-multi-session: point it at a folder of ours that is never created.
+      library.setCredentialsDir(path.join(path.resolve(sessionsDir), WA_MULTI_SESSION_PRIVATE_DIR));
+      const starting = library.startSession(sessionId, { printQR: false });
+      entry.starting = starting;
+      try {
+        await starting;
+      } finally {
+        if (entry.starting === starting) entry.starting = null;
+      }
+    },
+    async stop(sessionId) {
+      const entry = entries.get(sessionId);
+      if (entry) await endSocket(entry);
+    },
+    async logout(sessionId) {
+      const entry = entries.get(sessionId);
+      if (!entry) return;
+      await entry.starting?.catch(() => {});
+      const socket = entry.socket;
+      if (socket && entry.isOpen) {
+        entry.isDeliberateClose = true;
+        // Tells WhatsApp to remove this device; Baileys then ends the socket with 401.
+        await socket.logout().catch((error: unknown) => logger.warn({ err: error, sessionId }, "logout request failed"));
+      }
+      await endSocket(entry);
+    },
+    sendText: (sessionId, message: OutgoingText) =>
+      send(sessionId, message.to, { text: message.text }, message.messageId),
+    sendMedia(sessionId, message: OutgoingMedia) {
+      const data = Buffer.from(message.data);
+      const content: AnyMessageContent =
+        message.type === "image"
+          ? { image: data, mimetype: message.mimeType, caption: message.caption }
+          : { document: data, mimetype: message.mimeType, fileName: message.fileName, caption: message.caption };
+      return send(sessionId, message.to, content, message.messageId);
+    },
+    async isOnWhatsApp(sessionId, number) {
+      const socket = openSocket(sessionId);
+      const [result] = (await socket.onWhatsApp(`${number}@s.whatsapp.net`)) ?? [];
+      return result?.exists === true;
+    },
+    on<E extends WhatsAppPortEventName>(event: E, listener: (payload: WhatsAppPortEvents[E]) => void) {
+      return events.on(event, listener);
+    },
+    async close() {
+      for (const entry of entries.values()) {
+        await endSocket(entry);
+        entry.unregister();
+      }
+      entries.clear();
+      events.clear();
+    },
+  };
+}
+
+function toSendError(error: unknown): WhatsAppSendError {
+  if (error instanceof WhatsAppSendError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  const code = statusCodeOf(error);
+  // Socket-level failures (closed, timed out) are worth a retry; an answer from WhatsApp is not.
+  const isTransient = code === null || code === 408 || code === 428 || code >= 500;
+  return new WhatsAppSendError(code, message, isTransient);
+}
