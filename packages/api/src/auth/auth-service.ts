@@ -1,0 +1,155 @@
+/**
+ * Admin password, cookie sessions and API tokens. The only API file that touches the auth tables;
+ * it stores digests only and never returns one.
+ */
+import { hash, verify } from "@node-rs/argon2";
+import { TRPCError } from "@trpc/server";
+import type { Prisma, PrismaClient } from "../kabar.js";
+import { API_TOKEN_PREFIX, randomSecret, sha256, VISIBLE_PREFIX_LENGTH } from "./secrets.js";
+
+export type Principal =
+  | { kind: "admin"; userId: string; username: string }
+  | { kind: "token"; tokenId: string; name: string };
+
+const tokenSelect = {
+  id: true,
+  name: true,
+  prefix: true,
+  createdAt: true,
+  lastUsedAt: true,
+  revokedAt: true,
+} satisfies Prisma.ApiTokenSelect;
+
+export interface ApiTokenSummary {
+  id: string;
+  name: string;
+  prefix: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+/** A token's last use is written at most this often, so authenticated reads stay reads. */
+const LAST_USED_RESOLUTION_MS = 60_000;
+export const MIN_PASSWORD_LENGTH = 8;
+
+export class AuthService {
+  constructor(
+    private readonly db: PrismaClient,
+    private readonly options: { sessionDays: number },
+  ) {}
+
+  /** On start: the first admin comes from ADMIN_PASSWORD when none exists yet. */
+  async ensureInitialAdmin(password: string | undefined): Promise<"created" | "exists" | "needs-setup"> {
+    if ((await this.db.adminUser.count()) > 0) return "exists";
+    if (!password) return "needs-setup";
+    await this.db.adminUser.create({ data: { passwordHash: await hash(password) } });
+    return "created";
+  }
+
+  async needsSetup(): Promise<boolean> {
+    return (await this.db.adminUser.count()) === 0;
+  }
+
+  /** First-run setup: only while no admin exists. Logs the new admin in. */
+  async setup(password: string): Promise<{ token: string; expiresAt: Date }> {
+    if (!(await this.needsSetup())) {
+      throw new TRPCError({ code: "FORBIDDEN", message: "An admin already exists; log in instead." });
+    }
+    const user = await this.db.adminUser.create({
+      data: { passwordHash: await hash(password) },
+      select: { id: true },
+    });
+    return this.startSession(user.id);
+  }
+
+  async login(password: string): Promise<{ token: string; expiresAt: Date }> {
+    const user = await this.db.adminUser.findFirst({
+      orderBy: { createdAt: "asc" },
+      select: { id: true, passwordHash: true },
+    });
+    if (!user) {
+      throw new TRPCError({ code: "PRECONDITION_FAILED", message: "No admin exists yet; run the first-run setup." });
+    }
+    if (!(await verify(user.passwordHash, password))) {
+      throw new TRPCError({ code: "UNAUTHORIZED", message: "Wrong password." });
+    }
+    return this.startSession(user.id);
+  }
+
+  async logout(cookieValue: string): Promise<void> {
+    await this.db.adminSession.deleteMany({ where: { tokenHash: sha256(cookieValue) } });
+  }
+
+  async authenticate(credentials: { cookie: string | null; bearer: string | null }): Promise<Principal | null> {
+    if (credentials.bearer) return this.authenticateToken(credentials.bearer);
+    if (credentials.cookie) return this.authenticateCookie(credentials.cookie);
+    return null;
+  }
+
+  async createToken(name: string): Promise<ApiTokenSummary & { token: string }> {
+    const token = `${API_TOKEN_PREFIX}${randomSecret(32)}`;
+    const created = await this.db.apiToken.create({
+      data: { name, prefix: token.slice(0, VISIBLE_PREFIX_LENGTH), tokenHash: sha256(token) },
+      select: tokenSelect,
+    });
+    return { ...summarise(created), token };
+  }
+
+  async listTokens(): Promise<ApiTokenSummary[]> {
+    const tokens = await this.db.apiToken.findMany({ orderBy: { createdAt: "desc" }, select: tokenSelect });
+    return tokens.map(summarise);
+  }
+
+  async revokeToken(id: string): Promise<ApiTokenSummary> {
+    const existing = await this.db.apiToken.findUnique({ where: { id }, select: tokenSelect });
+    if (!existing) throw new TRPCError({ code: "NOT_FOUND", message: `No API token with id "${id}".` });
+    if (existing.revokedAt) return summarise(existing);
+    const revoked = await this.db.apiToken.update({
+      where: { id },
+      data: { revokedAt: new Date() },
+      select: tokenSelect,
+    });
+    return summarise(revoked);
+  }
+
+  private async startSession(userId: string): Promise<{ token: string; expiresAt: Date }> {
+    const token = randomSecret(32);
+    const expiresAt = new Date(Date.now() + this.options.sessionDays * 86_400_000);
+    await this.db.adminSession.create({ data: { tokenHash: sha256(token), userId, expiresAt } });
+    return { token, expiresAt };
+  }
+
+  private async authenticateCookie(cookie: string): Promise<Principal | null> {
+    const session = await this.db.adminSession.findUnique({
+      where: { tokenHash: sha256(cookie) },
+      select: { expiresAt: true, user: { select: { id: true, username: true } } },
+    });
+    if (!session || session.expiresAt.getTime() <= Date.now()) return null;
+    return { kind: "admin", userId: session.user.id, username: session.user.username };
+  }
+
+  private async authenticateToken(token: string): Promise<Principal | null> {
+    const found = await this.db.apiToken.findUnique({
+      where: { tokenHash: sha256(token) },
+      select: { id: true, name: true, revokedAt: true, lastUsedAt: true },
+    });
+    if (!found || found.revokedAt) return null;
+    const now = Date.now();
+    if (!found.lastUsedAt || now - found.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+      await this.db.apiToken.update({ where: { id: found.id }, data: { lastUsedAt: new Date(now) } });
+    }
+    return { kind: "token", tokenId: found.id, name: found.name };
+  }
+}
+
+function summarise(token: Prisma.ApiTokenGetPayload<{ select: typeof tokenSelect }>): ApiTokenSummary {
+  return {
+    id: token.id,
+    name: token.name,
+    prefix: token.prefix,
+    createdAt: token.createdAt.toISOString(),
+    lastUsedAt: token.lastUsedAt?.toISOString() ?? null,
+    revokedAt: token.revokedAt?.toISOString() ?? null,
+  };
+}

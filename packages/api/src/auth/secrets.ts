@@ -1,0 +1,14 @@
+import { createHash, randomBytes } from "node:crypto";
+
+/** Only this digest of a cookie value or API token is stored, so a leaked database logs nobody in. */
+export function sha256(value: string): string {
+  return createHash("sha256").update(value).digest("hex");
+}
+
+export function randomSecret(bytes = 32): string {
+  return randomBytes(bytes).toString("base64url");
+}
+
+export const API_TOKEN_PREFIX = "kabar_";
+/** How much of a token is kept in clear so a list can tell tokens apart. */
+export const VISIBLE_PREFIX_LENGTH = API_TOKEN_PREFIX.length + 6;

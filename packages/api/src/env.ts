@@ -1,0 +1,69 @@
+/**
+ * The only place that reads process.env. Validated once; a wrong value stops start-up with
+ * one line naming the variable and what it should be.
+ */
+import path from "node:path";
+import { resolveDatabaseUrl, resolveSessionsDir } from "@kabar/db";
+import { z } from "zod";
+
+/** <repo>/ — packages/api/src is three levels below it. */
+export const REPO_ROOT = path.resolve(import.meta.dirname, "..", "..", "..");
+
+const booleanFlag = z
+  .enum(["true", "false", "1", "0", "yes", "no"], { error: "must be true or false" })
+  .transform((value) => value === "true" || value === "1" || value === "yes");
+
+const port = (fallback: number) =>
+  z.coerce
+    .number({ error: "must be a port number" })
+    .int({ error: "must be a whole number" })
+    .min(0, { error: "must be 0–65535" })
+    .max(65535, { error: "must be 0–65535" })
+    .default(fallback);
+
+export const envSchema = z.object({
+  PORT: port(3000),
+  HOST: z.string().min(1).default("0.0.0.0"),
+  /** Resolved by @kabar/db: default file:<repo>/data/kabar.db, relative paths from the repo root. */
+  DATABASE_URL: z.string().optional(),
+  /** Resolved by @kabar/db: default <repo>/wa_sessions. */
+  WA_SESSIONS_DIR: z.string().optional(),
+  WHATSAPP_WS_URL: z.url({ error: "must be a ws:// or wss:// URL" }).optional(),
+  ADMIN_PASSWORD: z.string().min(8, { error: "must be at least 8 characters" }).optional(),
+  COOKIE_SECURE: booleanFlag.default(false),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  ADMIN_DIST_DIR: z.string().min(1).default(path.join(REPO_ROOT, "apps", "admin", "dist")),
+  SIMULATOR_PORT: port(3100),
+  LOGIN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).default(10),
+  ADMIN_SESSION_DAYS: z.coerce.number().int().min(1).max(365).default(7),
+  MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
+  TRUST_PROXY: booleanFlag.default(false),
+});
+
+export type Env = Omit<z.infer<typeof envSchema>, "DATABASE_URL" | "WA_SESSIONS_DIR"> & {
+  DATABASE_URL: string;
+  WA_SESSIONS_DIR: string;
+};
+
+export class EnvError extends Error {
+  override name = "EnvError";
+}
+
+/** Parses an environment (process.env by default); throws EnvError with one readable line. */
+export function readEnv(source: Record<string, string | undefined> = process.env): Env {
+  // Treat empty strings as unset so `PORT= pnpm start` means the default.
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ""));
+  const result = envSchema.safeParse(cleaned);
+  if (result.success) {
+    // Throws DatabaseUrlError (one line) for a URL that is not an SQLite file.
+    const DATABASE_URL = resolveDatabaseUrl({ DATABASE_URL: result.data.DATABASE_URL });
+    return { ...result.data, DATABASE_URL, WA_SESSIONS_DIR: resolveSessionsDir({ WA_SESSIONS_DIR: result.data.WA_SESSIONS_DIR }) };
+  }
+  const problems = result.error.issues.map((issue) => `${issue.path.join(".")} ${issue.message}`);
+  throw new EnvError(`Invalid environment: ${problems.join("; ")}. Fix the variable(s) and start again.`);
+}
+
+/** Defaults for tests: everything from the schema, overridden by what the test passes. */
+export function testEnv(overrides: Partial<Record<keyof Env, string>> = {}): Env {
+  return readEnv({ LOG_LEVEL: "silent", ...overrides });
+}

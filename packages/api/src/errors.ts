@@ -1,0 +1,75 @@
+/**
+ * The one place where errors become something a client sees: domain codes map to tRPC codes
+ * (and so to HTTP statuses), and zod issues become "field: rule" lines a person can read.
+ */
+import { TRPCError } from "@trpc/server";
+import { getHTTPStatusCodeFromError } from "@trpc/server/http";
+import { ZodError } from "zod";
+import { KabarError, type KabarErrorCode } from "./kabar.js";
+
+type TRPCCode = TRPCError["code"];
+
+/** Exhaustive on purpose: a new domain code fails the typecheck until it has a status. */
+const DOMAIN_TO_TRPC: Record<KabarErrorCode, TRPCCode> = {
+  INVALID_INPUT: "BAD_REQUEST",
+  SESSION_ALREADY_EXISTS: "CONFLICT",
+  SESSION_NOT_FOUND: "NOT_FOUND",
+  MESSAGE_NOT_FOUND: "NOT_FOUND",
+  DEFAULT_SESSION_UNDELETABLE: "BAD_REQUEST",
+  SESSION_NOT_CONNECTED: "CONFLICT",
+  SESSION_LOCKED: "CONFLICT",
+  MESSAGE_NOT_RESENDABLE: "CONFLICT",
+  MEDIA_TOO_LARGE: "PAYLOAD_TOO_LARGE",
+  NOT_ON_WHATSAPP: "UNPROCESSABLE_CONTENT",
+  TIMEOUT: "TIMEOUT",
+};
+
+export function toTRPCError(error: unknown): TRPCError {
+  if (error instanceof TRPCError) {
+    return error.cause instanceof KabarError ? toTRPCError(error.cause) : error;
+  }
+  if (error instanceof KabarError) {
+    return new TRPCError({ code: DOMAIN_TO_TRPC[error.code], message: error.message, cause: error });
+  }
+  if (error instanceof ZodError) {
+    return new TRPCError({ code: "BAD_REQUEST", message: describeZodError(error).message, cause: error });
+  }
+  return new TRPCError({ code: "INTERNAL_SERVER_ERROR", cause: error instanceof Error ? error : undefined });
+}
+
+/** What every client receives in `{ error: … }` (REST) or `error.data.kabar` (tRPC). */
+export interface ErrorBody {
+  code: string;
+  message: string;
+  field?: string;
+}
+
+function describeZodError(error: ZodError): { message: string; field?: string } {
+  const lines = error.issues.map((issue) => {
+    const path = issue.path.map(String).join(".");
+    // Our schemas' messages already start with the field name ("to is required").
+    return path === "" || issue.message.startsWith(path) ? issue.message : `${path}: ${issue.message}`;
+  });
+  const first = error.issues[0];
+  const field = first && first.path.length > 0 ? first.path.map(String).join(".") : undefined;
+  return field === undefined ? { message: lines.join("; ") } : { message: lines.join("; "), field };
+}
+
+const HIDDEN_MESSAGE = "Something went wrong on the server; the server log has the details.";
+
+export function describeError(error: TRPCError): { status: number; body: ErrorBody } {
+  const mapped = toTRPCError(error);
+  const status = getHTTPStatusCodeFromError(mapped);
+  const cause = mapped.cause;
+  if (cause instanceof ZodError) {
+    return { status, body: { code: "INVALID_INPUT", ...describeZodError(cause) } };
+  }
+  if (cause instanceof KabarError) {
+    const body: ErrorBody = { code: cause.code, message: cause.message };
+    if (cause.field !== undefined) body.field = cause.field;
+    return { status, body };
+  }
+  // An unexpected error's message may hold internals (paths, SQL): never send it.
+  const message = mapped.code === "INTERNAL_SERVER_ERROR" ? HIDDEN_MESSAGE : mapped.message;
+  return { status, body: { code: mapped.code, message } };
+}

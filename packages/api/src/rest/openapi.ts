@@ -1,0 +1,70 @@
+/** OpenAPI 3.1 of the REST surface, derived from the route table and the same zod schemas it validates with. */
+import { z } from "zod";
+import type { RestRoute } from "./route.js";
+
+const errorSchema = {
+  type: "object",
+  required: ["error"],
+  properties: {
+    error: {
+      type: "object",
+      required: ["code", "message"],
+      properties: { code: { type: "string" }, message: { type: "string" }, field: { type: "string" } },
+    },
+  },
+};
+
+function jsonSchema(schema: z.ZodType): unknown {
+  // io "input": document what a caller sends, before defaults and transforms.
+  return z.toJSONSchema(schema, { io: "input", unrepresentable: "any" });
+}
+
+function operation(route: RestRoute) {
+  const responses: Record<string, unknown> = {
+    [String(route.successStatus)]: { description: "Success" },
+    "400": { description: "Invalid input; error.field names the field", content: errorJson() },
+  };
+  if (!route.isPublic) responses["401"] = { description: "No admin cookie or API token", content: errorJson() };
+  const parameters = [...route.path.matchAll(/\{(\w+)\}/g)].map((match) => ({
+    name: match[1],
+    in: "path",
+    required: true,
+    schema: { type: "string" },
+  }));
+  for (const name of Object.keys(route.query?.shape ?? {})) {
+    parameters.push({ name, in: "query", required: true, schema: { type: "string" } });
+  }
+  return {
+    summary: route.summary,
+    ...(route.isPublic ? { security: [] } : {}),
+    ...(parameters.length > 0 ? { parameters } : {}),
+    ...(route.requestBody
+      ? { requestBody: { required: true, content: { "application/json": { schema: jsonSchema(route.requestBody) } } } }
+      : {}),
+    responses,
+  };
+}
+
+function errorJson() {
+  return { "application/json": { schema: { $ref: "#/components/schemas/Error" } } };
+}
+
+export function renderOpenApi(routes: readonly RestRoute[]) {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of routes) {
+    paths[route.path] = { ...paths[route.path], [route.method.toLowerCase()]: operation(route) };
+  }
+  return {
+    openapi: "3.1.0",
+    info: { title: "Kabar REST API", version: "0.1.0", description: "One WhatsApp number for automated messages." },
+    security: [{ bearerToken: [] }, { adminCookie: [] }],
+    components: {
+      securitySchemes: {
+        bearerToken: { type: "http", scheme: "bearer", description: "An API token from the panel" },
+        adminCookie: { type: "apiKey", in: "cookie", name: "kabar_session" },
+      },
+      schemas: { Error: errorSchema },
+    },
+    paths,
+  };
+}

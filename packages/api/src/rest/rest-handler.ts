@@ -1,0 +1,85 @@
+/** Hand-written REST on node:http: matches a route, checks auth, runs it, answers JSON errors uniformly. */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { describeError, toTRPCError } from "../errors.js";
+import { HttpError, readJsonBody, sendJson } from "../http/json.js";
+import { type ApiDeps, contextFromRequest } from "../trpc/context.js";
+import { createCaller } from "./caller.js";
+import type { RestRoute } from "./route.js";
+import { restRoutes } from "./routes.js";
+
+interface CompiledRoute {
+  route: RestRoute;
+  pattern: RegExp;
+  names: string[];
+}
+
+function compile(route: RestRoute): CompiledRoute {
+  const names: string[] = [];
+  const source = route.path
+    .split("/")
+    .map((segment) => {
+      const param = /^\{(\w+)\}$/.exec(segment);
+      if (param?.[1]) {
+        names.push(param[1]);
+        return "([^/]+)";
+      }
+      return segment.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    })
+    .join("/");
+  return { route, pattern: new RegExp(`^${source}/?$`), names };
+}
+
+export function createRestHandler(deps: ApiDeps, routes: readonly RestRoute[] = restRoutes) {
+  const compiled = routes.map(compile);
+
+  /** Answers and returns true when the path is a REST route; false lets the next handler try. */
+  return async function handleRest(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
+    const candidates = compiled
+      .map((entry) => ({ entry, match: entry.pattern.exec(url.pathname) }))
+      .filter((candidate) => candidate.match !== null);
+    if (candidates.length === 0) return false;
+    const found = candidates.find((candidate) => candidate.entry.route.method === req.method);
+    if (!found?.match) {
+      const allow = candidates.map((candidate) => candidate.entry.route.method).join(", ");
+      sendJson(res, 405, { error: { code: "METHOD_NOT_ALLOWED", message: `Use ${allow} here.` } }, { allow });
+      return true;
+    }
+    const { route, names } = found.entry;
+    const params: Record<string, string> = {};
+    names.forEach((name, index) => {
+      params[name] = decodeURIComponent(found.match?.[index + 1] ?? "");
+    });
+    try {
+      const ctx = await contextFromRequest(deps, req, res);
+      if (!route.isPublic && !ctx.principal) {
+        sendJson(res, 401, {
+          error: { code: "UNAUTHORIZED", message: "Log in, or send an API token as Authorization: Bearer <token>." },
+        });
+        return true;
+      }
+      const result = await route.handle({
+        caller: createCaller(ctx),
+        ctx,
+        body: () => readJsonBody(req, deps.env.MAX_BODY_BYTES),
+        query: url.searchParams,
+        params,
+        routes,
+      });
+      if ("json" in result) {
+        sendJson(res, result.status, result.json, result.headers);
+      } else {
+        res.writeHead(result.status, { "content-type": result.contentType, "cache-control": "no-store" });
+        res.end(result.text);
+      }
+    } catch (error) {
+      if (error instanceof HttpError) {
+        sendJson(res, error.status, { error: error.body }, { ...error.headers, connection: "close" });
+        return true;
+      }
+      const { status, body } = describeError(toTRPCError(error));
+      if (status >= 500) deps.logger.error({ err: error, route: route.path }, "REST request failed");
+      sendJson(res, status, { error: body });
+    }
+    return true;
+  };
+}

@@ -1,0 +1,6 @@
+import { messageRoutes } from "./message-routes.js";
+import { operationsRoutes } from "./operations-routes.js";
+import type { RestRoute } from "./route.js";
+import { sessionRoutes } from "./session-routes.js";
+
+export const restRoutes: readonly RestRoute[] = [...operationsRoutes, ...sessionRoutes, ...messageRoutes];

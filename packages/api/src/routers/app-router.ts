@@ -1,0 +1,18 @@
+import { router } from "../trpc/trpc.js";
+import { authRouter } from "./auth/auth-router.js";
+import { getHealth } from "./get-health.js";
+import { messagesRouter } from "./messages/messages-router.js";
+import { sessionRouter } from "./session/session-router.js";
+import { settingsRouter } from "./settings/settings-router.js";
+import { tokensRouter } from "./tokens/tokens-router.js";
+
+export const appRouter = router({
+  health: getHealth,
+  auth: authRouter,
+  session: sessionRouter,
+  messages: messagesRouter,
+  tokens: tokensRouter,
+  settings: settingsRouter,
+});
+
+export type AppRouter = typeof appRouter;

@@ -1,0 +1,14 @@
+import { router } from "../../trpc/trpc.js";
+import { getMessage } from "./get-message.js";
+import { listMessages } from "./list-messages.js";
+import { onMessageStatus } from "./on-message-status.js";
+import { resendMessage } from "./resend-message.js";
+import { sendMessage } from "./send-message.js";
+
+export const messagesRouter = router({
+  send: sendMessage,
+  list: listMessages,
+  get: getMessage,
+  resend: resendMessage,
+  onStatus: onMessageStatus,
+});

@@ -1,0 +1,4 @@
+import { authedProcedure } from "../../trpc/trpc.js";
+
+/** Closes the socket; the credentials stay, so connect links again without a QR. */
+export const disconnectSession = authedProcedure.mutation(({ ctx }) => ctx.kabar.sessions.disconnect());

@@ -1,0 +1,4 @@
+import { authedProcedure } from "../../trpc/trpc.js";
+
+/** Unlinks the device on WhatsApp's side; the next connect needs a new QR. */
+export const logoutSession = authedProcedure.mutation(({ ctx }) => ctx.kabar.sessions.logout());

@@ -1,0 +1,15 @@
+import { z } from "zod";
+import { adminProcedure } from "../../trpc/trpc.js";
+
+export const createTokenInput = z.object({
+  name: z
+    .string({ error: "name is required" })
+    .trim()
+    .min(1, { error: "name is required" })
+    .max(100, { error: "name must be at most 100 characters" }),
+});
+
+/** The token itself is in this answer only; afterwards just its prefix is shown. */
+export const createToken = adminProcedure
+  .input(createTokenInput)
+  .mutation(({ ctx, input }) => ctx.auth.createToken(input.name));

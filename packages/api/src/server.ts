@@ -1,0 +1,102 @@
+/**
+ * The composition root of the HTTP edge: one node:http server, one port, serving tRPC at /trpc
+ * (queries, mutations, SSE subscriptions), the REST routes, and the admin panel at /.
+ */
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { createHTTPHandler } from "@trpc/server/adapters/standalone";
+import type { Logger } from "pino";
+import { AuthService } from "./auth/auth-service.js";
+import { RateLimiter } from "./auth/rate-limit.js";
+import type { Env } from "./env.js";
+import { sendJson } from "./http/json.js";
+import { createStaticHandler } from "./http/static-files.js";
+import type { Kabar, PrismaClient } from "./kabar.js";
+import { createRestHandler } from "./rest/rest-handler.js";
+import { appRouter } from "./routers/app-router.js";
+import { type ApiDeps, contextFromRequest, type ServerMeta } from "./trpc/context.js";
+import { watchLatestEventId } from "./trpc/events.js";
+
+export interface ServerOptions {
+  kabar: Kabar;
+  db: PrismaClient;
+  env: Env;
+  logger: Logger;
+  meta?: ServerMeta;
+}
+
+export interface KabarServer {
+  deps: ApiDeps;
+  /** Resolves with the bound port (pass 0 for any free one). Rejects with the listen error, e.g. EADDRINUSE. */
+  listen(port?: number, host?: string): Promise<{ port: number; url: string }>;
+  close(): Promise<void>;
+}
+
+export function createApiDeps(options: ServerOptions): ApiDeps {
+  return {
+    kabar: options.kabar,
+    auth: new AuthService(options.db, { sessionDays: options.env.ADMIN_SESSION_DAYS }),
+    env: options.env,
+    logger: options.logger,
+    loginLimiter: new RateLimiter(options.env.LOGIN_ATTEMPTS_PER_MINUTE, 60_000),
+    meta: options.meta ?? { simulated: false, simulatorControlUrl: null },
+  };
+}
+
+export function createServer(options: ServerOptions): KabarServer {
+  const deps = createApiDeps(options);
+  const { logger } = deps;
+  // Start tracking event ids now, so a subscription's first snapshot knows where the stream stands.
+  watchLatestEventId(deps.kabar.events);
+
+  const handleTrpc = createHTTPHandler({
+    router: appRouter,
+    basePath: "/trpc/",
+    maxBodySize: deps.env.MAX_BODY_BYTES,
+    createContext: ({ req, res }) => contextFromRequest(deps, req, res),
+    onError: ({ error, path }) => {
+      if (error.code === "INTERNAL_SERVER_ERROR") logger.error({ err: error, path }, "tRPC procedure failed");
+    },
+  });
+  const handleRest = createRestHandler(deps);
+  const handleStatic = createStaticHandler(deps.env.ADMIN_DIST_DIR);
+
+  const server = http.createServer(async (req, res) => {
+    try {
+      const url = new URL(req.url ?? "/", "http://localhost");
+      if (url.pathname === "/trpc" || url.pathname.startsWith("/trpc/")) return handleTrpc(req, res);
+      if (await handleRest(req, res, url)) return;
+      if (url.pathname === "/api" || url.pathname.startsWith("/api/")) {
+        sendJson(res, 404, { error: { code: "NOT_FOUND", message: `No route ${req.method} ${url.pathname}.` } });
+        return;
+      }
+      await handleStatic(req, res, url);
+    } catch (error) {
+      logger.error({ err: error, url: req.url }, "request failed");
+      if (!res.headersSent) sendJson(res, 500, { error: { code: "INTERNAL_SERVER_ERROR", message: "Server error." } });
+      else res.destroy();
+    }
+  });
+
+  return {
+    deps,
+    async listen(port = deps.env.PORT, host = deps.env.HOST) {
+      await deps.auth.ensureInitialAdmin(deps.env.ADMIN_PASSWORD);
+      await new Promise<void>((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(port, host, () => {
+          server.off("error", reject);
+          resolve();
+        });
+      });
+      const bound = (server.address() as AddressInfo).port;
+      const shownHost = host === "0.0.0.0" || host === "::" ? "localhost" : host;
+      return { port: bound, url: `http://${shownHost}:${bound}` };
+    },
+    async close() {
+      // Open SSE streams would hold close() forever.
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,75 @@
+/**
+ * createContextInner builds a context without HTTP (caller tests use it); createContextFactory
+ * reads the cookie / bearer token and the client address from a request.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Logger } from "pino";
+import type { AuthService, Principal } from "../auth/auth-service.js";
+import { ADMIN_COOKIE, readBearer, readCookie } from "../auth/cookies.js";
+import type { RateLimiter } from "../auth/rate-limit.js";
+import type { Env } from "../env.js";
+import type { Kabar } from "../kabar.js";
+
+export interface ServerMeta {
+  simulated: boolean;
+  /** The simulator's control API, for the panel's "scan with the simulated phone" button. */
+  simulatorControlUrl: string | null;
+}
+
+/** Everything the server is built from; one set per process (or per test). */
+export interface ApiDeps {
+  kabar: Kabar;
+  auth: AuthService;
+  env: Env;
+  logger: Logger;
+  loginLimiter: RateLimiter;
+  meta: ServerMeta;
+}
+
+/** The parts of a response a procedure may touch: the login cookie and Retry-After. */
+export interface ResponseHeaders {
+  setHeader(name: string, value: string): void;
+}
+
+export interface Context extends ApiDeps {
+  principal: Principal | null;
+  /** The raw admin cookie, so logout can end exactly this session. */
+  adminCookie: string | null;
+  clientIp: string;
+  response: ResponseHeaders;
+}
+
+export interface RequestParts {
+  principal?: Principal | null;
+  adminCookie?: string | null;
+  clientIp?: string;
+  response?: ResponseHeaders;
+}
+
+export function createContextInner(deps: ApiDeps, request: RequestParts = {}): Context {
+  return {
+    ...deps,
+    principal: request.principal ?? null,
+    adminCookie: request.adminCookie ?? null,
+    clientIp: request.clientIp ?? "127.0.0.1",
+    response: request.response ?? { setHeader: () => {} },
+  };
+}
+
+export function clientIpOf(req: IncomingMessage, trustProxy: boolean): string {
+  const forwarded = req.headers["x-forwarded-for"];
+  const first = typeof forwarded === "string" ? forwarded.split(",")[0]?.trim() : undefined;
+  if (trustProxy && first) return first;
+  return req.socket.remoteAddress ?? "unknown";
+}
+
+export async function contextFromRequest(deps: ApiDeps, req: IncomingMessage, res: ServerResponse): Promise<Context> {
+  const adminCookie = readCookie(req.headers.cookie, ADMIN_COOKIE);
+  const principal = await deps.auth.authenticate({ cookie: adminCookie, bearer: readBearer(req.headers.authorization) });
+  return createContextInner(deps, {
+    principal,
+    adminCookie,
+    clientIp: clientIpOf(req, deps.env.TRUST_PROXY),
+    response: { setHeader: (name, value) => res.setHeader(name, value) },
+  });
+}
