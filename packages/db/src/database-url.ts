@@ -59,7 +59,7 @@ export function prepareDatabaseFile(url: string): string {
     fail(url, `folder ${folder} cannot be created (${errorCode(error)})`);
   }
   if (!fs.statSync(folder).isDirectory()) fail(url, `${folder} is not a folder`);
-  if (!isWritable(folder)) fail(url, `folder ${folder} is not writable`);
+  if (!canCreateFileIn(folder)) fail(url, `folder ${folder} is not writable`);
   const stat = fs.statSync(file, { throwIfNoEntry: false });
   if (stat === undefined) return file;
   if (!stat.isFile()) fail(url, `${file} is not a file`);
@@ -72,6 +72,19 @@ export function prepareDatabaseFile(url: string): string {
     );
   }
   return file;
+}
+
+// access(W_OK) says yes to root even on read-only mounts and pseudo file systems such as /proc, where
+// SQLite later fails with a cryptic SQLITE_CANTOPEN; creating a file is the honest test.
+function canCreateFileIn(folder: string): boolean {
+  const probe = path.join(folder, `.kabar-write-test-${process.pid}`);
+  try {
+    fs.closeSync(fs.openSync(probe, "wx"));
+    fs.rmSync(probe);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function isWritable(target: string): boolean {

@@ -1,0 +1,94 @@
+import fs from "node:fs";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createDatabase, migrateDatabase } from "../src/index.js";
+import { cleanupSessions } from "../src/whatsapp-session/cleanup-sessions.js";
+import {
+  createOneSenderDatabase,
+  createTempWorkspace,
+  runScript,
+  scriptEnv,
+  type TempWorkspace,
+} from "./temp-workspace.js";
+
+let workspace: TempWorkspace;
+beforeEach(() => {
+  workspace = createTempWorkspace();
+});
+afterEach(() => workspace.remove());
+
+function writeCredentials(folder: string): void {
+  fs.mkdirSync(path.join(workspace.sessionsDir, folder), { recursive: true });
+  fs.writeFileSync(path.join(workspace.sessionsDir, folder, "creds.json"), `{"folder":"${folder}"}`);
+}
+
+describe("pnpm whatsapp:cleanup", () => {
+  it("keeps the oldest of the sessions an older version left, backs up the others' credentials, and is idempotent", async () => {
+    // as OneSender left it: several rows, the oldest neither default nor active, inserted out of order
+    await createOneSenderDatabase(workspace.databaseFile, [
+      { id: "s2", name: "Marketing", isDefault: true, createdAt: 1_700_000_100_000 },
+      { id: "s1", name: "Main Number", isActive: false, createdAt: 1_700_000_000_000 },
+      { id: "s3", name: "Support Desk", createdAt: 1_700_000_200_000 },
+    ]);
+    writeCredentials("main_number");
+    writeCredentials("marketing");
+    writeCredentials("marketing_credentials");
+    // support_desk never linked a phone: no folder
+
+    const first = await runScript("whatsapp-cleanup", scriptEnv(workspace));
+    expect(first.stderr).toBe("");
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain("Removed 2 extra WhatsApp sessions:");
+    expect(first.stdout).toMatch(
+      /"Marketing" \(sessionId marketing\): credentials moved to .*\.backup\/\d{8}T\d{6}Z-marketing, .*\.backup\/\d{8}T\d{6}Z-marketing_credentials/,
+    );
+    expect(first.stdout).toContain(`"Support Desk" (sessionId support_desk): no credential folder`);
+    expect(first.stdout).toContain(
+      `Kept "Main Number" (sessionId main_number), the oldest, now the default and active session.`,
+    );
+
+    const database = createDatabase(workspace.databaseUrl);
+    try {
+      expect(
+        await database.whatsAppSession.findMany({
+          select: { id: true, sessionId: true, isDefault: true, isActive: true },
+        }),
+      ).toEqual([{ id: "s1", sessionId: "main_number", isDefault: true, isActive: true }]);
+    } finally {
+      await database.$disconnect();
+    }
+
+    // the kept folder stays; the others are moved, not deleted, with their contents
+    expect(fs.existsSync(path.join(workspace.sessionsDir, "main_number", "creds.json"))).toBe(true);
+    expect(fs.existsSync(path.join(workspace.sessionsDir, "marketing"))).toBe(false);
+    const backups = fs.readdirSync(path.join(workspace.sessionsDir, ".backup")).sort();
+    expect(backups).toHaveLength(2);
+    expect(backups[0]).toMatch(/^\d{8}T\d{6}Z-marketing$/);
+    expect(backups[1]).toMatch(/^\d{8}T\d{6}Z-marketing_credentials$/);
+    expect(
+      fs.readFileSync(path.join(workspace.sessionsDir, ".backup", backups[0] ?? "", "creds.json"), "utf8"),
+    ).toBe(`{"folder":"marketing"}`);
+
+    // the script prints these lines as they are; in process, to keep the suite fast
+    const again = createDatabase(workspace.databaseUrl);
+    try {
+      const second = await cleanupSessions(again, workspace.sessionsDir);
+      expect(second.lines).toEqual([`Nothing to clean up; kept "Main Number" (sessionId main_number).`]);
+      expect(second.removed).toEqual([]);
+    } finally {
+      await again.$disconnect();
+    }
+    expect(fs.readdirSync(path.join(workspace.sessionsDir, ".backup"))).toHaveLength(2);
+  });
+
+  it("says so when there is no session at all", async () => {
+    await migrateDatabase(workspace.databaseUrl);
+    const database = createDatabase(workspace.databaseUrl);
+    try {
+      const result = await cleanupSessions(database, workspace.sessionsDir);
+      expect(result.lines).toEqual(["No WhatsApp session exists; nothing to clean up."]);
+    } finally {
+      await database.$disconnect();
+    }
+  });
+});

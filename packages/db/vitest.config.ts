@@ -1,0 +1,9 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    // the script tests start tsx child processes, about a second each on a busy machine
+    testTimeout: 30_000,
+  },
+});
