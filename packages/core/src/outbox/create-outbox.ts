@@ -1,0 +1,96 @@
+import type { PrismaClient } from "@kabar/db";
+import type { Logger } from "pino";
+import type { MessageService, SessionRecord } from "../contract.js";
+import { KabarError, SessionNotFoundError } from "../errors.js";
+import type { InMemoryEventBus } from "../events/event-bus.js";
+import type { SettingsStore } from "../settings/settings-service.js";
+import type { WhatsAppPort } from "../whatsapp/port.js";
+import { type Clock, changeStatus, type OutboxSession, systemClock } from "./outbox-context.js";
+import { createMessageRecords } from "./message-records.js";
+import { createOutboxRepository } from "./outbox-repository.js";
+import { createOutboxWorker, type OutboxWorker } from "./outbox-worker.js";
+import { type SendDependencies, sendMedia, sendMessage } from "./send-message.js";
+
+export interface OutboxOptions {
+  db: PrismaClient;
+  port: WhatsAppPort;
+  session: OutboxSession & { get(): Promise<SessionRecord | null> };
+  settings: SettingsStore;
+  events: InMemoryEventBus;
+  logger: Logger;
+  clock?: Clock;
+  random?: () => number;
+  /** Default 30 s. */
+  ackTimeoutMs?: number;
+  /** Default 15 min. */
+  restrictedCooldownMs?: number;
+}
+
+export interface Outbox {
+  messages: MessageService;
+  worker: OutboxWorker;
+  /** Queued + sending, for health. */
+  depth(): Promise<number>;
+}
+
+/** Wires the outbox: the write side (send), the read side (records) and the single worker. */
+export function createOutbox(options: OutboxOptions): Outbox {
+  const clock = options.clock ?? systemClock;
+  const repository = createOutboxRepository(options.db);
+  const records = createMessageRecords(options.db);
+  const worker = createOutboxWorker({
+    ...options,
+    repository,
+    clock,
+    ackTimeoutMs: options.ackTimeoutMs ?? 30_000,
+    restrictedCooldownMs: options.restrictedCooldownMs ?? 15 * 60_000,
+  });
+  const sendDeps: SendDependencies = {
+    repository,
+    events: options.events,
+    settings: options.settings,
+    wake: () => worker.wake(),
+    async resolveSession(sessionName) {
+      const session = await options.session.get();
+      if (!session)
+        throw new SessionNotFoundError("No WhatsApp session exists yet; create one before sending.");
+      // One session: any other name falls back to it, as the seed did, and the result says so.
+      const matches =
+        sessionName === undefined || sessionName === session.name || sessionName === session.sessionId;
+      return { sessionId: session.sessionId, usedDefaultSession: !matches };
+    },
+  };
+
+  const messages: MessageService = {
+    send: (input, sendOptions) => sendMessage(sendDeps, input, sendOptions),
+    sendMedia: (type, input, sendOptions) => sendMedia(sendDeps, type, input, sendOptions),
+    get: (id) => records.get(id),
+    list: (input) => records.list(input),
+    countByStatus: () => records.countByStatus(),
+    async resend(id) {
+      const record = await records.require(id);
+      if (record.status === "queued" && worker.pausedReason() !== null) {
+        // Resending a message held by a 463 pause is how a person says "try again now".
+        worker.resume();
+        return record;
+      }
+      if (record.status !== "failed") {
+        throw new KabarError(
+          "MESSAGE_NOT_RESENDABLE",
+          `Message ${id} is ${record.status}; only failed messages can be resent.`,
+        );
+      }
+      await changeStatus({ repository, events: options.events, clock }, record, {
+        from: ["failed"],
+        data: { status: "queued", nextAttemptAt: new Date(clock.now()), failedAt: null, lastError: null },
+        event: { status: "retry", detail: "resent by hand with the same WhatsApp id" },
+        publish: "queued",
+      });
+      worker.resume();
+      worker.wake();
+      return records.require(id);
+    },
+  };
+
+  return { messages, worker, depth: () => repository.depth() };
+}

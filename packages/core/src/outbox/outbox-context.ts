@@ -1,0 +1,57 @@
+import type { Logger } from "pino";
+import type { SessionStatus } from "../contract.js";
+import type { InMemoryEventBus } from "../events/event-bus.js";
+import type { MessageStatus } from "../schemas.js";
+import type { SettingsStore } from "../settings/settings-service.js";
+import type { WhatsAppPort } from "../whatsapp/port.js";
+import type { OutboxRepository, OutboxRow, Transition } from "./outbox-repository.js";
+
+/** The slice of the session manager the outbox needs; SessionManager satisfies it. */
+export interface OutboxSession {
+  activeSessionId(): string | null;
+  status(): SessionStatus;
+  onStatus(listener: (status: SessionStatus) => void): () => void;
+  setOutboxPaused(reason: string | null): void;
+}
+
+/** Injectable so tests can move to "tomorrow" for the daily cap without waiting a day. */
+export interface Clock {
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };
+
+export interface OutboxDependencies {
+  repository: OutboxRepository;
+  port: WhatsAppPort;
+  session: OutboxSession;
+  settings: SettingsStore;
+  events: InMemoryEventBus;
+  logger: Logger;
+  clock: Clock;
+}
+
+/**
+ * Applies a status change and, when it applied, tells the bus. The one way outbox code changes
+ * a message, so the database timeline and the live events never disagree.
+ */
+export async function changeStatus(
+  deps: Pick<OutboxDependencies, "repository" | "events" | "clock">,
+  row: Pick<OutboxRow, "id" | "to">,
+  change: Transition & { publish: MessageStatus },
+): Promise<boolean> {
+  const applied = await deps.repository.transition(row.id, change);
+  if (applied) {
+    deps.events.publish({
+      type: "message.status",
+      message: {
+        id: row.id,
+        to: row.to,
+        status: change.publish,
+        detail: change.event.detail,
+        at: new Date(deps.clock.now()).toISOString(),
+      },
+    });
+  }
+  return applied;
+}

@@ -1,0 +1,64 @@
+import type { Logger } from "pino";
+import type { Clock, OutboxSession } from "./outbox-context.js";
+
+/**
+ * The outbox's pause after WhatsApp answers 463 ("restricted"): hammering a restricted number
+ * is how it gets banned, so nothing is sent until the cool-down ends or someone resumes.
+ */
+export class OutboxPause {
+  private pausedUntil: number | null = null;
+  private pausedFor: string | null = null;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly deps: {
+      session: OutboxSession;
+      clock: Clock;
+      logger: Logger;
+      restrictedCooldownMs: number;
+    },
+    private readonly onEnd: () => void,
+  ) {}
+
+  /** Starts (or extends) the pause; returns the reason as shown to people. */
+  begin(cause: string): string {
+    const until = this.deps.clock.now() + this.deps.restrictedCooldownMs;
+    const reason = `${cause}; outbox paused until ${new Date(until).toISOString()}`;
+    this.pausedUntil = until;
+    this.pausedFor = reason;
+    this.clearTimer();
+    this.timer = setTimeout(() => this.end(), this.deps.restrictedCooldownMs);
+    this.deps.logger.warn({ until: new Date(until).toISOString() }, reason);
+    this.deps.session.setOutboxPaused(reason);
+    return reason;
+  }
+
+  end(): void {
+    this.clearTimer();
+    if (this.pausedFor === null) return;
+    this.pausedUntil = null;
+    this.pausedFor = null;
+    this.deps.logger.info("outbox resumed");
+    this.deps.session.setOutboxPaused(null);
+    this.onEnd();
+  }
+
+  /** When the pause ends, or null when not paused (a passed deadline ends it here). */
+  until(): number | null {
+    if (this.pausedUntil !== null && this.deps.clock.now() >= this.pausedUntil) this.end();
+    return this.pausedUntil;
+  }
+
+  reason(): string | null {
+    return this.pausedFor;
+  }
+
+  dispose(): void {
+    this.clearTimer();
+  }
+
+  private clearTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+}

@@ -1,0 +1,159 @@
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  countReaching,
+  createHarness,
+  type Harness,
+  nextEvent,
+  statusOf,
+} from "../../test/outbox-harness.js";
+
+describe("outbox worker", () => {
+  let harness: Harness;
+  afterEach(async () => {
+    await harness.close();
+  });
+
+  it("queues while disconnected and delivers in order after connecting", async () => {
+    harness = await createHarness();
+    const ids: string[] = [];
+    for (let index = 0; index < 5; index += 1) {
+      const result = await harness.outbox.messages.send({ to: "0812-3456-7890", message: `pesan ${index}` });
+      expect(result).toMatchObject({ status: "queued", to: "6281234567890", duplicate: false });
+      ids.push(result.id);
+    }
+    expect(harness.port.sends).toHaveLength(0);
+    const allSent = countReaching(harness.events, "sent", 5);
+    harness.session.connect();
+    await allSent;
+    expect(harness.port.sends.map((send) => send.text)).toEqual(
+      [0, 1, 2, 3, 4].map((index) => `pesan ${index}`),
+    );
+    const record = await harness.outbox.messages.get(ids[0] ?? "");
+    expect(record?.events.map((event) => event.status)).toEqual(["queued", "sending", "sent"]);
+    expect(record?.waMessageId).toMatch(/^3EB0[0-9A-F]{18}$/);
+    expect([...ids].sort()).toEqual(ids);
+  });
+
+  it("re-sends with the same WhatsApp id when the server ack does not come", async () => {
+    harness = await createHarness({ ackTimeoutMs: 100 });
+    harness.port.script.push("no_ack", "no_ack");
+    harness.session.connect();
+    const result = await harness.outbox.messages.send(
+      { to: "081234567890", message: "halo" },
+      { waitFor: "sent" },
+    );
+    expect(result.status).toBe("sent");
+    expect(harness.port.sends).toHaveLength(3);
+    expect(harness.port.distinctMessageIds()).toHaveLength(1);
+    const record = await harness.outbox.messages.get(result.id);
+    expect(record?.attempts).toBe(3);
+    expect(record?.events.filter((event) => event.status === "retry")).toHaveLength(2);
+  });
+
+  it("retries transient errors with backoff, and again at once after a reconnect", async () => {
+    harness = await createHarness({ random: () => 0 });
+    harness.port.script.push("transient_error");
+    harness.session.connect();
+    const { id } = await harness.outbox.messages.send({ to: "081234567890", message: "halo" });
+    await nextEvent(
+      harness.events,
+      (event) =>
+        event.type === "message.status" &&
+        event.message.detail !== null &&
+        event.message.detail.includes("retrying in"),
+    );
+    expect(harness.port.sends).toHaveLength(0);
+    const sent = nextEvent(harness.events, statusOf(id, "sent"));
+    // The backoff (0.8 s) is skipped by a fresh connection.
+    harness.session.drop();
+    harness.session.connect();
+    await sent;
+    expect(harness.port.sends).toHaveLength(1);
+  });
+
+  it("gives the same message for the same idempotency key", async () => {
+    harness = await createHarness();
+    const first = await harness.outbox.messages.send({
+      to: "081234567890",
+      message: "a",
+      idempotencyKey: "reg-42",
+    });
+    const second = await harness.outbox.messages.send({
+      to: "081234567890",
+      message: "a",
+      idempotencyKey: "reg-42",
+    });
+    expect(second).toMatchObject({ id: first.id, duplicate: true });
+    expect(first.duplicate).toBe(false);
+    const parallel = await Promise.all(
+      [1, 2, 3].map(() =>
+        harness.outbox.messages.send({ to: "081234567890", message: "b", idempotencyKey: "reg-43" }),
+      ),
+    );
+    expect(new Set(parallel.map((result) => result.id)).size).toBe(1);
+    expect((await harness.outbox.messages.countByStatus()).queued).toBe(2);
+  });
+
+  it("re-sends a message a killed process left in sending, with its id", async () => {
+    harness = await createHarness();
+    const { id } = await harness.outbox.messages.send({ to: "081234567890", message: "halo" });
+    // What kill -9 between the claim and the ack leaves behind.
+    await harness.database.db.outboxMessage.update({
+      where: { id },
+      data: { status: "sending", attempts: 1 },
+    });
+    await harness.restart();
+    const sent = nextEvent(harness.events, statusOf(id, "sent"));
+    harness.session.connect();
+    await sent;
+    const record = await harness.outbox.messages.get(id);
+    expect(harness.port.sends.map((send) => send.messageId)).toEqual([record?.waMessageId]);
+    expect(record?.events.map((event) => event.detail)).toContain("re-sent with the same id after a restart");
+  });
+
+  it("records delivered and read acks by WhatsApp id, even after a restart", async () => {
+    harness = await createHarness();
+    harness.session.connect();
+    const { id } = await harness.outbox.messages.send(
+      { to: "081234567890", message: "halo" },
+      { waitFor: "sent" },
+    );
+    await harness.restart();
+    const record = await harness.outbox.messages.get(id);
+    const waMessageId = record?.waMessageId ?? "";
+    const read = nextEvent(harness.events, statusOf(id, "read"));
+    harness.port.ack("kabar_test", waMessageId, "read");
+    harness.port.ack("kabar_test", waMessageId, "delivered");
+    await read;
+    await nextEvent(harness.events, () => false, 50).catch(() => undefined);
+    const after = await harness.outbox.messages.get(id);
+    expect(after).toMatchObject({ status: "read" });
+    expect(after?.readAt).not.toBeNull();
+  });
+
+  it("keeps queued messages through a logout and sends them after re-linking", async () => {
+    harness = await createHarness();
+    harness.session.connect();
+    await harness.port.logout("kabar_test");
+    const { id } = await harness.outbox.messages.send({ to: "081234567890", message: "halo" });
+    expect((await harness.outbox.messages.get(id))?.status).toBe("queued");
+    const sent = nextEvent(harness.events, statusOf(id, "sent"));
+    harness.session.connect();
+    await sent;
+  });
+
+  it("fails a message to a number not on WhatsApp, looking each number up once", async () => {
+    harness = await createHarness({ settings: { checkOnWhatsApp: true } });
+    harness.port.setNotOnWhatsApp("6281111111111");
+    harness.session.connect();
+    const missing = await harness.outbox.messages.send(
+      { to: "0811-1111-1111", message: "x" },
+      { waitFor: "sent" },
+    );
+    expect(missing.status).toBe("failed");
+    expect((await harness.outbox.messages.get(missing.id))?.lastError).toBe("not on WhatsApp");
+    await harness.outbox.messages.send({ to: "081234567890", message: "1" }, { waitFor: "sent" });
+    await harness.outbox.messages.send({ to: "081234567890", message: "2" }, { waitFor: "sent" });
+    expect(harness.port.onWhatsAppLookups).toBe(2);
+  });
+});

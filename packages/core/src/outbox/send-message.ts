@@ -1,0 +1,126 @@
+import type { MediaInput, SendOptions, SendResult } from "../contract.js";
+import { KabarError } from "../errors.js";
+import type { InMemoryEventBus } from "../events/event-bus.js";
+import { normalizePhoneNumber } from "../phone/normalize-phone-number.js";
+import { type MessageStatus, type SendMessageInput, sendMessageInput } from "../schemas.js";
+import type { SettingsStore } from "../settings/settings-service.js";
+import { toStatus } from "./apply-acks.js";
+import { newMessageId, newWaMessageId } from "./message-ids.js";
+import type { NewOutboxMessage, OutboxRepository } from "./outbox-repository.js";
+import { parseInput } from "./parse-input.js";
+import { mediaInputSchema, readMedia } from "./read-media.js";
+
+export interface SendDependencies {
+  repository: OutboxRepository;
+  events: InMemoryEventBus;
+  settings: SettingsStore;
+  /** The session messages go out on, and whether sessionName had to fall back to it. */
+  resolveSession(
+    sessionName: string | undefined,
+  ): Promise<{ sessionId: string; usedDefaultSession: boolean }>;
+  wake(): void;
+}
+
+const DEFAULT_WAIT_MS = 60_000;
+const SENT_OR_LATER = new Set<MessageStatus>(["sent", "delivered", "read", "failed"]);
+
+/** Queues a text: validated, normalised, written to the outbox before anything else. */
+export async function sendMessage(
+  deps: SendDependencies,
+  input: SendMessageInput,
+  options: SendOptions = {},
+) {
+  const parsed = parseInput(sendMessageInput, input);
+  const to = normalizePhoneNumber(parsed.to, deps.settings.current().defaultCountry);
+  const { sessionId, usedDefaultSession } = await deps.resolveSession(parsed.sessionName);
+  return enqueue(deps, options, usedDefaultSession, {
+    id: newMessageId(),
+    waMessageId: newWaMessageId(),
+    idempotencyKey: parsed.idempotencyKey ?? null,
+    sessionId,
+    to,
+    type: "text",
+    text: parsed.message,
+    caption: null,
+    fileName: null,
+    mimeType: null,
+    media: null,
+  });
+}
+
+/** Queues an image or document; the bytes are stored with the row so a restart loses nothing. */
+export async function sendMedia(
+  deps: SendDependencies,
+  type: "image" | "document",
+  input: MediaInput,
+  options: SendOptions = {},
+): Promise<SendResult> {
+  const parsed = parseInput(mediaInputSchema, input);
+  const to = normalizePhoneNumber(parsed.to, deps.settings.current().defaultCountry);
+  const media = await readMedia(type, input);
+  const { sessionId } = await deps.resolveSession(undefined);
+  return enqueue(deps, options, false, {
+    id: newMessageId(),
+    waMessageId: newWaMessageId(),
+    idempotencyKey: parsed.idempotencyKey ?? null,
+    sessionId,
+    to,
+    type,
+    text: null,
+    caption: parsed.caption ?? null,
+    fileName: media.fileName,
+    mimeType: media.mimeType,
+    media: media.data,
+  });
+}
+
+async function enqueue(
+  deps: SendDependencies,
+  options: SendOptions,
+  usedDefaultSession: boolean,
+  message: NewOutboxMessage,
+): Promise<SendResult> {
+  // Listen before inserting: on a fast connection "sent" can come before insert() returns.
+  const seen = new Map<string, MessageStatus>();
+  let notify: (() => void) | null = null;
+  const off =
+    options.waitFor === "sent"
+      ? deps.events.on(({ event }) => {
+          if (event.type !== "message.status") return;
+          seen.set(event.message.id, event.message.status);
+          notify?.();
+        })
+      : () => {};
+  try {
+    const { row, duplicate } = await deps.repository.insert(message);
+    if (!duplicate) deps.wake();
+    let status = toStatus(row.status);
+    if (options.waitFor === "sent" && !SENT_OR_LATER.has(status)) {
+      const timeoutMs = options.timeoutMs ?? DEFAULT_WAIT_MS;
+      const deadline = Date.now() + timeoutMs;
+      // Re-read once: a duplicate may have been sent before we started listening.
+      status = toStatus((await deps.repository.findById(row.id))?.status ?? status);
+      while (!SENT_OR_LATER.has(status)) {
+        const remaining = deadline - Date.now();
+        if (remaining <= 0) {
+          throw new KabarError(
+            "TIMEOUT",
+            `Message ${row.id} was not sent within ${timeoutMs} ms; it stays ${status} and will still go out.`,
+          );
+        }
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, remaining);
+          notify = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        notify = null;
+        status = seen.get(row.id) ?? status;
+      }
+    }
+    return { id: row.id, status, to: row.to, usedDefaultSession, duplicate };
+  } finally {
+    off();
+  }
+}

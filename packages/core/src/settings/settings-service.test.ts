@@ -1,0 +1,49 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "../../test/outbox-database.js";
+import { createSettingsStore, DEFAULT_SETTINGS } from "./settings-service.js";
+
+describe("settings", () => {
+  let database: TestDatabase;
+  beforeEach(async () => {
+    database = await createTestDatabase();
+  });
+  afterEach(async () => {
+    await database.close();
+  });
+
+  it("starts from the defaults and persists updates", async () => {
+    const store = await createSettingsStore(database.db);
+    expect(await store.get()).toEqual(DEFAULT_SETTINGS);
+    await store.update({ minGapMs: 200, maxGapMs: 400, dailyCap: 50 });
+    const reopened = await createSettingsStore(database.db);
+    expect(await reopened.get()).toMatchObject({
+      minGapMs: 200,
+      maxGapMs: 400,
+      dailyCap: 50,
+      defaultCountry: "ID",
+    });
+  });
+
+  it("lets overrides win over stored values", async () => {
+    const store = await createSettingsStore(database.db, { minGapMs: 0, maxGapMs: 0 });
+    await store.update({ minGapMs: 500, maxGapMs: 900 });
+    expect(store.current()).toMatchObject({ minGapMs: 0, maxGapMs: 0 });
+  });
+
+  it("rejects a gap range that is upside down, naming the field", async () => {
+    const store = await createSettingsStore(database.db);
+    await expect(store.update({ minGapMs: 5000, maxGapMs: 100 })).rejects.toMatchObject({
+      code: "INVALID_INPUT",
+      field: "maxGapMs",
+    });
+    await expect(store.update({ defaultCountry: "indonesia" })).rejects.toMatchObject({
+      field: "defaultCountry",
+    });
+  });
+
+  it("ignores a stored value the schema no longer accepts", async () => {
+    await database.db.setting.create({ data: { key: "dailyCap", value: '"lots"' } });
+    const store = await createSettingsStore(database.db);
+    expect(store.current().dailyCap).toBe(DEFAULT_SETTINGS.dailyCap);
+  });
+});

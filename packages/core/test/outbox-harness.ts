@@ -1,0 +1,117 @@
+/**
+ * The outbox on a real database with the fake port: what the worker unit tests share.
+ */
+import { pino } from "pino";
+import type { CoreEvent, Settings } from "../src/contract.js";
+import { InMemoryEventBus } from "../src/events/event-bus.js";
+import { type Clock, systemClock } from "../src/outbox/outbox-context.js";
+import { createOutbox, type Outbox } from "../src/outbox/create-outbox.js";
+import type { MessageStatus } from "../src/schemas.js";
+import { createSettingsStore, type SettingsStore } from "../src/settings/settings-service.js";
+import { FakeSessionLink, FakeWhatsAppPort } from "../src/whatsapp/fake-whatsapp-port.js";
+import { createTestDatabase, type TestDatabase } from "./outbox-database.js";
+
+export const NO_PACING: Partial<Settings> = { minGapMs: 0, maxGapMs: 0, perRecipientGapMs: 0, dailyCap: 0 };
+
+export interface Harness {
+  database: TestDatabase;
+  port: FakeWhatsAppPort;
+  session: FakeSessionLink;
+  events: InMemoryEventBus;
+  settings: SettingsStore;
+  outbox: Outbox;
+  /** Starts a fresh outbox on the same database, as a restarted process would. */
+  restart(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function createHarness(
+  options: {
+    settings?: Partial<Settings>;
+    ackTimeoutMs?: number;
+    restrictedCooldownMs?: number;
+    clock?: Clock;
+    random?: () => number;
+  } = {},
+): Promise<Harness> {
+  const database = await createTestDatabase();
+  const port = new FakeWhatsAppPort();
+  const session = new FakeSessionLink(port);
+  const events = new InMemoryEventBus();
+  const settings = await createSettingsStore(database.db, { ...NO_PACING, ...options.settings });
+  const build = () =>
+    createOutbox({
+      db: database.db,
+      port,
+      session,
+      settings,
+      events,
+      logger: pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" }),
+      clock: options.clock ?? systemClock,
+      ackTimeoutMs: options.ackTimeoutMs ?? 5_000,
+      restrictedCooldownMs: options.restrictedCooldownMs ?? 60_000,
+      ...(options.random ? { random: options.random } : {}),
+    });
+  const harness: Harness = {
+    database,
+    port,
+    session,
+    events,
+    settings,
+    outbox: build(),
+    async restart() {
+      await harness.outbox.worker.close();
+      harness.outbox = build();
+      await harness.outbox.worker.start();
+    },
+    async close() {
+      await harness.outbox.worker.close();
+      await database.close();
+    },
+  };
+  await harness.outbox.worker.start();
+  return harness;
+}
+
+/** Resolves with the first bus event matching, including one published before the call if still buffered. */
+export function nextEvent(
+  events: InMemoryEventBus,
+  matches: (event: CoreEvent) => boolean,
+  timeoutMs = 5_000,
+): Promise<CoreEvent> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      off();
+      reject(new Error(`no matching event within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const off = events.on(({ event }) => {
+      if (!matches(event)) return;
+      clearTimeout(timer);
+      off();
+      resolve(event);
+    });
+  });
+}
+
+export function statusOf(id: string, status: MessageStatus) {
+  return (event: CoreEvent) =>
+    event.type === "message.status" && event.message.id === id && event.message.status === status;
+}
+
+/** Resolves once `count` distinct messages reached status. Listen before triggering the sends. */
+export function countReaching(
+  events: InMemoryEventBus,
+  status: MessageStatus,
+  count: number,
+  timeoutMs = 10_000,
+) {
+  const ids = new Set<string>();
+  return nextEvent(
+    events,
+    (event) => {
+      if (event.type === "message.status" && event.message.status === status) ids.add(event.message.id);
+      return ids.size >= count;
+    },
+    timeoutMs,
+  );
+}
