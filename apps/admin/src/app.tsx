@@ -1,5 +1,5 @@
 import { useEffect } from "react";
-import { readError } from "./api/errors";
+import { isUnauthorized, readError } from "./api/errors";
 import { trpc } from "./api/trpc";
 import { LoginPage } from "./auth/login-page";
 import { ErrorText } from "./components/error-text";
@@ -15,19 +15,21 @@ import { TokensPage } from "./tokens/tokens-page";
 
 export function App() {
   const { t } = useI18n();
+  // Public: says whether first-run setup is needed before anyone has logged in.
+  const health = trpc.health.useQuery();
   const me = trpc.auth.me.useQuery();
   const pathname = usePathname();
-  const isSignedIn = me.data?.authenticated === true;
+  const isSignedIn = me.data !== undefined;
+  const isSignedOut = me.error !== null && isUnauthorized(me.error);
 
   useEffect(() => {
-    if (me.data === undefined) return;
-    if (!isSignedIn && pathname !== routes.login) navigate(routes.login, { replace: true });
+    if (isSignedOut && pathname !== routes.login) navigate(routes.login, { replace: true });
     if (isSignedIn && !pathname.startsWith("/admin/")) navigate(routes.dashboard, { replace: true });
-  }, [me.data, isSignedIn, pathname]);
+  }, [isSignedIn, isSignedOut, pathname]);
 
-  if (me.isPending) return <p className="muted center">{t.app.loading}</p>;
+  if (me.isPending || health.isPending) return <p className="muted center">{t.app.loading}</p>;
+  if (isSignedOut) return <LoginPage needsSetup={health.data?.needsSetup === true} />;
   if (me.error !== null) return <ErrorText message={readError(me.error, t).message} />;
-  if (!isSignedIn) return <LoginPage needsSetup={me.data.needsSetup} />;
   return <SignedIn pathname={pathname} />;
 }
 

@@ -18,18 +18,10 @@ export function isUnauthorized(error: unknown): boolean {
   return error instanceof TRPCClientError && isRecord(error.data) && error.data.code === "UNAUTHORIZED";
 }
 
-/** Reads the field errors the API's error formatter adds: `field` (one) or `fieldErrors` (several). */
+/** The API's error formatter names the field at fault in `data.kabar.field` (e.g. "sessionId"). */
 function fieldErrorsOf(data: unknown, message: string): FieldErrors {
-  if (!isRecord(data)) return {};
-  const result: FieldErrors = {};
-  if (typeof data.field === "string") result[data.field] = message;
-  if (isRecord(data.fieldErrors)) {
-    for (const [field, value] of Object.entries(data.fieldErrors)) {
-      if (typeof value === "string") result[field] = value;
-      else if (Array.isArray(value) && typeof value[0] === "string") result[field] = value[0];
-    }
-  }
-  return result;
+  if (!isRecord(data) || !isRecord(data.kabar) || typeof data.kabar.field !== "string") return {};
+  return { [data.kabar.field]: message };
 }
 
 export function readError(error: unknown, t: Messages): ReadableError {

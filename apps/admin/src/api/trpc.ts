@@ -1,6 +1,6 @@
 import { createTRPCReact } from "@trpc/react-query";
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
-import type { AppRouter } from "./planned-router";
+import type { AppRouter } from "@kabar/api";
 
 /** The classic tRPC React hooks the design card names (useQuery / useMutation / useSubscription). */
 export const trpc = createTRPCReact<AppRouter>();

@@ -17,7 +17,7 @@ const navigation = [
 export function AppShell({ children }: { children: ReactNode }) {
   const { t } = useI18n();
   const utils = trpc.useUtils();
-  const meta = trpc.meta.useQuery();
+  const meta = trpc.health.useQuery();
   const [isMenuOpen, setIsMenuOpen] = useState(false);
   const logout = trpc.auth.logout.useMutation({ onSuccess: () => utils.invalidate() });
 

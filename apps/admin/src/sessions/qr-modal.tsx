@@ -22,7 +22,7 @@ interface QrModalProps {
 export function QrModal({ onClose, onConnected }: QrModalProps) {
   const { t } = useI18n();
   const status = useSessionStatus().data;
-  const meta = trpc.meta.useQuery();
+  const meta = trpc.health.useQuery();
   const refresh = trpc.session.refreshQr.useMutation();
   const connect = trpc.session.connect.useMutation();
   const simulatedScan = useMutation({

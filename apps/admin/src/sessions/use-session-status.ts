@@ -11,10 +11,11 @@ export const FALLBACK_REFRESH_MS = 10_000;
 export function useLiveSessionStatus(): { isLive: boolean } {
   const utils = trpc.useUtils();
   const [isLive, setIsLive] = useState(false);
-  const subscription = trpc.session.onStatus.useSubscription(undefined, {
+  const subscription = trpc.session.onStatusChange.useSubscription(undefined, {
     onStarted: () => setIsLive(true),
-    onData: (status) => {
-      utils.session.status.setData(undefined, status);
+    onData: (event) => {
+      // Tracked events: the client resumes from event.id by itself after a reconnect.
+      utils.session.status.setData(undefined, event.data);
       // The session record (name, number) can change with the state, e.g. after create or delete.
       void utils.session.get.invalidate();
     },
