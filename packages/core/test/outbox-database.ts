@@ -1,7 +1,8 @@
 /**
- * A fresh SQLite database per test: its own temp folder, migrated, removed afterwards.
+ * A fresh SQLite database per test: its own temp folder, removed afterwards. Migrating takes a
+ * few hundred milliseconds, so each test process migrates one template and copies the file.
  */
-import { mkdtemp, rm } from "node:fs/promises";
+import { copyFile, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createDatabase, migrateDatabase, type PrismaClient } from "@kabar/db";
@@ -13,10 +14,28 @@ export interface TestDatabase {
   close(): Promise<void>;
 }
 
+let template: Promise<string> | null = null;
+
+async function migratedTemplate(): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), "kabar-template-"));
+  const file = path.join(dir, "template.db");
+  await migrateDatabase(`file:${file}`);
+  // The database runs in WAL mode: fold the log into the file so a plain copy is complete.
+  const db = createDatabase(`file:${file}`);
+  await db.$queryRawUnsafe("PRAGMA wal_checkpoint(TRUNCATE)");
+  await db.$disconnect();
+  process.once("exit", () => {
+    void rm(dir, { recursive: true, force: true });
+  });
+  return file;
+}
+
 export async function createTestDatabase(prefix = "kabar-outbox-"): Promise<TestDatabase> {
+  template ??= migratedTemplate();
   const dir = await mkdtemp(path.join(tmpdir(), prefix));
-  const url = `file:${path.join(dir, "kabar.db")}`;
-  await migrateDatabase(url);
+  const file = path.join(dir, "kabar.db");
+  await copyFile(await template, file);
+  const url = `file:${file}`;
   const db = createDatabase(url);
   return {
     db,

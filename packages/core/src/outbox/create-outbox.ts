@@ -49,6 +49,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
     repository,
     events: options.events,
     settings: options.settings,
+    clock,
     wake: () => worker.wake(),
     async resolveSession(sessionName) {
       const session = await options.session.get();

@@ -28,6 +28,8 @@ export type OutboxRow = Prisma.OutboxMessageGetPayload<{ select: typeof outboxRo
 
 export interface NewOutboxMessage {
   id: string;
+  /** From the outbox's clock, which pacing and the daily cap compare against. */
+  acceptedAt: Date;
   waMessageId: string;
   idempotencyKey: string | null;
   sessionId: string;
@@ -62,8 +64,13 @@ export function createOutboxRepository(db: PrismaClient) {
       try {
         const [row] = await db.$transaction([
           db.outboxMessage.create({
-            // A copy on a plain ArrayBuffer: Prisma's Bytes type refuses shared memory.
-            data: { ...message, media: message.media === null ? null : new Uint8Array(message.media) },
+            data: {
+              ...withoutAcceptedAt(message),
+              createdAt: message.acceptedAt,
+              nextAttemptAt: message.acceptedAt,
+              // A copy on a plain ArrayBuffer: Prisma's Bytes type refuses shared memory.
+              media: message.media === null ? null : new Uint8Array(message.media),
+            },
             select: outboxRowSelect,
           }),
           db.messageEvent.create({ data: { messageId: message.id, status: "queued", detail: null } }),
@@ -106,7 +113,7 @@ export function createOutboxRepository(db: PrismaClient) {
       for (const row of rows) {
         await this.transition(row.id, {
           from: ["sending"],
-          data: { status: "queued", nextAttemptAt: new Date() },
+          data: { status: "queued" },
           event: { status: "retry", detail },
         });
       }
@@ -162,6 +169,13 @@ export function createOutboxRepository(db: PrismaClient) {
       return db.outboxMessage.count({ where: { status: { in: ["queued", "sending"] } } });
     },
   };
+}
+
+function withoutAcceptedAt({
+  acceptedAt: _acceptedAt,
+  ...rest
+}: NewOutboxMessage): Omit<NewOutboxMessage, "acceptedAt"> {
+  return rest;
 }
 
 function findByKey(db: PrismaClient, idempotencyKey: string): Promise<OutboxRow | null> {

@@ -7,7 +7,7 @@ import {
   statusOf,
 } from "../../test/outbox-harness.js";
 
-describe("outbox worker", () => {
+describe("outbox worker", { timeout: 20_000 }, () => {
   let harness: Harness;
   afterEach(async () => {
     await harness.close();

@@ -6,6 +6,7 @@ import { type MessageStatus, type SendMessageInput, sendMessageInput } from "../
 import type { SettingsStore } from "../settings/settings-service.js";
 import { toStatus } from "./apply-acks.js";
 import { newMessageId, newWaMessageId } from "./message-ids.js";
+import type { Clock } from "./outbox-context.js";
 import type { NewOutboxMessage, OutboxRepository } from "./outbox-repository.js";
 import { parseInput } from "./parse-input.js";
 import { mediaInputSchema, readMedia } from "./read-media.js";
@@ -14,6 +15,7 @@ export interface SendDependencies {
   repository: OutboxRepository;
   events: InMemoryEventBus;
   settings: SettingsStore;
+  clock: Clock;
   /** The session messages go out on, and whether sessionName had to fall back to it. */
   resolveSession(
     sessionName: string | undefined,
@@ -34,7 +36,8 @@ export async function sendMessage(
   const to = normalizePhoneNumber(parsed.to, deps.settings.current().defaultCountry);
   const { sessionId, usedDefaultSession } = await deps.resolveSession(parsed.sessionName);
   return enqueue(deps, options, usedDefaultSession, {
-    id: newMessageId(),
+    id: newMessageId(deps.clock.now()),
+    acceptedAt: new Date(deps.clock.now()),
     waMessageId: newWaMessageId(),
     idempotencyKey: parsed.idempotencyKey ?? null,
     sessionId,
@@ -60,7 +63,8 @@ export async function sendMedia(
   const media = await readMedia(type, input);
   const { sessionId } = await deps.resolveSession(undefined);
   return enqueue(deps, options, false, {
-    id: newMessageId(),
+    id: newMessageId(deps.clock.now()),
+    acceptedAt: new Date(deps.clock.now()),
     waMessageId: newWaMessageId(),
     idempotencyKey: parsed.idempotencyKey ?? null,
     sessionId,

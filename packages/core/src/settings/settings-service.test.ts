@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../test/outbox-database.js";
 import { createSettingsStore, DEFAULT_SETTINGS } from "./settings-service.js";
 
-describe("settings", () => {
+describe("settings", { timeout: 20_000 }, () => {
   let database: TestDatabase;
   beforeEach(async () => {
     database = await createTestDatabase();
