@@ -106,7 +106,7 @@ export const id = {
     step1: "Buka WhatsApp",
     step2: "Ketuk Menu ⋮ → Perangkat tertaut (Linked Devices)",
     step3: "Ketuk Tautkan perangkat (Link a Device) dan arahkan kamera ke kode ini",
-    expiresIn: "Kedaluwarsa dalam {seconds} d",
+    expiresIn: "Kedaluwarsa dalam {seconds} detik",
     expired: "Kode QR kedaluwarsa",
     refresh: "Refresh QR",
     refreshing: "Memuat QR…",

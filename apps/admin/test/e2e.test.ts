@@ -1,0 +1,166 @@
+/**
+ * The panel end to end, in a real Chromium against the real server in simulated-WhatsApp mode:
+ * log in → add a session → QR modal → the phone scans the QR the page shows → connected → send a test
+ * message → delivered, and the contact decrypted the same text → the phone logs out → logged out and
+ * "Show QR Code" → re-link. Screenshots of the key screens in both languages go to screenshots/.
+ * Every wait is on the page's own state (selectors, text), never on time.
+ */
+import path from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { build } from "vite";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { en } from "../src/i18n/en";
+import { id } from "../src/i18n/id";
+import { launchChromium } from "./support/chromium";
+import { simulatorControl } from "./support/simulator-control";
+import { type RunningKabar, startKabar } from "./support/start-kabar";
+
+const adminDir = path.resolve(import.meta.dirname, "..");
+const screenshotsDir = path.join(adminDir, "screenshots");
+const recipient = "6281299990000";
+const testText = "Halo dari Kabar! Pengambilan race pack hari Sabtu 07:00 🏃";
+
+let kabar: RunningKabar | undefined;
+let browser: Browser | undefined;
+let page: Page;
+
+beforeAll(async () => {
+  // Fail first on the missing browser: it is the one thing a developer must install by hand.
+  browser = await launchChromium();
+  // The server serves the production build, so test exactly that.
+  await build({ root: adminDir, logLevel: "warn" });
+  kabar = await startKabar();
+  const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+  page = await context.newPage();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await kabar?.stop();
+});
+
+function running(): RunningKabar {
+  if (kabar === undefined) throw new Error("the server did not start");
+  return kabar;
+}
+
+async function shoot(name: string, locale: "id" | "en") {
+  await page.screenshot({ path: path.join(screenshotsDir, `${name}.${locale}.png`) });
+}
+
+async function switchLanguage(to: "id" | "en") {
+  const from = to === "en" ? id : en;
+  await page.getByRole("button", { name: from.app.switchToLabel }).click();
+  await page.locator(`html[lang="${to}"]`).waitFor({ state: "attached" });
+}
+
+const dialog = () => page.getByRole("dialog");
+const qrImage = () => dialog().locator("img[data-qr-value]");
+const sessionState = (state: string) => page.locator(`.session-card [data-state="${state}"]`);
+
+/** Reads the QR string the page renders, and has the simulated phone scan it. */
+async function scanShownQr(): Promise<string> {
+  await qrImage().waitFor();
+  const qr = await qrImage().getAttribute("data-qr-value");
+  if (qr === null || qr === "") throw new Error("the QR image carries no QR string");
+  expect(await qrImage().getAttribute("src")).toMatch(/^data:image\/png;base64,/);
+  await simulatorControl(running().simulatorControlUrl).scan(qr);
+  return qr;
+}
+
+describe("admin panel against the simulated WhatsApp", () => {
+  it("links, sends, survives a logout from the phone and re-links", async () => {
+    const server = running();
+    const phone = simulatorControl(server.simulatorControlUrl);
+
+    // Log in (Indonesian by default).
+    await page.goto(server.url);
+    await page.getByRole("heading", { name: id.auth.loginTitle }).waitFor();
+    await shoot("login", "id");
+    await page.getByLabel(id.auth.password).fill(server.adminPassword);
+    await page.getByRole("button", { name: id.auth.login, exact: true }).click();
+    await page.getByRole("heading", { name: id.dashboard.title }).waitFor();
+    expect(new URL(page.url()).pathname).toBe("/admin/dashboard");
+    await page.getByText(id.app.simulatedBanner).waitFor();
+
+    // The empty sessions screen, in both languages.
+    await page.getByRole("link", { name: id.nav.sessions }).click();
+    await page.getByRole("heading", { name: id.sessions.emptyTitle }).waitFor();
+    await shoot("sessions", "id");
+    await switchLanguage("en");
+    await page.getByRole("heading", { name: en.sessions.emptyTitle }).waitFor();
+    await shoot("sessions", "en");
+    await switchLanguage("id");
+
+    // The form: the shared schemas' messages under the fields, then a valid session.
+    await page.getByRole("button", { name: id.sessions.add }).click();
+    await page.getByRole("button", { name: id.sessions.create }).click();
+    await page.getByText(id.validation.sessionId ?? "").waitFor();
+    await page.getByLabel(id.sessions.sessionId).fill("Bukan Valid!");
+    await shoot("session-form", "id");
+    await page.getByLabel(id.sessions.name).fill("Lari Pagi Jakarta");
+    await page.getByLabel(id.sessions.sessionId).fill("lari_pagi");
+    await page.getByLabel(id.sessions.phoneNumber).fill("6281200000001");
+    await page.getByLabel(id.sessions.description).fill("Notifikasi peserta lomba lari");
+    await page.getByRole("button", { name: id.sessions.create }).click();
+
+    // The QR modal opens by itself; the phone scans the QR the page shows.
+    await dialog().getByRole("heading", { name: id.qr.title }).waitFor();
+    await qrImage().waitFor();
+    await dialog().getByText(id.qr.step2).waitFor();
+    await shoot("qr-modal", "id");
+    const firstQr = await scanShownQr();
+
+    // The modal closes itself and the status reads connected, with the linked number.
+    await dialog().waitFor({ state: "detached" });
+    await sessionState("connected").waitFor();
+    await page.getByText(id.qr.connectedTitle).waitFor();
+    await page.locator(".session-card").getByText("6281200000001").first().waitFor();
+    await page.getByText(id.sessions.onlyOne.slice(0, 20)).waitFor();
+    await expect(page.getByRole("button", { name: id.sessions.add }).count()).resolves.toBe(0);
+    await shoot("connected", "id");
+
+    // A test message: delivered in the panel, and the contact decrypted the same text.
+    await page.getByRole("link", { name: id.nav.messages }).click();
+    await page.getByLabel(id.messages.to).fill(recipient);
+    await page.getByLabel(id.messages.text).fill(testText);
+    await page.getByRole("button", { name: id.messages.send, exact: true }).click();
+    const sent = page.locator("li.message", { hasText: testText });
+    await sent.locator(".message-head .status-delivered, .message-head .status-read").waitFor();
+    await sent.locator("summary").click();
+    await sent.locator(".timeline .status-delivered").waitFor();
+    const received = await phone.messagesOf(recipient);
+    expect(received.map((message) => message.text)).toContain(testText);
+    await shoot("messages", "id");
+    await switchLanguage("en");
+    await page.getByRole("heading", { name: en.messages.sendTitle }).waitFor();
+    await shoot("messages", "en");
+
+    await page.getByRole("link", { name: en.nav.sessions }).click();
+    await sessionState("connected").waitFor();
+    await shoot("connected", "en");
+
+    // The phone removes the linked device: the panel says logged out and offers the QR again.
+    await phone.logout();
+    await sessionState("logged_out").waitFor();
+    const showQr = page.getByRole("button", { name: en.sessions.showQr });
+    await showQr.waitFor();
+    await shoot("logged-out", "en");
+
+    // Re-link with a fresh QR.
+    await showQr.click();
+    await dialog().getByRole("heading", { name: en.qr.title }).waitFor();
+    await qrImage().waitFor();
+    await dialog().getByText(en.qr.step2).waitFor();
+    await shoot("qr-modal", "en");
+    const secondQr = await scanShownQr();
+    expect(secondQr).not.toBe(firstQr);
+    await dialog().waitFor({ state: "detached" });
+    await sessionState("connected").waitFor();
+
+    // The same screen at phone width.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByRole("button", { name: en.app.openMenu }).waitFor();
+    await shoot("connected-phone", "en");
+  });
+});

@@ -1,0 +1,25 @@
+/** The WhatsApp simulator's loopback control API, as the test (playing the phone) uses it. */
+export interface ReceivedMessage {
+  id: string;
+  text: string;
+  from: string;
+}
+
+export function simulatorControl(controlUrl: string) {
+  async function call<T>(method: "GET" | "POST", path: string, body?: unknown): Promise<T> {
+    const response = await fetch(`${controlUrl}${path}`, {
+      method,
+      headers: body === undefined ? {} : { "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`simulator ${method} ${path} answered ${response.status}: ${text}`);
+    return JSON.parse(text) as T;
+  }
+  return {
+    scan: (qr: string) => call<unknown>("POST", "/phone/scan", { qr }),
+    logout: () => call<unknown>("POST", "/phone/logout"),
+    messagesOf: async (number: string) =>
+      (await call<{ messages: ReceivedMessage[] }>("GET", `/contacts/${number}/messages`)).messages,
+  };
+}
