@@ -1,0 +1,149 @@
+import { EventEmitter } from "node:events";
+import type { WebSocket } from "ws";
+import {
+  type BinaryNode,
+  decodeBinaryNode,
+  encodeBinaryNode,
+  type KeyPair,
+  type WAProto,
+} from "./baileys.js";
+import { type ClientFinish, FrameReader, frameBytes, NoiseServer } from "./noise-server.js";
+
+/**
+ * Baileys switches to its transport keys only after its clientFinish write has completed and an async
+ * HKDF has run; a frame arriving before that is taken as a raw handshake frame and silently dropped. The
+ * protocol gives the server no signal for "client switched keys", so the first encrypted frame waits this
+ * long (measured: a few ms in-process; 50 ms leaves room on a loaded machine).
+ */
+const HANDSHAKE_SETTLE_MS = 50;
+
+export type ConnectionPhase = "handshake" | "pairing" | "ready" | "closed";
+
+export interface ConnectionHandlers {
+  onLogin(connection: DeviceConnection, finish: ClientFinish): Promise<void>;
+  onNode(connection: DeviceConnection, node: BinaryNode): Promise<void>;
+  onClosed(connection: DeviceConnection): void;
+  /** Sees every decrypted node, for debugging a conversation with the library. */
+  trace?(connection: DeviceConnection, direction: "in" | "out", node: BinaryNode): void;
+}
+
+let nextConnectionId = 1;
+
+/** One WebSocket from the library: Noise handshake, then encrypted binary nodes in both directions. */
+export class DeviceConnection extends EventEmitter<{ node: [BinaryNode]; closed: [] }> {
+  readonly id = nextConnectionId++;
+  phase: ConnectionPhase = "handshake";
+  /** Pair-device refs issued to this connection (registration only), in the order the library shows them. */
+  refs: string[] = [];
+  registration?: WAProto.ClientPayload.IDevicePairingRegistrationData;
+  clientStaticKey?: Buffer;
+  deviceId?: number;
+  private readonly noise: NoiseServer;
+  private readonly reader = new FrameReader();
+  private queue: Promise<void> = Promise.resolve();
+  private frameCount = 0;
+  private nextTag = 1;
+
+  constructor(
+    private readonly ws: WebSocket,
+    serverStatic: KeyPair,
+    private readonly handlers: ConnectionHandlers,
+  ) {
+    super();
+    this.noise = new NoiseServer(serverStatic);
+    ws.on("message", (data: Buffer) => {
+      for (const frame of this.reader.push(data)) {
+        // frames must be handled strictly in order: each one advances a Noise counter
+        this.queue = this.queue.then(() => this.onFrame(frame)).catch((error: unknown) => this.fail(error));
+      }
+    });
+    ws.on("close", () => this.markClosed());
+    ws.on("error", () => this.markClosed());
+  }
+
+  get isOpen(): boolean {
+    return this.phase !== "closed";
+  }
+
+  newTag(): string {
+    return `sim-${this.id}-${this.nextTag++}`;
+  }
+
+  send(node: BinaryNode): void {
+    if (!this.isOpen || !this.noise.finished) return;
+    this.handlers.trace?.(this, "out", node);
+    this.ws.send(frameBytes(this.noise.encryptFrame(encodeBinaryNode(node))));
+  }
+
+  /** Resolves with the first node from the library that matches, or undefined when the socket closes. */
+  waitForNode(matches: (node: BinaryNode) => boolean): Promise<BinaryNode | undefined> {
+    return new Promise((resolve) => {
+      if (!this.isOpen) return resolve(undefined);
+      const onNode = (node: BinaryNode) => {
+        if (!matches(node)) return;
+        this.off("node", onNode);
+        this.off("closed", onClose);
+        resolve(node);
+      };
+      const onClose = () => {
+        this.off("node", onNode);
+        resolve(undefined);
+      };
+      this.on("node", onNode);
+      this.once("closed", onClose);
+    });
+  }
+
+  /** Resolves true when the library acks a node we sent (receipt, message), false if the socket closes. */
+  async waitForAck(id: string, nodeClass: string): Promise<boolean> {
+    const ack = await this.waitForNode(
+      (node) => node.tag === "ack" && node.attrs.id === id && node.attrs.class === nodeClass,
+    );
+    return ack !== undefined;
+  }
+
+  /**
+   * Sends a stream error and leaves the close to the library: closing first could overtake the stanza,
+   * because Baileys decodes frames asynchronously and would then report 428 instead of the real reason.
+   */
+  streamError(node: BinaryNode): void {
+    this.send(node);
+    setTimeout(() => this.terminate(), 5_000).unref();
+  }
+
+  terminate(): void {
+    this.ws.terminate();
+    this.markClosed();
+  }
+
+  private async onFrame(frame: Buffer): Promise<void> {
+    this.frameCount += 1;
+    if (this.frameCount === 1) {
+      this.ws.send(frameBytes(await this.noise.serverHello(frame)));
+      return;
+    }
+    if (this.frameCount === 2) {
+      const finish = await this.noise.clientFinish(frame);
+      this.clientStaticKey = finish.clientStaticKey;
+      await new Promise((resolve) => setTimeout(resolve, HANDSHAKE_SETTLE_MS));
+      if (this.isOpen) await this.handlers.onLogin(this, finish);
+      return;
+    }
+    const node = await decodeBinaryNode(this.noise.decryptFrame(frame));
+    this.handlers.trace?.(this, "in", node);
+    this.emit("node", node);
+    await this.handlers.onNode(this, node);
+  }
+
+  private fail(error: unknown): void {
+    process.emitWarning(`whatsapp-simulator: connection ${this.id} failed: ${String(error)}`);
+    this.terminate();
+  }
+
+  private markClosed(): void {
+    if (this.phase === "closed") return;
+    this.phase = "closed";
+    this.emit("closed");
+    this.handlers.onClosed(this);
+  }
+}

@@ -1,0 +1,148 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { z } from "zod";
+import { SimulatorError } from "./context.js";
+import { ackModes, streamErrorKinds } from "./faults.js";
+import type { WhatsAppSimulator } from "./simulator.js";
+
+const phoneNumber = z.string().regex(/^\d{5,20}$/, "expected 5 to 20 digits, no '+' or spaces");
+
+export const scanInput = z.object({ qr: z.string().min(1) });
+export const sendInput = z.object({ text: z.string().min(1) });
+export const addContactInput = z.object({ number: phoneNumber, onWhatsApp: z.boolean() });
+export const refuseInput = z.object({ seconds: z.number().positive().max(3600) });
+export const streamErrorInput = z.object({ kind: z.enum(streamErrorKinds) });
+export const acksInput = z
+  .object({ mode: z.enum(ackModes), ms: z.number().int().min(0).max(600_000).optional() })
+  .refine((input) => input.mode !== "delay" || input.ms !== undefined, {
+    path: ["ms"],
+    message: 'required when mode is "delay"',
+  });
+export const sendErrorInput = z.object({
+  code: z.number().int().min(400).max(599).nullable(),
+  count: z.number().int().positive().optional(),
+});
+
+class BadRequest extends Error {}
+
+function describe(error: z.ZodError): string {
+  return error.issues.map((issue) => `${issue.path.join(".") || "body"}: ${issue.message}`).join("; ");
+}
+
+async function readJson(request: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+  const text = Buffer.concat(chunks).toString("utf8").trim();
+  if (!text) return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new BadRequest("body: not valid JSON");
+  }
+}
+
+async function parse<T>(schema: z.ZodType<T>, request: IncomingMessage): Promise<T> {
+  const parsed = schema.safeParse(await readJson(request));
+  if (!parsed.success) throw new BadRequest(describe(parsed.error));
+  return parsed.data;
+}
+
+function numberFrom(raw: string): string {
+  const parsed = phoneNumber.safeParse(decodeURIComponent(raw));
+  if (!parsed.success) throw new BadRequest(`number: ${parsed.error.issues[0]?.message ?? "invalid"}`);
+  return parsed.data;
+}
+
+type Route = (sim: WhatsAppSimulator, request: IncomingMessage, params: string[]) => Promise<unknown>;
+
+const routes: { method: string; pattern: RegExp; run: Route }[] = [
+  { method: "GET", pattern: /^\/state$/, run: async (sim) => sim.state() },
+  {
+    method: "POST",
+    pattern: /^\/phone\/scan$/,
+    run: async (sim, request) => sim.phone.scan((await parse(scanInput, request)).qr),
+  },
+  { method: "POST", pattern: /^\/phone\/logout$/, run: async (sim) => sim.phone.logout() },
+  {
+    method: "GET",
+    pattern: /^\/contacts\/([^/]+)\/messages$/,
+    run: async (sim, _request, [raw = ""]) => ({ messages: sim.contacts.messages(numberFrom(raw)) }),
+  },
+  {
+    method: "POST",
+    pattern: /^\/contacts\/([^/]+)\/send$/,
+    run: async (sim, request, [raw = ""]) => {
+      const number = numberFrom(raw);
+      return sim.contacts.send(number, (await parse(sendInput, request)).text);
+    },
+  },
+  {
+    method: "POST",
+    pattern: /^\/contacts$/,
+    run: async (sim, request) => {
+      const { number, onWhatsApp } = await parse(addContactInput, request);
+      return sim.contacts.add(number, { onWhatsApp });
+    },
+  },
+  { method: "POST", pattern: /^\/faults\/drop$/, run: async (sim) => ({ dropped: sim.faults.drop() }) },
+  {
+    method: "POST",
+    pattern: /^\/faults\/refuse$/,
+    run: async (sim, request) => {
+      sim.faults.refuse((await parse(refuseInput, request)).seconds);
+      return sim.state().faults;
+    },
+  },
+  {
+    method: "POST",
+    pattern: /^\/faults\/stream-error$/,
+    run: async (sim, request) => ({
+      affected: sim.faults.streamError((await parse(streamErrorInput, request)).kind),
+    }),
+  },
+  {
+    method: "POST",
+    pattern: /^\/faults\/acks$/,
+    run: async (sim, request) => {
+      const { mode, ms } = await parse(acksInput, request);
+      sim.faults.acks(mode, ms);
+      return sim.state().faults;
+    },
+  },
+  {
+    method: "POST",
+    pattern: /^\/faults\/send-error$/,
+    run: async (sim, request) => {
+      const { code, count } = await parse(sendErrorInput, request);
+      sim.faults.sendError(code, count);
+      return sim.state().faults;
+    },
+  },
+];
+
+function reply(response: ServerResponse, status: number, body: unknown): void {
+  response.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+}
+
+/** The loopback control API; each route is a thin call into the in-process API. */
+export function handleControlRequest(
+  sim: WhatsAppSimulator,
+  request: IncomingMessage,
+  response: ServerResponse,
+) {
+  const path = new URL(request.url ?? "/", "http://localhost").pathname;
+  const matching = routes.filter((route) => route.pattern.test(path));
+  const route = matching.find((candidate) => candidate.method === request.method);
+  if (!route) {
+    reply(response, matching.length ? 405 : 404, { error: `${request.method} ${path}: no such route` });
+    return;
+  }
+  const params = route.pattern.exec(path)?.slice(1) ?? [];
+  route.run(sim, request, params).then(
+    (body) => reply(response, 200, body ?? { ok: true }),
+    (error: unknown) => {
+      if (error instanceof BadRequest) reply(response, 400, { error: error.message });
+      else if (error instanceof SimulatorError) reply(response, error.status, { error: error.message });
+      else reply(response, 500, { error: String(error) });
+    },
+  );
+}

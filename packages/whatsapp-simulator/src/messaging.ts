@@ -1,0 +1,199 @@
+import { randomBytes } from "node:crypto";
+import { baileys, type BinaryNode, bytesOf, childOf, childrenOf, proto, type WAProto } from "./baileys.js";
+import type { DeviceConnection } from "./connection.js";
+import { readyConnections, type SimulatorContext, SimulatorError } from "./context.js";
+import type { PreKeyBundle } from "./signal-party.js";
+import type { LinkedDevice } from "./store.js";
+
+const { jidDecode, unixTimestampSeconds } = baileys;
+
+function userOf(jid: string | undefined): string {
+  return (jid && jidDecode(jid)?.user) || "";
+}
+
+function newMessageId(): string {
+  return `3EB0${randomBytes(8).toString("hex").toUpperCase()}`;
+}
+
+function now(): string {
+  return unixTimestampSeconds().toString();
+}
+
+/** The server hands out one of the device's uploaded one-time pre-keys and forgets it, like the real one. */
+export function takeDeviceBundle(context: SimulatorContext, device: LinkedDevice): PreKeyBundle {
+  const [keyId] = Object.keys(device.preKeys).sort((a, b) => Number(a) - Number(b));
+  const publicKey = keyId === undefined ? undefined : device.preKeys[keyId];
+  if (keyId === undefined || !publicKey) throw new SimulatorError(409, `${device.jid} has no pre-keys left`);
+  delete device.preKeys[keyId];
+  context.store.save();
+  return {
+    registrationId: device.registrationId,
+    identityKey: device.identityKey,
+    signedPreKey: device.signedPreKey,
+    preKey: { keyId: Number(keyId), publicKey },
+  };
+}
+
+/** A `<message>` the linked device sent: the addressed contact decrypts its copy; then ack and receipts. */
+export async function handleDeviceMessage(
+  context: SimulatorContext,
+  connection: DeviceConnection,
+  node: BinaryNode,
+): Promise<void> {
+  const id = node.attrs.id ?? "";
+  const to = node.attrs.to ?? "";
+  const errorCode = context.faults.takeSendError();
+  if (errorCode !== undefined) {
+    connection.send({
+      tag: "ack",
+      attrs: { class: "message", id, from: to, t: now(), error: errorCode.toString() },
+    });
+    context.events.emit("ack", { id, to, error: errorCode });
+    return;
+  }
+  const device = connection.deviceId === undefined ? undefined : context.store.device(connection.deviceId);
+  const number = userOf(to);
+  if (!device || !number || number === context.store.accountNumber) return;
+  const contact = context.store.contact(number);
+  const known = contact.messages.find((message) => message.id === id);
+  let isDuplicate = false;
+  if (known) {
+    // a resend carries the same id: count it rather than showing a second message
+    known.count += 1;
+    isDuplicate = true;
+  } else {
+    const text = await decryptForContact(context, number, device.jid, node);
+    contact.messages.push({ id, text, from: context.store.accountNumber, receivedAt: Date.now(), count: 1 });
+  }
+  context.store.save();
+  const message = contact.messages.find((candidate) => candidate.id === id);
+  if (message) context.events.emit("message", { number, message: { ...message }, isDuplicate });
+
+  const mode = context.faults.gateAck(() => {
+    connection.send({ tag: "ack", attrs: { class: "message", id, from: to, t: now() } });
+    context.events.emit("ack", { id, to });
+    if (context.options.autoReceipts) void sendReceipts(context, connection, number, id);
+  });
+  if (mode === "withhold") context.events.emit("ack-withheld", { id, to });
+}
+
+async function decryptForContact(
+  context: SimulatorContext,
+  number: string,
+  senderJid: string,
+  node: BinaryNode,
+): Promise<string> {
+  const participants = childrenOf(childOf(node, "participants")).filter(
+    (to) => userOf(to.attrs.jid) === number,
+  );
+  const enc = childOf(participants[0], "enc") ?? childOf(node, "enc");
+  const ciphertext = bytesOf(enc);
+  const type = enc?.attrs.type;
+  if (!ciphertext || (type !== "pkmsg" && type !== "msg")) {
+    throw new Error(`message ${node.attrs.id} has no pkmsg/msg for ${number}`);
+  }
+  const message = await context.store.contactParty(number).decrypt(senderJid, type, ciphertext);
+  // decoded protobuf strings default to "" rather than undefined, so `||` and not `??`
+  return message.conversation || message.extendedTextMessage?.text || "";
+}
+
+/**
+ * Delivered, then read a little after the library acked the first. Baileys buffers each incoming receipt
+ * and flushes only after acking it; a read receipt landing inside that window is merged with the
+ * delivered one into a single update showing only "read". A person reads later anyway.
+ */
+async function sendReceipts(
+  context: SimulatorContext,
+  connection: DeviceConnection,
+  number: string,
+  id: string,
+) {
+  const from = `${number}@s.whatsapp.net`;
+  const deliveredAcked = connection.waitForAck(id, "receipt");
+  connection.send({ tag: "receipt", attrs: { id, from, t: now() } });
+  context.events.emit("receipt", { number, id, type: "delivered" });
+  if (!(await deliveredAcked)) return;
+  await new Promise((resolve) => setTimeout(resolve, context.options.readReceiptDelayMs));
+  if (!connection.isOpen) return;
+  connection.send({ tag: "receipt", attrs: { id, from, t: now(), type: "read" } });
+  context.events.emit("receipt", { number, id, type: "read" });
+}
+
+/** A contact sends a text to every connected linked device of the account. */
+export async function contactSend(
+  context: SimulatorContext,
+  number: string,
+  text: string,
+): Promise<{ id: string }> {
+  const contact = context.store.contact(number);
+  if (!contact.onWhatsApp)
+    throw new SimulatorError(409, `number: ${number} is configured as not on WhatsApp`);
+  const connections = readyConnections(context);
+  if (connections.length === 0) throw new SimulatorError(409, "no linked device is connected");
+  const id = newMessageId();
+  const party = context.store.contactParty(number);
+  for (const connection of connections) {
+    const device = connection.deviceId === undefined ? undefined : context.store.device(connection.deviceId);
+    if (!device) continue;
+    const encrypted = await party.encrypt(device.jid, { conversation: text }, () =>
+      takeDeviceBundle(context, device),
+    );
+    const acked = connection.waitForAck(id, "message");
+    connection.send({
+      tag: "message",
+      attrs: { id, from: `${number}@s.whatsapp.net`, type: "text", t: now(), notify: number },
+      content: [{ tag: "enc", attrs: { v: "2", type: encrypted.type }, content: encrypted.ciphertext }],
+    });
+    void acked.then((isAcked) => isAcked && context.events.emit("contact-message-acked", { number, id }));
+  }
+  context.store.save();
+  context.events.emit("contact-sent", { number, id, text });
+  return { id };
+}
+
+/**
+ * On a device's first login the phone shares the app-state key. Baileys keeps buffering message events
+ * until it has one, and only then syncs app state and flushes. The history-sync notification rides along
+ * (of a type Baileys does not download) because that is what arms Baileys' flush-after-sync path.
+ */
+export async function sharePhoneAppStateKey(context: SimulatorContext, connection: DeviceConnection) {
+  const device = connection.deviceId === undefined ? undefined : context.store.device(connection.deviceId);
+  if (!device || device.hasAppStateKey) return;
+  const { account } = context.store.data;
+  const message: WAProto.IMessage = {
+    protocolMessage: {
+      type: proto.Message.ProtocolMessage.Type.APP_STATE_SYNC_KEY_SHARE,
+      appStateSyncKeyShare: {
+        keys: [
+          {
+            keyId: { keyId: account.appStateKeyId },
+            keyData: {
+              keyData: account.appStateKeyData,
+              fingerprint: { rawId: 1, currentIndex: 0, deviceIndexes: [0] },
+              timestamp: Date.now(),
+            },
+          },
+        ],
+      },
+      historySyncNotification: {
+        syncType: proto.Message.HistorySyncNotification.HistorySyncType.INITIAL_STATUS_V3,
+      },
+    },
+  };
+  const encrypted = await context.store
+    .phone()
+    .encrypt(device.jid, message, () => takeDeviceBundle(context, device));
+  const id = newMessageId();
+  const acked = connection.waitForAck(id, "message");
+  connection.send({
+    tag: "message",
+    attrs: { id, from: context.store.accountJid, type: "text", t: now() },
+    content: [{ tag: "enc", attrs: { v: "2", type: encrypted.type }, content: encrypted.ciphertext }],
+  });
+  context.store.save();
+  if (await acked) {
+    device.hasAppStateKey = true;
+    context.store.save();
+    context.events.emit("app-state-key-shared", { deviceJid: device.jid });
+  }
+}

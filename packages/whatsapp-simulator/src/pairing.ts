@@ -1,0 +1,176 @@
+import { randomBytes, randomInt } from "node:crypto";
+import { baileys, childOf, Curve, proto } from "./baileys.js";
+import type { DeviceConnection } from "./connection.js";
+import { type SimulatorContext, SimulatorError } from "./context.js";
+import type { ClientFinish } from "./noise-server.js";
+import type { LinkedDevice } from "./store.js";
+
+const { hmacSign, unixTimestampSeconds } = baileys;
+
+/** Handles the handshake's payload: a new device gets QR refs, a linked one logs in or is refused. */
+export async function handleClientFinish(
+  context: SimulatorContext,
+  connection: DeviceConnection,
+  { payload, clientStaticKey }: ClientFinish,
+): Promise<void> {
+  // protobuf decodes an absent uint64 as a Long zero, which is truthy: compare its string form
+  const username = String(payload.username ?? "0");
+  if (payload.devicePairingData && username === "0") {
+    connection.registration = payload.devicePairingData;
+    connection.phase = "pairing";
+    connection.refs = Array.from({ length: context.options.qrRefCount }, () =>
+      randomBytes(24).toString("base64"),
+    );
+    connection.send({
+      tag: "iq",
+      attrs: { id: connection.newTag(), type: "set", from: "s.whatsapp.net", xmlns: "md" },
+      content: [
+        {
+          tag: "pair-device",
+          attrs: {},
+          content: connection.refs.map((ref) => ({ tag: "ref", attrs: {}, content: Buffer.from(ref) })),
+        },
+      ],
+    });
+    context.events.emit("qr-refs", { connectionId: connection.id, refs: [...connection.refs] });
+    return;
+  }
+  const device = context.store.device(Number(payload.device ?? 0));
+  const reason = loginRefusal(context, device, username, clientStaticKey);
+  if (reason || !device) {
+    // `<failure reason="401">` is how the server tells a companion its link is gone: Baileys ends with 401
+    connection.send({ tag: "failure", attrs: { reason: "401", location: "sim" } });
+    context.events.emit("login-rejected", {
+      connectionId: connection.id,
+      reason: reason ?? "unknown device",
+    });
+    return;
+  }
+  connection.deviceId = device.id;
+  connection.phase = "ready";
+  connection.send({
+    tag: "success",
+    attrs: { t: unixTimestampSeconds().toString(), props: "1", abprops: "1", location: "sim", creation: "0" },
+  });
+  context.events.emit("login", { deviceJid: device.jid, connectionId: connection.id });
+}
+
+function loginRefusal(
+  context: SimulatorContext,
+  device: LinkedDevice | undefined,
+  username: string,
+  noiseKey: Buffer,
+): string | undefined {
+  if (username !== context.store.accountNumber) return `unknown account ${username}`;
+  if (!device) return "unknown device";
+  if (device.isRemoved) return "device was removed";
+  if (!noiseKey.equals(Buffer.from(device.noiseKey))) return "noise key does not match the linked device";
+  return undefined;
+}
+
+interface ScannedQr {
+  ref: string;
+  noiseKey: Buffer;
+  identityKey: Buffer;
+  advSecret: Buffer;
+}
+
+export function parseQr(qr: string): ScannedQr {
+  const [ref, noiseKey, identityKey, advSecret, ...rest] = qr.trim().split(",");
+  if (!ref || !noiseKey || !identityKey || !advSecret || rest.length > 0) {
+    throw new SimulatorError(
+      400,
+      "qr: expected 'ref,noiseKey,identityKey,advSecret' as the library emits it",
+    );
+  }
+  return {
+    ref,
+    noiseKey: Buffer.from(noiseKey, "base64"),
+    identityKey: Buffer.from(identityKey, "base64"),
+    advSecret: Buffer.from(advSecret, "base64"),
+  };
+}
+
+/**
+ * The phone scans a QR: it signs a device identity for the companion's identity key, sends
+ * `pair-success`, waits for the companion's `pair-device-sign`, then asks it to restart (515).
+ */
+export async function scanQr(context: SimulatorContext, qr: string): Promise<{ deviceJid: string }> {
+  const scanned = parseQr(qr);
+  const connection = [...context.connections].find(
+    (candidate) => candidate.phase === "pairing" && candidate.refs.includes(scanned.ref),
+  );
+  if (!connection)
+    throw new SimulatorError(404, "qr: no connected device is showing this QR (expired or unknown)");
+  const registration = connection.registration;
+  if (!registration || !connection.clientStaticKey?.equals(scanned.noiseKey)) {
+    throw new SimulatorError(409, "qr: the QR's keys do not match the device that showed it");
+  }
+  const { account } = context.store.data;
+  const deviceId = account.nextDeviceId;
+  account.nextDeviceId += 1;
+  const deviceJid = `${account.number}:${deviceId}@s.whatsapp.net`;
+
+  // keyIndex must be set: Baileys echoes it back as the `key-index` attribute of its reply
+  const details = proto.ADVDeviceIdentity.encode({
+    rawId: randomInt(1, 2 ** 31),
+    timestamp: unixTimestampSeconds(),
+    keyIndex: deviceId,
+  }).finish();
+  const accountSignature = Curve.sign(
+    account.identityKey.private,
+    Buffer.concat([Buffer.from([6, 0]), details, scanned.identityKey]),
+  );
+  const signedIdentity = proto.ADVSignedDeviceIdentity.encode({
+    details,
+    accountSignatureKey: account.identityKey.public,
+    accountSignature,
+  }).finish();
+  const identityWithHmac = proto.ADVSignedDeviceIdentityHMAC.encode({
+    details: signedIdentity,
+    hmac: hmacSign(signedIdentity, scanned.advSecret),
+  }).finish();
+
+  const iqId = connection.newTag();
+  const reply = connection.waitForNode((node) => node.tag === "iq" && node.attrs.id === iqId);
+  connection.send({
+    tag: "iq",
+    attrs: { id: iqId, type: "set", from: "s.whatsapp.net", xmlns: "md" },
+    content: [
+      {
+        tag: "pair-success",
+        attrs: {},
+        content: [
+          { tag: "device-identity", attrs: { "key-index": deviceId.toString() }, content: identityWithHmac },
+          { tag: "platform", attrs: { name: "android" } },
+          { tag: "device", attrs: { jid: deviceJid } },
+        ],
+      },
+    ],
+  });
+  const answer = await reply;
+  if (!answer || !childOf(answer, "pair-device-sign")) {
+    throw new SimulatorError(502, "qr: the device did not accept pair-success (see its logs)");
+  }
+  context.store.data.devices[deviceId.toString()] = {
+    id: deviceId,
+    jid: deviceJid,
+    registrationId: Buffer.from(registration.eRegid ?? []).readUInt32BE(0),
+    identityKey: Buffer.from(registration.eIdent ?? []),
+    noiseKey: scanned.noiseKey,
+    signedPreKey: {
+      keyId: Buffer.from(registration.eSkeyId ?? []).readUIntBE(0, 3),
+      publicKey: Buffer.from(registration.eSkeyVal ?? []),
+      signature: Buffer.from(registration.eSkeySig ?? []),
+    },
+    preKeys: {},
+    linkedAt: Date.now(),
+    isRemoved: false,
+    hasAppStateKey: false,
+  };
+  context.store.save();
+  context.events.emit("paired", { deviceJid });
+  // the real server makes a freshly paired companion reconnect and log in with its new credentials
+  connection.streamError({ tag: "stream:error", attrs: { code: "515" } });
+  return { deviceJid };
+}

@@ -1,0 +1,270 @@
+import { EventEmitter } from "node:events";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { WebSocketServer } from "ws";
+import { type BinaryNode, baileys, Curve } from "./baileys.js";
+
+const { binaryNodeToString } = baileys;
+import { DeviceConnection } from "./connection.js";
+import {
+  type SimulatorContext,
+  SimulatorError,
+  type SimulatorEvents,
+  type SimulatorOptions,
+} from "./context.js";
+import { handleControlRequest } from "./control-http.js";
+import { type AckMode, Faults, type FaultState, type StreamErrorKind, streamErrorNode } from "./faults.js";
+import { answerIq, removeDevice } from "./iq-handlers.js";
+import { contactSend, handleDeviceMessage } from "./messaging.js";
+import { handleClientFinish, scanQr } from "./pairing.js";
+import { type ReceivedMessage, SimulatorStore } from "./store.js";
+
+export const DEFAULT_ACCOUNT_NUMBER = "6281200000001";
+export const WS_PATH = "/ws/chat";
+
+export interface StartSimulatorOptions extends Partial<SimulatorOptions> {
+  /** 0 picks a free port. */
+  port?: number;
+  /** Loopback by default: the control API has no authentication. */
+  host?: string;
+  /** Persist account, device keys, contacts' keys/sessions and received messages here. */
+  dataDir?: string;
+  accountNumber?: string;
+  /** Receives one line per node in or out (decrypted, XML-like), for debugging. */
+  trace?: (line: string) => void;
+}
+
+export interface SimulatorState {
+  account: { number: string; jid: string };
+  devices: { jid: string; linkedAt: number; isRemoved: boolean; isConnected: boolean; preKeys: number }[];
+  connections: { id: number; phase: string; deviceJid?: string }[];
+  /** Refs of devices currently showing QR codes, oldest first per connection. */
+  pendingQrRefs: string[];
+  contacts: { number: string; onWhatsApp: boolean; messages: number }[];
+  faults: FaultState;
+}
+
+type EventPayload<K extends keyof SimulatorEvents> = SimulatorEvents[K][0];
+
+/** A local WhatsApp Web server, phone and contacts for the unmodified library. See README.md. */
+export class WhatsAppSimulator extends EventEmitter<SimulatorEvents> {
+  readonly wsUrl: string;
+  readonly controlUrl: string;
+  readonly port: number;
+  private readonly context: SimulatorContext;
+  private readonly traceLine?: (line: string) => void;
+
+  readonly phone = {
+    /** Links the device showing this QR string (exactly as the library emitted it). */
+    scan: (qr: string): Promise<{ deviceJid: string }> => scanQr(this.context, qr),
+    /** Removes every linked device; connected ones get `device_removed` (the library reports 401). */
+    logout: (): { removed: string[] } => this.removeLinkedDevices("phone"),
+  };
+
+  readonly contacts = {
+    add: (number: string, options: { onWhatsApp: boolean } = { onWhatsApp: true }) => {
+      const contact = this.context.store.contact(number);
+      contact.onWhatsApp = options.onWhatsApp;
+      this.context.store.save();
+      return { number, onWhatsApp: contact.onWhatsApp };
+    },
+    messages: (number: string): ReceivedMessage[] =>
+      (this.context.store.data.contacts[number]?.messages ?? []).map((message) => ({ ...message })),
+    send: (number: string, text: string): Promise<{ id: string }> => contactSend(this.context, number, text),
+  };
+
+  readonly faults = {
+    /** Terminates every socket without a goodbye; the library sees 428. Returns how many. */
+    drop: (): number => {
+      const open = [...this.context.connections];
+      for (const connection of open) connection.terminate();
+      return open.length;
+    },
+    /** New connections are cut before the WebSocket upgrade completes, for `seconds`. */
+    refuse: (seconds: number): void => this.context.faults.refuse(seconds),
+    streamError: (kind: StreamErrorKind): number => this.streamError(kind),
+    acks: (mode: AckMode, ms = 0): void => this.context.faults.setAcks(mode, ms),
+    /** The next `count` sends (all, if omitted) get an ack with this error; `null` clears. */
+    sendError: (code: number | null, count?: number): void => this.context.faults.setSendError(code, count),
+  };
+
+  constructor(
+    private readonly server: Server,
+    private readonly wss: WebSocketServer,
+    store: SimulatorStore,
+    options: SimulatorOptions,
+    host: string,
+    traceLine?: (line: string) => void,
+  ) {
+    super();
+    this.traceLine = traceLine;
+    this.port = (server.address() as AddressInfo).port;
+    this.wsUrl = `ws://${host}:${this.port}${WS_PATH}`;
+    this.controlUrl = `http://${host}:${this.port}`;
+    this.context = { store, faults: new Faults(), events: this, options, connections: new Set() };
+  }
+
+  state(): SimulatorState {
+    const { store, connections, faults } = this.context;
+    const open = [...connections];
+    return {
+      account: { number: store.accountNumber, jid: store.accountJid },
+      devices: Object.values(store.data.devices).map((device) => ({
+        jid: device.jid,
+        linkedAt: device.linkedAt,
+        isRemoved: device.isRemoved,
+        isConnected: open.some(
+          (connection) => connection.phase === "ready" && connection.deviceId === device.id,
+        ),
+        preKeys: Object.keys(device.preKeys).length,
+      })),
+      connections: open.map((connection) => ({
+        id: connection.id,
+        phase: connection.phase,
+        deviceJid: connection.deviceId === undefined ? undefined : store.device(connection.deviceId)?.jid,
+      })),
+      pendingQrRefs: open.filter((connection) => connection.phase === "pairing").flatMap((c) => c.refs),
+      contacts: Object.values(store.data.contacts).map((contact) => ({
+        number: contact.number,
+        onWhatsApp: contact.onWhatsApp,
+        messages: contact.messages.length,
+      })),
+      faults: faults.state(),
+    };
+  }
+
+  /** Resolves with the next event of this kind that matches; rejects after `timeoutMs` saying what it awaited. */
+  waitFor<K extends keyof SimulatorEvents>(
+    event: K,
+    matches: (payload: EventPayload<K>) => boolean = () => true,
+    timeoutMs = 20_000,
+  ): Promise<EventPayload<K>> {
+    return new Promise((resolve, reject) => {
+      const listener = (...args: SimulatorEvents[K]) => {
+        const [payload] = args;
+        if (!matches(payload)) return;
+        clearTimeout(timer);
+        this.off(event, listener as never);
+        resolve(payload);
+      };
+      const timer = setTimeout(() => {
+        this.off(event, listener as never);
+        reject(new Error(`whatsapp-simulator: no matching "${event}" event within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.on(event, listener as never);
+    });
+  }
+
+  /** Resolves once the contact has received at least `count` distinct messages. */
+  async waitForMessages(number: string, count: number, timeoutMs = 20_000): Promise<ReceivedMessage[]> {
+    const pending = this.waitFor("message", () => this.contacts.messages(number).length >= count, timeoutMs);
+    if (this.contacts.messages(number).length >= count) {
+      pending.catch(() => undefined);
+      return this.contacts.messages(number);
+    }
+    await pending;
+    return this.contacts.messages(number);
+  }
+
+  async close(): Promise<void> {
+    for (const connection of this.context.connections) connection.terminate();
+    this.wss.close();
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** @internal wiring for the HTTP server's upgrade handler */
+  acceptSocket(ws: import("ws").WebSocket, serverStatic: import("./baileys.js").KeyPair): void {
+    const connection = new DeviceConnection(ws, serverStatic, {
+      onLogin: (conn, finish) => handleClientFinish(this.context, conn, finish),
+      onNode: (conn, node) => this.onNode(conn, node),
+      trace: this.traceLine && traceWith(this.traceLine),
+      onClosed: (conn) => {
+        this.context.connections.delete(conn);
+        const device = conn.deviceId === undefined ? undefined : this.context.store.device(conn.deviceId);
+        this.emit("disconnect", { connectionId: conn.id, deviceJid: device?.jid });
+      },
+    });
+    this.context.connections.add(connection);
+    this.emit("connection", { connectionId: connection.id });
+  }
+
+  /** @internal */
+  isRefusing(): boolean {
+    return this.context.faults.isRefusing();
+  }
+
+  private async onNode(connection: DeviceConnection, node: BinaryNode): Promise<void> {
+    if (node.tag === "iq") await answerIq(this.context, connection, node);
+    else if (node.tag === "message") await handleDeviceMessage(this.context, connection, node);
+    // receipts, acks, presences from the library need no answer
+  }
+
+  private streamError(kind: StreamErrorKind): number {
+    const targets = [...this.context.connections].filter((connection) => connection.phase !== "handshake");
+    for (const connection of targets) {
+      if (kind === "device-removed") removeDevice(this.context, connection, "fault");
+      connection.streamError(streamErrorNode(kind));
+    }
+    return targets.length;
+  }
+
+  private removeLinkedDevices(by: "phone"): { removed: string[] } {
+    const removed = this.context.store.activeDevices().map((device) => device.jid);
+    for (const connection of [...this.context.connections]) {
+      if (connection.phase !== "ready") continue;
+      removeDevice(this.context, connection, by);
+      connection.streamError(streamErrorNode("device-removed"));
+    }
+    for (const device of this.context.store.activeDevices()) device.isRemoved = true;
+    this.context.store.save();
+    return { removed };
+  }
+}
+
+function traceWith(traceLine: (line: string) => void) {
+  return (connection: DeviceConnection, direction: "in" | "out", node: BinaryNode) =>
+    traceLine(`#${connection.id} ${direction === "in" ? "<-" : "->"} ${binaryNodeToString(node)}`);
+}
+
+export async function startSimulator(options: StartSimulatorOptions = {}): Promise<WhatsAppSimulator> {
+  const host = options.host ?? "127.0.0.1";
+  const store = new SimulatorStore(options.accountNumber ?? DEFAULT_ACCOUNT_NUMBER, options.dataDir);
+  const serverStatic = Curve.generateKeyPair();
+  const wss = new WebSocketServer({ noServer: true });
+  let simulator: WhatsAppSimulator | undefined;
+  const server = createServer((request, response) => {
+    if (simulator) handleControlRequest(simulator, request, response);
+    else response.writeHead(503).end();
+  });
+  server.on("upgrade", (request, socket, head) => {
+    const path = new URL(request.url ?? "/", "http://localhost").pathname;
+    if (!simulator || path !== WS_PATH) return void socket.destroy();
+    if (simulator.isRefusing()) {
+      // cut before the upgrade completes, like an unreachable edge server
+      simulator.emit("refused", { at: Date.now() });
+      return void socket.destroy();
+    }
+    const accepting = simulator;
+    wss.handleUpgrade(request, socket, head, (ws) => accepting.acceptSocket(ws, serverStatic));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  simulator = new WhatsAppSimulator(
+    server,
+    wss,
+    store,
+    {
+      autoReceipts: options.autoReceipts ?? true,
+      readReceiptDelayMs: options.readReceiptDelayMs ?? 200,
+      qrRefCount: options.qrRefCount ?? 6,
+    },
+    host,
+    options.trace,
+  );
+  return simulator;
+}
+
+export { SimulatorError };
