@@ -4,6 +4,7 @@
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Options as HashOptions } from "@node-rs/argon2";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import type { Logger } from "pino";
 import { AuthService } from "./auth/auth-service.js";
@@ -23,6 +24,8 @@ export interface ServerOptions {
   env: Env;
   logger: Logger;
   meta?: ServerMeta;
+  /** argon2 parameters; tests lower the cost, production keeps the library's defaults. */
+  passwordHashing?: HashOptions;
 }
 
 export interface KabarServer {
@@ -35,7 +38,10 @@ export interface KabarServer {
 export function createApiDeps(options: ServerOptions): ApiDeps {
   return {
     kabar: options.kabar,
-    auth: new AuthService(options.db, { sessionDays: options.env.ADMIN_SESSION_DAYS }),
+    auth: new AuthService(options.db, {
+      sessionDays: options.env.ADMIN_SESSION_DAYS,
+      ...(options.passwordHashing ? { hashOptions: options.passwordHashing } : {}),
+    }),
     env: options.env,
     logger: options.logger,
     loginLimiter: new RateLimiter(options.env.LOGIN_ATTEMPTS_PER_MINUTE, 60_000),

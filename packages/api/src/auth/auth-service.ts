@@ -2,7 +2,7 @@
  * Admin password, cookie sessions and API tokens. The only API file that touches the auth tables;
  * it stores digests only and never returns one.
  */
-import { hash, verify } from "@node-rs/argon2";
+import { type Options as HashOptions, hash, verify } from "@node-rs/argon2";
 import { TRPCError } from "@trpc/server";
 import type { Prisma, PrismaClient } from "../kabar.js";
 import { API_TOKEN_PREFIX, randomSecret, sha256, VISIBLE_PREFIX_LENGTH } from "./secrets.js";
@@ -36,14 +36,18 @@ export const MIN_PASSWORD_LENGTH = 8;
 export class AuthService {
   constructor(
     private readonly db: PrismaClient,
-    private readonly options: { sessionDays: number },
+    private readonly options: { sessionDays: number; hashOptions?: HashOptions },
   ) {}
+
+  private hashPassword(password: string): Promise<string> {
+    return hash(password, this.options.hashOptions);
+  }
 
   /** On start: the first admin comes from ADMIN_PASSWORD when none exists yet. */
   async ensureInitialAdmin(password: string | undefined): Promise<"created" | "exists" | "needs-setup"> {
     if ((await this.db.adminUser.count()) > 0) return "exists";
     if (!password) return "needs-setup";
-    await this.db.adminUser.create({ data: { passwordHash: await hash(password) } });
+    await this.db.adminUser.create({ data: { passwordHash: await this.hashPassword(password) } });
     return "created";
   }
 
@@ -57,7 +61,7 @@ export class AuthService {
       throw new TRPCError({ code: "FORBIDDEN", message: "An admin already exists; log in instead." });
     }
     const user = await this.db.adminUser.create({
-      data: { passwordHash: await hash(password) },
+      data: { passwordHash: await this.hashPassword(password) },
       select: { id: true },
     });
     return this.startSession(user.id);

@@ -34,7 +34,14 @@ export async function createTestApi<K extends Kabar = FakeKabar>(options: TestAp
   });
   const db = createDatabase(env.DATABASE_URL);
   const kabar = options.kabar ?? new FakeKabar();
-  const server = createServer({ kabar, db, env, logger: createLogger(env), ...(options.meta ? { meta: options.meta } : {}) });
+  const server = createServer({
+    kabar,
+    db,
+    env,
+    logger: createLogger(env),
+    passwordHashing: { memoryCost: 1024, timeCost: 1 },
+    ...(options.meta ? { meta: options.meta } : {}),
+  });
   await server.deps.auth.ensureInitialAdmin(env.ADMIN_PASSWORD);
   const headers = new Map<string, string>();
   let baseUrl: string | null = null;
