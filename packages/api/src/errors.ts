@@ -26,7 +26,12 @@ const DOMAIN_TO_TRPC: Record<KabarErrorCode, TRPCCode> = {
 
 export function toTRPCError(error: unknown): TRPCError {
   if (error instanceof TRPCError) {
-    return error.cause instanceof KabarError ? toTRPCError(error.cause) : error;
+    if (error.cause instanceof KabarError) return toTRPCError(error.cause);
+    // tRPC's own input validation puts zod's JSON in the message; callers get the readable lines.
+    if (error.cause instanceof ZodError) {
+      return new TRPCError({ code: error.code, message: describeZodError(error.cause).message, cause: error.cause });
+    }
+    return error;
   }
   if (error instanceof KabarError) {
     return new TRPCError({ code: DOMAIN_TO_TRPC[error.code], message: error.message, cause: error });

@@ -1,0 +1,96 @@
+/** Bad input to every route: a 4xx naming the field, and nothing changed. */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { request } from "../support/http.js";
+import { createTestApi, type TestApi } from "../support/test-api.js";
+
+let api: TestApi;
+let baseUrl: string;
+let token: string;
+let sessionId: string;
+
+beforeAll(async () => {
+  api = await createTestApi({ env: { MAX_BODY_BYTES: "2048" } });
+  baseUrl = await api.listen();
+  token = (await api.deps.auth.createToken("tests")).token;
+  sessionId = (await api.admin().session.create({ name: "Panitia", sessionId: "panitia" })).id;
+});
+afterAll(() => api.cleanup());
+
+async function snapshot() {
+  return {
+    sessions: await api.kabar.sessions.list(),
+    state: api.kabar.sessions.status().state,
+    messages: (await api.kabar.messages.list({ limit: 100 })).items.length,
+    tokens: await api.db.apiToken.count(),
+    adminSessions: await api.db.adminSession.count(),
+  };
+}
+
+const cases: { name: string; method: string; path: string; body?: unknown; rawBody?: string; field?: string; status?: number }[] = [
+  { name: "session without name", method: "POST", path: "/api/admin/whatsapp-sessions", body: { sessionId: "abc" }, field: "name" },
+  { name: "session with a bad sessionId", method: "POST", path: "/api/admin/whatsapp-sessions", body: { name: "X", sessionId: "Bad Id" }, field: "sessionId" },
+  { name: "session with isActive as text", method: "POST", path: "/api/admin/whatsapp-sessions", body: { name: "X", sessionId: "abc", isActive: "yes" }, field: "isActive" },
+  { name: "session with a bad phoneNumber", method: "POST", path: "/api/admin/whatsapp-sessions", body: { name: "X", sessionId: "abc", phoneNumber: "+62 812" }, field: "phoneNumber" },
+  { name: "update without id", method: "PUT", path: "/api/admin/whatsapp-sessions", body: { name: "Y" }, field: "id" },
+  { name: "update with a number as name", method: "PUT", path: "/api/admin/whatsapp-sessions", body: { id: "x", name: 5 }, field: "name" },
+  { name: "delete without ?id", method: "DELETE", path: "/api/admin/whatsapp-sessions", field: "id" },
+  { name: "connect with a numeric phoneNumber", method: "POST", path: "/api/admin/whatsapp-sessions/connect", body: { phoneNumber: 62812 }, field: "phoneNumber" },
+  { name: "message without to", method: "POST", path: "/api/messages", body: { message: "hi" }, field: "to" },
+  { name: "message with empty text", method: "POST", path: "/api/messages", body: { to: "0812345678", message: "" }, field: "message" },
+  { name: "message with a numeric idempotencyKey", method: "POST", path: "/api/messages", body: { to: "0812345678", message: "x", idempotencyKey: 7 }, field: "idempotencyKey" },
+  { name: "message as an array", method: "POST", path: "/api/messages", body: [], status: 400 },
+  { name: "message id too long", method: "GET", path: `/api/messages/${"x".repeat(101)}`, field: "id" },
+  { name: "login without password", method: "POST", path: "/api/auth/login", body: {}, field: "password" },
+  { name: "invalid JSON", method: "POST", path: "/api/messages", rawBody: "{to:", status: 400 },
+  { name: "a body over the limit", method: "POST", path: "/api/messages", body: { to: "0812345678", message: "x".repeat(4000) }, status: 413 },
+];
+
+describe("REST", () => {
+  it.each(cases)("$name", async ({ method, path, body, rawBody, field, status }) => {
+    const before = await snapshot();
+    const options = { token, ...(body === undefined ? {} : { body }), ...(rawBody === undefined ? {} : { rawBody }) };
+    const response = await request(baseUrl, method, path, options);
+    expect(response.status).toBe(status ?? 400);
+    const error = (response.body as { error: { code: string; message: string; field?: string } }).error;
+    expect(error.message).not.toMatch(/^\[|"code":/); // readable, not zod's JSON
+    if (field) {
+      expect(error.field).toBe(field);
+      expect(error.message).toContain(field);
+    }
+    expect(await snapshot()).toEqual(before);
+  });
+});
+
+describe("tRPC", () => {
+  it("every procedure with input answers bad input with BAD_REQUEST naming the field, and changes nothing", async () => {
+    const before = await snapshot();
+    const admin = api.admin();
+    const attempts: [Promise<unknown>, string][] = [
+      [admin.session.create({ name: "", sessionId: "abc" }), "name"],
+      [admin.session.update({ id: sessionId, sessionId: "NO" }), "sessionId"],
+      [admin.session.delete({ id: "" }), "id"],
+      [admin.session.connect({ phoneNumber: "" }), "phoneNumber"],
+      [admin.session.requestPairingCode({ phoneNumber: "" }), "phoneNumber"],
+      [admin.messages.send({ to: "0812345678", message: "x".repeat(5000) }), "message"],
+      [admin.messages.list({ limit: 1000 }), "limit"],
+      [admin.messages.get({ id: "" }), "id"],
+      [admin.messages.resend({ id: "" }), "id"],
+      [admin.tokens.create({ name: " " }), "name"],
+      [admin.tokens.revoke({ id: "" }), "id"],
+      [admin.settings.update({ defaultCountry: "Indonesia" }), "defaultCountry"],
+      [admin.auth.login({ password: "" }), "password"],
+      [admin.auth.setup({ password: "short" }), "password"],
+    ];
+    for (const [attempt, field] of attempts) {
+      const error = await attempt.then(
+        () => null,
+        (caught: unknown) => caught,
+      );
+      expect(error, field).toMatchObject({ code: "BAD_REQUEST" });
+      const message = error instanceof Error ? error.message : "";
+      expect(message, field).toContain(field);
+      expect(message, field).not.toMatch(/^\[|"code":/);
+    }
+    expect(await snapshot()).toEqual(before);
+  });
+});

@@ -1,0 +1,90 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { request } from "../support/http.js";
+import { createTestApi, type TestApi } from "../support/test-api.js";
+
+let api: TestApi;
+let baseUrl: string;
+let token: string;
+beforeEach(async () => {
+  api = await createTestApi();
+  baseUrl = await api.listen();
+  token = (await api.deps.auth.createToken("prometheus")).token;
+});
+afterEach(() => api.cleanup());
+
+describe("/health", () => {
+  it("is 200 JSON with database, session state and outbox depth; 503 when the database is down", async () => {
+    const healthy = await request(baseUrl, "GET", "/health");
+    expect(healthy).toMatchObject({
+      status: 200,
+      body: { ok: true, database: true, session: { state: "disconnected" }, outboxDepth: 0, simulated: false },
+    });
+    api.kabar.isDatabaseUp = false;
+    const down = await request(baseUrl, "GET", "/health");
+    expect(down).toMatchObject({ status: 503, body: { ok: false, database: false } });
+  });
+});
+
+describe("/metrics", () => {
+  it("speaks Prometheus text: session state, messages by status, latency histogram, reconnects, last disconnect", async () => {
+    await api.admin().session.create({ name: "Panitia", sessionId: "panitia" });
+    const sent = await api.app().messages.send({ to: "081234567890", message: "Halo" });
+    api.kabar.setMessageStatus(sent.id, "sent", 420);
+    api.kabar.reconnects = 2;
+    await api.app().session.logout();
+
+    const response = await request(baseUrl, "GET", "/metrics", { token });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toContain("text/plain; version=0.0.4");
+    const text = String(response.body);
+    expect(text).toContain('kabar_session_state{state="logged_out"} 1');
+    expect(text).toContain('kabar_session_state{state="connected"} 0');
+    expect(text).toContain('kabar_messages{status="sent"} 1');
+    expect(text).toContain('kabar_send_latency_ms_bucket{le="250"} 0');
+    expect(text).toContain('kabar_send_latency_ms_bucket{le="500"} 1');
+    expect(text).toContain("kabar_send_latency_ms_count 1");
+    expect(text).toContain("kabar_reconnects_total 2");
+    expect(text).toContain('kabar_last_disconnect_info{reason="logged out"} 1');
+    expect(text).toMatch(/# TYPE kabar_send_latency_ms histogram/);
+  });
+});
+
+describe("/api/openapi.json", () => {
+  it("documents every REST route as OpenAPI 3.1 with request schemas", async () => {
+    const response = await request(baseUrl, "GET", "/api/openapi.json", { token });
+    const doc = response.body as { openapi: string; paths: Record<string, Record<string, { requestBody?: unknown }>> };
+    expect(doc.openapi).toBe("3.1.0");
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(["/api/admin/whatsapp-sessions", "/api/messages", "/api/messages/{id}", "/health", "/metrics"]),
+    );
+    expect(doc.paths["/api/messages"]?.post?.requestBody).toMatchObject({
+      content: { "application/json": { schema: { properties: { to: { type: "string" } } } } },
+    });
+  });
+});
+
+describe("the admin panel at /", () => {
+  it("says to build it when there is no build", async () => {
+    const response = await request(baseUrl, "GET", "/");
+    expect(response.status).toBe(200);
+    expect(String(response.body)).toContain("pnpm --filter @kabar/admin build");
+  });
+
+  it("serves the build, falls back to index.html for panel routes, and 404s unknown /api paths as JSON", async () => {
+    const dist = api.env.ADMIN_DIST_DIR;
+    await mkdir(path.join(dist, "assets"), { recursive: true });
+    await writeFile(path.join(dist, "index.html"), "<!doctype html><div id=root></div>");
+    await writeFile(path.join(dist, "assets", "app-1234.js"), "console.log(1)");
+    const index = await request(baseUrl, "GET", "/");
+    expect(index.body).toContain("id=root");
+    const asset = await request(baseUrl, "GET", "/assets/app-1234.js");
+    expect(asset.headers.get("content-type")).toContain("javascript");
+    expect(asset.headers.get("cache-control")).toContain("immutable");
+    expect((await request(baseUrl, "GET", "/admin/dashboard")).body).toContain("id=root");
+    expect((await request(baseUrl, "GET", "/../../etc/passwd")).body).toContain("id=root");
+    const unknown = await request(baseUrl, "GET", "/api/nothing-here");
+    expect(unknown).toMatchObject({ status: 404, body: { error: { code: "NOT_FOUND" } } });
+  });
+});
