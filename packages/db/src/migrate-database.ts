@@ -60,7 +60,9 @@ export async function migrateDatabase(
     }
   } catch (error) {
     if (error instanceof MigrationError) throw error;
-    throw new MigrationError(`cannot migrate ${url}: ${oneLine(error)}`);
+    throw new MigrationError(
+      `cannot migrate ${url}: ${oneLine(error)} — check that DATABASE_URL names Kabar's database and that no other program keeps it locked`,
+    );
   } finally {
     client.close();
   }

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createDatabase, migrateDatabase } from "../src/index.js";
-import { cleanupSessions } from "../src/whatsapp-session/cleanup-sessions.js";
+import { CleanupRefusedError, cleanupSessions } from "../src/whatsapp-session/cleanup-sessions.js";
 import {
   createOneSenderDatabase,
   createTempWorkspace,
@@ -79,6 +79,33 @@ describe("pnpm whatsapp:cleanup", () => {
       await again.$disconnect();
     }
     expect(fs.readdirSync(path.join(workspace.sessionsDir, ".backup"))).toHaveLength(2);
+  });
+
+  it("refuses, changing nothing, when a running server holds a session it would remove", async () => {
+    await createOneSenderDatabase(workspace.databaseFile, [
+      { id: "old", name: "Oldest", createdAt: 1_700_000_000_000 },
+      { id: "live", name: "Live One", isDefault: true, createdAt: 1_700_000_100_000 },
+    ]);
+    writeCredentials("live_one");
+    await migrateDatabase(workspace.databaseUrl);
+    const database = createDatabase(workspace.databaseUrl);
+    try {
+      await database.whatsAppSession.update({
+        where: { id: "live" },
+        data: { heartbeatAt: new Date() },
+        select: { id: true },
+      });
+      await expect(cleanupSessions(database, workspace.sessionsDir)).rejects.toThrow(
+        `the running server holds "Live One" (sessionId live_one), which is not the oldest session — stop the server, then run pnpm whatsapp:cleanup again`,
+      );
+      await expect(cleanupSessions(database, workspace.sessionsDir)).rejects.toBeInstanceOf(
+        CleanupRefusedError,
+      );
+      expect(await database.whatsAppSession.count()).toBe(2);
+      expect(fs.existsSync(path.join(workspace.sessionsDir, "live_one", "creds.json"))).toBe(true);
+    } finally {
+      await database.$disconnect();
+    }
   });
 
   it("says so when there is no session at all", async () => {

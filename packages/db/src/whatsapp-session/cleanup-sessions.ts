@@ -3,11 +3,24 @@ import path from "node:path";
 import type { PrismaClient } from "../../generated/client/index.js";
 import {
   describeSession,
+  isHeartbeatFresh,
   oldestFirst,
   SESSION_ID_PATTERN,
   type SessionSummary,
   sessionSummarySelect,
 } from "./session-summary.js";
+
+/** Cleanup would pull a session from under a running server; the message is one line. */
+export class CleanupRefusedError extends Error {
+  override readonly name = "CleanupRefusedError";
+}
+
+function withoutHeartbeat({
+  heartbeatAt: _heartbeatAt,
+  ...session
+}: SessionSummary & { heartbeatAt: Date | null }) {
+  return session;
+}
 
 export interface CleanupResult {
   kept: SessionSummary | undefined;
@@ -20,8 +33,9 @@ export interface CleanupResult {
 /**
  * Keeps the oldest session (createdAt, then id), deletes the others and makes the kept one default and
  * active, in one transaction. Then moves each deleted session's credential folders to
- * <sessionsDir>/.backup/<UTC timestamp>-<sessionId>[_credentials]/: credentials are never deleted. A running
- * server holds the kept session, so nothing here touches its row beyond the two flags, or its folder.
+ * <sessionsDir>/.backup/<UTC timestamp>-<sessionId>[_credentials]/: credentials are never deleted.
+ * Safe while the server runs: the kept row only gets the two flags, and if a running server holds one of
+ * the sessions to delete (fresh heartbeat), nothing changes and CleanupRefusedError says to stop it first.
  */
 export async function cleanupSessions(
   database: PrismaClient,
@@ -30,11 +44,17 @@ export async function cleanupSessions(
 ): Promise<CleanupResult> {
   const { kept, removed } = await database.$transaction(async (transaction) => {
     const sessions = await transaction.whatsAppSession.findMany({
-      select: sessionSummarySelect,
+      select: { ...sessionSummarySelect, heartbeatAt: true },
       orderBy: oldestFirst,
     });
     const [oldest, ...rest] = sessions;
     if (!oldest) return { kept: undefined, removed: [] };
+    const held = rest.find((session) => isHeartbeatFresh(session.heartbeatAt, now));
+    if (held) {
+      throw new CleanupRefusedError(
+        `the running server holds ${describeSession(held)}, which is not the oldest session — stop the server, then run pnpm whatsapp:cleanup again`,
+      );
+    }
     if (rest.length > 0) {
       await transaction.whatsAppSession.deleteMany({
         where: { id: { in: rest.map((session) => session.id) } },
@@ -47,7 +67,10 @@ export async function cleanupSessions(
         select: { id: true },
       });
     }
-    return { kept: { ...oldest, isActive: true, isDefault: true }, removed: rest };
+    return {
+      kept: { ...withoutHeartbeat(oldest), isActive: true, isDefault: true },
+      removed: rest.map(withoutHeartbeat),
+    };
   });
 
   if (!kept) {

@@ -1,9 +1,5 @@
 import type { Prisma, PrismaClient } from "../../generated/client/index.js";
-import { describeSession, oldestFirst } from "./session-summary.js";
-
-/** The server refreshes heartbeatAt at least every 15 s while it holds the session; three missed
- * beats mean it is not running, and its last state can no longer be trusted. */
-export const HEARTBEAT_STALE_AFTER_MS = 45_000;
+import { describeSession, isHeartbeatFresh, oldestFirst } from "./session-summary.js";
 
 const statusSelect = {
   name: true,
@@ -57,8 +53,8 @@ function describeConnection(session: StatusRow, now: Date): { isConnected: boole
       text: "unknown; the server is not running (it has never reported this session)",
     };
   }
-  const age = now.getTime() - session.heartbeatAt.getTime();
-  if (age > HEARTBEAT_STALE_AFTER_MS) {
+  if (!isHeartbeatFresh(session.heartbeatAt, now)) {
+    const age = now.getTime() - session.heartbeatAt.getTime();
     return {
       isConnected: false,
       text: `unknown; the server is not running (last heartbeat ${formatAge(age)} ago, last state "${session.state}")`,

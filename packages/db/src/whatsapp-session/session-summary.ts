@@ -23,3 +23,11 @@ export const oldestFirst = [
 export function describeSession(session: Pick<SessionSummary, "name" | "sessionId">): string {
   return `"${session.name}" (sessionId ${session.sessionId})`;
 }
+
+/** The server refreshes heartbeatAt at least every 15 s while it holds the session; three missed
+ * beats mean it is not running, and the state it last wrote can no longer be trusted. */
+export const HEARTBEAT_STALE_AFTER_MS = 45_000;
+
+export function isHeartbeatFresh(heartbeatAt: Date | null, now: Date): boolean {
+  return heartbeatAt !== null && now.getTime() - heartbeatAt.getTime() <= HEARTBEAT_STALE_AFTER_MS;
+}
