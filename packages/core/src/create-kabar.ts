@@ -1,0 +1,125 @@
+/**
+ * The composition root of core: database, WhatsApp port, the one session, the outbox. The API
+ * server and the seed's library functions both start here; tests pass a fake port or a
+ * simulator URL and nothing else changes.
+ */
+import { createDatabase, migrateDatabase } from "@kabar/db";
+import { pino } from "pino";
+import type { Kabar, KabarOptions, SessionState } from "./contract.js";
+import { InMemoryEventBus } from "./events/event-bus.js";
+import { createOutbox } from "./outbox/create-outbox.js";
+import type { Clock } from "./outbox/outbox-context.js";
+import type { ReconnectOptions } from "./session/reconnect-backoff.js";
+import { createSessionManager } from "./session/session-manager.js";
+import { createSettingsStore } from "./settings/settings-service.js";
+import { createWaMultiSessionPort } from "./whatsapp/adapters/wa-multi-session/index.js";
+import type { WhatsAppPort } from "./whatsapp/port.js";
+
+export interface CreateKabarOptions extends KabarOptions {
+  /** Another WhatsAppPort instead of the wa-multi-session adapter (unit tests use the fake). */
+  port?: WhatsAppPort;
+  /** How long a 463 "restricted" answer pauses the outbox; default 15 min. */
+  restrictedCooldownMs?: number;
+  reconnect?: ReconnectOptions;
+  clock?: Clock;
+}
+
+export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
+  const logger = options.logger ?? pino({ name: "kabar" });
+  // Migrating on every start is what lets a fresh clone run with no manual database step.
+  await migrateDatabase(options.databaseUrl);
+  const db = createDatabase(options.databaseUrl);
+  const events = new InMemoryEventBus();
+  const settings = await createSettingsStore(db, options.settings);
+  const port =
+    options.port ??
+    createWaMultiSessionPort({
+      sessionsDir: options.sessionsDir,
+      logger,
+      ...(options.whatsappWsUrl ? { wsUrl: options.whatsappWsUrl } : {}),
+    });
+  const sessions = createSessionManager({
+    db,
+    port,
+    sessionsDir: options.sessionsDir,
+    events,
+    logger,
+    defaultCountry: settings.current().defaultCountry,
+    ...(options.reconnect ? { reconnect: options.reconnect } : {}),
+  });
+  const outbox = createOutbox({
+    db,
+    port,
+    session: sessions,
+    settings,
+    events,
+    logger,
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.ackTimeoutMs === undefined ? {} : { ackTimeoutMs: options.ackTimeoutMs }),
+    ...(options.restrictedCooldownMs === undefined
+      ? {}
+      : { restrictedCooldownMs: options.restrictedCooldownMs }),
+  });
+
+  let reconnects = 0;
+  let hasConnected = false;
+  let previousState: SessionState | null = null;
+  const offStatus = sessions.onStatus((status) => {
+    if (status.state === "connected" && previousState !== "connected") {
+      if (hasConnected) reconnects += 1;
+      hasConnected = true;
+    }
+    previousState = status.state;
+  });
+
+  async function shutdown(): Promise<void> {
+    offStatus();
+    await outbox.worker.close();
+    await sessions.close();
+    await port.close();
+    await db.$disconnect();
+  }
+
+  try {
+    // The session lock comes first: a second process must refuse before it touches the outbox.
+    await sessions.start();
+    await outbox.worker.start();
+  } catch (error) {
+    await shutdown().catch((closeError: unknown) =>
+      logger.error({ err: closeError }, "cleanup after a failed start"),
+    );
+    throw error;
+  }
+
+  let isClosed = false;
+  return {
+    sessions,
+    messages: outbox.messages,
+    settings,
+    events,
+    async health() {
+      const database = await db
+        .$queryRawUnsafe("SELECT 1")
+        .then(() => true)
+        .catch(() => false);
+      const status = sessions.status();
+      return {
+        // "ok" means the service can accept messages; a disconnected session only delays them.
+        ok: database,
+        database,
+        session: { state: status.state, reason: status.reason },
+        outboxDepth: database ? await outbox.depth() : -1,
+      };
+    },
+    stats: () => ({
+      reconnects,
+      sendLatencyMs: outbox.worker.latencySamples(),
+      lastDisconnectReason: sessions.status().lastDisconnectReason,
+    }),
+    async close() {
+      if (isClosed) return;
+      isClosed = true;
+      await shutdown();
+    },
+  };
+}

@@ -1,0 +1,27 @@
+/**
+ * @kabar/core: one WhatsApp number for an organisation's automated messages.
+ * Build a Kabar with createKabar(options), or call the seed's library functions directly.
+ */
+export type * from "./contract.js";
+export { type CreateKabarOptions, createKabar } from "./create-kabar.js";
+export * from "./errors.js";
+export { InMemoryEventBus } from "./events/event-bus.js";
+export {
+  closeWhatsApp,
+  configureWhatsApp,
+  getActiveSessionIds,
+  getActiveWhatsAppSessions,
+  getDefaultWhatsAppSession,
+  getSessionStatus,
+  initializeAllSessions,
+  isSessionConnected,
+  readLibraryEnv,
+  sendWhatsAppMessage,
+  sendWhatsAppMessageWithSession,
+  startWhatsAppSession,
+  type WhatsAppSendResult,
+} from "./library.js";
+export { MEDIA_LIMITS } from "./outbox/read-media.js";
+export { DEFAULT_COUNTRY, normalizePhoneNumber } from "./phone/normalize-phone-number.js";
+export * from "./schemas.js";
+export { DEFAULT_SETTINGS } from "./settings/settings-service.js";

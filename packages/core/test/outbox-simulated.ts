@@ -1,0 +1,122 @@
+/**
+ * createKabar on the real wa-multi-session adapter against the WhatsApp simulator: each test gets
+ * its own folder, database file and simulator on port 0. Shared by the outbox acceptance tests.
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import {
+  startSimulator,
+  type StartSimulatorOptions,
+  type WhatsAppSimulator,
+} from "@kabar/whatsapp-simulator";
+import { pino } from "pino";
+import type { Kabar, Settings, SessionStatus } from "../src/contract.js";
+import { type CreateKabarOptions, createKabar } from "../src/create-kabar.js";
+import { NO_PACING } from "./outbox-harness.js";
+
+export const SESSION_ID = "panitia_lari";
+
+export interface SimulatedKabar {
+  simulator: WhatsAppSimulator;
+  dir: string;
+  sessionsDir: string;
+  databaseUrl: string;
+  kabar: Kabar;
+  /** Options for another Kabar on the same folder and database (a restarted process). */
+  options(overrides?: Partial<CreateKabarOptions>): CreateKabarOptions;
+  /** Closes this process's Kabar and starts a new one on the same files. */
+  restart(overrides?: Partial<CreateKabarOptions>): Promise<Kabar>;
+  close(): Promise<void>;
+}
+
+export async function startSimulatedKabar(
+  options: {
+    settings?: Partial<Settings>;
+    simulator?: StartSimulatorOptions;
+    kabar?: Partial<CreateKabarOptions>;
+  } = {},
+): Promise<SimulatedKabar> {
+  const dir = await mkdtemp(path.join(tmpdir(), "kabar-outbox-sim-"));
+  const simulator = await startSimulator({ port: 0, ...options.simulator });
+  const sessionsDir = path.join(dir, "wa_sessions");
+  const databaseUrl = `file:${path.join(dir, "kabar.db")}`;
+  const build = (overrides: Partial<CreateKabarOptions> = {}): CreateKabarOptions => ({
+    databaseUrl,
+    sessionsDir,
+    whatsappWsUrl: simulator.wsUrl,
+    settings: { ...NO_PACING, ...options.settings },
+    ackTimeoutMs: 3_000,
+    reconnect: { initialDelayMs: 20, maxDelayMs: 200 },
+    logger: pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" }),
+    ...options.kabar,
+    ...overrides,
+  });
+  const harness: SimulatedKabar = {
+    simulator,
+    dir,
+    sessionsDir,
+    databaseUrl,
+    kabar: await createKabar(build()),
+    options: build,
+    async restart(overrides) {
+      await harness.kabar.close();
+      harness.kabar = await createKabar(build(overrides));
+      return harness.kabar;
+    },
+    async close() {
+      await harness.kabar.close();
+      await simulator.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+  return harness;
+}
+
+/** Resolves with the first session status matching, the current one included. */
+export function sessionReaches(
+  kabar: Kabar,
+  matches: (status: SessionStatus) => boolean,
+  timeoutMs = 20_000,
+) {
+  return new Promise<SessionStatus>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      off();
+      reject(
+        new Error(
+          `session did not reach the awaited state within ${timeoutMs} ms (now ${kabar.sessions.status().state})`,
+        ),
+      );
+    }, timeoutMs);
+    const off = kabar.events.on(({ event }) => {
+      if (event.type === "session.state" && matches(event.status)) done(event.status);
+    });
+    function done(status: SessionStatus): void {
+      clearTimeout(timer);
+      off();
+      resolve(status);
+    }
+    const current = kabar.sessions.status();
+    if (matches(current)) done(current);
+  });
+}
+
+/** create → connect → QR → the simulated phone scans → connected. */
+export async function linkSession(harness: SimulatedKabar): Promise<void> {
+  const { kabar } = harness;
+  if (!(await kabar.sessions.get()))
+    await kabar.sessions.create({ name: "Panitia Lari", sessionId: SESSION_ID });
+  const waitingQr = sessionReaches(kabar, (status) => status.state === "waiting_qr");
+  await kabar.sessions.connect();
+  const { qr } = await waitingQr;
+  const connected = sessionReaches(kabar, (status) => status.state === "connected");
+  await harness.simulator.phone.scan(qr?.value ?? "");
+  await connected;
+}
+
+/** Every message the simulator's contacts received, with how often each id arrived. */
+export function receivedByContacts(
+  simulator: WhatsAppSimulator,
+): { id: string; text: string; count: number; receivedAt: number }[] {
+  return simulator.state().contacts.flatMap((contact) => simulator.contacts.messages(contact.number));
+}
