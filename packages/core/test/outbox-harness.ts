@@ -2,7 +2,7 @@
  * The outbox on a real database with the fake port: what the worker unit tests share.
  */
 import { pino } from "pino";
-import type { CoreEvent, Settings } from "../src/contract.js";
+import type { CoreEvent, EventBus, Settings } from "../src/contract.js";
 import { InMemoryEventBus } from "../src/events/event-bus.js";
 import { type Clock, systemClock } from "../src/outbox/outbox-context.js";
 import { createOutbox, type Outbox } from "../src/outbox/create-outbox.js";
@@ -75,7 +75,7 @@ export async function createHarness(
 
 /** Resolves with the first bus event matching, including one published before the call if still buffered. */
 export function nextEvent(
-  events: InMemoryEventBus,
+  events: Pick<EventBus, "on">,
   matches: (event: CoreEvent) => boolean,
   timeoutMs = 5_000,
 ): Promise<CoreEvent> {
