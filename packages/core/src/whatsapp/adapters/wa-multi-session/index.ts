@@ -20,7 +20,13 @@ import {
 } from "../../port.js";
 import { PortEventEmitter } from "../port-event-emitter.js";
 import { statusCodeOf } from "./classify-disconnect.js";
-import { library, pinWaWebVersion, registerSessionOwner, setWebSocketUrl } from "./library-bridge.js";
+import {
+  closeAuthStorage,
+  library,
+  pinWaWebVersion,
+  registerSessionOwner,
+  setWebSocketUrl,
+} from "./library-bridge.js";
 import { bindSocketEvents } from "./socket-events.js";
 
 export interface WaMultiSessionPortOptions {
@@ -32,7 +38,7 @@ export interface WaMultiSessionPortOptions {
   waWebVersion?: [number, number, number];
   /** Lifetime of every QR; default Baileys' 60 s for the first and 20 s for each later one. */
   qrTimeoutMs?: number;
-  /** Level of Baileys' own log lines; default "warn" (it is very chatty). */
+  /** Level of Baileys' own log lines; default "warn", or the logger's own level when that is quieter. */
   baileysLogLevel?: string;
 }
 
@@ -50,9 +56,13 @@ export const WA_MULTI_SESSION_PRIVATE_DIR = ".wa-multi-session";
 
 export function createWaMultiSessionPort(options: WaMultiSessionPortOptions): WhatsAppPort {
   const { sessionsDir, logger } = options;
-  const events = new PortEventEmitter((error) => logger.error({ err: error }, "WhatsApp port listener failed"));
+  const events = new PortEventEmitter((error) =>
+    logger.error({ err: error }, "WhatsApp port listener failed"),
+  );
   const entries = new Map<string, SessionEntry>();
-  const baileysLogger = logger.child({ module: "baileys" }, { level: options.baileysLogLevel ?? "warn" });
+  // Baileys logs every frame at info; keep it at warn, but never louder than the logger we were given.
+  const quietLevel = logger.levelVal > (logger.levels.values.warn ?? 40) ? logger.level : "warn";
+  const baileysLogger = logger.child({ module: "baileys" }, { level: options.baileysLogLevel ?? quietLevel });
   const qrLifetimesMs = { first: options.qrTimeoutMs ?? 60_000, next: options.qrTimeoutMs ?? 20_000 };
   setWebSocketUrl(options.wsUrl);
   if (options.waWebVersion) pinWaWebVersion(options.waWebVersion);
@@ -76,14 +86,15 @@ export function createWaMultiSessionPort(options: WaMultiSessionPortOptions): Wh
         logger: baileysLogger,
         ...(options.qrTimeoutMs === undefined ? {} : { qrTimeout: options.qrTimeoutMs }),
       }),
-      onSocket: (socket) => attachSocket(entry, socket),
-      onStorageError: (error) => logger.warn({ err: error, sessionId }, "could not save WhatsApp credentials"),
+      onSocket: (socket) => attachSocket(entry, socket, folder),
+      onStorageError: (error) =>
+        logger.warn({ err: error, sessionId }, "could not save WhatsApp credentials"),
     });
     entries.set(sessionId, entry);
     return entry;
   }
 
-  function attachSocket(entry: SessionEntry, socket: WASocket): void {
+  function attachSocket(entry: SessionEntry, socket: WASocket, folder: string): void {
     entry.socket = socket;
     entry.isOpen = false;
     entry.isDeliberateClose = false;
@@ -98,12 +109,15 @@ export function createWaMultiSessionPort(options: WaMultiSessionPortOptions): Wh
       onOpen: () => {
         entry.isOpen = true;
       },
-      onClosed: () => {
+      onClosed: (kind) => {
+        // Core moves the folder aside on a logout; nothing still in flight may write into it again.
+        if (kind === "logged_out") closeAuthStorage(folder);
         if (!isCurrent()) return;
         entry.socket = null;
         entry.isOpen = false;
       },
-      logError: (error, what) => logger.warn({ err: error, sessionId: entry.sessionId }, `WhatsApp: ${what} failed`),
+      logError: (error, what) =>
+        logger.warn({ err: error, sessionId: entry.sessionId }, `WhatsApp: ${what} failed`),
     });
   }
 
@@ -164,9 +178,13 @@ export function createWaMultiSessionPort(options: WaMultiSessionPortOptions): Wh
       if (socket && entry.isOpen) {
         entry.isDeliberateClose = true;
         // Tells WhatsApp to remove this device; Baileys then ends the socket with 401.
-        await socket.logout().catch((error: unknown) => logger.warn({ err: error, sessionId }, "logout request failed"));
+        await socket
+          .logout()
+          .catch((error: unknown) => logger.warn({ err: error, sessionId }, "logout request failed"));
       }
       await endSocket(entry);
+      // The caller moves the folder aside next; nothing still in flight may write to it.
+      closeAuthStorage(resolveSessionFolder(sessionsDir, sessionId));
     },
     sendText: (sessionId, message: OutgoingText) =>
       send(sessionId, message.to, { text: message.text }, message.messageId),
@@ -175,7 +193,12 @@ export function createWaMultiSessionPort(options: WaMultiSessionPortOptions): Wh
       const content: AnyMessageContent =
         message.type === "image"
           ? { image: data, mimetype: message.mimeType, caption: message.caption }
-          : { document: data, mimetype: message.mimeType, fileName: message.fileName, caption: message.caption };
+          : {
+              document: data,
+              mimetype: message.mimeType,
+              fileName: message.fileName,
+              caption: message.caption,
+            };
       return send(sessionId, message.to, content, message.messageId);
     },
     async isOnWhatsApp(sessionId, number) {

@@ -9,22 +9,35 @@
  * - `fetchLatestBaileysVersion` answers the pinned version at once, so start-up never waits on the
  *   network (wa-multi-session passes no version of its own).
  * - `useMultiFileAuthState` is redirected from wa-multi-session's `<dir>/<id>_credentials` to our
- *   `<sessionsDir>/<id>/`. wa-multi-session's own path then never exists, so its existence checks
+ *   `<sessionsDir>/<id>/`, with atomic writes. wa-multi-session's own path then never exists, so its existence checks
  *   never block a restart and its `deleteSession` would have nothing to delete.
  * - `makeWASocket` gets our config (version, logger, QR timeout) and hands wa-multi-session a view of
  *   the events without "close": its instant-retry / delete path never runs. Core decides instead.
  *
  * The hooks are installed once per process and are no-ops for sessions no adapter registered.
  */
-import { createRequire } from "node:module";
 import path from "node:path";
-import type { AuthenticationState, BaileysEventMap, UserFacingSocketConfig, WASocket } from "@whiskeysockets/baileys";
+import type {
+  AuthenticationState,
+  BaileysEventMap,
+  UserFacingSocketConfig,
+  WASocket,
+} from "@whiskeysockets/baileys";
+import { useAtomicMultiFileAuthState } from "./atomic-auth-state.js";
+import { baileys, library, requireFromLibrary } from "./library-modules.js";
 
-type WaMultiSession = typeof import("wa-multi-session");
-type BaileysExports = typeof import("@whiskeysockets/baileys");
+export { closeAuthStorage } from "./atomic-auth-state.js";
+export { baileys, library };
+
 type MakeSocket = (config: UserFacingSocketConfig) => WASocket;
-type AuthStateLoader = (folder: string) => Promise<{ state: AuthenticationState; saveCreds: () => Promise<void> }>;
-type VersionFetcher = () => Promise<{ version: [number, number, number]; isLatest: boolean; error?: unknown }>;
+type AuthStateLoader = (
+  folder: string,
+) => Promise<{ state: AuthenticationState; saveCreds: () => Promise<void> }>;
+type VersionFetcher = () => Promise<{
+  version: [number, number, number];
+  isLatest: boolean;
+  error?: unknown;
+}>;
 type EventMap = Partial<BaileysEventMap>;
 
 /** What an adapter tells the bridge about a session it owns. */
@@ -36,13 +49,6 @@ export interface SessionOwner {
   onSocket: (socket: WASocket) => void;
   onStorageError: (error: unknown) => void;
 }
-
-const requireHere = createRequire(import.meta.url);
-// Resolve Baileys from wa-multi-session's own location so we patch the very copy it uses.
-const requireFromLibrary = createRequire(requireHere.resolve("wa-multi-session"));
-
-export const library = requireHere("wa-multi-session") as WaMultiSession;
-export const baileys = library.baileys as BaileysExports;
 
 const LIBRARY_SUFFIX = "_credentials";
 const owners = new Map<string, SessionOwner>();
@@ -93,7 +99,9 @@ function installHooks(): void {
     typeof originalMakeSocket !== "function"
   ) {
     // A different library version moved these: fail loudly rather than risk the credential wipe.
-    throw new Error("wa-multi-session/Baileys internals changed; the adapter supports wa-multi-session 3.8.3");
+    throw new Error(
+      "wa-multi-session/Baileys internals changed; the adapter supports wa-multi-session 3.8.3",
+    );
   }
 
   generics.fetchLatestBaileysVersion = async () => ({
@@ -104,7 +112,8 @@ function installHooks(): void {
   authModule.useMultiFileAuthState = async (libraryFolder: string) => {
     const owner = ownerForLibraryFolder(libraryFolder);
     if (!owner) return originalLoadAuthState(libraryFolder);
-    const { state, saveCreds } = await originalLoadAuthState(owner.folder);
+    // Same files as Baileys' loader, written atomically (see atomic-auth-state.ts).
+    const { state, saveCreds } = await useAtomicMultiFileAuthState(owner.folder);
     // A save racing a logout finds the folder moved to the backup; report it instead of an
     // unhandled rejection inside wa-multi-session's event handler.
     const guardedSave = async () => {

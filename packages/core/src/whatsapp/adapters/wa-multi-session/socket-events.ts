@@ -2,7 +2,7 @@ import type { BinaryNode, WAMessage, WAMessageUpdate, WASocket } from "@whiskeys
 import type { AckStatus, DisconnectKind } from "../../port.js";
 import type { PortEventEmitter } from "../port-event-emitter.js";
 import { classifyDisconnect } from "./classify-disconnect.js";
-import { baileys } from "./library-bridge.js";
+import { baileys } from "./library-modules.js";
 
 export interface SocketContext {
   sessionId: string;
@@ -78,7 +78,8 @@ export function bindSocketEvents(socket: WASocket, context: SocketContext): void
       sessionId,
       messageId,
       code: Number.isFinite(code) ? code : 0,
-      detail: code === 463 ? "WhatsApp refused the message (463: account restricted)" : `WhatsApp error ${error}`,
+      detail:
+        code === 463 ? "WhatsApp refused the message (463: account restricted)" : `WhatsApp error ${error}`,
     });
   });
 }

@@ -1,0 +1,247 @@
+/**
+ * Core's policy for the one socket: what each port event means for the session state, and when to
+ * reconnect. The adapter never reconnects on its own; every decision is made here.
+ */
+import type { Logger } from "pino";
+import type { SessionStatus } from "../contract.js";
+import type { DisconnectKind, WhatsAppPort, WhatsAppPortEvents } from "../whatsapp/port.js";
+import { type ReconnectOptions, reconnectDelayMs } from "./reconnect-backoff.js";
+import { backUpSessionFolder, hasSavedCredentials } from "./session-folder.js";
+import type { SessionStatusStore } from "./session-status-store.js";
+
+export const REASONS = {
+  qrExpired: "QR expired",
+  pairingCodeExpired: "Pairing code expired",
+  loggedOutOnPhone:
+    "Logged out on the phone (this device was removed from WhatsApp). Link it again: ask for a new QR code or pairing code.",
+  loggedOutByAdmin: "Logged out by the admin. Link the device again: ask for a new QR code or pairing code.",
+  replaced:
+    "Connection replaced: another WhatsApp Web client took over this session. Connect again to take it back.",
+  disconnectedByAdmin: "Disconnected by the admin",
+  serverStopped: "The server stopped",
+} as const;
+
+/** Kinds after which the same credentials are worth another try. */
+const TRANSIENT: ReadonlySet<DisconnectKind> = new Set(["connection_closed", "connection_lost", "other"]);
+
+export interface ConnectionSupervisorDeps {
+  port: WhatsAppPort;
+  store: SessionStatusStore;
+  sessionsDir: string;
+  logger: Logger;
+  reconnect?: ReconnectOptions;
+  random?: () => number;
+}
+
+export function createConnectionSupervisor(deps: ConnectionSupervisorDeps) {
+  const { port, store, sessionsDir, logger } = deps;
+  let pairingPhoneNumber: string | null = null;
+  /** True while the saved credentials are believed valid: drops then reconnect with backoff. */
+  let isLinked = false;
+  let reconnectTimer: NodeJS.Timeout | null = null;
+  let isClosed = false;
+
+  const sessionId = (): string | null => store.current().session?.sessionId ?? null;
+  const isOurs = (event: { sessionId: string }) => !isClosed && event.sessionId === sessionId();
+
+  function cancelReconnect(): void {
+    if (reconnectTimer) clearTimeout(reconnectTimer);
+    reconnectTimer = null;
+  }
+
+  async function openSocket(reason: string): Promise<SessionStatus> {
+    const id = sessionId();
+    if (!id || isClosed) return store.current();
+    cancelReconnect();
+    store.set({ state: "connecting", reason, qr: null, pairingCode: null });
+    try {
+      await port.start(id, pairingPhoneNumber ? { pairingPhoneNumber } : undefined);
+    } catch (error) {
+      logger.warn({ err: error, sessionId: id }, "starting the WhatsApp socket failed");
+      onClose({ sessionId: id, kind: "other", statusCode: null, detail: String(error) });
+    }
+    return store.current();
+  }
+
+  function scheduleReconnect(detail: string): void {
+    const attempt = store.current().reconnectAttempts;
+    const delay = reconnectDelayMs(attempt, deps.reconnect, deps.random);
+    store.set({
+      state: "connecting",
+      reason: `${detail}; reconnecting in ${(delay / 1000).toFixed(1)} s (attempt ${attempt + 1})`,
+      reconnectAttempts: attempt + 1,
+      qr: null,
+      pairingCode: null,
+    });
+    reconnectTimer = setTimeout(() => {
+      reconnectTimer = null;
+      void openSocket(`Reconnecting (attempt ${attempt + 1})`);
+    }, delay);
+  }
+
+  function moveCredentialsAside(id: string): string | null {
+    try {
+      return backUpSessionFolder(sessionsDir, id);
+    } catch (error) {
+      logger.error({ err: error, sessionId: id }, "could not move the credentials to wa_sessions/.backup");
+      return null;
+    }
+  }
+
+  function onClose(event: WhatsAppPortEvents["close"]): void {
+    if (!isOurs(event)) return;
+    cancelReconnect();
+    const disconnected = { lastDisconnectAt: new Date().toISOString(), lastDisconnectReason: event.detail };
+    logger.info(
+      { sessionId: event.sessionId, kind: event.kind, detail: event.detail },
+      "WhatsApp socket closed",
+    );
+    if (event.kind === "logged_out") {
+      isLinked = false;
+      const backup = moveCredentialsAside(event.sessionId);
+      logger.warn({ sessionId: event.sessionId, backup }, "logged out on the phone; credentials moved aside");
+      store.set({
+        ...disconnected,
+        state: "logged_out",
+        reason: REASONS.loggedOutOnPhone,
+        linkedNumber: null,
+        qr: null,
+        pairingCode: null,
+        reconnectAttempts: 0,
+      });
+      return;
+    }
+    if (event.kind === "restart_required") {
+      // WhatsApp asks for a fresh socket right after linking: the new credentials are good.
+      isLinked = true;
+      store.set(disconnected);
+      void openSocket("Restart required by WhatsApp after linking");
+      return;
+    }
+    if (event.kind === "qr_expired") {
+      const reason = pairingPhoneNumber ? REASONS.pairingCodeExpired : REASONS.qrExpired;
+      store.set({ ...disconnected, state: "disconnected", reason, qr: null, pairingCode: null });
+      return;
+    }
+    if (event.kind === "connection_replaced") {
+      store.set({
+        ...disconnected,
+        state: "disconnected",
+        reason: REASONS.replaced,
+        qr: null,
+        pairingCode: null,
+      });
+      return;
+    }
+    if (TRANSIENT.has(event.kind) && isLinked) {
+      store.set(disconnected);
+      scheduleReconnect(`Socket closed: ${event.detail}`);
+      return;
+    }
+    // Not linked yet: a new socket would only show a new QR nobody asked for; the admin asks again.
+    store.set({
+      ...disconnected,
+      state: "disconnected",
+      reason: `Socket closed before the device was linked (${event.detail}); ask for a new QR code`,
+      qr: null,
+      pairingCode: null,
+    });
+  }
+
+  const unsubscribe = [
+    port.on("connecting", (event) => {
+      if (isOurs(event) && store.current().state !== "connecting") store.set({ state: "connecting" });
+    }),
+    port.on("qr", (event) => {
+      if (!isOurs(event) || pairingPhoneNumber) return;
+      store.set({
+        state: "waiting_qr",
+        reason: "Scan the QR code with WhatsApp on the phone",
+        qr: { value: event.qr, expiresAt: event.expiresAt.toISOString() },
+      });
+    }),
+    port.on("pairingCode", (event) => {
+      if (!isOurs(event) || !pairingPhoneNumber) return;
+      store.set({
+        state: "waiting_pairing_code",
+        reason: "Enter the pairing code in WhatsApp on the phone",
+        pairingCode: { code: event.code, phoneNumber: pairingPhoneNumber },
+      });
+    }),
+    port.on("open", (event) => {
+      if (!isOurs(event)) return;
+      isLinked = true;
+      pairingPhoneNumber = null;
+      store.set({
+        state: "connected",
+        reason: "Connected",
+        linkedNumber: event.linkedNumber || null,
+        lastConnectedAt: new Date().toISOString(),
+        reconnectAttempts: 0,
+        qr: null,
+        pairingCode: null,
+      });
+    }),
+    port.on("close", onClose),
+  ];
+
+  return {
+    /** At start-up: log in again from saved credentials, if any. Never waits for the socket to open. */
+    async restore(): Promise<SessionStatus> {
+      const id = sessionId();
+      if (!id || !hasSavedCredentials(sessionsDir, id)) return store.current();
+      isLinked = true;
+      return openSocket("Restoring the saved session");
+    },
+    async connect(options: { pairingPhoneNumber?: string | null } = {}): Promise<SessionStatus> {
+      if (store.current().state === "connected") return store.current();
+      const id = sessionId();
+      isLinked = id !== null && hasSavedCredentials(sessionsDir, id);
+      pairingPhoneNumber = isLinked ? null : (options.pairingPhoneNumber ?? null);
+      store.set({ reconnectAttempts: 0 });
+      return openSocket(pairingPhoneNumber ? "Requesting a pairing code" : "Connecting");
+    },
+    /** A fresh socket means fresh QR refs; allowed any time the session is not connected. */
+    async refreshQr(): Promise<SessionStatus> {
+      if (store.current().state === "connected") return store.current();
+      pairingPhoneNumber = null;
+      return openSocket("New QR code requested");
+    },
+    async disconnect(): Promise<SessionStatus> {
+      cancelReconnect();
+      const id = sessionId();
+      if (id) await port.stop(id);
+      return store.set({
+        state: "disconnected",
+        reason: REASONS.disconnectedByAdmin,
+        qr: null,
+        pairingCode: null,
+      });
+    },
+    async logout(): Promise<SessionStatus> {
+      cancelReconnect();
+      const id = sessionId();
+      if (!id) return store.current();
+      await port.logout(id);
+      isLinked = false;
+      moveCredentialsAside(id);
+      return store.set({
+        state: "logged_out",
+        reason: REASONS.loggedOutByAdmin,
+        linkedNumber: null,
+        qr: null,
+        pairingCode: null,
+        reconnectAttempts: 0,
+      });
+    },
+    async close(): Promise<void> {
+      cancelReconnect();
+      isClosed = true;
+      for (const off of unsubscribe) off();
+      const id = sessionId();
+      if (id) await port.stop(id);
+    },
+  };
+}
+
+export type ConnectionSupervisor = ReturnType<typeof createConnectionSupervisor>;

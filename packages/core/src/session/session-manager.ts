@@ -1,0 +1,165 @@
+/**
+ * The single WhatsApp session of this process: its record, its live status and its socket, behind
+ * core's SessionService. Composes the use cases beside it; the socket policy lives in the supervisor.
+ */
+import type { PrismaClient } from "@kabar/db";
+import type { Logger } from "pino";
+import type { SessionService, SessionStatus } from "../contract.js";
+import { InvalidInputError, SessionNotFoundError } from "../errors.js";
+import type { InMemoryEventBus } from "../events/event-bus.js";
+import { normalizePhoneNumber } from "../phone/normalize-phone-number.js";
+import { connectSessionInput } from "../schemas.js";
+import type { WhatsAppPort } from "../whatsapp/port.js";
+import { createConnectionSupervisor, REASONS } from "./connection-supervisor.js";
+import { createSession } from "./create-session.js";
+import { deleteSession } from "./delete-session.js";
+import { parseInput } from "./parse-input.js";
+import type { ReconnectOptions } from "./reconnect-backoff.js";
+import { acquireSessionLock, type SessionLock } from "./session-lock.js";
+import { createSessionRepository } from "./session-repository.js";
+import { createSessionStatusStore } from "./session-status-store.js";
+import { updateSession } from "./update-session.js";
+
+export interface SessionManager extends SessionService {
+  /** Takes the process lock and restores the session from its saved credentials (initializeAllSessions). */
+  start(): Promise<void>;
+  /** sessionId of the one session, null if none exists. */
+  activeSessionId(): string | null;
+  onStatus(listener: (status: SessionStatus) => void): () => void;
+  /** The outbox reports a pause (e.g. 463) so it shows in the status; null clears it. */
+  setOutboxPaused(reason: string | null): void;
+  close(): Promise<void>;
+}
+
+export interface SessionManagerDeps {
+  db: PrismaClient;
+  port: WhatsAppPort;
+  sessionsDir: string;
+  events: InMemoryEventBus;
+  logger: Logger;
+  /** Defaults: first retry within 1 s, cap 60 s, jitter. */
+  reconnect?: ReconnectOptions;
+  /** How often heartbeatAt is refreshed while this process holds the session; default 10 s. */
+  heartbeatMs?: number;
+  /** Country assumed for a pairing-code phone number written without one; default ID. */
+  defaultCountry?: string;
+}
+
+export function createSessionManager(deps: SessionManagerDeps): SessionManager {
+  const { port, sessionsDir, logger } = deps;
+  const repository = createSessionRepository(deps.db);
+  const store = createSessionStatusStore({
+    repository,
+    events: deps.events,
+    logger,
+    heartbeatMs: deps.heartbeatMs,
+  });
+  const supervisor = createConnectionSupervisor({
+    port,
+    store,
+    sessionsDir,
+    logger,
+    reconnect: deps.reconnect,
+  });
+  let lock: SessionLock | null = null;
+  let holding: Promise<void> | null = null;
+  let isClosed = false;
+
+  /** Lock first, then load: a second process must refuse before it touches the row or the folder. */
+  function hold(): Promise<void> {
+    holding ??= (async () => {
+      lock = acquireSessionLock(sessionsDir);
+      const stored = await repository.findTheOne();
+      store.set({
+        session: stored?.record ?? null,
+        linkedNumber: stored?.linkedNumber ?? null,
+        lastConnectedAt: stored?.lastConnectedAt ?? null,
+        lastDisconnectAt: stored?.lastDisconnectAt ?? null,
+        lastDisconnectReason: stored?.lastDisconnectReason ?? null,
+      });
+      store.startHeartbeat();
+    })().catch((error: unknown) => {
+      holding = null;
+      throw error;
+    });
+    return holding;
+  }
+
+  async function requireSession(): Promise<void> {
+    await hold();
+    if (!store.current().session) throw new SessionNotFoundError();
+  }
+
+  function pairingNumber(phoneNumber: string | undefined): string | null {
+    if (phoneNumber === undefined) return null;
+    try {
+      return normalizePhoneNumber(phoneNumber, deps.defaultCountry);
+    } catch (error) {
+      if (error instanceof InvalidInputError) throw new InvalidInputError("phoneNumber", error.message);
+      throw error;
+    }
+  }
+
+  return {
+    async start() {
+      await hold();
+      await supervisor.restore();
+    },
+    activeSessionId: () => store.current().session?.sessionId ?? null,
+    onStatus: (listener) => store.onStatus(listener),
+    setOutboxPaused(reason) {
+      if (store.current().outboxPausedReason !== reason) store.set({ outboxPausedReason: reason });
+    },
+    list: () => repository.list(),
+    async get() {
+      return (await repository.findTheOne())?.record ?? null;
+    },
+    async create(input) {
+      const record = await createSession({ repository, sessionsDir }, input);
+      if (lock) store.set({ session: record });
+      return record;
+    },
+    async update(input) {
+      const record = await updateSession({ repository, sessionsDir }, input);
+      if (lock && store.current().session?.id === record.id) store.set({ session: record });
+      return record;
+    },
+    delete: (id) => deleteSession({ repository }, id),
+    status: () => store.current(),
+    async connect(input = {}) {
+      const { phoneNumber } = parseInput(connectSessionInput, input);
+      const pairingPhoneNumber = pairingNumber(phoneNumber);
+      await requireSession();
+      return supervisor.connect({ pairingPhoneNumber });
+    },
+    async refreshQr() {
+      await requireSession();
+      return supervisor.refreshQr();
+    },
+    async requestPairingCode(input) {
+      const pairingPhoneNumber = pairingNumber(input.phoneNumber);
+      await requireSession();
+      return supervisor.connect({ pairingPhoneNumber });
+    },
+    async disconnect() {
+      await requireSession();
+      return supervisor.disconnect();
+    },
+    async logout() {
+      await requireSession();
+      return supervisor.logout();
+    },
+    async close() {
+      if (isClosed) return;
+      isClosed = true;
+      await supervisor.close();
+      store.stopHeartbeat();
+      if (lock) {
+        store.set({ state: "disconnected", reason: REASONS.serverStopped, qr: null, pairingCode: null });
+        await store.flush();
+        lock.release();
+        lock = null;
+      }
+    },
+  };
+}

@@ -1,0 +1,134 @@
+/** The only session code that talks to Prisma: the WhatsAppSession row, its fields selected explicitly. */
+import type { Prisma, PrismaClient } from "@kabar/db";
+import type { SessionRecord, SessionState } from "../contract.js";
+
+const recordSelect = {
+  id: true,
+  name: true,
+  sessionId: true,
+  phoneNumber: true,
+  description: true,
+  isActive: true,
+  isDefault: true,
+  createdAt: true,
+  updatedAt: true,
+  linkedNumber: true,
+  lastConnectedAt: true,
+  lastDisconnectAt: true,
+  lastDisconnectReason: true,
+} satisfies Prisma.WhatsAppSessionSelect;
+
+type SessionRow = Prisma.WhatsAppSessionGetPayload<{ select: typeof recordSelect }>;
+
+export interface StoredSession {
+  record: SessionRecord;
+  linkedNumber: string | null;
+  lastConnectedAt: string | null;
+  lastDisconnectAt: string | null;
+  lastDisconnectReason: string | null;
+}
+
+/** The live columns a status script reads while the server holds the session. */
+export interface LiveState {
+  state: SessionState;
+  stateReason: string | null;
+  linkedNumber: string | null;
+  lastConnectedAt: string | null;
+  lastDisconnectAt: string | null;
+  lastDisconnectReason: string | null;
+  reconnectAttempts: number;
+}
+
+export interface SessionFields {
+  name: string;
+  sessionId: string;
+  phoneNumber: string | null;
+  description: string | null;
+}
+
+// An older database may still hold several rows (pnpm whatsapp:cleanup fixes it): the default, oldest first, is the one.
+const theOneFirst = [
+  { isDefault: "desc" },
+  { createdAt: "asc" },
+] satisfies Prisma.WhatsAppSessionOrderByWithRelationInput[];
+
+export function createSessionRepository(db: PrismaClient) {
+  return {
+    async list(): Promise<SessionRecord[]> {
+      const rows = await db.whatsAppSession.findMany({ select: recordSelect, orderBy: theOneFirst });
+      return rows.map(toRecord);
+    },
+    async findTheOne(): Promise<StoredSession | null> {
+      const row = await db.whatsAppSession.findFirst({ select: recordSelect, orderBy: theOneFirst });
+      return row ? toStored(row) : null;
+    },
+    async findById(id: string): Promise<SessionRecord | null> {
+      const row = await db.whatsAppSession.findUnique({ where: { id }, select: recordSelect });
+      return row ? toRecord(row) : null;
+    },
+    async create(fields: SessionFields): Promise<SessionRecord> {
+      const row = await db.whatsAppSession.create({
+        data: { ...fields, isActive: true, isDefault: true },
+        select: recordSelect,
+      });
+      return toRecord(row);
+    },
+    async update(id: string, fields: Partial<SessionFields>): Promise<SessionRecord> {
+      const row = await db.whatsAppSession.update({
+        where: { id },
+        data: { ...fields, isActive: true, isDefault: true },
+        select: recordSelect,
+      });
+      return toRecord(row);
+    },
+    async writeLiveState(id: string, live: LiveState, heartbeatAt: Date): Promise<void> {
+      await db.whatsAppSession.updateMany({
+        where: { id },
+        data: {
+          state: live.state,
+          stateReason: live.stateReason,
+          linkedNumber: live.linkedNumber,
+          lastConnectedAt: toDate(live.lastConnectedAt),
+          lastDisconnectAt: toDate(live.lastDisconnectAt),
+          lastDisconnectReason: live.lastDisconnectReason,
+          reconnectAttempts: live.reconnectAttempts,
+          heartbeatAt,
+        },
+      });
+    },
+    async writeHeartbeat(id: string, heartbeatAt: Date): Promise<void> {
+      await db.whatsAppSession.updateMany({ where: { id }, data: { heartbeatAt } });
+    },
+  };
+}
+
+export type SessionRepository = ReturnType<typeof createSessionRepository>;
+
+function toRecord(row: SessionRow): SessionRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    sessionId: row.sessionId,
+    phoneNumber: row.phoneNumber,
+    description: row.description,
+    // The one session is always both, whatever an older version stored.
+    isActive: true,
+    isDefault: true,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+function toStored(row: SessionRow): StoredSession {
+  return {
+    record: toRecord(row),
+    linkedNumber: row.linkedNumber,
+    lastConnectedAt: row.lastConnectedAt?.toISOString() ?? null,
+    lastDisconnectAt: row.lastDisconnectAt?.toISOString() ?? null,
+    lastDisconnectReason: row.lastDisconnectReason,
+  };
+}
+
+function toDate(value: string | null): Date | null {
+  return value === null ? null : new Date(value);
+}

@@ -1,0 +1,32 @@
+import type { SessionRecord } from "../contract.js";
+import { InvalidInputError, SessionNotFoundError } from "../errors.js";
+import { type UpdateSessionInput, updateSessionInput } from "../schemas.js";
+import { parseInput } from "./parse-input.js";
+import { hasSavedCredentials, resolveSessionFolder } from "./session-folder.js";
+import type { SessionRepository } from "./session-repository.js";
+
+/** Edits the one session. isActive/isDefault are accepted for the seed's forms but it stays both. */
+export async function updateSession(
+  deps: { repository: SessionRepository; sessionsDir: string },
+  input: UpdateSessionInput,
+): Promise<SessionRecord> {
+  const fields = parseInput(updateSessionInput, input);
+  const current = await deps.repository.findById(fields.id);
+  if (!current) throw new SessionNotFoundError(`No WhatsApp session with id "${fields.id}".`);
+  if (fields.sessionId !== undefined && fields.sessionId !== current.sessionId) {
+    resolveSessionFolder(deps.sessionsDir, fields.sessionId);
+    // The credentials folder is named after the sessionId; renaming under a linked device would orphan it.
+    if (hasSavedCredentials(deps.sessionsDir, current.sessionId)) {
+      throw new InvalidInputError(
+        "sessionId",
+        "sessionId cannot change while the device is linked; log out first.",
+      );
+    }
+  }
+  return deps.repository.update(fields.id, {
+    ...(fields.name === undefined ? {} : { name: fields.name }),
+    ...(fields.sessionId === undefined ? {} : { sessionId: fields.sessionId }),
+    ...(fields.phoneNumber === undefined ? {} : { phoneNumber: fields.phoneNumber }),
+    ...(fields.description === undefined ? {} : { description: fields.description }),
+  });
+}

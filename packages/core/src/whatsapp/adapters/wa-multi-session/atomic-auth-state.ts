@@ -1,0 +1,138 @@
+/**
+ * Baileys' multi-file auth state (same folder layout and file names, so existing folders keep
+ * working), with one change: every file is written to a temp file and renamed into place.
+ *
+ * Baileys' own version truncates and rewrites creds.json in place. A crash or kill -9 in that
+ * moment leaves a torn file, which it then reads as "no credentials" and starts a brand-new device:
+ * the link is lost as surely as if the folder had been deleted.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdir, open, readFile, rename, rm, stat } from "node:fs/promises";
+import path from "node:path";
+import type { AuthenticationCreds, AuthenticationState, SignalDataTypeMap } from "@whiskeysockets/baileys";
+import { baileys } from "./library-modules.js";
+
+const CREDS_FILE = "creds.json";
+
+export interface AtomicAuthState {
+  state: AuthenticationState;
+  saveCreds: () => Promise<void>;
+}
+
+/**
+ * The latest auth states opened on each folder, so a logout can silence older sockets' too. A few
+ * are enough: a socket's in-flight work ends within seconds, and the list must not grow with every
+ * reconnect of a process that runs for months.
+ */
+const openStates = new Map<string, (() => void)[]>();
+const REMEMBERED_STATES = 5;
+
+/**
+ * Drops every write to this folder that has not run yet, from every auth state on it. After a logout
+ * Baileys keeps decrypting what was in flight and saving keys; those writes must not land in the
+ * folder a new link creates once the old one was moved to the backup.
+ */
+export function closeAuthStorage(folder: string): void {
+  const key = path.resolve(folder);
+  for (const close of openStates.get(key) ?? []) close();
+  openStates.delete(key);
+}
+
+export async function useAtomicMultiFileAuthState(folder: string): Promise<AtomicAuthState> {
+  const info = await stat(folder).catch(() => null);
+  if (info && !info.isDirectory()) throw new Error(`${folder} exists and is not a folder`);
+  if (!info) await mkdir(folder, { recursive: true });
+
+  let isClosed = false;
+  const states = openStates.get(path.resolve(folder)) ?? [];
+  states.push(() => {
+    isClosed = true;
+  });
+  if (states.length > REMEMBERED_STATES) states.shift();
+  openStates.set(path.resolve(folder), states);
+  const fileOf = (name: string) => path.join(folder, name.replace(/\//g, "__").replace(/:/g, "-"));
+  const write = async (name: string, data: unknown) => {
+    if (isClosed) return;
+    const file = fileOf(name);
+    return serialized(file, async () => {
+      if (!isClosed) await writeAtomically(file, JSON.stringify(data, baileys.BufferJSON.replacer));
+    });
+  };
+  const remove = async (name: string) => {
+    if (isClosed) return;
+    const file = fileOf(name);
+    return serialized(file, async () => {
+      if (!isClosed) await rm(file, { force: true });
+    });
+  };
+  const read = async (name: string): Promise<unknown> => {
+    const file = fileOf(name);
+    let content: string | null = null;
+    await serialized(file, async () => {
+      content = await readFile(file, "utf8").catch(() => null);
+    });
+    try {
+      return content === null ? null : JSON.parse(content, baileys.BufferJSON.reviver);
+    } catch {
+      return null;
+    }
+  };
+
+  const creds = ((await read(CREDS_FILE)) as AuthenticationCreds | null) ?? baileys.initAuthCreds();
+  const state: AuthenticationState = {
+    creds,
+    keys: {
+      get: async <T extends keyof SignalDataTypeMap>(type: T, ids: string[]) => {
+        const data: { [id: string]: SignalDataTypeMap[T] } = {};
+        await Promise.all(
+          ids.map(async (id) => {
+            let value = await read(`${type}-${id}.json`);
+            if (type === "app-state-sync-key" && value) {
+              value = baileys.proto.Message.AppStateSyncKeyData.fromObject(value as object);
+            }
+            // Baileys' own store returns null for missing keys too.
+            data[id] = value as SignalDataTypeMap[T];
+          }),
+        );
+        return data;
+      },
+      set: async (data) => {
+        const tasks: Promise<void>[] = [];
+        for (const [category, entries] of Object.entries(data)) {
+          for (const [id, value] of Object.entries(entries ?? {})) {
+            const name = `${category}-${id}.json`;
+            tasks.push(value ? write(name, value) : remove(name));
+          }
+        }
+        await Promise.all(tasks);
+      },
+    },
+  };
+  return { state, saveCreds: () => write(CREDS_FILE, creds) };
+}
+
+/**
+ * Work on one file runs in order across every auth state of the process: a socket restarted right
+ * after pairing must read the creds.json the previous socket is still writing, not the one before.
+ */
+const queues = new Map<string, Promise<void>>();
+function serialized(file: string, work: () => Promise<void>): Promise<void> {
+  const next = (queues.get(file) ?? Promise.resolve()).then(work, work);
+  queues.set(file, next);
+  return next.finally(() => {
+    if (queues.get(file) === next) queues.delete(file);
+  });
+}
+
+async function writeAtomically(file: string, content: string): Promise<void> {
+  const temp = `${file}.${randomBytes(4).toString("hex")}.tmp`;
+  const handle = await open(temp, "w");
+  try {
+    await handle.writeFile(content, "utf8");
+    // creds.json is the one file whose loss unlinks the device: make it durable before it replaces the old one.
+    if (path.basename(file) === CREDS_FILE) await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await rename(temp, file);
+}
