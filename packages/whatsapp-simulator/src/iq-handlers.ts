@@ -93,6 +93,8 @@ async function answerEncrypt(
   if (first?.tag === "key") {
     const users: BinaryNode[] = [];
     for (const user of childrenOf(first)) users.push(await keyBundleFor(context, user.attrs.jid ?? ""));
+    // handing out a bundle created a one-time pre-key the party must still hold after a restart
+    context.store.save();
     return result(node, [{ tag: "list", attrs: {}, content: users }]);
   }
   return result(node);

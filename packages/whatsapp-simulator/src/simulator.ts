@@ -167,6 +167,7 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEvents> {
   }
 
   async close(): Promise<void> {
+    if (!this.server.listening) return;
     for (const connection of this.context.connections) connection.terminate();
     this.wss.close();
     this.server.closeAllConnections();

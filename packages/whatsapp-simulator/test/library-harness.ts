@@ -1,8 +1,8 @@
 import { EventEmitter } from "node:events";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, watch } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { WAMessageUpdate } from "@whiskeysockets/baileys";
+import type { ConnectionState, WAMessageUpdate } from "@whiskeysockets/baileys";
 import {
   deleteSession,
   getSession,
@@ -72,6 +72,8 @@ export interface Harness {
   sessionDir(sessionId: string): string;
   /** startSession, then the phone scans the first QR; resolves once the library reports connected. */
   link(sessionId: string): Promise<void>;
+  /** Remembers a session started outside `link`, so cleanup deletes it. */
+  track(sessionId: string): void;
   cleanup(): Promise<void>;
 }
 
@@ -88,12 +90,13 @@ export async function createHarness(options: StartSimulatorOptions & { qrTimeout
     async link(sessionId) {
       sessions.add(sessionId);
       const qr = nextLibraryEvent("qr", sessionId);
-      await startSession(sessionId, { printQR: false });
       const connected = nextLibraryEvent("connected", sessionId);
+      await startSession(sessionId, { printQR: false });
       await sim.phone.scan((await qr)[1]);
       await connected;
       await firstAppStateSync(sessionId);
     },
+    track: (sessionId) => void sessions.add(sessionId),
     async cleanup() {
       for (const sessionId of sessions) {
         if (getSession(sessionId)) await deleteSession(sessionId);
@@ -150,6 +153,41 @@ export function collectStatuses(sessionId: string) {
         else waiters.push({ id, status, resolve });
       }),
   };
+}
+
+/** The status code Baileys reports when the session's current socket closes. */
+export function nextCloseCode(sessionId: string): Promise<number | undefined> {
+  const socket = getSession(sessionId);
+  return new Promise((resolve) => {
+    socket?.ev.on("connection.update", (update: Partial<ConnectionState>) => {
+      if (update.connection !== "close") return;
+      const error = update.lastDisconnect?.error;
+      resolve(error && "output" in error ? (error.output as { statusCode?: number }).statusCode : undefined);
+    });
+  });
+}
+
+/**
+ * wa-multi-session calls onDisconnected before its (async) deleteSession has removed the folder,
+ * so tests wait for the removal itself.
+ */
+export function folderRemoved(path: string, timeoutMs = 10_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const parent = join(path, "..");
+    const watcher = watch(parent, () => {
+      if (!existsSync(path)) finish();
+    });
+    const timer = setTimeout(() => {
+      watcher.close();
+      reject(new Error(`${path} still exists after ${timeoutMs} ms`));
+    }, timeoutMs);
+    function finish() {
+      clearTimeout(timer);
+      watcher.close();
+      resolve();
+    }
+    if (!existsSync(path)) finish();
+  });
 }
 
 export { existsSync };

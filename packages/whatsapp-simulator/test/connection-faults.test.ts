@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  createHarness,
+  existsSync,
+  folderRemoved,
+  type Harness,
+  library,
+  nextCloseCode,
+  nextLibraryEvent,
+} from "./library-harness.js";
+
+describe("faults on the connection: stream errors and refused connections", () => {
+  let harness: Harness;
+  let qrShown = false;
+  const onQr = () => {
+    qrShown = true;
+  };
+  beforeAll(async () => {
+    harness = await createHarness();
+  });
+  afterAll(async () => {
+    library.off("qr", onQr);
+    await harness.cleanup();
+  });
+
+  it("restart required (515) and conflict (440): the library reconnects at once with its saved credentials", async () => {
+    const sessionId = "stream";
+    await harness.link(sessionId);
+    library.on("qr", onQr);
+    for (const [kind, code] of [
+      ["restart-required", 515],
+      ["conflict", 440],
+    ] as const) {
+      const closed = nextCloseCode(sessionId);
+      const reconnected = nextLibraryEvent("connected", sessionId);
+      expect(harness.sim.faults.streamError(kind)).toBe(1);
+      expect(await closed).toBe(code);
+      await reconnected;
+    }
+    expect(qrShown).toBe(false);
+  });
+
+  it("device removed (401): the library reports disconnected and wa-multi-session deletes the credentials", async () => {
+    const sessionId = "stream";
+    const closed = nextCloseCode(sessionId);
+    const disconnected = nextLibraryEvent("disconnected", sessionId);
+    harness.sim.faults.streamError("device-removed");
+    expect(await closed).toBe(401);
+    await disconnected;
+    await folderRemoved(harness.sessionDir(sessionId));
+    library.off("qr", onQr);
+  });
+
+  it("refusing connections: ten instant retries fail and wa-multi-session wipes the linked device", async () => {
+    const sessionId = "refuse";
+    await harness.link(sessionId);
+    let refused = 0;
+    harness.sim.on("refused", () => {
+      refused += 1;
+    });
+    const disconnected = nextLibraryEvent("disconnected", sessionId);
+    harness.sim.faults.refuse(5);
+    const started = Date.now();
+    harness.sim.faults.drop();
+    await disconnected;
+    // all ten retries happened well inside the 5 s outage: there is no backoff
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(refused).toBe(10);
+    await folderRemoved(harness.sessionDir(sessionId));
+    expect(existsSync(harness.sessionDir(sessionId))).toBe(false);
+  });
+});
