@@ -100,7 +100,7 @@ export function statusOf(id: string, status: MessageStatus) {
 
 /** Resolves once `count` distinct messages reached status. Listen before triggering the sends. */
 export function countReaching(
-  events: InMemoryEventBus,
+  events: Pick<EventBus, "on">,
   status: MessageStatus,
   count: number,
   timeoutMs = 10_000,

@@ -19,7 +19,7 @@ export function DashboardPage() {
         <h1>{t.dashboard.title}</h1>
       </header>
       <div className="grid-2">
-        <section className="card" aria-labelledby="dashboard-session">
+        <section className="card dashboard-card" aria-labelledby="dashboard-session">
           <h2 id="dashboard-session">{t.dashboard.session}</h2>
           {status?.session == null ? (
             <p className="muted">{t.dashboard.noSession}</p>
@@ -34,7 +34,7 @@ export function DashboardPage() {
             {t.dashboard.manage}
           </Link>
         </section>
-        <section className="card" aria-labelledby="dashboard-outbox">
+        <section className="card dashboard-card" aria-labelledby="dashboard-outbox">
           <h2 id="dashboard-outbox">{t.dashboard.outbox}</h2>
           <dl className="counts">
             {MESSAGE_STATUSES.map((value) => (

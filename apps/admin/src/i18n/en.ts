@@ -59,7 +59,7 @@ export const en: Messages = {
     emptyBody: "Add a session, then link the organisation's number by scanning a QR code.",
     add: "Add WhatsApp Session",
     onlyOne:
-      "Kabar runs one WhatsApp number. The session “{name}” already exists, so another cannot be added; edit or delete this one.",
+      "Kabar runs one WhatsApp number. The session “{name}” already exists, so another cannot be added. Edit this one if its details or number change.",
     name: "Session name",
     sessionId: "Session ID",
     sessionIdHint: "Lowercase letters, digits or underscore, 3–64 characters",

@@ -60,7 +60,7 @@ export const id = {
     emptyBody: "Tambahkan sesi, lalu tautkan nomor organisasi dengan memindai kode QR.",
     add: "Add WhatsApp Session",
     onlyOne:
-      "Kabar menjalankan satu nomor WhatsApp. Sesi “{name}” sudah ada, jadi sesi lain tidak bisa ditambahkan; ubah atau hapus sesi ini.",
+      "Kabar menjalankan satu nomor WhatsApp. Sesi “{name}” sudah ada, jadi sesi lain tidak bisa ditambahkan. Ubah sesi ini bila data atau nomornya berubah.",
     name: "Nama Session",
     sessionId: "Session ID",
     sessionIdHint: "Huruf kecil, angka atau garis bawah, 3–64 karakter",

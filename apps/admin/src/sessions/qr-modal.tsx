@@ -1,7 +1,7 @@
 import { useMutation } from "@tanstack/react-query";
 import { useEffect, useRef } from "react";
 import { readError } from "../api/errors";
-import { trpc } from "../api/trpc";
+import { type SessionStatus, trpc } from "../api/trpc";
 import { Button } from "../components/button";
 import { ErrorText } from "../components/error-text";
 import { Modal } from "../components/modal";
@@ -21,20 +21,35 @@ interface QrModalProps {
 
 export function QrModal({ onClose, onConnected }: QrModalProps) {
   const { t } = useI18n();
+  const utils = trpc.useUtils();
   const status = useSessionStatus().data;
-  const meta = trpc.health.useQuery();
-  const refresh = trpc.session.refreshQr.useMutation();
-  const connect = trpc.session.connect.useMutation();
+  const health = trpc.health.useQuery();
+  // Each answer is the new status; put it in the cache at once rather than wait for the event.
+  const onSuccess = (next: SessionStatus) => utils.session.status.setData(undefined, next);
+  const refresh = trpc.session.refreshQr.useMutation({ onSuccess });
+  const connect = trpc.session.connect.useMutation({ onSuccess });
   const simulatedScan = useMutation({
     mutationFn: ({ controlUrl, qr }: { controlUrl: string; qr: string }) =>
       scanWithSimulatedPhone(controlUrl, qr),
   });
 
   const qr = status?.qr ?? null;
+  const state = status?.state ?? "connecting";
+  const isIdle = state === "disconnected" || state === "logged_out";
+
+  // Opening the modal starts linking when nothing is under way (after create, "Hubungkan", "Show QR").
+  const hasStarted = useRef(false);
+  useEffect(() => {
+    if (status === undefined || hasStarted.current) return;
+    hasStarted.current = true;
+    if (status.state === "disconnected" || status.state === "logged_out") connect.mutate({});
+  }, [status, connect]);
+
   const now = useNow(qr !== null);
   const secondsLeft = qr === null ? 0 : Math.max(0, Math.ceil((Date.parse(qr.expiresAt) - now) / 1000));
-  const state = status?.state ?? "connecting";
-  const isExpired = (qr !== null && secondsLeft === 0) || state === "disconnected" || state === "logged_out";
+  const isWorking = connect.isPending || refresh.isPending;
+  // Expired: the shown code ran out, or the socket gave up waiting (the refs ran out) after we asked.
+  const isExpired = !isWorking && ((qr !== null && secondsLeft === 0) || (isIdle && hasStarted.current));
 
   const hasReported = useRef(false);
   useEffect(() => {
@@ -46,12 +61,12 @@ export function QrModal({ onClose, onConnected }: QrModalProps) {
 
   function refreshQr() {
     // A socket that gave up (refs ran out, or logged out) needs a new connect; a live one a new ref.
-    if (state === "disconnected" || state === "logged_out") connect.mutate({});
+    if (isIdle) connect.mutate({});
     else refresh.mutate();
   }
 
   const actionError = refresh.error ?? connect.error;
-  const controlUrl = meta.data?.simulated === true ? meta.data.simulatorControlUrl : null;
+  const controlUrl = health.data?.simulated === true ? health.data.simulatorControlUrl : null;
 
   return (
     <Modal title={t.qr.title} onClose={onClose} closeLabel={t.qr.close}>
@@ -66,11 +81,7 @@ export function QrModal({ onClose, onConnected }: QrModalProps) {
                 : format(t.qr.expiresIn, { seconds: secondsLeft })}
           </p>
           {isExpired ? (
-            <Button
-              onClick={refreshQr}
-              isLoading={refresh.isPending || connect.isPending}
-              loadingLabel={t.qr.refreshing}
-            >
+            <Button onClick={refreshQr} isLoading={isWorking} loadingLabel={t.qr.refreshing}>
               {t.qr.refresh}
             </Button>
           ) : null}

@@ -21,13 +21,12 @@ export function SessionCard({ session, status, isLive, onEdit, onShowQr }: Sessi
   const [deleteRefusal, setDeleteRefusal] = useState<string | null>(null);
   const refresh = () => Promise.all([utils.session.get.invalidate(), utils.session.status.invalidate()]);
   const remove = trpc.session.delete.useMutation({ onSuccess: refresh });
-  const connect = trpc.session.connect.useMutation({ onSuccess: onShowQr });
   const disconnect = trpc.session.disconnect.useMutation({ onSuccess: refresh });
   const logout = trpc.session.logout.useMutation({ onSuccess: refresh });
 
   const state = status?.state ?? "disconnected";
   const isLinking = state === "waiting_qr" || state === "waiting_pairing_code" || state === "connecting";
-  const connectionError = connect.error ?? disconnect.error ?? logout.error;
+  const connectionError = disconnect.error ?? logout.error;
 
   function requestDelete() {
     // The seed refuses to delete the default session; say so before asking the server.
@@ -103,11 +102,7 @@ export function SessionCard({ session, status, isLive, onEdit, onShowQr }: Sessi
         ) : isLinking ? (
           <Button onClick={onShowQr}>{t.sessions.showQr}</Button>
         ) : (
-          <Button
-            onClick={() => connect.mutate({})}
-            isLoading={connect.isPending}
-            loadingLabel={t.sessions.working}
-          >
+          <Button onClick={onShowQr}>
             {state === "logged_out" ? t.sessions.showQr : t.sessions.connect}
           </Button>
         )}

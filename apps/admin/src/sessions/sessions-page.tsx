@@ -18,7 +18,6 @@ export function SessionsPage({ isLive }: { isLive: boolean }) {
   const [mode, setMode] = useState<Mode>("view");
   const [isQrOpen, setIsQrOpen] = useState(false);
   const [connectedNumber, setConnectedNumber] = useState<string | null>(null);
-  const connect = trpc.session.connect.useMutation();
 
   const closeQr = useCallback(() => setIsQrOpen(false), []);
   const onConnected = useCallback((linkedNumber: string | null) => {
@@ -50,9 +49,8 @@ export function SessionsPage({ isLive }: { isLive: boolean }) {
             onCancel={() => setMode("view")}
             onDone={() => {
               setMode("view");
+              // The modal starts linking and shows the QR as soon as the socket reports one.
               openQr();
-              // The modal opens at once and shows the QR as soon as the socket reports one.
-              connect.mutate({});
             }}
           />
         ) : (
@@ -78,7 +76,6 @@ export function SessionsPage({ isLive }: { isLive: boolean }) {
           </p>
         </>
       )}
-      <ErrorText message={connect.error === null ? null : readError(connect.error, t).message} />
       {isQrOpen ? <QrModal onClose={closeQr} onConnected={onConnected} /> : null}
     </div>
   );
