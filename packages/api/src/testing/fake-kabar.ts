@@ -12,7 +12,7 @@ import {
   SessionNotFoundError,
 } from "../../../core/src/errors.js";
 import type { MessageStatus } from "../../../core/src/schemas.js";
-import type { Kabar, MessageRecord, SessionRecord, SessionStatus, Settings } from "../../src/kabar.js";
+import type { Kabar, MessageRecord, SessionRecord, SessionStatus, Settings } from "../kabar.js";
 
 const now = () => new Date().toISOString();
 

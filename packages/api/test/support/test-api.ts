@@ -11,7 +11,7 @@ import { createLogger } from "../../src/logger.js";
 import { createCaller } from "../../src/rest/caller.js";
 import { createServer } from "../../src/server.js";
 import { createContextInner, type ServerMeta } from "../../src/trpc/context.js";
-import { FakeKabar } from "./fake-kabar.js";
+import { FakeKabar } from "../../src/testing/fake-kabar.js";
 
 export const ADMIN_PASSWORD = "correct horse battery staple";
 
