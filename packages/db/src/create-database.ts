@@ -2,7 +2,7 @@ import { PrismaLibSQL } from "@prisma/adapter-libsql";
 import type { Client, Config } from "@libsql/client";
 import { PrismaClient } from "../generated/client/index.js";
 import { openConnection } from "./connection.js";
-import { prepareDatabaseFile } from "./database-url.js";
+import { prepareDatabaseFile, toFileUrl } from "./database-url.js";
 
 /** The libsql adapter, with our pragmas on every connection it opens. */
 class ConfiguredPrismaLibSQL extends PrismaLibSQL {
@@ -17,7 +17,8 @@ class ConfiguredPrismaLibSQL extends PrismaLibSQL {
  * migrateDatabase(url) first.
  */
 export function createDatabase(url: string): PrismaClient {
-  prepareDatabaseFile(url);
+  // the absolute form, so a relative path names the same file here as in prepareDatabaseFile
+  const fileUrl = toFileUrl(prepareDatabaseFile(url));
   // "minimal" keeps Prisma from quoting minified library code in error messages
-  return new PrismaClient({ adapter: new ConfiguredPrismaLibSQL({ url }), errorFormat: "minimal" });
+  return new PrismaClient({ adapter: new ConfiguredPrismaLibSQL({ url: fileUrl }), errorFormat: "minimal" });
 }

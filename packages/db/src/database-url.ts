@@ -18,8 +18,12 @@ export class DatabaseUrlError extends Error {
  * absolute file: URL. Relative paths resolve against the repo root so every package agrees. */
 export function resolveDatabaseUrl(env: Record<string, string | undefined> = process.env): string {
   const configured = env.DATABASE_URL?.trim();
-  if (!configured) return `file:${defaultDatabasePath}`;
-  return `file:${databaseFilePath(configured)}`;
+  return toFileUrl(configured ? databaseFilePath(configured) : defaultDatabasePath);
+}
+
+// libsql percent-decodes the path of a file: URL, so a folder named "50%" must travel as "50%25"
+export function toFileUrl(file: string): string {
+  return `file:${file.replace(/[%?#]/g, (character) => encodeURIComponent(character))}`;
 }
 
 /** The file a file: URL names; throws DatabaseUrlError for anything that is not an SQLite file URL. */
@@ -41,7 +45,11 @@ export function databaseFilePath(url: string): string {
   if (location === "" || location === ":memory:") {
     return fail(url, "an in-memory database would lose everything on restart");
   }
-  return path.resolve(repoRoot, decodeURIComponent(location));
+  try {
+    return path.resolve(repoRoot, decodeURIComponent(location));
+  } catch {
+    return fail(url, "the path has a malformed %-escape");
+  }
 }
 
 function fail(url: string, problem: string, fix?: string): never {

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Transaction } from "@libsql/client";
 import { openConnection } from "./connection.js";
-import { prepareDatabaseFile } from "./database-url.js";
+import { prepareDatabaseFile, toFileUrl } from "./database-url.js";
 import { detectLegacyDatabase } from "./legacy-onesender.js";
 import { type MigrationFile, ONESENDER_BASELINE, readMigrationFiles } from "./migration-files.js";
 import { migrationsDir } from "./paths.js";
@@ -42,9 +42,8 @@ export async function migrateDatabase(
   url: string,
   directory: string = migrationsDir,
 ): Promise<MigrationResult> {
-  prepareDatabaseFile(url);
   const files = readMigrationFiles(directory);
-  const client = openConnection(url);
+  const client = openConnection(toFileUrl(prepareDatabaseFile(url)));
   try {
     const transaction = await client.transaction("write");
     try {

@@ -28,10 +28,20 @@ describe("resolveDatabaseUrl", () => {
       `file:${path.join(repoRoot, "elsewhere", "k.db")}`,
     );
     expect(resolveDatabaseUrl({ DATABASE_URL: "file:///tmp/k.db" })).toBe("file:/tmp/k.db");
+    // libsql decodes %-escapes once: a literal "%" must stay escaped
+    expect(resolveDatabaseUrl({ DATABASE_URL: "file:/tmp/100%25 sure/k.db" })).toBe(
+      "file:/tmp/100%25 sure/k.db",
+    );
   });
 
   it("names the problem and the fix in one line for a URL that is not a local file", () => {
-    for (const url of ["postgres://db:5432/kabar", "kabar.db", "file::memory:", "file://server/k.db"]) {
+    for (const url of [
+      "postgres://db:5432/kabar",
+      "kabar.db",
+      "file::memory:",
+      "file://server/k.db",
+      "file:/tmp/%zz.db",
+    ]) {
       const message = problemOf(() => resolveDatabaseUrl({ DATABASE_URL: url }));
       expect(message).toContain(`DATABASE_URL "${url}"`);
       expect(message).toContain("e.g. file:./data/kabar.db");
