@@ -1,4 +1,3 @@
-import QRCode from "qrcode";
 import { useEffect, useState } from "react";
 
 const size = 264;
@@ -22,7 +21,9 @@ export function QrImage({
   useEffect(() => {
     if (value === null) return;
     let isCurrent = true;
-    QRCode.toDataURL(value, { width: size, margin: 1, errorCorrectionLevel: "L" })
+    // Loaded on first use: only the QR modal needs the encoder, so the first page load skips it.
+    import("qrcode")
+      .then((qrcode) => qrcode.toDataURL(value, { width: size, margin: 1, errorCorrectionLevel: "L" }))
       .then((url) => {
         if (isCurrent) setImage({ value, url });
       })
