@@ -5,10 +5,7 @@
  *
  * wa-multi-session is module-global: use one harness at a time per test file.
  */
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { createDatabase, migrateDatabase, type PrismaClient } from "@kabar/db";
+import type { PrismaClient } from "@kabar/db";
 import {
   type StartSimulatorOptions,
   startSimulator,
@@ -21,6 +18,7 @@ import type { ReconnectOptions } from "../../src/session/reconnect-backoff.js";
 import { createSessionManager, type SessionManager } from "../../src/session/session-manager.js";
 import { createWaMultiSessionPort } from "../../src/whatsapp/adapters/wa-multi-session/index.js";
 import type { WhatsAppPort } from "../../src/whatsapp/port.js";
+import { createTempKabarDir } from "./temp-kabar-dir.js";
 
 export interface SimulatedWhatsAppOptions {
   simulator?: StartSimulatorOptions;
@@ -53,11 +51,8 @@ export interface SimulatedWhatsApp {
 export async function startSimulatedWhatsApp(
   options: SimulatedWhatsAppOptions = {},
 ): Promise<SimulatedWhatsApp> {
-  const dir = await mkdtemp(path.join(tmpdir(), "kabar-simulated-"));
-  const sessionsDir = path.join(dir, "wa_sessions");
-  const databaseUrl = `file:${path.join(dir, "kabar.db")}`;
-  await migrateDatabase(databaseUrl);
-  const db = createDatabase(databaseUrl);
+  const temp = await createTempKabarDir("kabar-simulated-");
+  const { dir, sessionsDir, databaseUrl, db } = temp;
   const simulator = await startSimulator({ port: 0, ...options.simulator });
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" });
   const running = new Set<ManagerUnderTest>();
@@ -106,8 +101,7 @@ export async function startSimulatedWhatsApp(
     async close() {
       for (const underTest of [...running]) await underTest.stop();
       await simulator.close();
-      await db.$disconnect();
-      await rm(dir, { recursive: true, force: true });
+      await temp.close();
     },
   };
 }
