@@ -1,8 +1,4 @@
-/**
- * The API's one door to core's contract. @kabar/core has no index yet (createKabar lands later
- * today), so the types come straight from its committed contract; when the index lands this file
- * becomes a re-export of "@kabar/core" and nothing else changes.
- */
+/** The API's one door to core's contract and to the database types. */
 export type {
   CoreEvent,
   EventBus,
@@ -16,6 +12,6 @@ export type {
   SessionStatus,
   Settings,
   TrackedEvent,
-} from "../../core/src/contract.js";
-export { KabarError, type KabarErrorCode, MessageNotFoundError } from "../../core/src/errors.js";
+} from "@kabar/core";
+export { createKabar, KabarError, type KabarErrorCode, MessageNotFoundError } from "@kabar/core";
 export type { Prisma, PrismaClient } from "@kabar/db";

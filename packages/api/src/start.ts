@@ -102,7 +102,7 @@ export function startupErrorLine(error: unknown): string | null {
 }
 
 /** Runs start-up; prints one line and exits 1 on a known problem; stops cleanly on SIGTERM/SIGINT. */
-export async function runUntilSignal(start: () => Promise<{ close(): Promise<void> }>, logger: Logger) {
+export async function runUntilSignal(start: () => Promise<{ close(): Promise<void> }>) {
   let running: { close(): Promise<void> };
   try {
     running = await start();
@@ -116,7 +116,7 @@ export async function runUntilSignal(start: () => Promise<{ close(): Promise<voi
   const stop = async (signal: string) => {
     if (isStopping) return;
     isStopping = true;
-    logger.info({ signal }, "stopping");
+    process.stdout.write(`kabar: ${signal}, stopping\n`);
     // A stuck close must not keep the process alive forever.
     const timer = setTimeout(() => process.exit(1), 10_000);
     timer.unref();

@@ -1,17 +1,18 @@
 /**
- * An in-memory Kabar of our own contract, for caller and REST tests until core's createKabar
- * lands. It proves the API's wiring, not that WhatsApp works.
+ * An in-memory Kabar of core's contract, for fast caller and REST tests of the API's own wiring
+ * (auth, validation, error mapping, HTTP). It proves nothing about WhatsApp: the tests in
+ * test/real use createKabar with the simulator for that.
  */
 import { randomUUID } from "node:crypto";
-import { InMemoryEventBus } from "../../../core/src/events/event-bus.js";
 import {
   DefaultSessionUndeletableError,
+  InMemoryEventBus,
   KabarError,
   MessageNotFoundError,
+  type MessageStatus,
   SessionAlreadyExistsError,
   SessionNotFoundError,
-} from "../../../core/src/errors.js";
-import type { MessageStatus } from "../../../core/src/schemas.js";
+} from "@kabar/core";
 import type { Kabar, MessageRecord, SessionRecord, SessionStatus, Settings } from "../kabar.js";
 
 const now = () => new Date().toISOString();

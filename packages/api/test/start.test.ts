@@ -1,0 +1,89 @@
+import { execFile } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { readEnv } from "../src/env.js";
+import { createLogger } from "../src/logger.js";
+import { startKabar, startupErrorLine } from "../src/start.js";
+import { FakeKabar } from "../src/testing/fake-kabar.js";
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), "kabar-start-"));
+});
+afterEach(() => rm(dir, { recursive: true, force: true }));
+
+function envFor(overrides: Record<string, string>) {
+  return readEnv({
+    LOG_LEVEL: "silent",
+    HOST: "127.0.0.1",
+    DATABASE_URL: `file:${path.join(dir, "kabar.db")}`,
+    WA_SESSIONS_DIR: path.join(dir, "wa_sessions"),
+    ...overrides,
+  });
+}
+
+async function failure(promise: Promise<unknown>): Promise<string | null> {
+  return promise.then(
+    () => "started",
+    (error: unknown) => startupErrorLine(error),
+  );
+}
+
+describe("start-up failures a user can fix are one line: problem — fix", () => {
+  it("a port in use", async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
+    const address = blocker.address();
+    const port = typeof address === "object" && address ? address.port : 0;
+    try {
+      const env = envFor({ PORT: String(port) });
+      const line = await failure(startKabar({ env, logger: createLogger(env), createKabar: async () => new FakeKabar() }));
+      expect(line).toBe(
+        `Port ${port} is already in use — stop the other process on it or start with another port, e.g. PORT=3001 pnpm start.`,
+      );
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it("a wa_sessions folder that cannot be written", async () => {
+    await writeFile(path.join(dir, "a-file"), "");
+    const env = envFor({ WA_SESSIONS_DIR: path.join(dir, "a-file", "wa_sessions") });
+    const line = await failure(startKabar({ env, logger: createLogger(env), createKabar: async () => new FakeKabar() }));
+    expect(line).toMatch(/^WA_SESSIONS_DIR ".*" is not writable \(ENOTDIR\) — fix its permissions/);
+  });
+
+  it("an unusable DATABASE_URL or PORT, from the environment", () => {
+    expect(startupErrorLine(catching(() => envFor({ DATABASE_URL: "postgres://db/kabar" })))).toMatch(
+      /^DATABASE_URL "postgres:\/\/db\/kabar": .* — point DATABASE_URL at a writable SQLite file/,
+    );
+    expect(startupErrorLine(catching(() => envFor({ PORT: "http" })))).toMatch(/PORT must be a port number/);
+  });
+
+  it("pnpm start prints only that line and exits 1 (no stack trace)", async () => {
+    const tsx = path.join(import.meta.dirname, "..", "node_modules", ".bin", "tsx");
+    const result = await promisify(execFile)(tsx, ["src/main.ts"], {
+      cwd: path.join(import.meta.dirname, ".."),
+      env: { ...process.env, DATABASE_URL: "mysql://nope", PORT: "0" },
+    }).then(
+      () => ({ code: 0, stderr: "" }),
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split("\n")).toHaveLength(1);
+    expect(result.stderr).toMatch(/^kabar: DATABASE_URL "mysql:\/\/nope": .* — point DATABASE_URL at/);
+  }, 60_000); // a real process: tsx compiles the server and core's WhatsApp library on a busy machine
+});
+
+function catching(run: () => unknown): unknown {
+  try {
+    run();
+    return null;
+  } catch (error) {
+    return error;
+  }
+}
