@@ -186,6 +186,11 @@ export interface Kabar {
 
 export interface KabarOptions {
   databaseUrl: string;
+  /**
+   * A Prisma client the host process already uses. Pass it: two clients in one process can
+   * block each other on SQLite's write lock (the libsql driver waits synchronously).
+   */
+  db?: import("@kabar/db").PrismaClient;
   /** The folder holding wa_sessions/<sessionId>/; default <repo>/wa_sessions. */
   sessionsDir: string;
   /** Point the adapter at a WhatsApp simulator instead of WhatsApp. */
