@@ -1,6 +1,6 @@
 import react from "@vitejs/plugin-react";
 import { defineConfig } from "vite";
-import { jsSizeReport } from "./tooling/js-size-report";
+import { jsSizeReport } from "./tooling/js-size-report.ts";
 
 // In development the API (pnpm --filter @kabar/api dev, port 3000) answers /trpc and /api.
 const apiUrl = process.env.KABAR_API_URL ?? "http://127.0.0.1:3000";

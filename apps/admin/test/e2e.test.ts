@@ -5,9 +5,9 @@
  * "Show QR Code" → re-link. Screenshots of the key screens in both languages go to screenshots/.
  * Every wait is on the page's own state (selectors, text), never on time.
  */
+import { execFileSync } from "node:child_process";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { build } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { en } from "../src/i18n/en";
 import { id } from "../src/i18n/id";
@@ -18,7 +18,7 @@ import { type RunningKabar, startKabar } from "./support/start-kabar";
 const adminDir = path.resolve(import.meta.dirname, "..");
 const screenshotsDir = path.join(adminDir, "screenshots");
 const recipient = "6281299990000";
-const testText = "Halo dari Kabar! Pengambilan race pack hari Sabtu 07:00 🏃";
+const testText = "Halo dari Kabar! Pengambilan race pack hari Sabtu 07:00, sampai jumpa!";
 
 let kabar: RunningKabar | undefined;
 let browser: Browser | undefined;
@@ -27,8 +27,13 @@ let page: Page;
 beforeAll(async () => {
   // Fail first on the missing browser: it is the one thing a developer must install by hand.
   browser = await launchChromium();
-  // The server serves the production build, so test exactly that.
-  await build({ root: adminDir, logLevel: "warn" });
+  // The server serves the production build, so test exactly that (vitest's NODE_ENV=test would
+  // otherwise give React's development build).
+  execFileSync(path.join(adminDir, "node_modules", ".bin", "vite"), ["build", "--logLevel", "warn"], {
+    cwd: adminDir,
+    env: { ...process.env, NODE_ENV: "production" },
+    stdio: "inherit",
+  });
   kabar = await startKabar();
   const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
   page = await context.newPage();
@@ -44,8 +49,8 @@ function running(): RunningKabar {
   return kabar;
 }
 
-async function shoot(name: string, locale: "id" | "en") {
-  await page.screenshot({ path: path.join(screenshotsDir, `${name}.${locale}.png`) });
+async function shoot(name: string, locale: "id" | "en", fullPage = false) {
+  await page.screenshot({ path: path.join(screenshotsDir, `${name}.${locale}.png`), fullPage });
 }
 
 async function switchLanguage(to: "id" | "en") {
@@ -131,10 +136,10 @@ describe("admin panel against the simulated WhatsApp", () => {
     await sent.locator(".timeline .status-delivered").waitFor();
     const received = await phone.messagesOf(recipient);
     expect(received.map((message) => message.text)).toContain(testText);
-    await shoot("messages", "id");
+    await shoot("messages", "id", true);
     await switchLanguage("en");
     await page.getByRole("heading", { name: en.messages.sendTitle }).waitFor();
-    await shoot("messages", "en");
+    await shoot("messages", "en", true);
 
     await page.getByRole("link", { name: en.nav.sessions }).click();
     await sessionState("connected").waitFor();

@@ -35,12 +35,14 @@ async function waitUntilUp(url: string, child: ChildProcess, output: () => strin
       return;
     } catch {
       // Not listening yet: wait for the next line it prints (or a short beat) and ask again.
-      await new Promise((resolve) => {
-        const timer = setTimeout(resolve, 150);
-        child.stdout?.once("data", () => {
+      await new Promise<void>((resolve) => {
+        const done = () => {
           clearTimeout(timer);
-          resolve(undefined);
-        });
+          child.stdout?.off("data", done);
+          resolve();
+        };
+        const timer = setTimeout(done, 150);
+        child.stdout?.once("data", done);
       });
     }
   }
