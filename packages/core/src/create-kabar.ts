@@ -93,7 +93,15 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
 
   let isClosed = false;
   return {
-    sessions,
+    sessions: {
+      ...sessions,
+      // Someone pressing "connect" is also saying "try again now": it ends a 463 pause. A reconnect
+      // after a socket drop does not, or a flapping socket would undo the pause.
+      connect(input) {
+        outbox.worker.resume();
+        return sessions.connect(input);
+      },
+    },
     messages: outbox.messages,
     settings,
     events,

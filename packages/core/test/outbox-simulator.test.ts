@@ -1,13 +1,14 @@
 /**
  * Sending through the real wa-multi-session + Baileys against the simulator (issue 4, "Sending").
- * One file runs its tests one after another: wa-multi-session keeps module-global state.
+ * Tests in a file run one after another: wa-multi-session keeps module-global state.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { countReaching } from "./outbox-harness.js";
+import { countReaching, nextEvent, statusOf } from "./outbox-harness.js";
 import {
   linkSession,
   receivedByContacts,
   type SimulatedKabar,
+  sessionReaches,
   startSimulatedKabar,
 } from "./outbox-simulated.js";
 
@@ -18,7 +19,7 @@ afterEach(async () => {
 });
 
 describe("sending against the simulator", { timeout: 60_000 }, () => {
-  it("delivers a small burst once each, in order, with delivered and read receipts", async () => {
+  it("delivers a small burst once each, in order, with read receipts", async () => {
     harness = await startSimulatedKabar();
     await linkSession(harness);
     const read = countReaching(harness.kabar.events, "read", 5, 30_000);
@@ -33,5 +34,93 @@ describe("sending against the simulator", { timeout: 60_000 }, () => {
     const record = await harness.kabar.messages.get(ids[0] ?? "");
     expect(record).toMatchObject({ status: "read" });
     expect(received[0]?.id).toBe(record?.waMessageId);
+  });
+
+  it("sends once for a repeated idempotency key", async () => {
+    harness = await startSimulatedKabar();
+    await linkSession(harness);
+    const input = {
+      to: "+62 812-3456-7890",
+      message: "Konfirmasi pendaftaran",
+      idempotencyKey: "reg-2026-0042",
+    };
+    const first = await harness.kabar.messages.send(input, { waitFor: "sent" });
+    const again = await harness.kabar.messages.send(input, { waitFor: "sent" });
+    expect(again).toMatchObject({ id: first.id, duplicate: true, status: "sent" });
+    const follow = await harness.kabar.messages.send(
+      { to: "081234567890", message: "next" },
+      { waitFor: "sent" },
+    );
+    expect(follow.status).toBe("sent");
+    expect(receivedByContacts(harness.simulator).map((message) => message.text)).toEqual([
+      "Konfirmasi pendaftaran",
+      "next",
+    ]);
+  });
+
+  it("keeps the jittered gap between messages as the simulator receives them", async () => {
+    harness = await startSimulatedKabar({ settings: { minGapMs: 250, maxGapMs: 500 } });
+    await linkSession(harness);
+    const sent = countReaching(harness.kabar.events, "sent", 4, 30_000);
+    for (const index of [0, 1, 2, 3]) {
+      await harness.kabar.messages.send({ to: `0812000000${10 + index}`, message: `Paced ${index}` });
+    }
+    await sent;
+    const times = receivedByContacts(harness.simulator)
+      .map((message) => message.receivedAt)
+      .sort((a, b) => a - b);
+    const gaps = times.slice(1).map((at, index) => at - (times[index] ?? at));
+    expect(gaps).toHaveLength(3);
+    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(250);
+  });
+
+  it("pauses the outbox on 463, keeps the message queued, and sends it after a resend", async () => {
+    harness = await startSimulatedKabar();
+    await linkSession(harness);
+    const { kabar, simulator } = harness;
+    simulator.faults.sendError(463, 1);
+    const paused = sessionReaches(kabar, (status) => status.outboxPausedReason !== null);
+    const first = await kabar.messages.send({ to: "081234567890", message: "restricted" });
+    const second = await kabar.messages.send({ to: "081234567891", message: "behind it" });
+    expect((await paused).outboxPausedReason).toMatch(/463/);
+    expect(await kabar.messages.get(first.id)).toMatchObject({ status: "queued" });
+    expect(await kabar.messages.get(second.id)).toMatchObject({ status: "queued" });
+
+    const bothSent = countReaching(kabar.events, "sent", 2, 30_000);
+    await kabar.messages.resend(first.id);
+    await bothSent;
+    expect(kabar.sessions.status().outboxPausedReason).toBeNull();
+    expect(
+      receivedByContacts(simulator)
+        .map((message) => message.text)
+        .sort(),
+    ).toEqual(["behind it", "restricted"]);
+  });
+
+  it("keeps queued messages through a logout on the phone and delivers them after re-linking", async () => {
+    harness = await startSimulatedKabar({ settings: { minGapMs: 400, maxGapMs: 400 } });
+    await linkSession(harness);
+    const { kabar, simulator } = harness;
+    const firstArrived = simulator.waitFor("message");
+    const ids: string[] = [];
+    for (const index of [0, 1, 2]) {
+      ids.push((await kabar.messages.send({ to: "081234567890", message: `Antri ${index}` })).id);
+    }
+    await firstArrived;
+    const loggedOut = sessionReaches(kabar, (status) => status.state === "logged_out");
+    simulator.phone.logout();
+    await loggedOut;
+    const counts = await kabar.messages.countByStatus();
+    expect(counts.failed).toBe(0);
+    expect(counts.queued + counts.sending).toBeGreaterThanOrEqual(1);
+
+    const lastSent = nextEvent(kabar.events, statusOf(ids[2] ?? "", "sent"), 30_000);
+    await linkSession(harness);
+    await lastSent;
+    expect(
+      receivedByContacts(simulator)
+        .map((message) => message.text)
+        .sort(),
+    ).toEqual(["Antri 0", "Antri 1", "Antri 2"]);
   });
 });
