@@ -16,7 +16,8 @@ import { FakeKabar } from "../../src/testing/fake-kabar.js";
 export const ADMIN_PASSWORD = "correct horse battery staple";
 
 export interface TestApiOptions<K extends Kabar> {
-  kabar?: K;
+  /** A Kabar, or a factory given this test's database and credentials folder (for createKabar). */
+  kabar?: K | ((paths: { databaseUrl: string; sessionsDir: string }) => Promise<K>);
   env?: Parameters<typeof testEnv>[0];
   meta?: ServerMeta;
 }
@@ -33,7 +34,10 @@ export async function createTestApi<K extends Kabar = FakeKabar>(options: TestAp
     ...options.env,
   });
   const db = createDatabase(env.DATABASE_URL);
-  const kabar = options.kabar ?? new FakeKabar();
+  const kabar =
+    typeof options.kabar === "function"
+      ? await options.kabar({ databaseUrl: env.DATABASE_URL, sessionsDir: env.WA_SESSIONS_DIR })
+      : (options.kabar ?? new FakeKabar());
   const server = createServer({
     kabar,
     db,

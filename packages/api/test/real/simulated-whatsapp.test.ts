@@ -1,0 +1,108 @@
+/**
+ * The real thing: core's createKabar on wa-multi-session + Baileys, pointed at the WhatsApp
+ * simulator, behind a live server. The typed client follows the session over SSE from QR to
+ * connected, and a message sent over REST arrives decrypted at the simulated contact.
+ * One file, one session: wa-multi-session keeps module-global state.
+ */
+import { startSimulator, type WhatsAppSimulator } from "@kabar/whatsapp-simulator";
+import { pino } from "pino";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { createKabarClient, type KabarClient } from "../../src/client/index.js";
+import { createKabar, type Kabar } from "../../src/kabar.js";
+import { request } from "../support/http.js";
+import { createTestApi, type TestApi } from "../support/test-api.js";
+
+const CONTACT = "6281234567890";
+let simulator: WhatsAppSimulator;
+let api: TestApi<Kabar>;
+let client: KabarClient;
+let baseUrl: string;
+let token: string;
+
+beforeAll(async () => {
+  simulator = await startSimulator({ port: 0, host: "127.0.0.1" });
+  api = await createTestApi<Kabar>({
+    kabar: ({ databaseUrl, sessionsDir }) =>
+      createKabar({
+        databaseUrl,
+        sessionsDir,
+        whatsappWsUrl: simulator.wsUrl,
+        settings: { minGapMs: 0, maxGapMs: 0, perRecipientGapMs: 0, dailyCap: 0 },
+        ackTimeoutMs: 3_000,
+        logger: pino({ level: "silent" }),
+      }),
+    meta: { simulated: true, simulatorControlUrl: simulator.controlUrl },
+  });
+  baseUrl = await api.listen();
+  token = (await api.deps.auth.createToken("simulated test")).token;
+  client = createKabarClient({ url: baseUrl, token });
+}, 60_000);
+
+afterAll(async () => {
+  await api?.cleanup();
+  await simulator?.close();
+});
+
+it("SSE: QR → the simulated phone scans → connected", async () => {
+  await client.session.create.mutate({ name: "Panitia Lari", sessionId: "panitia_lari" });
+  const seen: string[] = [];
+  await new Promise<void>((resolve, reject) => {
+    let hasScanned = false;
+    const subscription = client.session.onStatusChange.subscribe(undefined, {
+      onData: ({ data }) => {
+        seen.push(data.state);
+        if (seen.length === 1) client.session.connect.mutate().catch(reject);
+        if (data.state === "waiting_qr" && data.qr && !hasScanned) {
+          hasScanned = true;
+          simulator.phone.scan(data.qr.value).catch(reject);
+        }
+        if (data.state === "connected") {
+          subscription.unsubscribe();
+          resolve();
+        }
+      },
+      onError: reject,
+    });
+  });
+  expect(seen).toContain("waiting_qr");
+  expect(seen.at(-1)).toBe("connected");
+  const status = await request(baseUrl, "GET", "/api/admin/whatsapp-sessions/status", { token });
+  expect(status.body).toMatchObject({ state: "connected", linkedNumber: simulator.state().account.number });
+}, 60_000);
+
+it("REST send → delivered, as the message subscription reports and the contact decrypts it", async () => {
+  simulator.contacts.add(CONTACT);
+  const statuses: string[] = [];
+  let messageId = "";
+  const delivered = new Promise<void>((resolve, reject) => {
+    const subscription = client.messages.onStatus.subscribe(undefined, {
+      onStarted: () => {
+        request(baseUrl, "POST", "/api/messages", { token, body: { to: "0812-3456-7890", message: "Pendaftaran dikonfirmasi" } })
+          .then((response) => {
+            expect(response.status).toBe(202);
+            messageId = (response.body as { id: string }).id;
+          })
+          .catch(reject);
+      },
+      onData: ({ data }) => {
+        if (data.id !== messageId && messageId !== "") return;
+        statuses.push(data.status);
+        if (data.status === "delivered" || data.status === "read") {
+          subscription.unsubscribe();
+          resolve();
+        }
+      },
+      onError: reject,
+    });
+  });
+  await delivered;
+  expect(statuses).toContain("sent");
+  const received = await simulator.waitForMessages(CONTACT, 1);
+  expect(received.map((message) => message.text)).toEqual(["Pendaftaran dikonfirmasi"]);
+
+  const metrics = await request(baseUrl, "GET", "/metrics", { token });
+  expect(String(metrics.body)).toContain('kabar_session_state{state="connected"} 1');
+  expect(String(metrics.body)).toMatch(/kabar_send_latency_ms_count [1-9]/);
+  const health = await request(baseUrl, "GET", "/health");
+  expect(health).toMatchObject({ status: 200, body: { ok: true, session: { state: "connected" } } });
+}, 60_000);
