@@ -2,7 +2,7 @@
  * The panel end to end, in a real Chromium against the real server in simulated-WhatsApp mode:
  * log in → add a session → QR modal → the phone scans the QR the page shows → connected → send a test
  * message → delivered, and the contact decrypted the same text → the phone logs out → logged out and
- * "Show QR Code" → re-link. Screenshots of the key screens in both languages go to screenshots/.
+ * "Show QR Code" → re-link (with the panel's simulated-phone button). Screenshots of the key screens in both languages go to screenshots/.
  * Every wait is on the page's own state (selectors, text), never on time.
  */
 import { execFileSync } from "node:child_process";
@@ -158,8 +158,10 @@ describe("admin panel against the simulated WhatsApp", () => {
     await qrImage().waitFor();
     await dialog().getByText(en.qr.step2).waitFor();
     await shoot("qr-modal", "en");
-    const secondQr = await scanShownQr();
+    // This time through the panel's own "scan with the simulated phone" button.
+    const secondQr = await qrImage().getAttribute("data-qr-value");
     expect(secondQr).not.toBe(firstQr);
+    await dialog().getByRole("button", { name: en.qr.simulatedScan }).click();
     await dialog().waitFor({ state: "detached" });
     await sessionState("connected").waitFor();
 
