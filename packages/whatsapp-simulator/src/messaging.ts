@@ -98,9 +98,10 @@ async function decryptForContact(
 }
 
 /**
- * Delivered, then read a little after the library acked the first. Baileys buffers each incoming receipt
- * and flushes only after acking it; a read receipt landing inside that window is merged with the
- * delivered one into a single update showing only "read". A person reads later anyway.
+ * Delivered, then read. Baileys buffers the update of each incoming receipt and flushes it only after
+ * it has written its ack; a read receipt handled inside that window is merged with the delivered one into
+ * a single update that shows only "read". So the read receipt waits for that ack, plus a short pause that
+ * also stands for the person opening the chat.
  */
 async function sendReceipts(
   context: SimulatorContext,

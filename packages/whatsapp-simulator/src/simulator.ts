@@ -139,20 +139,29 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEvents> {
     matches: (payload: EventPayload<K>) => boolean = () => true,
     timeoutMs = 20_000,
   ): Promise<EventPayload<K>> {
+    const emitter = this.untyped();
     return new Promise((resolve, reject) => {
       const listener = (...args: SimulatorEvents[K]) => {
         const [payload] = args;
         if (!matches(payload)) return;
         clearTimeout(timer);
-        this.off(event, listener as never);
+        emitter.off(event, listener);
         resolve(payload);
       };
       const timer = setTimeout(() => {
-        this.off(event, listener as never);
+        emitter.off(event, listener);
         reject(new Error(`whatsapp-simulator: no matching "${event}" event within ${timeoutMs} ms`));
       }, timeoutMs);
-      this.on(event, listener as never);
+      emitter.on(event, listener);
     });
+  }
+
+  /**
+   * Node's typed EventEmitter cannot check a listener against a generic event key (a TypeScript
+   * limitation); `waitFor` registers through this untyped view of the same emitter.
+   */
+  private untyped(): EventEmitter {
+    return this;
   }
 
   /** Resolves once the contact has received at least `count` distinct messages. */
@@ -259,7 +268,7 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
     store,
     {
       autoReceipts: options.autoReceipts ?? true,
-      readReceiptDelayMs: options.readReceiptDelayMs ?? 200,
+      readReceiptDelayMs: options.readReceiptDelayMs ?? 50,
       qrRefCount: options.qrRefCount ?? 6,
     },
     host,

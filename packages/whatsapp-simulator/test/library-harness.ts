@@ -51,18 +51,20 @@ export function nextLibraryEvent<K extends keyof LibraryEvents>(
   matches: (...args: LibraryEvents[K]) => boolean = () => true,
   timeoutMs = 15_000,
 ): Promise<LibraryEvents[K]> {
+  // typed EventEmitter cannot check a listener for a generic key; use the untyped view of the same hub
+  const hub: EventEmitter = library;
   return new Promise((resolve, reject) => {
     const listener = (...args: LibraryEvents[K]) => {
       if (args[0] !== sessionId || !matches(...args)) return;
       clearTimeout(timer);
-      library.off(event, listener as never);
+      hub.off(event, listener);
       resolve(args);
     };
     const timer = setTimeout(() => {
-      library.off(event, listener as never);
+      hub.off(event, listener);
       reject(new Error(`no "${event}" for ${sessionId} within ${timeoutMs} ms`));
     }, timeoutMs);
-    library.on(event, listener as never);
+    hub.on(event, listener);
   });
 }
 

@@ -12,7 +12,7 @@ import {
   nextLibraryEvent,
 } from "./library-harness.js";
 
-const { DELIVERY_ACK, READ } = baileys.proto.WebMessageInfo.Status;
+const { DELIVERY_ACK, PENDING, READ } = baileys.proto.WebMessageInfo.Status;
 const contact = "6281299990001";
 const sessionId = "link";
 
@@ -29,8 +29,19 @@ describe("QR link, send, receipts, reconnect, logout through wa-multi-session", 
     expect(harness.sim.state().devices).toHaveLength(1);
 
     const statuses = collectStatuses(sessionId);
+    // "sent": the library reports its own message (status PENDING) and the server acks it; Baileys
+    // 6.17.16 raises no status update for a plain server ack
+    const ownCopy = nextLibraryEvent(
+      "received",
+      sessionId,
+      (_id, text, fromMe) => fromMe && text === "halo dari kabar",
+    );
+    const serverAck = harness.sim.waitFor("ack");
     const sent = await sendTextMessage({ sessionId, to: contact, text: "halo dari kabar" });
     const messageId = sent?.key.id ?? "";
+    expect(sent?.status).toBe(PENDING);
+    await ownCopy;
+    expect((await serverAck).id).toBe(messageId);
 
     const [received] = await harness.sim.waitForMessages(contact, 1);
     expect(received).toMatchObject({ id: messageId, text: "halo dari kabar", count: 1 });
