@@ -19,8 +19,9 @@ export function App() {
   const health = trpc.health.useQuery();
   const me = trpc.auth.me.useQuery();
   const pathname = usePathname();
-  const isSignedIn = me.data !== undefined;
+  // After a logout the query keeps its last data beside the new error: the error wins.
   const isSignedOut = me.error !== null && isUnauthorized(me.error);
+  const isSignedIn = me.data !== undefined && !isSignedOut;
 
   useEffect(() => {
     if (isSignedOut && pathname !== routes.login) navigate(routes.login, { replace: true });

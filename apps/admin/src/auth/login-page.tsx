@@ -1,5 +1,5 @@
 import { type FormEvent, useState } from "react";
-import { readError } from "../api/errors";
+import { isUnauthorized, readError } from "../api/errors";
 import { trpc } from "../api/trpc";
 import { Button } from "../components/button";
 import { Field } from "../components/field";
@@ -23,7 +23,13 @@ export function LoginPage({ needsSetup }: { needsSetup: boolean }) {
   const login = trpc.auth.login.useMutation({ onSuccess });
   const setup = trpc.auth.setup.useMutation({ onSuccess });
   const mutation = needsSetup ? setup : login;
-  const serverError = mutation.error === null ? null : readError(mutation.error, t).message;
+  // On this form UNAUTHORIZED means a wrong password, not an expired login.
+  const serverError =
+    mutation.error === null
+      ? null
+      : isUnauthorized(mutation.error)
+        ? t.auth.wrongPassword
+        : readError(mutation.error, t).message;
 
   function submit(event: FormEvent) {
     event.preventDefault();

@@ -36,6 +36,7 @@ export const en: Messages = {
     settingUp: "Saving…",
     passwordTooShort: "The password needs at least 8 characters",
     passwordMismatch: "The passwords do not match",
+    wrongPassword: "Wrong password",
   },
   dashboard: {
     title: "Dashboard",

@@ -37,6 +37,7 @@ export const id = {
     settingUp: "Menyimpan…",
     passwordTooShort: "Kata sandi minimal 8 karakter",
     passwordMismatch: "Kata sandi tidak sama",
+    wrongPassword: "Kata sandi salah",
   },
   dashboard: {
     title: "Dasbor",
