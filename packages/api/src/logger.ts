@@ -1,4 +1,4 @@
-import pino, { type Logger } from "pino";
+import pino, { type DestinationStream, type Logger } from "pino";
 import type { Env } from "./env.js";
 
 /** Paths pino blanks out wherever they appear, so no secret reaches a log line. */
@@ -22,6 +22,7 @@ export const REDACTED_PATHS = [
   "env.ADMIN_PASSWORD",
 ];
 
-export function createLogger(env: Pick<Env, "LOG_LEVEL">): Logger {
-  return pino({ level: env.LOG_LEVEL, redact: { paths: REDACTED_PATHS, censor: "[redacted]" } });
+export function createLogger(env: Pick<Env, "LOG_LEVEL">, destination?: DestinationStream): Logger {
+  const options = { level: env.LOG_LEVEL, redact: { paths: REDACTED_PATHS, censor: "[redacted]" } };
+  return destination ? pino(options, destination) : pino(options);
 }
