@@ -7,6 +7,12 @@ import { describeError, toTRPCError } from "../errors.js";
 import type { Context } from "./context.js";
 
 const t = initTRPC.context<Context>().create({
+  sse: {
+    // Proxies drop idle streams; a ping every 15 s keeps them open, and a client that hears
+    // nothing for 30 s reconnects (resuming from its lastEventId).
+    ping: { enabled: true, intervalMs: 15_000 },
+    client: { reconnectAfterInactivityMs: 30_000 },
+  },
   errorFormatter({ shape, error }) {
     const { body } = describeError(error);
     // Readable message instead of zod's JSON; the field travels in data.kabar for forms.
