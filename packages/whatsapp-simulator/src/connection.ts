@@ -12,10 +12,12 @@ import { type ClientFinish, FrameReader, frameBytes, NoiseServer } from "./noise
 /**
  * Baileys switches to its transport keys only after its clientFinish write has completed and an async
  * HKDF has run; a frame arriving before that is taken as a raw handshake frame and silently dropped. The
- * protocol gives the server no signal for "client switched keys", so the first encrypted frame waits this
- * long (measured: a few ms in-process; 50 ms leaves room on a loaded machine).
+ * protocol gives the server no signal for "client switched keys", so the first encrypted frame waits
+ * this long (a few ms suffice on an idle machine), then for a WebSocket ping round trip, so that a
+ * client whose process was descheduled past the timer has run its event loop before we send.
  */
-const HANDSHAKE_SETTLE_MS = 50;
+const HANDSHAKE_SETTLE_MS = 100;
+const PONG_WAIT_MS = 1_000;
 
 export type ConnectionPhase = "handshake" | "pairing" | "ready" | "closed";
 
@@ -125,14 +127,41 @@ export class DeviceConnection extends EventEmitter<{ node: [BinaryNode]; closed:
     if (this.frameCount === 2) {
       const finish = await this.noise.clientFinish(frame);
       this.clientStaticKey = finish.clientStaticKey;
-      await new Promise((resolve) => setTimeout(resolve, HANDSHAKE_SETTLE_MS));
+      await this.settleAfterHandshake();
       if (this.isOpen) await this.handlers.onLogin(this, finish);
       return;
     }
     const node = await decodeBinaryNode(this.noise.decryptFrame(frame));
     this.handlers.trace?.(this, "in", node);
     this.emit("node", node);
-    await this.handlers.onNode(this, node);
+    try {
+      await this.handlers.onNode(this, node);
+    } catch (error) {
+      // one stanza the simulator cannot handle must not cost the library its connection
+      process.emitWarning(
+        `whatsapp-simulator: connection ${this.id} could not handle <${node.tag}>: ${String(error)}`,
+      );
+    }
+  }
+
+  private async settleAfterHandshake(): Promise<void> {
+    await new Promise((resolve) => setTimeout(resolve, HANDSHAKE_SETTLE_MS));
+    if (!this.isOpen) return;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.ws.off("pong", done);
+        resolve();
+      };
+      const timer = setTimeout(done, PONG_WAIT_MS);
+      this.ws.on("pong", done);
+      // ping throws if the socket started closing meanwhile; the caller then sees isOpen false
+      try {
+        this.ws.ping();
+      } catch {
+        done();
+      }
+    });
   }
 
   private fail(error: unknown): void {

@@ -3,9 +3,13 @@ import { baileys, type BinaryNode, bytesOf, childOf, childrenOf, proto, type WAP
 import type { DeviceConnection } from "./connection.js";
 import { readyConnections, type SimulatorContext, SimulatorError } from "./context.js";
 import type { PreKeyBundle } from "./signal-party.js";
-import type { LinkedDevice } from "./store.js";
+import type { LinkedDevice, ReceivedMessage } from "./store.js";
 
-const { jidDecode, unixTimestampSeconds } = baileys;
+const { isJidUser, jidDecode, unixTimestampSeconds } = baileys;
+
+function jidIsUser(jid: string): boolean {
+  return isJidUser(jid) === true;
+}
 
 function userOf(jid: string | undefined): string {
   return (jid && jidDecode(jid)?.user) || "";
@@ -53,7 +57,11 @@ export async function handleDeviceMessage(
   }
   const device = connection.deviceId === undefined ? undefined : context.store.device(connection.deviceId);
   const number = userOf(to);
-  if (!device || !number || number === context.store.accountNumber) return;
+  if (!device || !number || number === context.store.accountNumber || !jidIsUser(to)) {
+    // peer messages to the phone, groups, broadcasts: accepted, but nobody simulated reads them
+    connection.send({ tag: "ack", attrs: { class: "message", id, from: to, t: now() } });
+    return;
+  }
   const contact = context.store.contact(number);
   const known = contact.messages.find((message) => message.id === id);
   let isDuplicate = false;
@@ -62,8 +70,20 @@ export async function handleDeviceMessage(
     known.count += 1;
     isDuplicate = true;
   } else {
-    const text = await decryptForContact(context, number, device.jid, node);
-    contact.messages.push({ id, text, from: context.store.accountNumber, receivedAt: Date.now(), count: 1 });
+    const received: ReceivedMessage = {
+      id,
+      text: "",
+      from: context.store.accountNumber,
+      receivedAt: Date.now(),
+      count: 1,
+    };
+    try {
+      received.text = await decryptForContact(context, number, device.jid, node);
+    } catch (error) {
+      // recorded rather than fatal: a test asserting the text will show why it is missing
+      received.decryptError = String(error);
+    }
+    contact.messages.push(received);
   }
   context.store.save();
   const message = contact.messages.find((candidate) => candidate.id === id);

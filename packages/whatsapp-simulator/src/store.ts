@@ -29,6 +29,8 @@ export interface ReceivedMessage {
   receivedAt: number;
   /** How many times this id arrived; above 1 means the library sent a duplicate. */
   count: number;
+  /** Set when the contact could not decrypt its copy (text is then empty). */
+  decryptError?: string;
 }
 
 export interface ContactRecord {

@@ -1,4 +1,4 @@
-import { deleteSession, isExist } from "wa-multi-session";
+import { deleteSession, isExist, sendTextMessage } from "wa-multi-session";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHarness, folderRemoved, type Harness } from "./library-harness.js";
 
@@ -22,6 +22,12 @@ describe("on-WhatsApp checks and a logout the library starts", () => {
         { number: "6281299990009", onWhatsApp: false, messages: 0 },
       ]),
     );
+  });
+
+  it("fails a send to a number that is not on WhatsApp", async () => {
+    harness.sim.contacts.add("6281299990010", { onWhatsApp: false });
+    await expect(sendTextMessage({ sessionId, to: "6281299990010", text: "halo?" })).rejects.toThrow();
+    expect(harness.sim.contacts.messages("6281299990010")).toEqual([]);
   });
 
   it("records the device as removed when the library logs out (deleteSession)", async () => {
