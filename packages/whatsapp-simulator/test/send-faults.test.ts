@@ -1,4 +1,4 @@
-import { sendTextMessage } from "wa-multi-session";
+import { getSession, sendTextMessage } from "wa-multi-session";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { baileys } from "../src/baileys.js";
 import { collectStatuses, createHarness, type Harness } from "./library-harness.js";
@@ -58,5 +58,22 @@ describe("faults on sends: error 463, delayed and withheld acks", () => {
 
     harness.sim.faults.acks("normal");
     await statuses.reached(messageId, DELIVERY_ACK);
+  });
+
+  it("counts a resend with the same message id instead of recording a second message", async () => {
+    const socket = getSession(sessionId);
+    const jid = `${contact}@s.whatsapp.net`;
+    const messageId = "3EB0DUPLICATE00000001";
+    const before = harness.sim.contacts.messages(contact).length;
+    const second = harness.sim.waitFor(
+      "message",
+      (event) => event.message.id === messageId && event.isDuplicate,
+    );
+    await socket?.relayMessage(jid, { conversation: "sekali saja" }, { messageId });
+    await socket?.relayMessage(jid, { conversation: "sekali saja" }, { messageId });
+    expect((await second).message.count).toBe(2);
+    const messages = harness.sim.contacts.messages(contact);
+    expect(messages).toHaveLength(before + 1);
+    expect(messages.at(-1)).toMatchObject({ id: messageId, text: "sekali saja", count: 2 });
   });
 });
