@@ -17,6 +17,7 @@ import { createRestHandler } from "./rest/rest-handler.js";
 import { appRouter } from "./routers/app-router.js";
 import { type ApiDeps, contextFromRequest, type ServerMeta } from "./trpc/context.js";
 import { watchLatestEventId } from "./trpc/events.js";
+import { WebhookService } from "./webhooks/webhook-service.js";
 
 export interface ServerOptions {
   kabar: Kabar;
@@ -45,6 +46,7 @@ export function createApiDeps(options: ServerOptions): ApiDeps {
     env: options.env,
     logger: options.logger,
     loginLimiter: new RateLimiter(options.env.LOGIN_ATTEMPTS_PER_MINUTE, 60_000),
+    webhooks: new WebhookService(options.db, { logger: options.logger }),
     meta: options.meta ?? { simulated: false, simulatorControlUrl: null },
   };
 }
@@ -84,6 +86,8 @@ export function createServer(options: ServerOptions): KabarServer {
     }
   });
 
+  let stopWebhooks: (() => Promise<void>) | null = null;
+
   return {
     deps,
     async listen(port = deps.env.PORT, host = deps.env.HOST) {
@@ -95,6 +99,7 @@ export function createServer(options: ServerOptions): KabarServer {
           resolve();
         });
       });
+      stopWebhooks ??= deps.webhooks.start(deps.kabar.events);
       const bound = (server.address() as AddressInfo).port;
       const shownHost = host === "0.0.0.0" || host === "::" ? "localhost" : host;
       return { port: bound, url: `http://${shownHost}:${bound}` };
@@ -103,6 +108,8 @@ export function createServer(options: ServerOptions): KabarServer {
       // Open SSE streams would hold close() forever.
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await stopWebhooks?.();
+      stopWebhooks = null;
     },
   };
 }

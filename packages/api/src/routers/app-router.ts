@@ -5,6 +5,7 @@ import { messagesRouter } from "./messages/messages-router.js";
 import { sessionRouter } from "./session/session-router.js";
 import { settingsRouter } from "./settings/settings-router.js";
 import { tokensRouter } from "./tokens/tokens-router.js";
+import { webhooksRouter } from "./webhooks/webhooks-router.js";
 
 export const appRouter = router({
   health: getHealth,
@@ -13,6 +14,7 @@ export const appRouter = router({
   messages: messagesRouter,
   tokens: tokensRouter,
   settings: settingsRouter,
+  webhooks: webhooksRouter,
 });
 
 export type AppRouter = typeof appRouter;

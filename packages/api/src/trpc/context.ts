@@ -9,6 +9,7 @@ import { ADMIN_COOKIE, readBearer, readCookie } from "../auth/cookies.js";
 import type { RateLimiter } from "../auth/rate-limit.js";
 import type { Env } from "../env.js";
 import type { Kabar } from "../kabar.js";
+import type { WebhookService } from "../webhooks/webhook-service.js";
 
 export interface ServerMeta {
   simulated: boolean;
@@ -23,6 +24,7 @@ export interface ApiDeps {
   env: Env;
   logger: Logger;
   loginLimiter: RateLimiter;
+  webhooks: WebhookService;
   meta: ServerMeta;
 }
 

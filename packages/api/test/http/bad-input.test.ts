@@ -23,6 +23,7 @@ async function snapshot() {
     messages: (await api.kabar.messages.list({ limit: 100 })).items.length,
     tokens: await api.db.apiToken.count(),
     adminSessions: await api.db.adminSession.count(),
+    webhooks: await api.db.webhookEndpoint.count(),
   };
 }
 
@@ -80,6 +81,8 @@ describe("tRPC", () => {
       [admin.settings.update({ defaultCountry: "Indonesia" }), "defaultCountry"],
       [admin.auth.login({ password: "" }), "password"],
       [admin.auth.setup({ password: "short" }), "password"],
+      [admin.webhooks.create({ url: "ftp://example.com" }), "url"],
+      [admin.webhooks.deliveries({ limit: 0 }), "limit"],
     ];
     for (const [attempt, field] of attempts) {
       const error = await attempt.then(
