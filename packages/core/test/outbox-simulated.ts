@@ -6,6 +6,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import {
+  type ReceivedMessage,
   startSimulator,
   type StartSimulatorOptions,
   type WhatsAppSimulator,
@@ -101,6 +102,44 @@ export function sessionReaches(
   });
 }
 
+/** Resolves once nothing is queued or sending: checked now and after every status change. */
+export function outboxDrained(kabar: Kabar, timeoutMs = 60_000): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    let checking = false;
+    let again = false;
+    let isDone = false;
+    const timer = setTimeout(
+      () => finish(new Error(`the outbox did not drain within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    const off = kabar.events.on(({ event }) => {
+      if (event.type === "message.status") void check();
+    });
+    function finish(error?: Error): void {
+      if (isDone) return;
+      isDone = true;
+      clearTimeout(timer);
+      off();
+      if (error) reject(error);
+      else resolve();
+    }
+    async function check(): Promise<void> {
+      // A change during a check must be looked at again, or the last one could be missed.
+      if (checking) {
+        again = true;
+        return;
+      }
+      checking = true;
+      do {
+        again = false;
+        if ((await kabar.health()).outboxDepth === 0) finish();
+      } while (again && !isDone);
+      checking = false;
+    }
+    void check();
+  });
+}
+
 /** create → connect → QR → the simulated phone scans → connected. */
 export async function linkSession(harness: SimulatedKabar): Promise<void> {
   const { kabar } = harness;
@@ -115,8 +154,18 @@ export async function linkSession(harness: SimulatedKabar): Promise<void> {
 }
 
 /** Every message the simulator's contacts received, with how often each id arrived. */
-export function receivedByContacts(
-  simulator: WhatsAppSimulator,
-): { id: string; text: string; count: number; receivedAt: number }[] {
+export function receivedByContacts(simulator: WhatsAppSimulator): ReceivedMessage[] {
   return simulator.state().contacts.flatMap((contact) => simulator.contacts.messages(contact.number));
+}
+
+/** The WhatsApp ids of every message in the outbox, oldest first. */
+export async function outboxWaMessageIds(kabar: Kabar): Promise<string[]> {
+  const ids: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await kabar.messages.list({ limit: 100, ...(cursor ? { cursor } : {}) });
+    ids.push(...page.items.map((item) => item.waMessageId));
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return ids.reverse();
 }
