@@ -71,6 +71,10 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEvents> {
     messages: (number: string): ReceivedMessage[] =>
       (this.context.store.data.contacts[number]?.messages ?? []).map((message) => ({ ...message })),
     send: (number: string, text: string): Promise<{ id: string }> => contactSend(this.context, number, text),
+    /** Off: contacts still get messages and the server still acks, but nobody sends delivered/read. */
+    setAutoReceipts: (enabled: boolean): void => {
+      this.context.options.autoReceipts = enabled;
+    },
   };
 
   readonly faults = {
