@@ -6,6 +6,7 @@ import { publicProcedure } from "../trpc/trpc.js";
  */
 export const getHealth = publicProcedure.query(async ({ ctx }) => ({
   ...(await ctx.kabar.health()),
+  process: { uptimeSeconds: Math.round(process.uptime()) },
   needsSetup: await ctx.auth.needsSetup(),
   simulated: ctx.meta.simulated,
   simulatorControlUrl: ctx.meta.simulatorControlUrl,

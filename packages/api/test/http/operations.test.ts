@@ -19,7 +19,14 @@ describe("/health", () => {
     const healthy = await request(baseUrl, "GET", "/health");
     expect(healthy).toMatchObject({
       status: 200,
-      body: { ok: true, database: true, session: { state: "disconnected" }, outboxDepth: 0, simulated: false },
+      body: {
+        ok: true,
+        process: { uptimeSeconds: expect.any(Number) },
+        database: true,
+        session: { state: "disconnected" },
+        outboxDepth: 0,
+        simulated: false,
+      },
     });
     api.kabar.isDatabaseUp = false;
     const down = await request(baseUrl, "GET", "/health");
