@@ -39,6 +39,8 @@ export class DeviceConnection extends EventEmitter<{ node: [BinaryNode]; closed:
   refs: string[] = [];
   registration?: WAProto.ClientPayload.IDevicePairingRegistrationData;
   clientStaticKey?: Buffer;
+  /** The companion's `companion_hello` when it asked to link by pairing code instead of QR. */
+  pairingCodeRequest?: { number: string; wrappedEphemeral: Buffer };
   deviceId?: number;
   private readonly noise: NoiseServer;
   private readonly reader = new FrameReader();

@@ -9,6 +9,8 @@ export interface SimulatorEvents {
   refused: [{ at: number }];
   "qr-refs": [{ connectionId: number; refs: string[] }];
   paired: [{ deviceJid: string }];
+  /** A registering device asked to link by phone number; the phone can now `enterCode`. */
+  "pairing-code-requested": [{ connectionId: number; number: string }];
   login: [{ deviceJid: string; connectionId: number }];
   "login-rejected": [{ connectionId: number; reason: string }];
   /** The phone's app-state key reached the device; from now on the library emits message events. */

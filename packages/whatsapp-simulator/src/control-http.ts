@@ -7,6 +7,9 @@ import type { WhatsAppSimulator } from "./simulator.js";
 const phoneNumber = z.string().regex(/^\d{5,20}$/, "expected 5 to 20 digits, no '+' or spaces");
 
 export const scanInput = z.object({ qr: z.string().min(1) });
+export const codeInput = z.object({
+  code: z.string().regex(/^[A-Z0-9-]{8,9}$/i, "expected the 8-character code"),
+});
 export const sendInput = z.object({ text: z.string().min(1) });
 export const addContactInput = z.object({ number: phoneNumber, onWhatsApp: z.boolean() });
 export const refuseInput = z.object({ seconds: z.number().positive().max(3600) });
@@ -60,6 +63,11 @@ const routes: { method: string; pattern: RegExp; run: Route }[] = [
     method: "POST",
     pattern: /^\/phone\/scan$/,
     run: async (sim, request) => sim.phone.scan((await parse(scanInput, request)).qr),
+  },
+  {
+    method: "POST",
+    pattern: /^\/phone\/code$/,
+    run: async (sim, request) => sim.phone.enterCode((await parse(codeInput, request)).code),
   },
   { method: "POST", pattern: /^\/phone\/logout$/, run: async (sim) => sim.phone.logout() },
   {

@@ -2,6 +2,7 @@ import { baileys, type BinaryNode, bytesOf, childOf, childrenOf } from "./bailey
 import type { DeviceConnection } from "./connection.js";
 import type { SimulatorContext } from "./context.js";
 import { sharePhoneAppStateKey, takeDeviceBundle } from "./messaging.js";
+import { recordPairingCodeRequest } from "./pairing-code.js";
 import { bundleNode } from "./signal-party.js";
 
 const { jidDecode } = baileys;
@@ -49,6 +50,7 @@ export async function answerIq(context: SimulatorContext, connection: DeviceConn
       return;
     case "md":
       if (first?.tag === "remove-companion-device") removeDevice(context, connection, "library");
+      if (first?.tag === "link_code_companion_reg") recordPairingCodeRequest(context, connection, first);
       connection.send(result(node));
       return;
     default:

@@ -91,10 +91,14 @@ export function parseQr(qr: string): ScannedQr {
   };
 }
 
-/**
- * The phone scans a QR: it signs a device identity for the companion's identity key, sends
- * `pair-success`, waits for the companion's `pair-device-sign`, then asks it to restart (515).
- */
+/** What the phone needs from a companion to link it: from the QR, or from the pairing-code exchange. */
+export interface CompanionKeys {
+  noiseKey: Buffer;
+  identityKey: Buffer;
+  advSecret: Buffer;
+}
+
+/** The phone scans a QR: it must have been shown by a connected device whose keys it carries. */
 export async function scanQr(context: SimulatorContext, qr: string): Promise<{ deviceJid: string }> {
   const scanned = parseQr(qr);
   const connection = [...context.connections].find(
@@ -102,10 +106,23 @@ export async function scanQr(context: SimulatorContext, qr: string): Promise<{ d
   );
   if (!connection)
     throw new SimulatorError(404, "qr: no connected device is showing this QR (expired or unknown)");
-  const registration = connection.registration;
-  if (!registration || !connection.clientStaticKey?.equals(scanned.noiseKey)) {
+  if (!connection.clientStaticKey?.equals(scanned.noiseKey)) {
     throw new SimulatorError(409, "qr: the QR's keys do not match the device that showed it");
   }
+  return linkDevice(context, connection, scanned);
+}
+
+/**
+ * The phone signs a device identity for the companion's identity key, sends `pair-success`, waits for
+ * the companion's `pair-device-sign`, then asks it to restart (515) and log in with its new credentials.
+ */
+export async function linkDevice(
+  context: SimulatorContext,
+  connection: DeviceConnection,
+  companion: CompanionKeys,
+): Promise<{ deviceJid: string }> {
+  const registration = connection.registration;
+  if (!registration) throw new SimulatorError(409, "the device did not register (no pairing data)");
   const { account } = context.store.data;
   const deviceId = account.nextDeviceId;
   account.nextDeviceId += 1;
@@ -119,7 +136,7 @@ export async function scanQr(context: SimulatorContext, qr: string): Promise<{ d
   }).finish();
   const accountSignature = Curve.sign(
     account.identityKey.private,
-    Buffer.concat([Buffer.from([6, 0]), details, scanned.identityKey]),
+    Buffer.concat([Buffer.from([6, 0]), details, companion.identityKey]),
   );
   const signedIdentity = proto.ADVSignedDeviceIdentity.encode({
     details,
@@ -128,7 +145,7 @@ export async function scanQr(context: SimulatorContext, qr: string): Promise<{ d
   }).finish();
   const identityWithHmac = proto.ADVSignedDeviceIdentityHMAC.encode({
     details: signedIdentity,
-    hmac: hmacSign(signedIdentity, scanned.advSecret),
+    hmac: hmacSign(signedIdentity, companion.advSecret),
   }).finish();
 
   const iqId = connection.newTag();
@@ -150,14 +167,14 @@ export async function scanQr(context: SimulatorContext, qr: string): Promise<{ d
   });
   const answer = await reply;
   if (!answer || !childOf(answer, "pair-device-sign")) {
-    throw new SimulatorError(502, "qr: the device did not accept pair-success (see its logs)");
+    throw new SimulatorError(502, "the device did not accept pair-success (see its logs)");
   }
   context.store.data.devices[deviceId.toString()] = {
     id: deviceId,
     jid: deviceJid,
     registrationId: Buffer.from(registration.eRegid ?? []).readUInt32BE(0),
     identityKey: Buffer.from(registration.eIdent ?? []),
-    noiseKey: scanned.noiseKey,
+    noiseKey: companion.noiseKey,
     signedPreKey: {
       keyId: Buffer.from(registration.eSkeyId ?? []).readUIntBE(0, 3),
       publicKey: Buffer.from(registration.eSkeyVal ?? []),

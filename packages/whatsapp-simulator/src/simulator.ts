@@ -17,6 +17,7 @@ import { type AckMode, Faults, type FaultState, type StreamErrorKind, streamErro
 import { answerIq, removeDevice } from "./iq-handlers.js";
 import { contactSend, handleDeviceMessage } from "./messaging.js";
 import { handleClientFinish, scanQr } from "./pairing.js";
+import { enterPairingCode } from "./pairing-code.js";
 import { type ReceivedMessage, SimulatorStore } from "./store.js";
 
 export const DEFAULT_ACCOUNT_NUMBER = "6281200000001";
@@ -57,6 +58,11 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEvents> {
   readonly phone = {
     /** Links the device showing this QR string (exactly as the library emitted it). */
     scan: (qr: string): Promise<{ deviceJid: string }> => scanQr(this.context, qr),
+    /**
+     * Types the pairing code a registering device displays after Baileys' `requestPairingCode` (link by
+     * phone number). Not reachable through wa-multi-session's own pairing-code API; see README.
+     */
+    enterCode: (code: string): Promise<{ deviceJid: string }> => enterPairingCode(this.context, code),
     /** Removes every linked device; connected ones get `device_removed` (the library reports 401). */
     logout: (): { removed: string[] } => this.removeLinkedDevices("phone"),
   };
