@@ -15,7 +15,7 @@ import type {
   SessionStatus,
 } from "./contract.js";
 import { createKabar } from "./create-kabar.js";
-import { parseInput } from "./outbox/parse-input.js";
+import { parseInput } from "./session/parse-input.js";
 import type { SendMessageInput } from "./schemas.js";
 
 const libraryEnvSchema = z.object({

@@ -9,7 +9,7 @@ import {
 } from "../schemas.js";
 import { z } from "zod";
 import { toStatus } from "./apply-acks.js";
-import { parseInput } from "./parse-input.js";
+import { parseInput } from "../session/parse-input.js";
 
 const recordSelect = {
   seq: true,

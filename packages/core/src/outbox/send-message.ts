@@ -8,7 +8,7 @@ import { toStatus } from "./apply-acks.js";
 import { newMessageId, newWaMessageId } from "./message-ids.js";
 import type { Clock } from "./outbox-context.js";
 import type { NewOutboxMessage, OutboxRepository } from "./outbox-repository.js";
-import { parseInput } from "./parse-input.js";
+import { parseInput } from "../session/parse-input.js";
 import { mediaInputSchema, readMedia } from "./read-media.js";
 
 export interface SendDependencies {

@@ -2,7 +2,7 @@ import type { PrismaClient } from "@kabar/db";
 import type { z } from "zod";
 import type { Settings, SettingsService } from "../contract.js";
 import { InvalidInputError } from "../errors.js";
-import { parseInput } from "../outbox/parse-input.js";
+import { parseInput } from "../session/parse-input.js";
 import { type SettingsInput, settingsInput } from "../schemas.js";
 
 /**
