@@ -1,14 +1,14 @@
 /**
  * The panel end to end, in a real Chromium against the real server in simulated-WhatsApp mode:
  * log in → add a session → QR modal → the phone scans the QR the page shows → connected → send a test
- * message → delivered, and the contact decrypted the same text → the phone logs out → logged out and
+ * message → delivered, and the contact decrypted the same text → a failed message resent → the phone logs out → logged out and
  * "Show QR Code" → re-link (with the panel's simulated-phone button). Screenshots of the key screens in both languages go to screenshots/.
  * Every wait is on the page's own state (selectors, text), never on time.
  */
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
 import { en } from "../src/i18n/en";
 import { id } from "../src/i18n/id";
 import { launchChromium } from "./support/chromium";
@@ -18,6 +18,8 @@ import { type RunningKabar, startKabar } from "./support/start-kabar";
 const adminDir = path.resolve(import.meta.dirname, "..");
 const screenshotsDir = path.join(adminDir, "screenshots");
 const recipient = "6281299990000";
+const notOnWhatsApp = "6281299990001";
+const resendText = "Nomor ini belum terdaftar di WhatsApp";
 const testText = "Halo dari Kabar! Pengambilan race pack hari Sabtu 07:00, sampai jumpa!";
 
 let kabar: RunningKabar | undefined;
@@ -76,13 +78,17 @@ async function scanShownQr(): Promise<string> {
 describe("admin panel against the simulated WhatsApp", () => {
   it("links, sends, survives a logout from the phone and re-links", async () => {
     const server = running();
+    // What the page showed when a wait gave up (git ignores *.tmp.png).
+    onTestFailed(async () => {
+      await page.screenshot({ path: path.join(screenshotsDir, "failure.tmp.png"), fullPage: true });
+    });
     const phone = simulatorControl(server.simulatorControlUrl);
 
     // Log in (Indonesian by default).
     await page.goto(server.url);
     await page.getByRole("heading", { name: id.auth.loginTitle }).waitFor();
     await shoot("login", "id");
-    await page.getByLabel(id.auth.password).fill(server.adminPassword);
+    await page.getByLabel(id.auth.password, { exact: true }).fill(server.adminPassword);
     await page.getByRole("button", { name: id.auth.login, exact: true }).click();
     await page.getByRole("heading", { name: id.dashboard.title }).waitFor();
     expect(new URL(page.url()).pathname).toBe("/admin/dashboard");
@@ -101,12 +107,12 @@ describe("admin panel against the simulated WhatsApp", () => {
     await page.getByRole("button", { name: id.sessions.add }).click();
     await page.getByRole("button", { name: id.sessions.create }).click();
     await page.getByText(id.validation.sessionId ?? "").waitFor();
-    await page.getByLabel(id.sessions.sessionId).fill("Bukan Valid!");
+    await page.getByLabel(id.sessions.sessionId, { exact: true }).fill("Bukan Valid!");
     await shoot("session-form", "id");
-    await page.getByLabel(id.sessions.name).fill("Lari Pagi Jakarta");
-    await page.getByLabel(id.sessions.sessionId).fill("lari_pagi");
-    await page.getByLabel(id.sessions.phoneNumber).fill("6281200000001");
-    await page.getByLabel(id.sessions.description).fill("Notifikasi peserta lomba lari");
+    await page.getByLabel(id.sessions.name, { exact: true }).fill("Lari Pagi Jakarta");
+    await page.getByLabel(id.sessions.sessionId, { exact: true }).fill("lari_pagi");
+    await page.getByLabel(id.sessions.phoneNumber, { exact: true }).fill("6281200000001");
+    await page.getByLabel(id.sessions.description, { exact: true }).fill("Notifikasi peserta lomba lari");
     await page.getByRole("button", { name: id.sessions.create }).click();
 
     // The QR modal opens by itself; the phone scans the QR the page shows.
@@ -127,8 +133,8 @@ describe("admin panel against the simulated WhatsApp", () => {
 
     // A test message: delivered in the panel, and the contact decrypted the same text.
     await page.getByRole("link", { name: id.nav.messages }).click();
-    await page.getByLabel(id.messages.to).fill(recipient);
-    await page.getByLabel(id.messages.text).fill(testText);
+    await page.getByLabel(id.messages.to, { exact: true }).fill(recipient);
+    await page.getByLabel(id.messages.text, { exact: true }).fill(testText);
     await page.getByRole("button", { name: id.messages.send, exact: true }).click();
     const sent = page.locator("li.message", { hasText: testText });
     await sent.locator(".message-head .status-delivered, .message-head .status-read").waitFor();
@@ -140,6 +146,30 @@ describe("admin panel against the simulated WhatsApp", () => {
     await switchLanguage("en");
     await page.getByRole("heading", { name: en.messages.sendTitle }).waitFor();
     await shoot("messages", "en", true);
+
+    // A number not on WhatsApp fails once the setting asks to check; resend delivers once it does not.
+    await page.getByRole("link", { name: en.nav.settings }).click();
+    await page.getByLabel(en.settings.checkOnWhatsApp, { exact: true }).check();
+    await page.getByRole("button", { name: en.settings.save, exact: true }).click();
+    await page.getByText(en.settings.saved).waitFor();
+    await shoot("settings", "en");
+    await phone.setOnWhatsApp(notOnWhatsApp, false);
+    await page.getByRole("link", { name: en.nav.messages }).click();
+    await page.getByLabel(en.messages.to, { exact: true }).fill(notOnWhatsApp);
+    await page.getByLabel(en.messages.text, { exact: true }).fill(resendText);
+    await page.getByRole("button", { name: en.messages.send, exact: true }).click();
+    const failed = page.locator("li.message", { hasText: resendText });
+    await failed.locator(".message-head .status-failed").waitFor();
+    // The number joins WhatsApp; core cached the old answer, so stop checking, then resend.
+    await phone.setOnWhatsApp(notOnWhatsApp, true);
+    await page.getByRole("link", { name: en.nav.settings }).click();
+    await page.getByLabel(en.settings.checkOnWhatsApp, { exact: true }).uncheck();
+    await page.getByRole("button", { name: en.settings.save, exact: true }).click();
+    await page.getByText(en.settings.saved).waitFor();
+    await page.getByRole("link", { name: en.nav.messages }).click();
+    await failed.getByRole("button", { name: en.messages.resend }).click();
+    await failed.locator(".message-head .status-delivered, .message-head .status-read").waitFor();
+    expect((await phone.messagesOf(notOnWhatsApp)).map((message) => message.text)).toContain(resendText);
 
     await page.getByRole("link", { name: en.nav.sessions }).click();
     await sessionState("connected").waitFor();

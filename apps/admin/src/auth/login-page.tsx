@@ -60,7 +60,10 @@ export function LoginPage({ needsSetup }: { needsSetup: boolean }) {
           type="password"
           autoComplete={needsSetup ? "new-password" : "current-password"}
           value={password}
-          onValueChange={setPassword}
+          onValueChange={(value) => {
+            setPassword(value);
+            setClientError(null);
+          }}
           error={clientError?.field === "password" ? clientError.message : (serverError ?? undefined)}
           required
         />
@@ -71,7 +74,10 @@ export function LoginPage({ needsSetup }: { needsSetup: boolean }) {
             type="password"
             autoComplete="new-password"
             value={confirmation}
-            onValueChange={setConfirmation}
+            onValueChange={(value) => {
+              setConfirmation(value);
+              setClientError(null);
+            }}
             error={clientError?.field === "confirmation" ? clientError.message : undefined}
             required
           />

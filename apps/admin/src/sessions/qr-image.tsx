@@ -40,7 +40,7 @@ export function QrImage({
     <div className={`qr-box${isExpired ? " qr-expired" : ""}`} style={{ width: size, height: size }}>
       {isShown ? (
         <img src={image.url} width={size} height={size} alt={alt} data-qr-value={image.value} />
-      ) : (
+      ) : isExpired ? null : (
         <span className="spinner spinner-large" aria-hidden="true" />
       )}
     </div>

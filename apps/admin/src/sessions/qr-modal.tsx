@@ -1,5 +1,5 @@
 import { useMutation } from "@tanstack/react-query";
-import { useEffect, useRef } from "react";
+import { useEffect, useRef, useState } from "react";
 import { readError } from "../api/errors";
 import { type SessionStatus, trpc } from "../api/trpc";
 import { Button } from "../components/button";
@@ -12,6 +12,8 @@ import { QrImage } from "./qr-image";
 import { scanWithSimulatedPhone } from "./simulated-phone";
 import { useNow } from "./use-now";
 import { useSessionStatus } from "./use-session-status";
+
+const rotationGraceMs = 5000;
 
 interface QrModalProps {
   onClose: () => void;
@@ -46,10 +48,14 @@ export function QrModal({ onClose, onConnected }: QrModalProps) {
   }, [status, connect]);
 
   const now = useNow(qr !== null);
-  const secondsLeft = qr === null ? 0 : Math.max(0, Math.ceil((Date.parse(qr.expiresAt) - now) / 1000));
+  const msLeft = qr === null ? 0 : Date.parse(qr.expiresAt) - now;
+  const secondsLeft = Math.max(0, Math.ceil(msLeft / 1000));
+  const [isRefreshing, setIsRefreshing] = useState(false);
   const isWorking = connect.isPending || refresh.isPending;
-  // Expired: the shown code ran out, or the socket gave up waiting (the refs ran out) after we asked.
-  const isExpired = !isWorking && ((qr !== null && secondsLeft === 0) || (isIdle && hasStarted.current));
+  // While the socket waits, WhatsApp rotates the code by itself a moment after it expires; only a code
+  // stale past this grace, or a socket that gave up (its codes ran out), needs the person to act.
+  const isStale = qr !== null && msLeft < -rotationGraceMs;
+  const isExpired = !isWorking && (isStale || (isIdle && hasStarted.current));
 
   const hasReported = useRef(false);
   useEffect(() => {
@@ -60,9 +66,11 @@ export function QrModal({ onClose, onConnected }: QrModalProps) {
   }, [state, status?.linkedNumber, onConnected]);
 
   function refreshQr() {
-    // A socket that gave up (refs ran out, or logged out) needs a new connect; a live one a new ref.
-    if (isIdle) connect.mutate({});
-    else refresh.mutate();
+    setIsRefreshing(true);
+    const done = { onSettled: () => setIsRefreshing(false) };
+    // A socket that gave up (codes ran out, or logged out) needs a new connect; a live one a new code.
+    if (isIdle) connect.mutate({}, done);
+    else refresh.mutate(undefined, done);
   }
 
   const actionError = refresh.error ?? connect.error;
@@ -72,19 +80,26 @@ export function QrModal({ onClose, onConnected }: QrModalProps) {
     <Modal title={t.qr.title} onClose={onClose} closeLabel={t.qr.close}>
       <div className="qr-layout">
         <div className="qr-side">
-          <QrImage value={qr?.value ?? null} alt={t.qr.imageAlt} isExpired={isExpired} />
+          <QrImage
+            value={qr?.value ?? null}
+            alt={t.qr.imageAlt}
+            isExpired={isExpired || (qr !== null && secondsLeft === 0)}
+          />
           <p className="qr-countdown" aria-live="polite">
             {isExpired
               ? t.qr.expired
-              : qr === null
+              : qr === null || isWorking || secondsLeft === 0
                 ? t.qr.waiting
                 : format(t.qr.expiresIn, { seconds: secondsLeft })}
           </p>
-          {isExpired ? (
-            <Button onClick={refreshQr} isLoading={isWorking} loadingLabel={t.qr.refreshing}>
-              {t.qr.refresh}
-            </Button>
-          ) : null}
+          {/* A fixed slot, so the modal does not jump when the button comes and goes. */}
+          <div className="qr-action">
+            {isExpired || isRefreshing ? (
+              <Button onClick={refreshQr} isLoading={isRefreshing} loadingLabel={t.qr.refreshing}>
+                {t.qr.refresh}
+              </Button>
+            ) : null}
+          </div>
           <ErrorText message={actionError === null ? null : readError(actionError, t).message} />
         </div>
         <div className="qr-info">

@@ -14,10 +14,8 @@ export function SettingsPage() {
       </header>
       {settings.isPending ? <p className="muted">{t.app.loading}</p> : null}
       <ErrorText message={settings.error === null ? null : readError(settings.error, t).message} />
-      {/* Keyed by the loaded values so the form starts from what the server holds. */}
-      {settings.data === undefined ? null : (
-        <SettingsForm key={JSON.stringify(settings.data)} initial={settings.data} />
-      )}
+      {/* Mounted once the values are loaded, so the form starts from what the server holds. */}
+      {settings.data === undefined ? null : <SettingsForm initial={settings.data} />}
     </div>
   );
 }

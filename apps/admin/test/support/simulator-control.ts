@@ -19,6 +19,8 @@ export function simulatorControl(controlUrl: string) {
   return {
     scan: (qr: string) => call<unknown>("POST", "/phone/scan", { qr }),
     logout: () => call<unknown>("POST", "/phone/logout"),
+    setOnWhatsApp: (number: string, onWhatsApp: boolean) =>
+      call<unknown>("POST", "/contacts", { number, onWhatsApp }),
     messagesOf: async (number: string) =>
       (await call<{ messages: ReceivedMessage[] }>("GET", `/contacts/${number}/messages`)).messages,
   };
