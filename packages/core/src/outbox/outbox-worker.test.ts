@@ -15,6 +15,11 @@ describe("outbox worker", { timeout: 20_000 }, () => {
 
   it("queues while disconnected and delivers in order after connecting", async () => {
     harness = await createHarness();
+    const queuedEvents: string[] = [];
+    harness.events.on(({ event }) => {
+      if (event.type === "message.status" && event.message.status === "queued")
+        queuedEvents.push(event.message.id);
+    });
     const ids: string[] = [];
     for (let index = 0; index < 5; index += 1) {
       const result = await harness.outbox.messages.send({ to: "0812-3456-7890", message: `pesan ${index}` });

@@ -97,7 +97,19 @@ async function enqueue(
       : () => {};
   try {
     const { row, duplicate } = await deps.repository.insert(message);
-    if (!duplicate) deps.wake();
+    if (!duplicate) {
+      deps.events.publish({
+        type: "message.status",
+        message: {
+          id: row.id,
+          to: row.to,
+          status: "queued",
+          detail: null,
+          at: message.acceptedAt.toISOString(),
+        },
+      });
+      deps.wake();
+    }
     let status = toStatus(row.status);
     if (options.waitFor === "sent" && !SENT_OR_LATER.has(status)) {
       const timeoutMs = options.timeoutMs ?? DEFAULT_WAIT_MS;
