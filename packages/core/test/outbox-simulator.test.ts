@@ -118,4 +118,22 @@ describe("sending against the simulator", { timeout: 60_000 }, () => {
     expect(arrived).toEqual(await outboxWaMessageIds(kabar));
     expect(arrived).toHaveLength(3);
   });
+
+  it("re-sends with the same WhatsApp id when the server ack does not come, and the contact sees one message", async () => {
+    harness = await startSimulatedKabar({ kabar: { ackTimeoutMs: 400 } });
+    await linkSession(harness);
+    const { kabar, simulator } = harness;
+    simulator.faults.acks("withhold");
+    const resent = simulator.waitFor("message", ({ isDuplicate }) => isDuplicate);
+    const sending = kabar.messages.send({ to: "081234567890", message: "tanpa ack" }, { waitFor: "sent" });
+    await resent;
+    simulator.faults.acks("normal");
+    expect((await sending).status).toBe("sent");
+    const received = receivedByContacts(simulator);
+    expect(received).toHaveLength(1);
+    expect(received[0]?.count).toBeGreaterThanOrEqual(2);
+    expect(received.map((message) => message.id)).toEqual(await outboxWaMessageIds(kabar));
+    const record = await kabar.messages.get((await sending).id);
+    expect(record?.events.some((event) => event.detail?.includes("no server ack within 400 ms"))).toBe(true);
+  });
 });
