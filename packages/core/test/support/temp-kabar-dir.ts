@@ -27,7 +27,8 @@ export async function createTempKabarDir(prefix = "kabar-session-"): Promise<Tem
     db,
     async close() {
       await db.$disconnect();
-      await rm(dir, { recursive: true, force: true });
+      // A socket that just closed may still be saving keys; retry instead of failing on ENOTEMPTY.
+      await rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
     },
   };
 }

@@ -22,12 +22,14 @@ import { PortEventEmitter } from "../port-event-emitter.js";
 import { statusCodeOf } from "./classify-disconnect.js";
 import {
   closeAuthStorage,
+  installLibraryHooks,
   library,
   pinWaWebVersion,
   registerSessionOwner,
   setWebSocketUrl,
 } from "./library-bridge.js";
 import { bindSocketEvents } from "./socket-events.js";
+import { afterSocketEnd, installDanglingQuerySafetyNet, rawWebSocketOf } from "./socket-teardown.js";
 
 export interface WaMultiSessionPortOptions {
   sessionsDir: string;
@@ -64,6 +66,9 @@ export function createWaMultiSessionPort(options: WaMultiSessionPortOptions): Wh
   const quietLevel = logger.levelVal > (logger.levels.values.warn ?? 40) ? logger.level : "warn";
   const baileysLogger = logger.child({ module: "baileys" }, { level: options.baileysLogLevel ?? quietLevel });
   const qrLifetimesMs = { first: options.qrTimeoutMs ?? 60_000, next: options.qrTimeoutMs ?? 20_000 };
+  // Hooks first: nothing may reach wa-multi-session (or its version lookup) unpatched.
+  installLibraryHooks();
+  installDanglingQuerySafetyNet(logger);
   setWebSocketUrl(options.wsUrl);
   if (options.waWebVersion) pinWaWebVersion(options.waWebVersion);
 
@@ -99,6 +104,7 @@ export function createWaMultiSessionPort(options: WaMultiSessionPortOptions): Wh
     entry.isOpen = false;
     entry.isDeliberateClose = false;
     const isCurrent = () => entry.socket === socket;
+    const raw = rawWebSocketOf(socket);
     bindSocketEvents(socket, {
       sessionId: entry.sessionId,
       events,
@@ -110,6 +116,8 @@ export function createWaMultiSessionPort(options: WaMultiSessionPortOptions): Wh
         entry.isOpen = true;
       },
       onClosed: (kind) => {
+        // Closed by the server or the network: nothing more may be forwarded to late queries either.
+        void afterSocketEnd(raw);
         // Core moves the folder aside on a logout; nothing still in flight may write into it again.
         if (kind === "logged_out") closeAuthStorage(folder);
         if (!isCurrent()) return;
@@ -126,10 +134,12 @@ export function createWaMultiSessionPort(options: WaMultiSessionPortOptions): Wh
     const socket = entry.socket;
     if (!socket) return;
     entry.isDeliberateClose = true;
+    const raw = rawWebSocketOf(socket);
     // end() emits the close synchronously; isDeliberateClose keeps it from reaching core as a drop.
     socket.end(undefined);
     entry.socket = null;
     entry.isOpen = false;
+    await afterSocketEnd(raw);
   }
 
   function openSocket(sessionId: string): WASocket {

@@ -56,7 +56,7 @@ const ownerByAuthState = new WeakMap<AuthenticationState, SessionOwner>();
 let isInstalled = false;
 
 export function registerSessionOwner(sessionId: string, owner: SessionOwner): () => void {
-  installHooks();
+  installLibraryHooks();
   owners.set(sessionId, owner);
   return () => {
     if (owners.get(sessionId) === owner) owners.delete(sessionId);
@@ -82,7 +82,7 @@ export function pinWaWebVersion(version: [number, number, number]): void {
   pinnedVersion = version;
 }
 
-function installHooks(): void {
+export function installLibraryHooks(): void {
   if (isInstalled) return;
   const generics = requireFromLibrary("@whiskeysockets/baileys/lib/Utils/generics") as {
     fetchLatestBaileysVersion: VersionFetcher;
