@@ -60,6 +60,8 @@ function describeZodError(error: ZodError): { message: string; field?: string } 
   return field === undefined ? { message: lines.join("; ") } : { message: lines.join("; "), field };
 }
 
+export const UNAUTHENTICATED_MESSAGE = "Log in, or send an API token as Authorization: Bearer <token>.";
+
 const HIDDEN_MESSAGE = "Something went wrong on the server; the server log has the details.";
 
 export function describeError(error: TRPCError): { status: number; body: ErrorBody } {

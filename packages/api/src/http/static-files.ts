@@ -45,6 +45,15 @@ function sendFile(res: ServerResponse, filePath: string, isHead: boolean) {
   else createReadStream(filePath).pipe(res);
 }
 
+/** A malformed escape (%E0%A4) is just a path that matches no file: the SPA fallback answers it. */
+function safeDecode(pathname: string): string {
+  try {
+    return decodeURIComponent(pathname);
+  } catch {
+    return pathname;
+  }
+}
+
 export function createStaticHandler(distDir: string) {
   const root = path.resolve(distDir);
   const indexFile = path.join(root, "index.html");
@@ -62,7 +71,7 @@ export function createStaticHandler(distDir: string) {
       return;
     }
     // Resolve inside root only: "/../../etc/passwd" must not escape the build folder.
-    const requested = path.resolve(root, `.${path.posix.normalize(decodeURIComponent(url.pathname))}`);
+    const requested = path.resolve(root, `.${path.posix.normalize(safeDecode(url.pathname))}`);
     const isInside = requested === root || requested.startsWith(`${root}${path.sep}`);
     if (isInside && (await isFile(requested))) {
       sendFile(res, requested, isHead);

@@ -1,6 +1,6 @@
 /** Hand-written REST on node:http: matches a route, checks auth, runs it, answers JSON errors uniformly. */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { describeError, toTRPCError } from "../errors.js";
+import { describeError, toTRPCError, UNAUTHENTICATED_MESSAGE } from "../errors.js";
 import { HttpError, readJsonBody, sendJson } from "../http/json.js";
 import { type ApiDeps, contextFromRequest } from "../trpc/context.js";
 import { createCaller } from "./caller.js";
@@ -29,6 +29,14 @@ function compile(route: RestRoute): CompiledRoute {
   return { route, pattern: new RegExp(`^${source}/?$`), names };
 }
 
+function decodePathSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new HttpError(400, { code: "INVALID_PATH", message: `"${segment}" is not a valid URL path segment.` });
+  }
+}
+
 export function createRestHandler(deps: ApiDeps, routes: readonly RestRoute[] = restRoutes) {
   const compiled = routes.map(compile);
 
@@ -45,16 +53,14 @@ export function createRestHandler(deps: ApiDeps, routes: readonly RestRoute[] = 
       return true;
     }
     const { route, names } = found.entry;
-    const params: Record<string, string> = {};
-    names.forEach((name, index) => {
-      params[name] = decodeURIComponent(found.match?.[index + 1] ?? "");
-    });
     try {
+      const params: Record<string, string> = {};
+      names.forEach((name, index) => {
+        params[name] = decodePathSegment(found.match?.[index + 1] ?? "");
+      });
       const ctx = await contextFromRequest(deps, req, res);
       if (!route.isPublic && !ctx.principal) {
-        sendJson(res, 401, {
-          error: { code: "UNAUTHORIZED", message: "Log in, or send an API token as Authorization: Bearer <token>." },
-        });
+        sendJson(res, 401, { error: { code: "UNAUTHORIZED", message: UNAUTHENTICATED_MESSAGE } });
         return true;
       }
       const result = await route.handle({

@@ -3,7 +3,7 @@
  * public (login, setup, health), authed (admin cookie or API token), admin (cookie only).
  */
 import { initTRPC, TRPCError } from "@trpc/server";
-import { describeError, toTRPCError } from "../errors.js";
+import { describeError, toTRPCError, UNAUTHENTICATED_MESSAGE } from "../errors.js";
 import type { Context } from "./context.js";
 
 const t = initTRPC.context<Context>().create({
@@ -34,10 +34,7 @@ export const publicProcedure = t.procedure.use(mapDomainErrors);
 
 export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.principal) {
-    throw new TRPCError({
-      code: "UNAUTHORIZED",
-      message: "Log in, or send an API token as Authorization: Bearer <token>.",
-    });
+    throw new TRPCError({ code: "UNAUTHORIZED", message: UNAUTHENTICATED_MESSAGE });
   }
   return next({ ctx: { ...ctx, principal: ctx.principal } });
 });

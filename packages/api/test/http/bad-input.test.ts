@@ -40,6 +40,7 @@ const cases: { name: string; method: string; path: string; body?: unknown; rawBo
   { name: "message with empty text", method: "POST", path: "/api/messages", body: { to: "0812345678", message: "" }, field: "message" },
   { name: "message with a numeric idempotencyKey", method: "POST", path: "/api/messages", body: { to: "0812345678", message: "x", idempotencyKey: 7 }, field: "idempotencyKey" },
   { name: "message as an array", method: "POST", path: "/api/messages", body: [], status: 400 },
+  { name: "a malformed escape in the path", method: "GET", path: "/api/messages/%E0%A4%A", status: 400 },
   { name: "message id too long", method: "GET", path: `/api/messages/${"x".repeat(101)}`, field: "id" },
   { name: "login without password", method: "POST", path: "/api/auth/login", body: {}, field: "password" },
   { name: "invalid JSON", method: "POST", path: "/api/messages", rawBody: "{to:", status: 400 },
