@@ -120,6 +120,8 @@ export class AuthService {
   private async startSession(userId: string): Promise<{ token: string; expiresAt: Date }> {
     const token = randomSecret(32);
     const expiresAt = new Date(Date.now() + this.options.sessionDays * 86_400_000);
+    // Logins are rare: a good moment to forget sessions that have expired.
+    await this.db.adminSession.deleteMany({ where: { expiresAt: { lte: new Date() } } });
     await this.db.adminSession.create({ data: { tokenHash: sha256(token), userId, expiresAt } });
     return { token, expiresAt };
   }
