@@ -163,4 +163,45 @@ describe("the single session against the simulator", () => {
     });
     expect(status.qr).toBeNull();
   }, 30_000);
+
+  it("logs out on the admin's request: WhatsApp drops the device, the credentials go to .backup", async () => {
+    harness = await startSimulatedWhatsApp();
+    const { manager } = harness.createManager();
+    await manager.start();
+    await linkNewSession(harness, manager, SESSION_ID);
+    const removed = harness.simulator.waitFor("device-removed", (event) => event.by === "library");
+
+    const status = await manager.logout();
+    expect(status).toMatchObject({
+      state: "logged_out",
+      reason: REASONS.loggedOutByAdmin,
+      linkedNumber: null,
+    });
+    await removed;
+    expect(fs.existsSync(path.join(harness.sessionsDir, SESSION_ID))).toBe(false);
+    expect(fs.readdirSync(path.join(harness.sessionsDir, ".backup"))).toHaveLength(1);
+    expect(harness.simulator.state().devices.every((device) => device.isRemoved)).toBe(true);
+  }, 30_000);
+
+  it("stops when another client takes the session over (440), keeping the credentials", async () => {
+    harness = await startSimulatedWhatsApp();
+    const { manager } = harness.createManager();
+    await manager.start();
+    await linkNewSession(harness, manager, SESSION_ID);
+    let connections = 0;
+    harness.simulator.on("connection", () => {
+      connections += 1;
+    });
+    const replaced = waitForStatus(manager, (status) => status.state === "disconnected");
+    harness.simulator.faults.streamError("conflict");
+    expect((await replaced).reason).toBe(REASONS.replaced);
+    expect(fs.existsSync(path.join(harness.sessionsDir, SESSION_ID, "creds.json"))).toBe(true);
+    // As for QR expiry: the window in which a reconnect (200 ms cap here) would have shown up.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(connections).toBe(0);
+
+    const back = waitForStatus(manager, (status) => status.state === "connected");
+    await manager.connect();
+    expect((await back).linkedNumber).toBe(harness.simulator.state().account.number);
+  }, 30_000);
 });
