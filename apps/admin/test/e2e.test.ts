@@ -171,6 +171,19 @@ describe("admin panel against the simulated WhatsApp", () => {
     await failed.locator(".message-head .status-delivered, .message-head .status-read").waitFor();
     expect((await phone.messagesOf(notOnWhatsApp)).map((message) => message.text)).toContain(resendText);
 
+    // An API token: shown once, listed, revoked.
+    await page.getByRole("link", { name: en.nav.tokens }).click();
+    await page.getByLabel(en.tokens.name, { exact: true }).fill("registration app");
+    await page.getByRole("button", { name: en.tokens.create, exact: true }).click();
+    await page.getByText(en.tokens.createdOnce).waitFor();
+    expect(await page.locator(".token-once code").textContent()).not.toBe("");
+    await shoot("tokens", "en");
+    await page
+      .locator("li.token", { hasText: "registration app" })
+      .getByRole("button", { name: en.tokens.revoke })
+      .click();
+    await page.locator("li.token", { hasText: "registration app" }).getByText(en.tokens.revoked).waitFor();
+
     await page.getByRole("link", { name: en.nav.sessions }).click();
     await sessionState("connected").waitFor();
     await shoot("connected", "en");

@@ -163,6 +163,7 @@ export const en: Messages = {
     createdOnce: "Copy this token now; it will not be shown again.",
     copy: "Copy",
     copied: "Copied",
+    copyManually: "The browser does not allow copying here; the token is selected, copy it with Ctrl+C.",
     empty: "No tokens yet.",
     created: "Created",
     lastUsed: "Last used",

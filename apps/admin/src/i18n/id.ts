@@ -164,6 +164,7 @@ export const id = {
     createdOnce: "Salin token ini sekarang; token tidak akan ditampilkan lagi.",
     copy: "Salin",
     copied: "Tersalin",
+    copyManually: "Browser tidak mengizinkan menyalin otomatis; token sudah dipilih, salin dengan Ctrl+C.",
     empty: "Belum ada token.",
     created: "Dibuat",
     lastUsed: "Terakhir dipakai",

@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { type ReactNode, useEffect, useState } from "react";
 
 const size = 264;
 
@@ -7,15 +7,15 @@ const size = 264;
  * size while a new code renders so the modal does not jump. The string is kept in `data-qr-value` for
  * tests and for the simulated phone.
  */
-export function QrImage({
-  value,
-  alt,
-  isExpired,
-}: {
+interface QrImageProps {
   value: string | null;
   alt: string;
   isExpired: boolean;
-}) {
+  /** Shown over the code, e.g. the Refresh button once it expired (where WhatsApp Web puts it too). */
+  overlay?: ReactNode;
+}
+
+export function QrImage({ value, alt, isExpired, overlay }: QrImageProps) {
   const [image, setImage] = useState<{ value: string; url: string } | null>(null);
 
   useEffect(() => {
@@ -43,6 +43,7 @@ export function QrImage({
       ) : isExpired ? null : (
         <span className="spinner spinner-large" aria-hidden="true" />
       )}
+      {overlay === undefined || overlay === null ? null : <div className="qr-overlay">{overlay}</div>}
     </div>
   );
 }

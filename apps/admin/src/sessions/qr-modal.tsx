@@ -84,6 +84,13 @@ export function QrModal({ onClose, onConnected }: QrModalProps) {
             value={qr?.value ?? null}
             alt={t.qr.imageAlt}
             isExpired={isExpired || (qr !== null && secondsLeft === 0)}
+            overlay={
+              isExpired || isRefreshing ? (
+                <Button onClick={refreshQr} isLoading={isRefreshing} loadingLabel={t.qr.refreshing}>
+                  {t.qr.refresh}
+                </Button>
+              ) : null
+            }
           />
           <p className="qr-countdown" aria-live="polite">
             {isExpired
@@ -92,14 +99,6 @@ export function QrModal({ onClose, onConnected }: QrModalProps) {
                 ? t.qr.waiting
                 : format(t.qr.expiresIn, { seconds: secondsLeft })}
           </p>
-          {/* A fixed slot, so the modal does not jump when the button comes and goes. */}
-          <div className="qr-action">
-            {isExpired || isRefreshing ? (
-              <Button onClick={refreshQr} isLoading={isRefreshing} loadingLabel={t.qr.refreshing}>
-                {t.qr.refresh}
-              </Button>
-            ) : null}
-          </div>
           <ErrorText message={actionError === null ? null : readError(actionError, t).message} />
         </div>
         <div className="qr-info">

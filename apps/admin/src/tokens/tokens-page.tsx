@@ -1,4 +1,4 @@
-import { type FormEvent, useState } from "react";
+import { type FormEvent, useRef, useState } from "react";
 import { readError } from "../api/errors";
 import { trpc } from "../api/trpc";
 import { Button } from "../components/button";
@@ -12,11 +12,12 @@ export function TokensPage() {
   const utils = trpc.useUtils();
   const tokens = trpc.tokens.list.useQuery();
   const [name, setName] = useState("");
-  const [isCopied, setIsCopied] = useState(false);
+  const [copyState, setCopyState] = useState<"idle" | "copied" | "failed">("idle");
+  const tokenRef = useRef<HTMLElement>(null);
   const create = trpc.tokens.create.useMutation({
     onSuccess: async () => {
       setName("");
-      setIsCopied(false);
+      setCopyState("idle");
       await utils.tokens.list.invalidate();
     },
   });
@@ -28,8 +29,16 @@ export function TokensPage() {
   }
 
   async function copy(token: string) {
-    await navigator.clipboard.writeText(token);
-    setIsCopied(true);
+    try {
+      // Missing outside a secure context (e.g. the panel opened by LAN address over http).
+      await navigator.clipboard.writeText(token);
+      setCopyState("copied");
+    } catch {
+      // Select the token so Ctrl+C / long-press copies it, and say so.
+      const selection = window.getSelection();
+      if (tokenRef.current !== null && selection !== null) selection.selectAllChildren(tokenRef.current);
+      setCopyState("failed");
+    }
   }
 
   return (
@@ -55,11 +64,12 @@ export function TokensPage() {
         <div className="card token-once" role="status">
           <p>{t.tokens.createdOnce}</p>
           <div className="token-value">
-            <code>{create.data.token}</code>
+            <code ref={tokenRef}>{create.data.token}</code>
             <Button variant="secondary" onClick={() => void copy(create.data.token)}>
-              {isCopied ? t.tokens.copied : t.tokens.copy}
+              {copyState === "copied" ? t.tokens.copied : t.tokens.copy}
             </Button>
           </div>
+          {copyState === "failed" ? <p className="hint">{t.tokens.copyManually}</p> : null}
         </div>
       )}
       <section className="card">
