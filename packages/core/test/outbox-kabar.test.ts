@@ -31,7 +31,7 @@ describe("createKabar and the library functions", { timeout: 30_000 }, () => {
     await closeWhatsApp();
     await kabar?.close();
     kabar = null;
-    await rm(dir, { recursive: true, force: true });
+    await rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
   });
 
   async function start(port: FakeWhatsAppPort): Promise<Kabar> {

@@ -68,7 +68,8 @@ export async function startSimulatedKabar(
     async close() {
       await harness.kabar.close();
       await simulator.close();
-      await rm(dir, { recursive: true, force: true });
+      // Baileys may still be writing a key file just after close; retry rather than fail the test.
+      await rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
     },
   };
   return harness;
