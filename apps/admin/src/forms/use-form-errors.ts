@@ -20,6 +20,10 @@ export function useFormErrors(serverError: unknown) {
     check<Schema extends z.ZodType>(schema: Schema, values: unknown): z.output<Schema> | null {
       const result = validate(schema, values, t);
       setClientErrors(result.ok ? {} : result.fieldErrors);
+      if (!result.ok) {
+        // Take keyboard and screen-reader users to the first field that needs fixing, once it is marked.
+        requestAnimationFrame(() => document.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
+      }
       return result.ok ? result.data : null;
     },
   };
