@@ -8,7 +8,9 @@ import { createConfirmer } from "./send-confirmation.js";
 const [name, phone, bib, eventName] = process.argv.slice(2);
 const token = process.env.KABAR_API_TOKEN;
 if (!name || !phone || !bib || !token) {
-  process.stderr.write("usage: KABAR_API_TOKEN=<token> registration-confirmer <name> <phone> <bib> [event name]\n");
+  process.stderr.write(
+    "usage: KABAR_API_TOKEN=<token> registration-confirmer <name> <phone> <bib> [event name]\n",
+  );
   process.exit(2);
 }
 const client = createKabarClient({ url: process.env.KABAR_URL ?? "http://localhost:3000", token });

@@ -14,7 +14,12 @@ it("the runner's phone receives the confirmation exactly once", async () => {
   const runner = "6281298765432";
   server.simulator.contacts.add(runner);
   const confirmer = createConfirmer(createKabarClient({ url: server.url, token: server.token }));
-  const registration = { name: "Budi", phone: "0812-9876-5432", bib: "B2048", eventName: "Bandung Half Marathon" };
+  const registration = {
+    name: "Budi",
+    phone: "0812-9876-5432",
+    bib: "B2048",
+    eventName: "Bandung Half Marathon",
+  };
   const first = await confirmer.sendConfirmation(registration);
   const second = await confirmer.sendConfirmation(registration);
   expect(second).toMatchObject({ id: first.id, duplicate: true });

@@ -11,7 +11,12 @@ afterEach(() => server.close());
 
 it("sends a registration confirmation through a live Kabar server, once per bib", async () => {
   const confirmer = createConfirmer(createKabarClient({ url: server.url, token: server.token }));
-  const registration = { name: "Siti Rahma", phone: "0812-3456-7890", bib: "A1024", eventName: "Jakarta 10K" };
+  const registration = {
+    name: "Siti Rahma",
+    phone: "0812-3456-7890",
+    bib: "A1024",
+    eventName: "Jakarta 10K",
+  };
   const sent = await confirmer.sendConfirmation(registration);
   expect(sent).toMatchObject({ status: "queued", to: "6281234567890", duplicate: false });
   const again = await confirmer.sendConfirmation(registration);

@@ -32,11 +32,18 @@ export const envSchema = z.object({
   ADMIN_PASSWORD: z.string().min(8, { error: "must be at least 8 characters" }).optional(),
   COOKIE_SECURE: booleanFlag.default(false),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-  ADMIN_DIST_DIR: z.string().min(1).default(path.join(REPO_ROOT, "apps", "admin", "dist")),
+  ADMIN_DIST_DIR: z
+    .string()
+    .min(1)
+    .default(path.join(REPO_ROOT, "apps", "admin", "dist")),
   SIMULATOR_PORT: port(3100),
   LOGIN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).default(10),
   ADMIN_SESSION_DAYS: z.coerce.number().int().min(1).max(365).default(7),
-  MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
+  MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(1024 * 1024),
   TRUST_PROXY: booleanFlag.default(false),
 });
 
@@ -57,7 +64,11 @@ export function readEnv(source: Record<string, string | undefined> = process.env
   if (result.success) {
     // Throws DatabaseUrlError (one line) for a URL that is not an SQLite file.
     const DATABASE_URL = resolveDatabaseUrl({ DATABASE_URL: result.data.DATABASE_URL });
-    return { ...result.data, DATABASE_URL, WA_SESSIONS_DIR: resolveSessionsDir({ WA_SESSIONS_DIR: result.data.WA_SESSIONS_DIR }) };
+    return {
+      ...result.data,
+      DATABASE_URL,
+      WA_SESSIONS_DIR: resolveSessionsDir({ WA_SESSIONS_DIR: result.data.WA_SESSIONS_DIR }),
+    };
   }
   const problems = result.error.issues.map((issue) => `${issue.path.join(".")} ${issue.message}`);
   throw new EnvError(`Invalid environment: ${problems.join("; ")}. Fix the variable(s) and start again.`);

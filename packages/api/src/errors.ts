@@ -29,7 +29,11 @@ export function toTRPCError(error: unknown): TRPCError {
     if (error.cause instanceof KabarError) return toTRPCError(error.cause);
     // tRPC's own input validation puts zod's JSON in the message; callers get the readable lines.
     if (error.cause instanceof ZodError) {
-      return new TRPCError({ code: error.code, message: describeZodError(error.cause).message, cause: error.cause });
+      return new TRPCError({
+        code: error.code,
+        message: describeZodError(error.cause).message,
+        cause: error.cause,
+      });
     }
     return error;
   }

@@ -75,13 +75,16 @@ export function createServer(options: ServerOptions): KabarServer {
       if (url.pathname === "/trpc" || url.pathname.startsWith("/trpc/")) return handleTrpc(req, res);
       if (await handleRest(req, res, url)) return;
       if (url.pathname === "/api" || url.pathname.startsWith("/api/")) {
-        sendJson(res, 404, { error: { code: "NOT_FOUND", message: `No route ${req.method} ${url.pathname}.` } });
+        sendJson(res, 404, {
+          error: { code: "NOT_FOUND", message: `No route ${req.method} ${url.pathname}.` },
+        });
         return;
       }
       await handleStatic(req, res, url);
     } catch (error) {
       logger.error({ err: error, url: req.url }, "request failed");
-      if (!res.headersSent) sendJson(res, 500, { error: { code: "INTERNAL_SERVER_ERROR", message: "Server error." } });
+      if (!res.headersSent)
+        sendJson(res, 500, { error: { code: "INTERNAL_SERVER_ERROR", message: "Server error." } });
       else res.destroy();
     }
   });
@@ -91,7 +94,11 @@ export function createServer(options: ServerOptions): KabarServer {
   return {
     deps,
     async listen(port = deps.env.PORT, host = deps.env.HOST) {
-      await deps.auth.ensureInitialAdmin(deps.env.ADMIN_PASSWORD);
+      const admin = await deps.auth.ensureInitialAdmin(deps.env.ADMIN_PASSWORD);
+      if (admin === "created" || admin === "updated")
+        logger.info(`admin password ${admin} from ADMIN_PASSWORD`);
+      if (admin === "needs-setup")
+        logger.warn("no admin yet: open the panel to set a password, or set ADMIN_PASSWORD");
       await new Promise<void>((resolve, reject) => {
         server.once("error", reject);
         server.listen(port, host, () => {

@@ -47,10 +47,14 @@ function listenError(error: unknown, env: Env): Error {
     );
   }
   if (code === "EACCES") {
-    return new StartupError(`Port ${env.PORT} needs root privileges — use a port above 1024, e.g. PORT=3000.`);
+    return new StartupError(
+      `Port ${env.PORT} needs root privileges — use a port above 1024, e.g. PORT=3000.`,
+    );
   }
   if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND") {
-    return new StartupError(`HOST "${env.HOST}" is not an address of this machine — set HOST=0.0.0.0 or 127.0.0.1.`);
+    return new StartupError(
+      `HOST "${env.HOST}" is not an address of this machine — set HOST=0.0.0.0 or 127.0.0.1.`,
+    );
   }
   return error instanceof Error ? error : new Error(String(error));
 }
@@ -63,7 +67,11 @@ export async function startKabar(options: StartOptions): Promise<RunningKabar> {
   const db = createDatabase(env.DATABASE_URL);
   let kabar: Kabar | null = null;
   try {
-    const kabarOptions: KabarOptions = { databaseUrl: env.DATABASE_URL, sessionsDir: env.WA_SESSIONS_DIR, logger };
+    const kabarOptions: KabarOptions = {
+      databaseUrl: env.DATABASE_URL,
+      sessionsDir: env.WA_SESSIONS_DIR,
+      logger,
+    };
     if (env.WHATSAPP_WS_URL) kabarOptions.whatsappWsUrl = env.WHATSAPP_WS_URL;
     kabar = await options.createKabar(kabarOptions);
     const server = createServer({ kabar, db, env, logger, ...(options.meta ? { meta: options.meta } : {}) });

@@ -14,7 +14,14 @@ it("blanks out passwords, tokens, hashes and auth headers wherever they are logg
     "login",
   );
   const text = lines.join("");
-  for (const secret of ["hunter2-secret", "nested-secret", "kabar_abc", "$argon2id", "kabar_live", "kabar_session=abc"]) {
+  for (const secret of [
+    "hunter2-secret",
+    "nested-secret",
+    "kabar_abc",
+    "$argon2id",
+    "kabar_live",
+    "kabar_session=abc",
+  ]) {
     expect(text).not.toContain(secret);
   }
   expect(text).toContain("[redacted]");

@@ -41,7 +41,9 @@ describe("start-up failures a user can fix are one line: problem — fix", () =>
     const port = typeof address === "object" && address ? address.port : 0;
     try {
       const env = envFor({ PORT: String(port) });
-      const line = await failure(startKabar({ env, logger: createLogger(env), createKabar: async () => new FakeKabar() }));
+      const line = await failure(
+        startKabar({ env, logger: createLogger(env), createKabar: async () => new FakeKabar() }),
+      );
       expect(line).toBe(
         `Port ${port} is already in use — stop the other process on it or start with another port, e.g. PORT=3001 pnpm start.`,
       );
@@ -53,7 +55,9 @@ describe("start-up failures a user can fix are one line: problem — fix", () =>
   it("a wa_sessions folder that cannot be written", async () => {
     await writeFile(path.join(dir, "a-file"), "");
     const env = envFor({ WA_SESSIONS_DIR: path.join(dir, "a-file", "wa_sessions") });
-    const line = await failure(startKabar({ env, logger: createLogger(env), createKabar: async () => new FakeKabar() }));
+    const line = await failure(
+      startKabar({ env, logger: createLogger(env), createKabar: async () => new FakeKabar() }),
+    );
     expect(line).toMatch(/^WA_SESSIONS_DIR ".*" is not writable \(ENOTDIR\) — fix its permissions/);
   });
 

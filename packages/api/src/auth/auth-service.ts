@@ -43,12 +43,29 @@ export class AuthService {
     return hash(password, this.options.hashOptions);
   }
 
-  /** On start: the first admin comes from ADMIN_PASSWORD when none exists yet. */
-  async ensureInitialAdmin(password: string | undefined): Promise<"created" | "exists" | "needs-setup"> {
-    if ((await this.db.adminUser.count()) > 0) return "exists";
-    if (!password) return "needs-setup";
-    await this.db.adminUser.create({ data: { passwordHash: await this.hashPassword(password) } });
-    return "created";
+  /**
+   * On start. When ADMIN_PASSWORD is set it *is* the admin password: it creates the first admin, and
+   * a changed value replaces the old password (and logs everyone out) — the way to reset a forgotten one.
+   */
+  async ensureInitialAdmin(
+    password: string | undefined,
+  ): Promise<"created" | "updated" | "unchanged" | "needs-setup"> {
+    const admin = await this.db.adminUser.findFirst({
+      orderBy: { createdAt: "asc" },
+      select: { id: true, passwordHash: true },
+    });
+    if (!password) return admin ? "unchanged" : "needs-setup";
+    if (!admin) {
+      await this.db.adminUser.create({ data: { passwordHash: await this.hashPassword(password) } });
+      return "created";
+    }
+    if (await verify(admin.passwordHash, password)) return "unchanged";
+    await this.db.adminUser.update({
+      where: { id: admin.id },
+      data: { passwordHash: await this.hashPassword(password) },
+    });
+    await this.db.adminSession.deleteMany({ where: { userId: admin.id } });
+    return "updated";
   }
 
   async needsSetup(): Promise<boolean> {
@@ -73,7 +90,10 @@ export class AuthService {
       select: { id: true, passwordHash: true },
     });
     if (!user) {
-      throw new TRPCError({ code: "PRECONDITION_FAILED", message: "No admin exists yet; run the first-run setup." });
+      throw new TRPCError({
+        code: "PRECONDITION_FAILED",
+        message: "No admin exists yet; run the first-run setup.",
+      });
     }
     if (!(await verify(user.passwordHash, password))) {
       throw new TRPCError({ code: "UNAUTHORIZED", message: "Wrong password." });
@@ -85,7 +105,10 @@ export class AuthService {
     await this.db.adminSession.deleteMany({ where: { tokenHash: sha256(cookieValue) } });
   }
 
-  async authenticate(credentials: { cookie: string | null; bearer: string | null }): Promise<Principal | null> {
+  async authenticate(credentials: {
+    cookie: string | null;
+    bearer: string | null;
+  }): Promise<Principal | null> {
     if (credentials.bearer) return this.authenticateToken(credentials.bearer);
     if (credentials.cookie) return this.authenticateCookie(credentials.cookie);
     return null;

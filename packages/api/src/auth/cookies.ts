@@ -13,7 +13,10 @@ export function readCookie(header: string | undefined, name: string): string | n
   return null;
 }
 
-export function serializeAdminCookie(value: string, options: { expiresAt: Date | null; secure: boolean }): string {
+export function serializeAdminCookie(
+  value: string,
+  options: { expiresAt: Date | null; secure: boolean },
+): string {
   const parts = [`${ADMIN_COOKIE}=${encodeURIComponent(value)}`, "Path=/", "HttpOnly", "SameSite=Lax"];
   if (options.expiresAt) {
     const maxAge = Math.max(0, Math.floor((options.expiresAt.getTime() - Date.now()) / 1000));

@@ -12,7 +12,12 @@ export class HttpError extends Error {
   }
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+) {
   const text = JSON.stringify(body);
   res.writeHead(status, {
     "content-type": "application/json; charset=utf-8",
@@ -44,6 +49,9 @@ export async function readJsonBody(req: IncomingMessage, maxBytes: number): Prom
     return JSON.parse(text);
   } catch (error) {
     const reason = error instanceof Error ? error.message : "unparseable";
-    throw new HttpError(400, { code: "INVALID_JSON", message: `The request body is not valid JSON (${reason}).` });
+    throw new HttpError(400, {
+      code: "INVALID_JSON",
+      message: `The request body is not valid JSON (${reason}).`,
+    });
   }
 }

@@ -22,14 +22,16 @@ export async function renderMetrics(kabar: Kabar): Promise<string> {
   const [health, counts] = await Promise.all([kabar.health(), kabar.messages.countByStatus()]);
   const stats = kabar.stats();
   const lines: string[] = [];
-  const family = (name: string, type: string, help: string) => lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
+  const family = (name: string, type: string, help: string) =>
+    lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
 
   family("kabar_session_state", "gauge", "1 for the WhatsApp session's current state, 0 for the others.");
   for (const state of SESSION_STATES) {
     lines.push(`kabar_session_state{state="${state}"} ${health.session.state === state ? 1 : 0}`);
   }
   family("kabar_messages", "gauge", "Messages in the outbox by status.");
-  for (const status of MESSAGE_STATUSES) lines.push(`kabar_messages{status="${status}"} ${counts[status] ?? 0}`);
+  for (const status of MESSAGE_STATUSES)
+    lines.push(`kabar_messages{status="${status}"} ${counts[status] ?? 0}`);
   family("kabar_outbox_depth", "gauge", "Messages waiting to be sent.");
   lines.push(`kabar_outbox_depth ${health.outboxDepth}`);
 

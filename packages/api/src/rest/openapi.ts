@@ -24,7 +24,8 @@ function operation(route: RestRoute) {
     [String(route.successStatus)]: { description: "Success" },
     "400": { description: "Invalid input; error.field names the field", content: errorJson() },
   };
-  if (!route.isPublic) responses["401"] = { description: "No admin cookie or API token", content: errorJson() };
+  if (!route.isPublic)
+    responses["401"] = { description: "No admin cookie or API token", content: errorJson() };
   const parameters = [...route.path.matchAll(/\{(\w+)\}/g)].map((match) => ({
     name: match[1],
     in: "path",
@@ -39,7 +40,12 @@ function operation(route: RestRoute) {
     ...(route.isPublic ? { security: [] } : {}),
     ...(parameters.length > 0 ? { parameters } : {}),
     ...(route.requestBody
-      ? { requestBody: { required: true, content: { "application/json": { schema: jsonSchema(route.requestBody) } } } }
+      ? {
+          requestBody: {
+            required: true,
+            content: { "application/json": { schema: jsonSchema(route.requestBody) } },
+          },
+        }
       : {}),
     responses,
   };
@@ -56,7 +62,11 @@ export function renderOpenApi(routes: readonly RestRoute[]) {
   }
   return {
     openapi: "3.1.0",
-    info: { title: "Kabar REST API", version: "0.1.0", description: "One WhatsApp number for automated messages." },
+    info: {
+      title: "Kabar REST API",
+      version: "0.1.0",
+      description: "One WhatsApp number for automated messages.",
+    },
     security: [{ bearerToken: [] }, { adminCookie: [] }],
     components: {
       securitySchemes: {

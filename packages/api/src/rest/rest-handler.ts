@@ -33,7 +33,10 @@ function decodePathSegment(segment: string): string {
   try {
     return decodeURIComponent(segment);
   } catch {
-    throw new HttpError(400, { code: "INVALID_PATH", message: `"${segment}" is not a valid URL path segment.` });
+    throw new HttpError(400, {
+      code: "INVALID_PATH",
+      message: `"${segment}" is not a valid URL path segment.`,
+    });
   }
 }
 

@@ -29,4 +29,3 @@ export interface RestRoute {
   successStatus: number;
   handle(request: RestRequest): Promise<RestResult>;
 }
-

@@ -67,7 +67,8 @@ export class FakeKabar implements Kabar {
     },
     update: async (input) => {
       const existing = this.requireSession();
-      if (existing.id !== input.id) throw new SessionNotFoundError(`No WhatsApp session with id "${input.id}".`);
+      if (existing.id !== input.id)
+        throw new SessionNotFoundError(`No WhatsApp session with id "${input.id}".`);
       this.session = {
         ...existing,
         ...(input.name === undefined ? {} : { name: input.name }),
@@ -92,16 +93,31 @@ export class FakeKabar implements Kabar {
     refreshQr: async () => this.setState({ state: "waiting_qr", qr: nextQr() }),
     requestPairingCode: async ({ phoneNumber }) => {
       this.requireSession();
-      return this.setState({ state: "waiting_pairing_code", pairingCode: { code: "ABCD-EFGH", phoneNumber } });
+      return this.setState({
+        state: "waiting_pairing_code",
+        pairingCode: { code: "ABCD-EFGH", phoneNumber },
+      });
     },
-    disconnect: async () => this.setState({ state: "disconnected", qr: null, reason: "disconnected by the admin" }),
+    disconnect: async () =>
+      this.setState({ state: "disconnected", qr: null, reason: "disconnected by the admin" }),
     logout: async () =>
-      this.setState({ state: "logged_out", qr: null, linkedNumber: null, lastDisconnectReason: "logged out" }),
+      this.setState({
+        state: "logged_out",
+        qr: null,
+        linkedNumber: null,
+        lastDisconnectReason: "logged out",
+      }),
   };
 
   /** What the simulator's phone does when it scans: the session opens. */
   scan(linkedNumber = "6281234567890"): SessionStatus {
-    return this.setState({ state: "connected", qr: null, pairingCode: null, linkedNumber, lastConnectedAt: now() });
+    return this.setState({
+      state: "connected",
+      qr: null,
+      pairingCode: null,
+      linkedNumber,
+      lastConnectedAt: now(),
+    });
   }
 
   readonly messages: Kabar["messages"] = {
@@ -110,10 +126,17 @@ export class FakeKabar implements Kabar {
         (message) => input.idempotencyKey !== undefined && message.idempotencyKey === input.idempotencyKey,
       );
       if (duplicate) {
-        return { id: duplicate.id, status: duplicate.status, to: duplicate.to, usedDefaultSession: false, duplicate: true };
+        return {
+          id: duplicate.id,
+          status: duplicate.status,
+          to: duplicate.to,
+          usedDefaultSession: false,
+          duplicate: true,
+        };
       }
       const to = input.to.replace(/\D/g, "").replace(/^0/, "62");
-      if (to.length < 8) throw new KabarError("INVALID_INPUT", `to: "${input.to}" is not a phone number`, "to");
+      if (to.length < 8)
+        throw new KabarError("INVALID_INPUT", `to: "${input.to}" is not a phone number`, "to");
       const at = now();
       const message: MessageRecord = {
         id: randomUUID(),
@@ -144,18 +167,28 @@ export class FakeKabar implements Kabar {
     get: async (id) => this.messagesById.get(id) ?? null,
     list: async (input) => {
       const items = [...this.messagesById.values()].filter(
-        (message) => (input.status === undefined || message.status === input.status) && (!input.to || message.to === input.to),
+        (message) =>
+          (input.status === undefined || message.status === input.status) &&
+          (!input.to || message.to === input.to),
       );
       return { items: items.slice(0, input.limit ?? 25), nextCursor: null };
     },
     resend: async (id) => {
       const message = this.messagesById.get(id);
       if (!message) throw new MessageNotFoundError(id);
-      if (message.status !== "failed") throw new KabarError("MESSAGE_NOT_RESENDABLE", "Only a failed message can be resent.");
+      if (message.status !== "failed")
+        throw new KabarError("MESSAGE_NOT_RESENDABLE", "Only a failed message can be resent.");
       return this.setMessageStatus(id, "queued");
     },
     countByStatus: async () => {
-      const counts: Record<MessageStatus, number> = { queued: 0, sending: 0, sent: 0, delivered: 0, read: 0, failed: 0 };
+      const counts: Record<MessageStatus, number> = {
+        queued: 0,
+        sending: 0,
+        sent: 0,
+        delivered: 0,
+        read: 0,
+        failed: 0,
+      };
       for (const message of this.messagesById.values()) counts[message.status] += 1;
       return counts;
     },
@@ -175,7 +208,13 @@ export class FakeKabar implements Kabar {
   private publishMessage(message: MessageRecord) {
     this.events.publish({
       type: "message.status",
-      message: { id: message.id, to: message.to, status: message.status, detail: null, at: message.updatedAt },
+      message: {
+        id: message.id,
+        to: message.to,
+        status: message.status,
+        detail: null,
+        at: message.updatedAt,
+      },
     });
   }
 
@@ -198,7 +237,11 @@ export class FakeKabar implements Kabar {
   }
 
   stats() {
-    return { reconnects: this.reconnects, sendLatencyMs: [...this.latencies], lastDisconnectReason: this.current.lastDisconnectReason };
+    return {
+      reconnects: this.reconnects,
+      sendLatencyMs: [...this.latencies],
+      lastDisconnectReason: this.current.lastDisconnectReason,
+    };
   }
 
   async close() {}

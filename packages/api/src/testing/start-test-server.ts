@@ -28,7 +28,10 @@ export interface TestServer<K extends Kabar> {
 
 type KabarFactory<K extends Kabar> = (paths: { databaseUrl: string; sessionsDir: string }) => Promise<K>;
 
-async function launch<K extends Kabar>(makeKabar: KabarFactory<K>, onClose: () => Promise<void>): Promise<TestServer<K>> {
+async function launch<K extends Kabar>(
+  makeKabar: KabarFactory<K>,
+  onClose: () => Promise<void>,
+): Promise<TestServer<K>> {
   const dir = await mkdtemp(path.join(tmpdir(), "kabar-test-server-"));
   const databaseUrl = `file:${path.join(dir, "kabar.db")}`;
   await migrateDatabase(databaseUrl);
@@ -58,11 +61,18 @@ async function launch<K extends Kabar>(makeKabar: KabarFactory<K>, onClose: () =
 }
 
 export function startTestServer(): Promise<TestServer<FakeKabar>> {
-  return launch(async () => new FakeKabar(), async () => {});
+  return launch(
+    async () => new FakeKabar(),
+    async () => {},
+  );
 }
 
 /** Resolves with the first status matching, the current one included. */
-function sessionReaches(kabar: Kabar, state: SessionStatus["state"], timeoutMs = 30_000): Promise<SessionStatus> {
+function sessionReaches(
+  kabar: Kabar,
+  state: SessionStatus["state"],
+  timeoutMs = 30_000,
+): Promise<SessionStatus> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       off();
@@ -81,7 +91,9 @@ function sessionReaches(kabar: Kabar, state: SessionStatus["state"], timeoutMs =
   });
 }
 
-export async function startSimulatedTestServer(): Promise<TestServer<Kabar> & { simulator: WhatsAppSimulator }> {
+export async function startSimulatedTestServer(): Promise<
+  TestServer<Kabar> & { simulator: WhatsAppSimulator }
+> {
   const simulator = await startSimulator({ port: 0, host: "127.0.0.1" });
   const server = await launch(
     ({ databaseUrl, sessionsDir }) =>

@@ -65,9 +65,16 @@ export function clientIpOf(req: IncomingMessage, trustProxy: boolean): string {
   return req.socket.remoteAddress ?? "unknown";
 }
 
-export async function contextFromRequest(deps: ApiDeps, req: IncomingMessage, res: ServerResponse): Promise<Context> {
+export async function contextFromRequest(
+  deps: ApiDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<Context> {
   const adminCookie = readCookie(req.headers.cookie, ADMIN_COOKIE);
-  const principal = await deps.auth.authenticate({ cookie: adminCookie, bearer: readBearer(req.headers.authorization) });
+  const principal = await deps.auth.authenticate({
+    cookie: adminCookie,
+    bearer: readBearer(req.headers.authorization),
+  });
   return createContextInner(deps, {
     principal,
     adminCookie,

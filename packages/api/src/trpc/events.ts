@@ -40,4 +40,3 @@ function isOfType<T extends CoreEvent["type"]>(
 ): tracked is TrackedEvent & { event: Extract<CoreEvent, { type: T }> } {
   return tracked.event.type === type;
 }
-

@@ -41,7 +41,10 @@ export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
 
 export const adminProcedure = authedProcedure.use(({ ctx, next }) => {
   if (ctx.principal.kind !== "admin") {
-    throw new TRPCError({ code: "FORBIDDEN", message: "Only the admin (logged in to the panel) may do this." });
+    throw new TRPCError({
+      code: "FORBIDDEN",
+      message: "Only the admin (logged in to the panel) may do this.",
+    });
   }
   return next({ ctx: { ...ctx, principal: ctx.principal } });
 });

@@ -12,7 +12,13 @@ import { EVENT_HEADER, SIGNATURE_HEADER, signWebhook, TIMESTAMP_HEADER } from ".
 export const WEBHOOK_EVENTS = ["session.state", "message.status"] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENTS)[number];
 
-const endpointSelect = { id: true, url: true, events: true, isActive: true, createdAt: true } satisfies Prisma.WebhookEndpointSelect;
+const endpointSelect = {
+  id: true,
+  url: true,
+  events: true,
+  isActive: true,
+  createdAt: true,
+} satisfies Prisma.WebhookEndpointSelect;
 const deliverySelect = {
   id: true,
   endpointId: true,
@@ -51,13 +57,19 @@ export class WebhookService {
   async create(input: { url: string; events?: WebhookEventType[] }) {
     const secret = `whsec_${randomSecret(24)}`;
     const events = input.events && input.events.length > 0 ? input.events.join(",") : "*";
-    const endpoint = await this.db.webhookEndpoint.create({ data: { url: input.url, secret, events }, select: endpointSelect });
+    const endpoint = await this.db.webhookEndpoint.create({
+      data: { url: input.url, secret, events },
+      select: endpointSelect,
+    });
     // The secret is in this answer only, like an API token.
     return { ...present(endpoint), secret };
   }
 
   async list() {
-    const endpoints = await this.db.webhookEndpoint.findMany({ orderBy: { createdAt: "asc" }, select: endpointSelect });
+    const endpoints = await this.db.webhookEndpoint.findMany({
+      orderBy: { createdAt: "asc" },
+      select: endpointSelect,
+    });
     return endpoints.map(present);
   }
 
@@ -85,13 +97,23 @@ export class WebhookService {
   /** Writes one pending delivery per active endpoint that wants this event. */
   async enqueue(tracked: TrackedEvent): Promise<number> {
     const type = tracked.event.type;
-    const endpoints = await this.db.webhookEndpoint.findMany({ where: { isActive: true }, select: { id: true, events: true } });
-    const targets = endpoints.filter((endpoint) => endpoint.events === "*" || endpoint.events.split(",").includes(type));
+    const endpoints = await this.db.webhookEndpoint.findMany({
+      where: { isActive: true },
+      select: { id: true, events: true },
+    });
+    const targets = endpoints.filter(
+      (endpoint) => endpoint.events === "*" || endpoint.events.split(",").includes(type),
+    );
     if (targets.length === 0) return 0;
     const data = tracked.event.type === "session.state" ? tracked.event.status : tracked.event.message;
     const payload = JSON.stringify({ id: tracked.id, type, data, createdAt: this.now().toISOString() });
     await this.db.webhookDelivery.createMany({
-      data: targets.map((endpoint) => ({ endpointId: endpoint.id, event: type, payload, nextAttemptAt: this.now() })),
+      data: targets.map((endpoint) => ({
+        endpointId: endpoint.id,
+        event: type,
+        payload,
+        nextAttemptAt: this.now(),
+      })),
     });
     return targets.length;
   }
@@ -109,7 +131,13 @@ export class WebhookService {
       where: { status: "pending", nextAttemptAt: { lte: this.now() } },
       orderBy: { id: "asc" },
       take: 20,
-      select: { id: true, event: true, payload: true, attempts: true, endpoint: { select: { url: true, secret: true } } },
+      select: {
+        id: true,
+        event: true,
+        payload: true,
+        attempts: true,
+        endpoint: { select: { url: true, secret: true } },
+      },
     });
     for (const delivery of due) await this.attempt(delivery);
     return due.length;
@@ -158,7 +186,8 @@ export class WebhookService {
         nextAttemptAt: new Date(this.now().getTime() + (isDone ? 0 : delayMs)),
       },
     });
-    if (error) this.options.logger.warn({ deliveryId: delivery.id, attempts, error }, "webhook delivery failed");
+    if (error)
+      this.options.logger.warn({ deliveryId: delivery.id, attempts, error }, "webhook delivery failed");
   }
 
   /** Follows the event bus and sends due deliveries every second; the returned stop waits for work in flight. */
@@ -171,7 +200,9 @@ export class WebhookService {
       void work.finally(() => this.enqueuing.delete(work));
     });
     this.timer = setInterval(() => {
-      this.deliverDue().catch((error: unknown) => this.options.logger.error({ err: error }, "webhook delivery run failed"));
+      this.deliverDue().catch((error: unknown) =>
+        this.options.logger.error({ err: error }, "webhook delivery run failed"),
+      );
     }, 1_000);
     this.timer.unref();
     return async () => {

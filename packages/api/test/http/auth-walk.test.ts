@@ -29,24 +29,31 @@ const procedures = Object.entries(appRouter._def.procedures).flatMap(([path, pro
 describe("tRPC: every procedure but login/setup/health rejects an anonymous call", () => {
   it("knows the whole router", () => {
     const paths = procedures.map((procedure) => procedure.path);
-    expect(paths).toEqual(expect.arrayContaining(["session.onStatusChange", "messages.onStatus", "tokens.revoke"]));
+    expect(paths).toEqual(
+      expect.arrayContaining(["session.onStatusChange", "messages.onStatus", "tokens.revoke"]),
+    );
     expect(paths.length).toBeGreaterThanOrEqual(27);
   });
 
-  it.each(procedures.filter((procedure) => !PUBLIC_PROCEDURES.has(procedure.path)))("$path", async ({ path, type }) => {
-    const url =
-      type === "mutation" ? `${baseUrl}/trpc/${path}` : `${baseUrl}/trpc/${path}?input=${encodeURIComponent("{}")}`;
-    const response = await fetch(url, {
-      method: type === "mutation" ? "POST" : "GET",
-      headers: { "content-type": "application/json" },
-      body: type === "mutation" ? "{}" : undefined,
-      signal: AbortSignal.timeout(5000),
-    });
-    const text = await response.text();
-    // Subscriptions answer over SSE with an error event; the others with a 401 status.
-    if (type === "subscription") expect(text).toContain("UNAUTHORIZED");
-    else expect(response.status).toBe(401);
-  });
+  it.each(procedures.filter((procedure) => !PUBLIC_PROCEDURES.has(procedure.path)))(
+    "$path",
+    async ({ path, type }) => {
+      const url =
+        type === "mutation"
+          ? `${baseUrl}/trpc/${path}`
+          : `${baseUrl}/trpc/${path}?input=${encodeURIComponent("{}")}`;
+      const response = await fetch(url, {
+        method: type === "mutation" ? "POST" : "GET",
+        headers: { "content-type": "application/json" },
+        body: type === "mutation" ? "{}" : undefined,
+        signal: AbortSignal.timeout(5000),
+      });
+      const text = await response.text();
+      // Subscriptions answer over SSE with an error event; the others with a 401 status.
+      if (type === "subscription") expect(text).toContain("UNAUTHORIZED");
+      else expect(response.status).toBe(401);
+    },
+  );
 });
 
 describe("REST: every route but login/health rejects an anonymous call", () => {

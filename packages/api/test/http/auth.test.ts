@@ -18,7 +18,9 @@ function cookieOf(setCookie: string | null): string {
 
 describe("admin login", () => {
   it("sets an HttpOnly SameSite=Lax cookie; the database keeps only its sha256", async () => {
-    const response = await request(baseUrl, "POST", "/api/auth/login", { body: { password: ADMIN_PASSWORD } });
+    const response = await request(baseUrl, "POST", "/api/auth/login", {
+      body: { password: ADMIN_PASSWORD },
+    });
     expect(response.status).toBe(200);
     const setCookie = response.headers.get("set-cookie") ?? "";
     expect(setCookie).toMatch(/^kabar_session=[^;]+; Path=\/; HttpOnly; SameSite=Lax; Max-Age=\d+/);
@@ -37,12 +39,19 @@ describe("admin login", () => {
     const logout = await request(baseUrl, "POST", "/api/auth/logout", { cookie });
     expect(logout.status).toBe(200);
     expect(logout.headers.get("set-cookie")).toContain("Max-Age=0");
-    expect((await request(baseUrl, "GET", "/api/admin/whatsapp-sessions/status", { cookie })).status).toBe(401);
+    expect((await request(baseUrl, "GET", "/api/admin/whatsapp-sessions/status", { cookie })).status).toBe(
+      401,
+    );
   });
 
   it("a wrong password is 401 with a message; the admin hash never leaves the server", async () => {
-    const response = await request(baseUrl, "POST", "/api/auth/login", { body: { password: "wrong password" } });
-    expect(response).toMatchObject({ status: 401, body: { error: { code: "UNAUTHORIZED", message: "Wrong password." } } });
+    const response = await request(baseUrl, "POST", "/api/auth/login", {
+      body: { password: "wrong password" },
+    });
+    expect(response).toMatchObject({
+      status: 401,
+      body: { error: { code: "UNAUTHORIZED", message: "Wrong password." } },
+    });
     expect(JSON.stringify(response.body)).not.toContain("argon2");
   });
 
@@ -68,12 +77,29 @@ describe("admin login", () => {
   });
 });
 
+describe("ADMIN_PASSWORD", () => {
+  it("a changed value replaces the password on start and ends existing sessions", async () => {
+    await request(baseUrl, "POST", "/api/auth/login", { body: { password: ADMIN_PASSWORD } });
+    expect(await api.deps.auth.ensureInitialAdmin(ADMIN_PASSWORD)).toBe("unchanged");
+    expect(await api.deps.auth.ensureInitialAdmin("a brand new password")).toBe("updated");
+    expect(await api.db.adminSession.count()).toBe(0);
+    const old = await request(baseUrl, "POST", "/api/auth/login", { body: { password: ADMIN_PASSWORD } });
+    expect(old.status).toBe(401);
+    const fresh = await request(baseUrl, "POST", "/api/auth/login", {
+      body: { password: "a brand new password" },
+    });
+    expect(fresh.status).toBe(200);
+  });
+});
+
 describe("first-run setup", () => {
   it("is offered only while no admin exists, and logs the new admin in", async () => {
     const fresh = await createTestApi({ env: { ADMIN_PASSWORD: "" } });
     try {
       expect((await fresh.anonymous().health()).needsSetup).toBe(true);
-      await expect(fresh.anonymous().auth.setup({ password: "short" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+      await expect(fresh.anonymous().auth.setup({ password: "short" })).rejects.toMatchObject({
+        code: "BAD_REQUEST",
+      });
       expect(await fresh.db.adminUser.count()).toBe(0);
       await fresh.anonymous().auth.setup({ password: "a long enough password" });
       expect(fresh.headers.get("set-cookie")).toMatch(/^kabar_session=/);
@@ -94,14 +120,18 @@ describe("API tokens", () => {
     expect(created.token).toMatch(/^kabar_/);
     expect(created.token.startsWith(created.prefix)).toBe(true);
     const listed = await api.admin().tokens.list();
-    expect(listed).toEqual([expect.objectContaining({ id: created.id, prefix: created.prefix, revokedAt: null })]);
+    expect(listed).toEqual([
+      expect.objectContaining({ id: created.id, prefix: created.prefix, revokedAt: null }),
+    ]);
     expect(JSON.stringify(listed)).not.toContain(created.token);
     const row = await api.db.apiToken.findUniqueOrThrow({ where: { id: created.id } });
     expect(row.tokenHash).not.toContain(created.token);
 
     const ok = await request(baseUrl, "GET", "/api/admin/whatsapp-sessions", { token: created.token });
     expect(ok.status).toBe(200);
-    expect((await api.db.apiToken.findUniqueOrThrow({ where: { id: created.id } })).lastUsedAt).not.toBeNull();
+    expect(
+      (await api.db.apiToken.findUniqueOrThrow({ where: { id: created.id } })).lastUsedAt,
+    ).not.toBeNull();
     const revoked = await api.admin().tokens.revoke({ id: created.id });
     expect(revoked.revokedAt).not.toBeNull();
     const refused = await request(baseUrl, "GET", "/api/admin/whatsapp-sessions", { token: created.token });

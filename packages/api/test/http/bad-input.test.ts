@@ -27,30 +27,102 @@ async function snapshot() {
   };
 }
 
-const cases: { name: string; method: string; path: string; body?: unknown; rawBody?: string; field?: string; status?: number }[] = [
-  { name: "session without name", method: "POST", path: "/api/admin/whatsapp-sessions", body: { sessionId: "abc" }, field: "name" },
-  { name: "session with a bad sessionId", method: "POST", path: "/api/admin/whatsapp-sessions", body: { name: "X", sessionId: "Bad Id" }, field: "sessionId" },
-  { name: "session with isActive as text", method: "POST", path: "/api/admin/whatsapp-sessions", body: { name: "X", sessionId: "abc", isActive: "yes" }, field: "isActive" },
-  { name: "session with a bad phoneNumber", method: "POST", path: "/api/admin/whatsapp-sessions", body: { name: "X", sessionId: "abc", phoneNumber: "+62 812" }, field: "phoneNumber" },
-  { name: "update without id", method: "PUT", path: "/api/admin/whatsapp-sessions", body: { name: "Y" }, field: "id" },
-  { name: "update with a number as name", method: "PUT", path: "/api/admin/whatsapp-sessions", body: { id: "x", name: 5 }, field: "name" },
+const cases: {
+  name: string;
+  method: string;
+  path: string;
+  body?: unknown;
+  rawBody?: string;
+  field?: string;
+  status?: number;
+}[] = [
+  {
+    name: "session without name",
+    method: "POST",
+    path: "/api/admin/whatsapp-sessions",
+    body: { sessionId: "abc" },
+    field: "name",
+  },
+  {
+    name: "session with a bad sessionId",
+    method: "POST",
+    path: "/api/admin/whatsapp-sessions",
+    body: { name: "X", sessionId: "Bad Id" },
+    field: "sessionId",
+  },
+  {
+    name: "session with isActive as text",
+    method: "POST",
+    path: "/api/admin/whatsapp-sessions",
+    body: { name: "X", sessionId: "abc", isActive: "yes" },
+    field: "isActive",
+  },
+  {
+    name: "session with a bad phoneNumber",
+    method: "POST",
+    path: "/api/admin/whatsapp-sessions",
+    body: { name: "X", sessionId: "abc", phoneNumber: "+62 812" },
+    field: "phoneNumber",
+  },
+  {
+    name: "update without id",
+    method: "PUT",
+    path: "/api/admin/whatsapp-sessions",
+    body: { name: "Y" },
+    field: "id",
+  },
+  {
+    name: "update with a number as name",
+    method: "PUT",
+    path: "/api/admin/whatsapp-sessions",
+    body: { id: "x", name: 5 },
+    field: "name",
+  },
   { name: "delete without ?id", method: "DELETE", path: "/api/admin/whatsapp-sessions", field: "id" },
-  { name: "connect with a numeric phoneNumber", method: "POST", path: "/api/admin/whatsapp-sessions/connect", body: { phoneNumber: 62812 }, field: "phoneNumber" },
+  {
+    name: "connect with a numeric phoneNumber",
+    method: "POST",
+    path: "/api/admin/whatsapp-sessions/connect",
+    body: { phoneNumber: 62812 },
+    field: "phoneNumber",
+  },
   { name: "message without to", method: "POST", path: "/api/messages", body: { message: "hi" }, field: "to" },
-  { name: "message with empty text", method: "POST", path: "/api/messages", body: { to: "0812345678", message: "" }, field: "message" },
-  { name: "message with a numeric idempotencyKey", method: "POST", path: "/api/messages", body: { to: "0812345678", message: "x", idempotencyKey: 7 }, field: "idempotencyKey" },
+  {
+    name: "message with empty text",
+    method: "POST",
+    path: "/api/messages",
+    body: { to: "0812345678", message: "" },
+    field: "message",
+  },
+  {
+    name: "message with a numeric idempotencyKey",
+    method: "POST",
+    path: "/api/messages",
+    body: { to: "0812345678", message: "x", idempotencyKey: 7 },
+    field: "idempotencyKey",
+  },
   { name: "message as an array", method: "POST", path: "/api/messages", body: [], status: 400 },
   { name: "a malformed escape in the path", method: "GET", path: "/api/messages/%E0%A4%A", status: 400 },
   { name: "message id too long", method: "GET", path: `/api/messages/${"x".repeat(101)}`, field: "id" },
   { name: "login without password", method: "POST", path: "/api/auth/login", body: {}, field: "password" },
   { name: "invalid JSON", method: "POST", path: "/api/messages", rawBody: "{to:", status: 400 },
-  { name: "a body over the limit", method: "POST", path: "/api/messages", body: { to: "0812345678", message: "x".repeat(4000) }, status: 413 },
+  {
+    name: "a body over the limit",
+    method: "POST",
+    path: "/api/messages",
+    body: { to: "0812345678", message: "x".repeat(4000) },
+    status: 413,
+  },
 ];
 
 describe("REST", () => {
   it.each(cases)("$name", async ({ method, path, body, rawBody, field, status }) => {
     const before = await snapshot();
-    const options = { token, ...(body === undefined ? {} : { body }), ...(rawBody === undefined ? {} : { rawBody }) };
+    const options = {
+      token,
+      ...(body === undefined ? {} : { body }),
+      ...(rawBody === undefined ? {} : { rawBody }),
+    };
     const response = await request(baseUrl, method, path, options);
     expect(response.status).toBe(status ?? 400);
     const error = (response.body as { error: { code: string; message: string; field?: string } }).error;

@@ -61,10 +61,19 @@ describe("/metrics", () => {
 describe("/api/openapi.json", () => {
   it("documents every REST route as OpenAPI 3.1 with request schemas", async () => {
     const response = await request(baseUrl, "GET", "/api/openapi.json", { token });
-    const doc = response.body as { openapi: string; paths: Record<string, Record<string, { requestBody?: unknown }>> };
+    const doc = response.body as {
+      openapi: string;
+      paths: Record<string, Record<string, { requestBody?: unknown }>>;
+    };
     expect(doc.openapi).toBe("3.1.0");
     expect(Object.keys(doc.paths)).toEqual(
-      expect.arrayContaining(["/api/admin/whatsapp-sessions", "/api/messages", "/api/messages/{id}", "/health", "/metrics"]),
+      expect.arrayContaining([
+        "/api/admin/whatsapp-sessions",
+        "/api/messages",
+        "/api/messages/{id}",
+        "/health",
+        "/metrics",
+      ]),
     );
     expect(doc.paths["/api/messages"]?.post?.requestBody).toMatchObject({
       content: { "application/json": { schema: { properties: { to: { type: "string" } } } } },

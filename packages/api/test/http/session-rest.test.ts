@@ -29,20 +29,35 @@ describe("/api/admin/whatsapp-sessions as the seed documents it", () => {
   it("POST creates (201), GET lists, a second POST is 409 with a message", async () => {
     const created = await call("POST", "/api/admin/whatsapp-sessions", seedBody);
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ session: { name: seedBody.name, sessionId: "panitia_lari", isDefault: true } });
+    expect(created.body).toMatchObject({
+      session: { name: seedBody.name, sessionId: "panitia_lari", isDefault: true },
+    });
     const listed = await call("GET", "/api/admin/whatsapp-sessions");
     expect(listed).toMatchObject({ status: 200, body: { sessions: [{ sessionId: "panitia_lari" }] } });
 
-    const second = await call("POST", "/api/admin/whatsapp-sessions", { ...seedBody, name: "B", sessionId: "b_session" });
+    const second = await call("POST", "/api/admin/whatsapp-sessions", {
+      ...seedBody,
+      name: "B",
+      sessionId: "b_session",
+    });
     expect(second.status).toBe(409);
-    expect(second.body).toMatchObject({ error: { code: "SESSION_ALREADY_EXISTS", message: expect.stringContaining("Only one") } });
+    expect(second.body).toMatchObject({
+      error: { code: "SESSION_ALREADY_EXISTS", message: expect.stringContaining("Only one") },
+    });
   });
 
   it("PUT updates with the same body plus id", async () => {
     const created = await call("POST", "/api/admin/whatsapp-sessions", seedBody);
     const { session } = created.body as { session: { id: string } };
-    const updated = await call("PUT", "/api/admin/whatsapp-sessions", { ...seedBody, id: session.id, description: "Baru" });
-    expect(updated).toMatchObject({ status: 200, body: { session: { id: session.id, description: "Baru" } } });
+    const updated = await call("PUT", "/api/admin/whatsapp-sessions", {
+      ...seedBody,
+      id: session.id,
+      description: "Baru",
+    });
+    expect(updated).toMatchObject({
+      status: 200,
+      body: { session: { id: session.id, description: "Baru" } },
+    });
   });
 
   it("DELETE ?id= refuses the default session with a message; a missing id names the field", async () => {
@@ -53,16 +68,27 @@ describe("/api/admin/whatsapp-sessions as the seed documents it", () => {
     expect(refused.body).toMatchObject({ error: { code: "DEFAULT_SESSION_UNDELETABLE" } });
     const missing = await call("DELETE", "/api/admin/whatsapp-sessions");
     expect(missing).toMatchObject({ status: 400, body: { error: { code: "INVALID_INPUT", field: "id" } } });
-    expect((await call("GET", "/api/admin/whatsapp-sessions")).body).toMatchObject({ sessions: [{ id: session.id }] });
+    expect((await call("GET", "/api/admin/whatsapp-sessions")).body).toMatchObject({
+      sessions: [{ id: session.id }],
+    });
   });
 
   it("status, connect (QR or pairing code) and logout for non-TypeScript callers", async () => {
     await call("POST", "/api/admin/whatsapp-sessions", seedBody);
     const qr = await call("POST", "/api/admin/whatsapp-sessions/connect");
-    expect(qr).toMatchObject({ status: 200, body: { state: "waiting_qr", qr: { value: expect.any(String) } } });
+    expect(qr).toMatchObject({
+      status: 200,
+      body: { state: "waiting_qr", qr: { value: expect.any(String) } },
+    });
     const status = await call("GET", "/api/admin/whatsapp-sessions/status");
-    expect(status.body).toMatchObject({ state: "waiting_qr", qr: { expiresAt: expect.any(String) }, lastDisconnectReason: null });
-    const pairing = await call("POST", "/api/admin/whatsapp-sessions/connect", { phoneNumber: "6281234567890" });
+    expect(status.body).toMatchObject({
+      state: "waiting_qr",
+      qr: { expiresAt: expect.any(String) },
+      lastDisconnectReason: null,
+    });
+    const pairing = await call("POST", "/api/admin/whatsapp-sessions/connect", {
+      phoneNumber: "6281234567890",
+    });
     expect(pairing.body).toMatchObject({ state: "waiting_pairing_code", pairingCode: { code: "ABCD-EFGH" } });
     const loggedOut = await call("POST", "/api/admin/whatsapp-sessions/logout");
     expect(loggedOut.body).toMatchObject({ state: "logged_out" });
@@ -71,12 +97,18 @@ describe("/api/admin/whatsapp-sessions as the seed documents it", () => {
 
 describe("/api/messages", () => {
   it("POST queues (202 {id, status}); GET /:id returns it; an unknown id is 404", async () => {
-    const sent = await call("POST", "/api/messages", { to: "+62 812-3456-7890", message: "Pendaftaran dikonfirmasi" });
+    const sent = await call("POST", "/api/messages", {
+      to: "+62 812-3456-7890",
+      message: "Pendaftaran dikonfirmasi",
+    });
     expect(sent.status).toBe(202);
     expect(sent.body).toEqual({ id: expect.any(String), status: "queued" });
     const { id } = sent.body as { id: string };
     const got = await call("GET", `/api/messages/${id}`);
-    expect(got).toMatchObject({ status: 200, body: { id, to: "6281234567890", text: "Pendaftaran dikonfirmasi" } });
+    expect(got).toMatchObject({
+      status: 200,
+      body: { id, to: "6281234567890", text: "Pendaftaran dikonfirmasi" },
+    });
     const missing = await call("GET", "/api/messages/nope");
     expect(missing).toMatchObject({ status: 404, body: { error: { code: "MESSAGE_NOT_FOUND" } } });
   });

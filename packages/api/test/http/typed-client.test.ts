@@ -52,6 +52,11 @@ it("bad input comes back as a readable message naming the field", async () => {
   const url = await api.listen();
   const { token } = await api.deps.auth.createToken("app");
   const client = createKabarClient({ url, token });
-  const error = await client.messages.send.mutate({ to: "", message: "x" }).catch((caught: unknown) => caught);
-  expect(error).toMatchObject({ message: "to is required", data: { code: "BAD_REQUEST", kabar: { field: "to" } } });
+  const error = await client.messages.send
+    .mutate({ to: "", message: "x" })
+    .catch((caught: unknown) => caught);
+  expect(error).toMatchObject({
+    message: "to is required",
+    data: { code: "BAD_REQUEST", kabar: { field: "to" } },
+  });
 });

@@ -46,7 +46,11 @@ describe("webhooks", () => {
   it("signs each delivery with HMAC-SHA256, retries with backoff, and logs every attempt", async () => {
     const receiver = await startReceiver([500]);
     let clock = new Date("2026-11-25T12:00:00Z");
-    const service = new WebhookService(api.db, { logger: pino({ level: "silent" }), baseDelayMs: 1000, now: () => clock });
+    const service = new WebhookService(api.db, {
+      logger: pino({ level: "silent" }),
+      baseDelayMs: 1000,
+      now: () => clock,
+    });
     const endpoint = await api.admin().webhooks.create({ url: receiver.url, events: ["session.state"] });
     expect(endpoint.secret).toMatch(/^whsec_/);
     expect(JSON.stringify(await api.admin().webhooks.list())).not.toContain(endpoint.secret);
@@ -54,7 +58,13 @@ describe("webhooks", () => {
     await api.admin().session.create({ name: "Panitia", sessionId: "panitia" });
     const status = api.kabar.sessions.status();
     expect(await service.enqueue({ id: "e-1", event: { type: "session.state", status } })).toBe(1);
-    const message = { id: "m", to: "62812", status: "queued" as const, detail: null, at: clock.toISOString() };
+    const message = {
+      id: "m",
+      to: "62812",
+      status: "queued" as const,
+      detail: null,
+      at: clock.toISOString(),
+    };
     expect(await service.enqueue({ id: "e-2", event: { type: "message.status", message } })).toBe(0);
 
     expect(await service.deliverDue()).toBe(1);
@@ -68,24 +78,43 @@ describe("webhooks", () => {
     const signature = String(second?.headers[SIGNATURE_HEADER]);
     expect(verifyWebhook(endpoint.secret, timestamp, second?.body ?? "", signature)).toBe(true);
     expect(verifyWebhook("whsec_wrong", timestamp, second?.body ?? "", signature)).toBe(false);
-    expect(JSON.parse(second?.body ?? "{}")).toMatchObject({ id: "e-1", type: "session.state", data: { state: "disconnected" } });
+    expect(JSON.parse(second?.body ?? "{}")).toMatchObject({
+      id: "e-1",
+      type: "session.state",
+      data: { state: "disconnected" },
+    });
 
     const log = await api.admin().webhooks.deliveries({});
-    expect(log).toEqual([expect.objectContaining({ status: "delivered", attempts: 2, responseCode: 200, lastError: null })]);
+    expect(log).toEqual([
+      expect.objectContaining({ status: "delivered", attempts: 2, responseCode: 200, lastError: null }),
+    ]);
     await receiver.close();
   });
 
   it("gives up after the last attempt and marks the delivery failed", async () => {
     const receiver = await startReceiver([500, 502]);
     let clock = new Date("2026-11-25T12:00:00Z");
-    const service = new WebhookService(api.db, { logger: pino({ level: "silent" }), maxAttempts: 2, baseDelayMs: 10, now: () => clock });
+    const service = new WebhookService(api.db, {
+      logger: pino({ level: "silent" }),
+      maxAttempts: 2,
+      baseDelayMs: 10,
+      now: () => clock,
+    });
     await api.admin().webhooks.create({ url: receiver.url });
-    await service.enqueue({ id: "e-1", event: { type: "session.state", status: api.kabar.sessions.status() } });
+    await service.enqueue({
+      id: "e-1",
+      event: { type: "session.state", status: api.kabar.sessions.status() },
+    });
     await service.deliverDue();
     clock = new Date(clock.getTime() + 10);
     await service.deliverDue();
     expect(await api.admin().webhooks.deliveries({})).toEqual([
-      expect.objectContaining({ status: "failed", attempts: 2, responseCode: 502, lastError: "answered 502" }),
+      expect.objectContaining({
+        status: "failed",
+        attempts: 2,
+        responseCode: 502,
+        lastError: "answered 502",
+      }),
     ]);
     await receiver.close();
   });
@@ -98,7 +127,10 @@ describe("webhooks", () => {
     const arrived = receiver.next();
     await api.app().session.connect();
     await arrived;
-    expect(JSON.parse(receiver.received[0]?.body ?? "{}")).toMatchObject({ type: "session.state", data: { state: "waiting_qr" } });
+    expect(JSON.parse(receiver.received[0]?.body ?? "{}")).toMatchObject({
+      type: "session.state",
+      data: { state: "waiting_qr" },
+    });
     await expect(api.admin().webhooks.delete({ id })).resolves.toEqual({ id, deleted: true });
     await expect(api.app().webhooks.list()).rejects.toMatchObject({ code: "FORBIDDEN" });
     await receiver.close();

@@ -32,7 +32,12 @@ beforeAll(async () => {
   simulator = await startSimulator({ port: 0, host: "127.0.0.1" });
   api = await createTestApi<Kabar>({
     kabar: ({ databaseUrl, sessionsDir }) =>
-      createKabar({ databaseUrl, sessionsDir, whatsappWsUrl: simulator.wsUrl, logger: pino({ level: "silent" }) }),
+      createKabar({
+        databaseUrl,
+        sessionsDir,
+        whatsappWsUrl: simulator.wsUrl,
+        logger: pino({ level: "silent" }),
+      }),
   });
   baseUrl = await api.listen();
   token = (await api.deps.auth.createToken("seed scripts")).token;
@@ -45,15 +50,28 @@ afterAll(async () => {
 
 it("POST 201, GET, second POST 409, PUT, DELETE of the default refused — checked in the database", async () => {
   const created = await call("POST", "/api/admin/whatsapp-sessions", seedBody);
-  expect(created).toMatchObject({ status: 201, body: { session: { sessionId: "panitia_lari", isDefault: true } } });
+  expect(created).toMatchObject({
+    status: 201,
+    body: { session: { sessionId: "panitia_lari", isDefault: true } },
+  });
   const { session } = created.body as { session: { id: string } };
-  expect((await call("GET", "/api/admin/whatsapp-sessions")).body).toMatchObject({ sessions: [{ id: session.id }] });
+  expect((await call("GET", "/api/admin/whatsapp-sessions")).body).toMatchObject({
+    sessions: [{ id: session.id }],
+  });
 
-  const second = await call("POST", "/api/admin/whatsapp-sessions", { ...seedBody, name: "Lain", sessionId: "lain" });
+  const second = await call("POST", "/api/admin/whatsapp-sessions", {
+    ...seedBody,
+    name: "Lain",
+    sessionId: "lain",
+  });
   expect(second).toMatchObject({ status: 409, body: { error: { code: "SESSION_ALREADY_EXISTS" } } });
   expect((second.body as { error: { message: string } }).error.message).toContain("Panitia Lari Jakarta");
 
-  const updated = await call("PUT", "/api/admin/whatsapp-sessions", { ...seedBody, id: session.id, description: "Baru" });
+  const updated = await call("PUT", "/api/admin/whatsapp-sessions", {
+    ...seedBody,
+    id: session.id,
+    description: "Baru",
+  });
   expect(updated).toMatchObject({ status: 200, body: { session: { description: "Baru" } } });
 
   const before = await rows();
@@ -78,7 +96,10 @@ it("connect gives a QR with its expiry in /status; logout ends it", async () => 
     if (event.type === "session.state" && event.status.state === "waiting_qr") break;
   }
   const status = await call("GET", "/api/admin/whatsapp-sessions/status");
-  expect(status.body).toMatchObject({ state: "waiting_qr", qr: { value: expect.any(String), expiresAt: expect.any(String) } });
+  expect(status.body).toMatchObject({
+    state: "waiting_qr",
+    qr: { value: expect.any(String), expiresAt: expect.any(String) },
+  });
   const loggedOut = await call("POST", "/api/admin/whatsapp-sessions/logout");
   expect(loggedOut.status).toBe(200);
 }, 60_000);

@@ -77,7 +77,10 @@ it("REST send → delivered, as the message subscription reports and the contact
   const delivered = new Promise<void>((resolve, reject) => {
     const subscription = client.messages.onStatus.subscribe(undefined, {
       onStarted: () => {
-        request(baseUrl, "POST", "/api/messages", { token, body: { to: "0812-3456-7890", message: "Pendaftaran dikonfirmasi" } })
+        request(baseUrl, "POST", "/api/messages", {
+          token,
+          body: { to: "0812-3456-7890", message: "Pendaftaran dikonfirmasi" },
+        })
           .then((response) => {
             expect(response.status).toBe(202);
             messageId = (response.body as { id: string }).id;

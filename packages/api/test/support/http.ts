@@ -12,7 +12,8 @@ export async function request(
   options: { body?: unknown; rawBody?: string; token?: string; cookie?: string } = {},
 ): Promise<JsonResponse> {
   const headers: Record<string, string> = {};
-  if (options.body !== undefined || options.rawBody !== undefined) headers["content-type"] = "application/json";
+  if (options.body !== undefined || options.rawBody !== undefined)
+    headers["content-type"] = "application/json";
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   if (options.cookie) headers.cookie = options.cookie;
   const response = await fetch(`${baseUrl}${path}`, {
@@ -22,5 +23,9 @@ export async function request(
   });
   const text = await response.text();
   const isJson = response.headers.get("content-type")?.includes("json") === true;
-  return { status: response.status, headers: response.headers, body: isJson && text ? JSON.parse(text) : text };
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: isJson && text ? JSON.parse(text) : text,
+  };
 }

@@ -74,10 +74,16 @@ export async function createTestApi<K extends Kabar = FakeKabar>(options: TestAp
       );
     },
     admin(signal?: AbortSignal) {
-      return this.caller({ kind: "admin", userId: "test-admin", username: "admin" }, signal ? { signal } : {});
+      return this.caller(
+        { kind: "admin", userId: "test-admin", username: "admin" },
+        signal ? { signal } : {},
+      );
     },
     app(signal?: AbortSignal) {
-      return this.caller({ kind: "token", tokenId: "test-token", name: "test app" }, signal ? { signal } : {});
+      return this.caller(
+        { kind: "token", tokenId: "test-token", name: "test app" },
+        signal ? { signal } : {},
+      );
     },
     anonymous() {
       return this.caller(null);

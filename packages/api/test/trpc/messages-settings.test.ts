@@ -24,14 +24,18 @@ describe("messages procedures", () => {
     const sent = await api.app().messages.send({ to: "081234567890", message: "Halo" });
     // "0" matches no event id, so the bus replays what it holds: the queued event sent above.
     const controller = new AbortController();
-    const stream = (await api.app(controller.signal).messages.onStatus({ lastEventId: "0" }))[Symbol.asyncIterator]();
+    const stream = (await api.app(controller.signal).messages.onStatus({ lastEventId: "0" }))[
+      Symbol.asyncIterator
+    ]();
     const queued = await stream.next();
     api.kabar.setMessageStatus(sent.id, "delivered");
     const delivered = await stream.next();
     controller.abort();
     if (queued.done || delivered.done) throw new Error("stream ended early");
     expect(untrack(queued.value).data).toMatchObject({ id: sent.id, status: "queued" });
-    const resumed = await api.app(AbortSignal.timeout(2000)).messages.onStatus({ lastEventId: untrack(queued.value).id });
+    const resumed = await api
+      .app(AbortSignal.timeout(2000))
+      .messages.onStatus({ lastEventId: untrack(queued.value).id });
     for await (const event of resumed) {
       expect(untrack(event)).toEqual(untrack(delivered.value));
       break;

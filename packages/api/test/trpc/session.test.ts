@@ -38,7 +38,9 @@ describe("session procedures", () => {
 
   it("refuses a second session with CONFLICT and a message naming the first", async () => {
     await api.admin().session.create(seedBody);
-    const error = await rejection(api.admin().session.create({ ...seedBody, name: "Other", sessionId: "other" }));
+    const error = await rejection(
+      api.admin().session.create({ ...seedBody, name: "Other", sessionId: "other" }),
+    );
     expect(error.code).toBe("CONFLICT");
     expect(error.message).toContain("Panitia Lari");
   });
@@ -65,7 +67,9 @@ describe("session procedures", () => {
     expect(refreshed.qr?.value).not.toBe(waiting.qr?.value);
     const pairing = await api.app().session.requestPairingCode({ phoneNumber: "+62 812-3456-7890" });
     expect(pairing.pairingCode?.code).toBe("ABCD-EFGH");
-    expect((await api.app().session.connect({ phoneNumber: "6281234567890" })).state).toBe("waiting_pairing_code");
+    expect((await api.app().session.connect({ phoneNumber: "6281234567890" })).state).toBe(
+      "waiting_pairing_code",
+    );
     expect((await api.app().session.disconnect()).state).toBe("disconnected");
     expect((await api.app().session.logout()).state).toBe("logged_out");
     expect((await api.app().session.status()).state).toBe("logged_out");

@@ -3,6 +3,9 @@ import { authedProcedure } from "../../trpc/trpc.js";
 
 export const logOut = authedProcedure.mutation(async ({ ctx }) => {
   if (ctx.adminCookie) await ctx.auth.logout(ctx.adminCookie);
-  ctx.response.setHeader("Set-Cookie", serializeAdminCookie("", { expiresAt: null, secure: ctx.env.COOKIE_SECURE }));
+  ctx.response.setHeader(
+    "Set-Cookie",
+    serializeAdminCookie("", { expiresAt: null, secure: ctx.env.COOKIE_SECURE }),
+  );
   return { loggedOut: true as const };
 });
