@@ -19,20 +19,21 @@ const TARGET: Record<AckStatus, "sent" | "delivered" | "read"> = {
 /**
  * Moves messages forward on WhatsApp's acks, by WhatsApp id, whenever they come — also for
  * messages sent before a restart. Acks are applied one at a time: a "read" overtaking its
- * "delivered" must not be overwritten by it.
+ * "delivered" must not be overwritten by it. settled() resolves once every ack so far is written.
  */
 export function applyAcks(
   deps: Pick<OutboxDependencies, "repository" | "events" | "clock" | "port" | "logger">,
   onSent: (latencyMs: number) => void,
-): () => void {
+): { off: () => void; settled: () => Promise<void> } {
   let chain: Promise<void> = Promise.resolve();
-  return deps.port.on("ack", ({ messageId, status }) => {
+  const off = deps.port.on("ack", ({ messageId, status }) => {
     chain = chain
       .then(() => applyAck(messageId, TARGET[status]))
       .catch((error: unknown) =>
         deps.logger.error({ err: error, messageId }, "could not record a WhatsApp ack"),
       );
   });
+  return { off, settled: () => chain };
 
   async function applyAck(waMessageId: string, target: "sent" | "delivered" | "read"): Promise<void> {
     const row = await deps.repository.findByWaMessageId(waMessageId);

@@ -56,6 +56,19 @@ describe("outbox pacing against bans", { timeout: 20_000 }, () => {
     expect(first.status).toBe("sent");
   });
 
+  it("never goes past the cap, even when the messages were queued together", async () => {
+    harness = await createHarness({ settings: { dailyCap: 3 } });
+    harness.session.connect();
+    const held = nextEvent(harness.events, (event) =>
+      /daily cap/.test(event.type === "message.status" ? (event.message.detail ?? "") : ""),
+    );
+    for (const index of [1, 2, 3, 4, 5])
+      await harness.outbox.messages.send({ to: `08111111111${index}`, message: `${index}` });
+    await held;
+    expect(harness.port.sends).toHaveLength(3);
+    expect(await harness.outbox.messages.countByStatus()).toMatchObject({ sent: 3, queued: 2 });
+  });
+
   it("pauses the whole outbox on 463 and keeps the message queued until resumed", async () => {
     harness = await createHarness({ restrictedCooldownMs: 60_000 });
     harness.port.script.push("restricted");

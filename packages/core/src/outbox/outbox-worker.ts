@@ -45,6 +45,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const latencies: number[] = [];
   const cleanups: (() => void)[] = [];
   let globalNextAt = 0;
+  let acks: ReturnType<typeof applyAcks> | null = null;
   let closed = false;
   let running: Promise<void> | null = null;
   let wasConnected = false;
@@ -172,6 +173,8 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       case "acked":
         ackTimeouts.delete(row.id);
         retryAt.delete(row.id);
+        // The daily cap counts sentAt rows: wait until this one is written before the next count.
+        await acks?.settled();
         return;
       case "disconnected":
         await requeue("the session disconnected before the server ack; re-sending with the same id", now);
@@ -245,11 +248,12 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
         logger.warn({ count: interrupted.length }, "re-queued messages left in sending");
       const seed = await repository.lastSentAt();
       if (seed) globalNextAt = seed.getTime() + drawGapMs(options.settings.current(), random);
+      acks = applyAcks(options, (latency) => {
+        latencies.push(latency);
+        if (latencies.length > MAX_LATENCY_SAMPLES) latencies.shift();
+      });
       cleanups.push(
-        applyAcks(options, (latency) => {
-          latencies.push(latency);
-          if (latencies.length > MAX_LATENCY_SAMPLES) latencies.shift();
-        }),
+        acks.off,
         session.onStatus(() => onConnectionChange()),
         options.settings.onChange(() => wake()),
       );
