@@ -1,3 +1,4 @@
+import { readFile } from "node:fs/promises";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { createKabarClient } from "../../src/client/index.js";
 import type { SessionStatus } from "../../src/kabar.js";
@@ -59,4 +60,12 @@ it("bad input comes back as a readable message naming the field", async () => {
     message: "to is required",
     data: { code: "BAD_REQUEST", kabar: { field: "to" } },
   });
+});
+
+it("the client module imports nothing from the server at run time, only its types", async () => {
+  const source = await readFile(new URL("../../src/client/index.ts", import.meta.url), "utf8");
+  const runtimeImports = [...source.matchAll(/^import (?!type )[^;]*? from "([^"]+)";/gms)].map(
+    (match) => match[1],
+  );
+  expect(runtimeImports).toEqual(["@trpc/client", "eventsource"]);
 });
