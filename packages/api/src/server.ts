@@ -51,6 +51,23 @@ export function createApiDeps(options: ServerOptions): ApiDeps {
   };
 }
 
+/**
+ * One line per request: the path without its query (tRPC GET inputs may hold personal data), never
+ * headers. Reads and health checks at debug; changes and errors at info.
+ */
+function logRequest(logger: Logger, req: http.IncomingMessage, res: http.ServerResponse, startedAt: number) {
+  const path = (req.url ?? "/").split("?")[0];
+  const isNotable = req.method !== "GET" || res.statusCode >= 400;
+  const line = {
+    method: req.method,
+    path,
+    status: res.statusCode,
+    ms: Math.round(performance.now() - startedAt),
+  };
+  if (isNotable) logger.info(line, "request");
+  else logger.debug(line, "request");
+}
+
 export function createServer(options: ServerOptions): KabarServer {
   const deps = createApiDeps(options);
   const { logger } = deps;
@@ -70,6 +87,8 @@ export function createServer(options: ServerOptions): KabarServer {
   const handleStatic = createStaticHandler(deps.env.ADMIN_DIST_DIR);
 
   const server = http.createServer(async (req, res) => {
+    const startedAt = performance.now();
+    res.once("finish", () => logRequest(logger, req, res, startedAt));
     try {
       const url = new URL(req.url ?? "/", "http://localhost");
       if (url.pathname === "/trpc" || url.pathname.startsWith("/trpc/")) return handleTrpc(req, res);
