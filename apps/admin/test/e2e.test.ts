@@ -131,6 +131,17 @@ describe("admin panel against the simulated WhatsApp", () => {
     await expect(page.getByRole("button", { name: id.sessions.add }).count()).resolves.toBe(0);
     await shoot("connected", "id");
 
+    // Edit the session; deleting the default one is refused with the reason.
+    await page.getByRole("button", { name: id.sessions.edit, exact: true }).click();
+    await page
+      .getByLabel(id.sessions.description, { exact: true })
+      .fill("Pengingat race pack dan hasil lomba");
+    await page.getByRole("button", { name: id.sessions.save, exact: true }).click();
+    await page.locator(".session-card").getByText("Pengingat race pack dan hasil lomba").waitFor();
+    await page.getByRole("button", { name: id.sessions.delete, exact: true }).click();
+    await page.getByText(id.sessions.deleteRefused.replace("{name}", "Lari Pagi Jakarta")).waitFor();
+    await sessionState("connected").waitFor();
+
     // A test message: delivered in the panel, and the contact decrypted the same text.
     await page.getByRole("link", { name: id.nav.messages }).click();
     await page.getByLabel(id.messages.to, { exact: true }).fill(recipient);
