@@ -79,6 +79,9 @@ export function createSessionManager(deps: SessionManagerDeps): SessionManager {
       });
       store.startHeartbeat();
     })().catch((error: unknown) => {
+      // Let a later call try again from scratch, not refuse on the lock this failed attempt took.
+      lock?.release();
+      lock = null;
       holding = null;
       throw error;
     });
