@@ -26,7 +26,23 @@ export interface TestServer<K extends Kabar> {
   close(): Promise<void>;
 }
 
-type KabarFactory<K extends Kabar> = (paths: { databaseUrl: string; sessionsDir: string }) => Promise<K>;
+export type KabarFactory<K extends Kabar> = (paths: {
+  databaseUrl: string;
+  sessionsDir: string;
+}) => Promise<K>;
+
+/** Core's real createKabar pointed at the simulator, with pacing off so tests do not wait. */
+export function simulatedKabar(simulator: WhatsAppSimulator): KabarFactory<Kabar> {
+  return ({ databaseUrl, sessionsDir }) =>
+    createKabar({
+      databaseUrl,
+      sessionsDir,
+      whatsappWsUrl: simulator.wsUrl,
+      settings: { minGapMs: 0, maxGapMs: 0, perRecipientGapMs: 0, dailyCap: 0 },
+      ackTimeoutMs: 3_000,
+      logger: pino({ level: "silent" }),
+    });
+}
 
 async function launch<K extends Kabar>(
   makeKabar: KabarFactory<K>,
@@ -95,20 +111,12 @@ export async function startSimulatedTestServer(): Promise<
   TestServer<Kabar> & { simulator: WhatsAppSimulator }
 > {
   const simulator = await startSimulator({ port: 0, host: "127.0.0.1" });
-  const server = await launch(
-    ({ databaseUrl, sessionsDir }) =>
-      createKabar({
-        databaseUrl,
-        sessionsDir,
-        whatsappWsUrl: simulator.wsUrl,
-        settings: { minGapMs: 0, maxGapMs: 0, perRecipientGapMs: 0, dailyCap: 0 },
-        logger: pino({ level: "silent" }),
-      }),
-    () => simulator.close(),
-  ).catch(async (error: unknown) => {
-    await simulator.close();
-    throw error;
-  });
+  const server = await launch(simulatedKabar(simulator), () => simulator.close()).catch(
+    async (error: unknown) => {
+      await simulator.close();
+      throw error;
+    },
+  );
   try {
     // Link the one session as an admin would: create, connect, the phone scans the QR.
     const { kabar } = server;

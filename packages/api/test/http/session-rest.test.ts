@@ -1,16 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTestApi, type TestApi } from "../support/test-api.js";
 import { request } from "../support/http.js";
-
-/** The seed's body for POST /api/admin/whatsapp-sessions. */
-const seedBody = {
-  name: "Panitia Lari Jakarta",
-  sessionId: "panitia_lari",
-  phoneNumber: "6281234567890",
-  isActive: true,
-  isDefault: true,
-  description: "Konfirmasi pendaftaran peserta",
-};
+import { seedSessionBody as seedBody } from "../support/seed.js";
 
 let api: TestApi;
 let baseUrl: string;

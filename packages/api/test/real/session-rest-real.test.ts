@@ -4,20 +4,12 @@
  * errors, and bad input leaves the WhatsAppSession table as it was.
  */
 import { startSimulator, type WhatsAppSimulator } from "@kabar/whatsapp-simulator";
-import { pino } from "pino";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { createKabar, type Kabar } from "../../src/kabar.js";
+import type { Kabar } from "../../src/kabar.js";
+import { simulatedKabar } from "../../src/testing/start-test-server.js";
 import { request } from "../support/http.js";
 import { createTestApi, type TestApi } from "../support/test-api.js";
-
-const seedBody = {
-  name: "Panitia Lari Jakarta",
-  sessionId: "panitia_lari",
-  phoneNumber: "6281234567890",
-  isActive: true,
-  isDefault: true,
-  description: "Konfirmasi pendaftaran peserta",
-};
+import { seedSessionBody as seedBody } from "../support/seed.js";
 
 let simulator: WhatsAppSimulator;
 let api: TestApi<Kabar>;
@@ -31,13 +23,7 @@ const rows = () =>
 beforeAll(async () => {
   simulator = await startSimulator({ port: 0, host: "127.0.0.1" });
   api = await createTestApi<Kabar>({
-    kabar: ({ databaseUrl, sessionsDir }) =>
-      createKabar({
-        databaseUrl,
-        sessionsDir,
-        whatsappWsUrl: simulator.wsUrl,
-        logger: pino({ level: "silent" }),
-      }),
+    kabar: simulatedKabar(simulator),
   });
   baseUrl = await api.listen();
   token = (await api.deps.auth.createToken("seed scripts")).token;

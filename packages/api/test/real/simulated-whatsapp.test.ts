@@ -5,10 +5,10 @@
  * One file, one session: wa-multi-session keeps module-global state.
  */
 import { startSimulator, type WhatsAppSimulator } from "@kabar/whatsapp-simulator";
-import { pino } from "pino";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createKabarClient, type KabarClient } from "../../src/client/index.js";
-import { createKabar, type Kabar } from "../../src/kabar.js";
+import type { Kabar } from "../../src/kabar.js";
+import { simulatedKabar } from "../../src/testing/start-test-server.js";
 import { request } from "../support/http.js";
 import { createTestApi, type TestApi } from "../support/test-api.js";
 
@@ -22,15 +22,7 @@ let token: string;
 beforeAll(async () => {
   simulator = await startSimulator({ port: 0, host: "127.0.0.1" });
   api = await createTestApi<Kabar>({
-    kabar: ({ databaseUrl, sessionsDir }) =>
-      createKabar({
-        databaseUrl,
-        sessionsDir,
-        whatsappWsUrl: simulator.wsUrl,
-        settings: { minGapMs: 0, maxGapMs: 0, perRecipientGapMs: 0, dailyCap: 0 },
-        ackTimeoutMs: 3_000,
-        logger: pino({ level: "silent" }),
-      }),
+    kabar: simulatedKabar(simulator),
     meta: { simulated: true, simulatorControlUrl: simulator.controlUrl },
   });
   baseUrl = await api.listen();
