@@ -2,9 +2,11 @@
  * A fresh SQLite database per test: its own temp folder, removed afterwards. Migrating takes a
  * few hundred milliseconds, so each test process migrates one template and copies the file.
  */
+import { rmSync } from "node:fs";
 import { copyFile, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { afterAll } from "vitest";
 import { createDatabase, migrateDatabase, type PrismaClient } from "@kabar/db";
 
 export interface TestDatabase {
@@ -15,6 +17,14 @@ export interface TestDatabase {
 }
 
 let template: Promise<string> | null = null;
+const templateDirs: string[] = [];
+
+// Registered at import, so it runs after the importing test file; vitest may end its workers
+// without an "exit" event.
+afterAll(() => {
+  for (const dir of templateDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  template = null;
+});
 
 async function migratedTemplate(): Promise<string> {
   const dir = await mkdtemp(path.join(tmpdir(), "kabar-template-"));
@@ -24,9 +34,7 @@ async function migratedTemplate(): Promise<string> {
   const db = createDatabase(`file:${file}`);
   await db.$queryRawUnsafe("PRAGMA wal_checkpoint(TRUNCATE)");
   await db.$disconnect();
-  process.once("exit", () => {
-    void rm(dir, { recursive: true, force: true });
-  });
+  templateDirs.push(dir);
   return file;
 }
 
