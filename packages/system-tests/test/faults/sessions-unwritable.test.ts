@@ -1,0 +1,60 @@
+/**
+ * wa_sessions/ becomes unwritable mid-burst (a read-only bind mount: we run as root, so chmod would
+ * not stop a write) and a socket drop forces a reconnect while it is; then it is writable again.
+ */
+import { writeFileSync } from "node:fs";
+import path from "node:path";
+import { afterEach, expect, it } from "vitest";
+import { runBurst } from "../../src/burst.js";
+import { makeReadOnly, type ReadOnlyFolder } from "../../src/read-only-folder.js";
+import { scaled } from "../../src/scale.js";
+import { linkSession, type SimulatedKabar, startSimulatedKabar } from "../../src/simulated-kabar.js";
+
+let harness: SimulatedKabar | null = null;
+let readOnly: ReadOnlyFolder | null = null;
+afterEach(async () => {
+  readOnly?.restore();
+  readOnly = null;
+  await harness?.close();
+  harness = null;
+});
+
+const total = scaled(60, 300);
+
+it(`wa_sessions/ unwritable mid-burst of ${total}: every message delivered once`, async (context) => {
+  harness = await startSimulatedKabar();
+  const { simulator, kabar, sessionsDir } = harness;
+  await linkSession(kabar, simulator);
+  const probe = makeReadOnly(sessionsDir);
+  if (!probe) {
+    context.skip("mounting is not allowed here (needs CAP_SYS_ADMIN); no honest way to make the folder unwritable");
+    return;
+  }
+  probe.restore();
+  let phase: "writable" | "read-only" | "restored" = "writable";
+  const result = await runBurst(harness, {
+    scenario: "sessions-unwritable",
+    total,
+    onArrival(arrived) {
+      if (phase === "writable" && arrived >= Math.floor(total / 4)) {
+        phase = "read-only";
+        readOnly = makeReadOnly(sessionsDir);
+        expect(() => writeFileSync(path.join(sessionsDir, "probe"), "x")).toThrow(/EROFS/);
+        simulator.faults.drop();
+      } else if (phase === "read-only" && arrived >= Math.floor((total * 3) / 4)) {
+        phase = "restored";
+        readOnly?.restore();
+      }
+    },
+    async afterQueued() {
+      // If the burst stalls while read-only, restoring is what an operator would do.
+      if (phase === "read-only") {
+        await simulator.waitFor("message", () => phase === "restored", 30_000).catch(() => undefined);
+        phase = "restored";
+        readOnly?.restore();
+      }
+    },
+  });
+  expect(phase).toBe("restored");
+  expect(result).toMatchObject({ sent: total, delivered: total, lost: 0, duplicated: 0, unexpected: 0 });
+});
