@@ -48,7 +48,8 @@ export function applyAcks(
         status: target,
         sentAt: row.sentAt ?? at,
         ...(target === "delivered" ? { deliveredAt: at } : {}),
-        ...(target === "read" ? { readAt: at } : {}),
+        // Baileys merges a delivered and a read receipt that arrive together into "read" alone.
+        ...(target === "read" ? { readAt: at, deliveredAt: row.deliveredAt ?? at } : {}),
         ...(current === "failed" ? { failedAt: null, lastError: null } : {}),
       },
       event: { status: target, detail: null },

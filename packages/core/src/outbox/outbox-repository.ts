@@ -22,6 +22,7 @@ export const outboxRowSelect = {
   nextAttemptAt: true,
   createdAt: true,
   sentAt: true,
+  deliveredAt: true,
 } satisfies Prisma.OutboxMessageSelect;
 
 export type OutboxRow = Prisma.OutboxMessageGetPayload<{ select: typeof outboxRowSelect }>;

@@ -136,6 +136,23 @@ describe("outbox worker", { timeout: 20_000 }, () => {
     expect(after?.readAt).not.toBeNull();
   });
 
+  it("counts a read receipt that arrives alone as delivered too", async () => {
+    harness = await createHarness();
+    harness.session.connect();
+    const { id } = await harness.outbox.messages.send(
+      { to: "081234567890", message: "halo" },
+      { waitFor: "sent" },
+    );
+    const record = await harness.outbox.messages.get(id);
+    const read = nextEvent(harness.events, statusOf(id, "read"));
+    harness.port.ack("kabar_test", record?.waMessageId ?? "", "read");
+    await read;
+    const after = await harness.outbox.messages.get(id);
+    expect(after?.status).toBe("read");
+    expect(after?.deliveredAt).not.toBeNull();
+    expect(after?.readAt).not.toBeNull();
+  });
+
   it("keeps queued messages through a logout and sends them after re-linking", async () => {
     harness = await createHarness();
     harness.session.connect();
