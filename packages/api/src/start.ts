@@ -67,8 +67,10 @@ export async function startKabar(options: StartOptions): Promise<RunningKabar> {
   const db = createDatabase(env.DATABASE_URL);
   let kabar: Kabar | null = null;
   try {
+    // One Prisma client per process: core and the API's auth share it (see KabarOptions.db).
     const kabarOptions: KabarOptions = {
       databaseUrl: env.DATABASE_URL,
+      db,
       sessionsDir: env.WA_SESSIONS_DIR,
       logger,
     };

@@ -28,7 +28,10 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
   const logger = options.logger ?? pino({ name: "kabar" });
   // Migrating on every start is what lets a fresh clone run with no manual database step.
   await migrateDatabase(options.databaseUrl);
-  const db = createDatabase(options.databaseUrl);
+  // A host that already has a client passes it: two libsql clients in one process can block
+  // each other on SQLite's write lock. Only a client made here is closed here.
+  const ownsDatabase = options.db === undefined;
+  const db = options.db ?? createDatabase(options.databaseUrl);
   const events = new InMemoryEventBus();
   const settings = await createSettingsStore(db, options.settings);
   const port =
@@ -77,7 +80,7 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
     await outbox.worker.close();
     await sessions.close();
     await port.close();
-    await db.$disconnect();
+    if (ownsDatabase) await db.$disconnect();
   }
 
   try {

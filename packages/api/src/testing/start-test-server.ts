@@ -7,7 +7,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { createDatabase, migrateDatabase } from "@kabar/db";
+import { createDatabase, migrateDatabase, type PrismaClient } from "@kabar/db";
 import { startSimulator, type WhatsAppSimulator } from "@kabar/whatsapp-simulator";
 import { pino } from "pino";
 import { readEnv } from "../env.js";
@@ -29,13 +29,15 @@ export interface TestServer<K extends Kabar> {
 export type KabarFactory<K extends Kabar> = (paths: {
   databaseUrl: string;
   sessionsDir: string;
+  db: PrismaClient;
 }) => Promise<K>;
 
 /** Core's real createKabar pointed at the simulator, with pacing off so tests do not wait. */
 export function simulatedKabar(simulator: WhatsAppSimulator): KabarFactory<Kabar> {
-  return ({ databaseUrl, sessionsDir }) =>
+  return ({ databaseUrl, sessionsDir, db }) =>
     createKabar({
       databaseUrl,
+      db,
       sessionsDir,
       whatsappWsUrl: simulator.wsUrl,
       settings: { minGapMs: 0, maxGapMs: 0, perRecipientGapMs: 0, dailyCap: 0 },
@@ -58,7 +60,7 @@ async function launch<K extends Kabar>(
     ADMIN_DIST_DIR: path.join(dir, "admin-dist"),
   });
   const db = createDatabase(databaseUrl);
-  const kabar = await makeKabar({ databaseUrl, sessionsDir: env.WA_SESSIONS_DIR });
+  const kabar = await makeKabar({ databaseUrl, sessionsDir: env.WA_SESSIONS_DIR, db });
   const server = createServer({ kabar, db, env, logger: createLogger(env) });
   const { url } = await server.listen(0, "127.0.0.1");
   const { token } = await server.deps.auth.createToken("test");

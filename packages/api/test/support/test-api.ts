@@ -3,7 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { isTrackedEnvelope } from "@trpc/server";
-import { createDatabase, migrateDatabase } from "@kabar/db";
+import { createDatabase, migrateDatabase, type PrismaClient } from "@kabar/db";
 import type { Principal } from "../../src/auth/auth-service.js";
 import { testEnv } from "../../src/env.js";
 import type { Kabar } from "../../src/kabar.js";
@@ -17,7 +17,7 @@ export const ADMIN_PASSWORD = "correct horse battery staple";
 
 export interface TestApiOptions<K extends Kabar> {
   /** A Kabar, or a factory given this test's database and credentials folder (for createKabar). */
-  kabar?: K | ((paths: { databaseUrl: string; sessionsDir: string }) => Promise<K>);
+  kabar?: K | ((paths: { databaseUrl: string; sessionsDir: string; db: PrismaClient }) => Promise<K>);
   env?: Parameters<typeof testEnv>[0];
   meta?: ServerMeta;
 }
@@ -36,7 +36,7 @@ export async function createTestApi<K extends Kabar = FakeKabar>(options: TestAp
   const db = createDatabase(env.DATABASE_URL);
   const kabar =
     typeof options.kabar === "function"
-      ? await options.kabar({ databaseUrl: env.DATABASE_URL, sessionsDir: env.WA_SESSIONS_DIR })
+      ? await options.kabar({ databaseUrl: env.DATABASE_URL, sessionsDir: env.WA_SESSIONS_DIR, db })
       : (options.kabar ?? new FakeKabar());
   const server = createServer({
     kabar,
