@@ -16,7 +16,12 @@ import { simulatorControl } from "./support/simulator-control";
 import { type RunningKabar, startKabar } from "./support/start-kabar";
 
 const adminDir = path.resolve(import.meta.dirname, "..");
-const screenshotsDir = path.join(adminDir, "screenshots");
+// Every run saves its screenshots under screenshots/latest/ (ignored by git), so running the
+// tests leaves the tree clean; UPDATE_SCREENSHOTS=1 refreshes the ones the READMEs show.
+const screenshotsDir =
+  process.env.UPDATE_SCREENSHOTS === "1"
+    ? path.join(adminDir, "screenshots")
+    : path.join(adminDir, "screenshots", "latest");
 const recipient = "6281299990000";
 const notOnWhatsApp = "6281299990001";
 const resendText = "Nomor ini belum terdaftar di WhatsApp";
