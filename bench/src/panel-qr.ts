@@ -17,11 +17,13 @@ export async function panelQrMs(baseUrl: string, password: string): Promise<numb
   });
   try {
     const page = await browser.newPage();
+    // The panel's own labels (Indonesian by default), as its e2e test logs in.
+    await page.goto(baseUrl);
+    await page.getByLabel("Kata sandi", { exact: true }).fill(password);
+    await page.getByRole("button", { name: "Masuk", exact: true }).click();
+    await page.waitForURL(/\/admin\/dashboard/, { timeout: 30_000 });
     await page.goto(`${baseUrl}/admin/sessions`);
-    await page.locator('input[type="password"]').fill(password);
-    await page.locator('button[type="submit"]').click();
     await page.locator(".session-card").waitFor({ timeout: 30_000 });
-    await page.goto(`${baseUrl}/admin/sessions`);
     const connect = page.locator(".session-card button", { hasText: /Hubungkan WhatsApp|Connect WhatsApp|Tampilkan Kode QR|Show QR Code/ }).first();
     await connect.waitFor({ timeout: 30_000 });
     const start = performance.now();

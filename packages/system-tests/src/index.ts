@@ -8,3 +8,4 @@ export * from "./child-outbox.js";
 export * from "./burst.js";
 export * from "./database-lock.js";
 export * from "./read-only-folder.js";
+export * from "./snapshots.js";

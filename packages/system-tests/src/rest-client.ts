@@ -1,4 +1,5 @@
 /** A few lines of fetch for the REST edge, and linking the one session through it. */
+import { spawn } from "node:child_process";
 import type { WhatsAppSimulator } from "@kabar/whatsapp-simulator";
 import type { ServerProcess } from "./server-process.js";
 
@@ -44,4 +45,43 @@ export async function linkOverRest(server: ServerProcess, simulator: WhatsAppSim
   const connected = server.waitForLine((line) => line.state === "connected");
   await simulator.phone.scan(qr ?? "");
   await connected;
+}
+
+/**
+ * A request through curl, for several-MB bodies: the server answers 413 from the Content-Length and
+ * closes the socket, which Node's clients report only as EPIPE/ECONNRESET while curl (like real
+ * clients) reads the 413.
+ */
+export async function requestWithCurl(
+  url: string,
+  method: string,
+  headers: Record<string, string>,
+  body: string,
+): Promise<ApiAnswer> {
+  const args = ["-s", "-X", method, "--data-binary", "@-", "-w", "\n%{http_code}", url];
+  for (const [name, value] of Object.entries(headers)) args.push("-H", `${name}: ${value}`);
+  const { stdout } = await run("curl", args, body);
+  const cut = stdout.lastIndexOf("\n");
+  const text = stdout.slice(0, cut);
+  let parsed: unknown = null;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = null;
+  }
+  return { status: Number(stdout.slice(cut + 1)), body: parsed, text };
+}
+
+function run(command: string, args: string[], input: string): Promise<{ stdout: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ["pipe", "pipe", "ignore"] });
+    let stdout = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stdin.on("error", () => undefined);
+    child.on("error", reject);
+    child.on("close", () => resolve({ stdout }));
+    child.stdin.end(input);
+  });
 }

@@ -25,6 +25,8 @@ export interface ServerProcess {
   /** Resolves with the next line (or, with includeSeen, one already read) that matches. */
   waitForLine(matches: (line: ServerLine) => boolean, timeoutMs?: number, includeSeen?: boolean): Promise<ServerLine>;
   lines: ServerLine[];
+  /** The last 4 kB the server wrote to stderr (a crash's stack). */
+  stderr(): string;
   /** VmRSS of the server process, bytes. */
   rssBytes(): number;
   kill(signal: NodeJS.Signals): Promise<void>;
@@ -110,6 +112,7 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
     child,
     lines,
     waitForLine,
+    stderr: () => stderr,
     rssBytes() {
       const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
       const kb = /VmRSS:\s+(\d+)\s+kB/.exec(status)?.[1];
