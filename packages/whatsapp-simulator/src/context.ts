@@ -20,6 +20,8 @@ export interface SimulatorEvents {
   ack: [{ id: string; to: string; error?: number }];
   "ack-withheld": [{ id: string; to: string }];
   receipt: [{ number: string; id: string; type: "delivered" | "read" }];
+  /** A contact could not decrypt its copy and asked the library to send it again. */
+  "retry-receipt": [{ number: string; id: string; count: number }];
   "contact-sent": [{ number: string; id: string; text: string }];
   /** The library acknowledged a message a contact sent to it. */
   "contact-message-acked": [{ number: string; id: string }];

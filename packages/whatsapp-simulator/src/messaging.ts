@@ -5,7 +5,7 @@ import { readyConnections, type SimulatorContext, SimulatorError } from "./conte
 import type { PreKeyBundle } from "./signal-party.js";
 import type { LinkedDevice, ReceivedMessage } from "./store.js";
 
-const { isJidUser, jidDecode, unixTimestampSeconds } = baileys;
+const { encodeBigEndian, isJidUser, jidDecode, unixTimestampSeconds } = baileys;
 
 function jidIsUser(jid: string): boolean {
   return isJidUser(jid) === true;
@@ -64,37 +64,67 @@ export async function handleDeviceMessage(
   }
   const contact = context.store.contact(number);
   const known = contact.messages.find((message) => message.id === id);
-  let isDuplicate = false;
-  if (known) {
-    // a resend carries the same id: count it rather than showing a second message
-    known.count += 1;
-    isDuplicate = true;
-  } else {
-    const received: ReceivedMessage = {
-      id,
-      text: "",
-      from: context.store.accountNumber,
-      receivedAt: Date.now(),
-      count: 1,
-    };
+  const isDuplicate = known !== undefined;
+  const message: ReceivedMessage = known ?? {
+    id,
+    text: "",
+    from: context.store.accountNumber,
+    receivedAt: Date.now(),
+    count: 0,
+  };
+  // a resend carries the same id: count it rather than showing a second message
+  message.count += 1;
+  if (!known) contact.messages.push(message);
+  // A copy that decrypted is not decrypted again: the resend used a new counter, which the contact's
+  // ratchet simply skips. A copy that failed is retried with the resend, which is how a real phone
+  // recovers after its retry receipt.
+  let decryptError: string | undefined;
+  if (!known || message.decryptError !== undefined) {
     try {
-      received.text = await decryptForContact(context, number, device.jid, node);
+      message.text = await decryptForContact(context, number, device.jid, node);
+      delete message.decryptError;
     } catch (error) {
       // recorded rather than fatal: a test asserting the text will show why it is missing
-      received.decryptError = String(error);
+      decryptError = String(error);
+      message.decryptError = decryptError;
     }
-    contact.messages.push(received);
   }
   context.store.save();
-  const message = contact.messages.find((candidate) => candidate.id === id);
-  if (message) context.events.emit("message", { number, message: { ...message }, isDuplicate });
+  context.events.emit("message", { number, message: { ...message }, isDuplicate });
 
   const mode = context.faults.gateAck(() => {
     connection.send({ tag: "ack", attrs: { class: "message", id, from: to, t: now() } });
     context.events.emit("ack", { id, to });
-    if (context.options.autoReceipts) void sendReceipts(context, connection, number, id);
+    // what a phone does with a copy it cannot decrypt: no delivered/read, a retry receipt instead
+    if (decryptError !== undefined) sendRetryReceipt(context, connection, number, node, message.count);
+    else if (context.options.autoReceipts) void sendReceipts(context, connection, number, id);
   });
   if (mode === "withhold") context.events.emit("ack-withheld", { id, to });
+}
+
+/**
+ * `<receipt type="retry">`, as WhatsApp's own clients send for a message they could not decrypt.
+ * Baileys answers it by fetching a fresh pre-key bundle for the contact (a new Signal session, so the
+ * next copies decrypt) and re-sends the message if its `getMessage` can still find it.
+ */
+function sendRetryReceipt(
+  context: SimulatorContext,
+  connection: DeviceConnection,
+  number: string,
+  node: BinaryNode,
+  count: number,
+): void {
+  const id = node.attrs.id ?? "";
+  const registrationId = context.store.contactParty(number).state.creds.registrationId;
+  connection.send({
+    tag: "receipt",
+    attrs: { id, type: "retry", from: `${number}@s.whatsapp.net`, t: now() },
+    content: [
+      { tag: "retry", attrs: { count: count.toString(), id, t: node.attrs.t ?? now(), v: "1" } },
+      { tag: "registration", attrs: {}, content: encodeBigEndian(registrationId) },
+    ],
+  });
+  context.events.emit("retry-receipt", { number, id, count });
 }
 
 async function decryptForContact(

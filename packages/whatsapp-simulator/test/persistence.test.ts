@@ -26,8 +26,9 @@ describe("SIMULATOR_DATA_DIR: the same simulated account after a restart", () =>
     const first = await createHarness({ dataDir });
     harness = first;
     await first.link(sessionId);
-    await sendTextMessage({ sessionId, to: contact, text: "sebelum restart" });
-    await first.sim.waitForMessages(contact, 1);
+    const before = Array.from({ length: 30 }, (_, index) => `sebelum restart ${index}`);
+    for (const text of before) await sendTextMessage({ sessionId, to: contact, text });
+    await first.sim.waitForMessages(contact, before.length);
     // what a killed product leaves on disk: its credentials folder as it was while connected
     cpSync(first.sessionDir(sessionId), savedCredentials, { recursive: true });
 
@@ -41,15 +42,18 @@ describe("SIMULATOR_DATA_DIR: the same simulated account after a restart", () =>
     const sim = await startSimulator({ port: 0, dataDir });
     restarted = sim;
     pointLibraryAt(sim.wsUrl);
-    expect(sim.contacts.messages(contact).map((message) => message.text)).toEqual(["sebelum restart"]);
+    expect(sim.contacts.messages(contact).map((message) => message.text)).toEqual(before);
     const login = sim.waitFor("login");
     const connected = nextLibraryEvent("connected", sessionId);
     await startSession(sessionId, { printQR: false });
     await connected;
     expect((await login).deviceJid).toBe(sim.state().devices[0]?.jid);
 
-    await sendTextMessage({ sessionId, to: contact, text: "sesudah restart" });
-    const messages = await sim.waitForMessages(contact, 2);
-    expect(messages.map((message) => message.text)).toEqual(["sebelum restart", "sesudah restart"]);
+    // the contact's ratchet state from before the restart must be the one on disk, or these fail
+    const after = Array.from({ length: 30 }, (_, index) => `sesudah restart ${index}`);
+    for (const text of after) await sendTextMessage({ sessionId, to: contact, text });
+    const messages = await sim.waitForMessages(contact, before.length + after.length);
+    expect(messages.filter((message) => message.decryptError !== undefined)).toEqual([]);
+    expect(messages.map((message) => message.text)).toEqual([...before, ...after]);
   });
 });
