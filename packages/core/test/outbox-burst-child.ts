@@ -4,7 +4,7 @@
  */
 import { pino } from "pino";
 import { createKabar } from "../src/create-kabar.js";
-import { burstRecipient, NO_PACING } from "./outbox-harness.js";
+import { burstRecipient, NO_PACING } from "./outbox-burst.js";
 
 const [databaseUrl, sessionsDir, whatsappWsUrl, countText] = process.argv.slice(2);
 if (!databaseUrl || !sessionsDir || !whatsappWsUrl || !countText) {

@@ -11,12 +11,9 @@ import { createSettingsStore, type SettingsStore } from "../src/settings/setting
 import { FakeSessionLink, FakeWhatsAppPort } from "../src/whatsapp/fake-whatsapp-port.js";
 import { createTestDatabase, type TestDatabase } from "./outbox-database.js";
 
-export const NO_PACING: Partial<Settings> = { minGapMs: 0, maxGapMs: 0, perRecipientGapMs: 0, dailyCap: 0 };
+import { NO_PACING } from "./outbox-burst.js";
 
-/** Twelve recipients in turn, so a burst looks like registrations rather than one chat. */
-export function burstRecipient(index: number): string {
-  return `0812${String(1000_0000 + (index % 12)).padStart(8, "0")}`;
-}
+export { burstRecipient, NO_PACING } from "./outbox-burst.js";
 
 export interface Harness {
   database: TestDatabase;
