@@ -2,7 +2,7 @@
 // so a reader (or CI) sees the total without scrolling through each package's summary.
 import { spawn } from "node:child_process";
 
-const args = ["exec", "turbo", "run", "test", "--concurrency=1", "--output-logs=full", ...process.argv.slice(2)];
+const args = ["exec", "turbo", "run", "test", "--concurrency=1", "--continue", "--output-logs=full", ...process.argv.slice(2)];
 const child = spawn("pnpm", args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, FORCE_COLOR: "0" } });
 
 let passed = 0;
