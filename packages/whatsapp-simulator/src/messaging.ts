@@ -95,9 +95,11 @@ export async function handleDeviceMessage(
   const mode = context.faults.gateAck(() => {
     connection.send({ tag: "ack", attrs: { class: "message", id, from: to, t: now() } });
     context.events.emit("ack", { id, to });
-    // what a phone does with a copy it cannot decrypt: no delivered/read, a retry receipt instead
+    // What a phone does with a copy it cannot decrypt. A real one would also hold back delivered/read;
+    // they still go out, because autoReceipts promises them for every message and core's tests count
+    // them: decryptError and the retry-receipt event are what show the failure.
     if (decryptError !== undefined) sendRetryReceipt(context, connection, number, node, message.count);
-    else if (context.options.autoReceipts) void sendReceipts(context, connection, number, id);
+    if (context.options.autoReceipts) void sendReceipts(context, connection, number, id);
   });
   if (mode === "withhold") context.events.emit("ack-withheld", { id, to });
 }
