@@ -11,22 +11,38 @@ export interface AcceptRateResult {
   concurrentPerSecond: number;
   concurrency: number;
   count: number;
+  /** Sends that threw (e.g. SQLITE_BUSY with many in flight), with the first message. */
+  errors: number;
+  firstError: string | null;
 }
 
-export async function benchAcceptRate(kabar: Kabar, count: number, concurrency = 50): Promise<AcceptRateResult> {
+export async function benchAcceptRate(
+  kabar: Kabar,
+  count: number,
+  concurrency = 50,
+): Promise<AcceptRateResult> {
   await kabar.sessions.create({ name: "Bench", sessionId: "bench_accept" });
-  for (let index = 0; index < 50; index += 1) await kabar.messages.send({ to: recipient(index), message: `warm ${index}` });
+  for (let index = 0; index < 50; index += 1)
+    await kabar.messages.send({ to: recipient(index), message: `warm ${index}` });
   let start = performance.now();
   for (let index = 0; index < count; index += 1) {
     await kabar.messages.send({ to: recipient(index), message: `Accept #${index}` });
   }
   const sequentialPerSecond = count / (since(start) / 1_000);
   let next = 0;
+  let errors = 0;
+  let firstError: string | null = null;
   start = performance.now();
+  // Every send settles before this returns: an error is counted, never left running past close().
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       for (let index = next++; index < count; index = next++) {
-        await kabar.messages.send({ to: recipient(index), message: `Accept concurrent #${index}` });
+        await kabar.messages
+          .send({ to: recipient(index), message: `Accept concurrent #${index}` })
+          .catch((error: unknown) => {
+            errors += 1;
+            firstError ??= String(error).slice(0, 200);
+          });
       }
     }),
   );
@@ -36,5 +52,7 @@ export async function benchAcceptRate(kabar: Kabar, count: number, concurrency =
     concurrentPerSecond: Math.round(concurrentPerSecond),
     concurrency,
     count,
+    errors,
+    firstError,
   };
 }

@@ -10,7 +10,9 @@ export interface AdminSize {
 }
 
 export function adminJsSize(distDir: string): AdminSize {
-  const files = readdirSync(distDir, { recursive: true, encoding: "utf8" }).filter((file) => file.endsWith(".js"));
+  const files = readdirSync(distDir, { recursive: true, encoding: "utf8" }).filter((file) =>
+    file.endsWith(".js"),
+  );
   let rawBytes = 0;
   let gzipBytes = 0;
   for (const file of files) {

@@ -13,7 +13,12 @@ export interface LoadResult extends LatencySummary {
   achievedPerSecond: number;
 }
 
-function requestFor(target: "rest" | "trpc", baseUrl: string, token: string, index: number): () => Promise<Response> {
+function requestFor(
+  target: "rest" | "trpc",
+  baseUrl: string,
+  token: string,
+  index: number,
+): () => Promise<Response> {
   const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
   const input = { to: recipient(index), message: `Load #${index}` };
   const url = target === "rest" ? `${baseUrl}/api/messages` : `${baseUrl}/trpc/messages.send`;

@@ -9,11 +9,20 @@ import { since } from "./stats.js";
 const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 export async function panelQrMs(baseUrl: string, password: string): Promise<number> {
-  if (!existsSync(chromiumPath)) throw new Error(`Chromium not found at ${chromiumPath} (apt-get install -y chromium)`);
+  if (!existsSync(chromiumPath))
+    throw new Error(`Chromium not found at ${chromiumPath} (apt-get install -y chromium)`);
   const browser = await chromium.launch({
     executablePath: chromiumPath,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
   });
   try {
     const page = await browser.newPage();
@@ -24,11 +33,18 @@ export async function panelQrMs(baseUrl: string, password: string): Promise<numb
     await page.waitForURL(/\/admin\/dashboard/, { timeout: 30_000 });
     await page.goto(`${baseUrl}/admin/sessions`);
     await page.locator(".session-card").waitFor({ timeout: 30_000 });
-    const connect = page.locator(".session-card button", { hasText: /Hubungkan WhatsApp|Connect WhatsApp|Tampilkan Kode QR|Show QR Code/ }).first();
+    const connect = page
+      .locator(".session-card button", {
+        hasText: /Hubungkan WhatsApp|Connect WhatsApp|Tampilkan Kode QR|Show QR Code/,
+      })
+      .first();
     await connect.waitFor({ timeout: 30_000 });
     const start = performance.now();
     await connect.click();
-    await page.getByRole("dialog").locator("img[data-qr-value]").waitFor({ state: "visible", timeout: 60_000 });
+    await page
+      .getByRole("dialog")
+      .locator("img[data-qr-value]")
+      .waitFor({ state: "visible", timeout: 60_000 });
     return since(start);
   } finally {
     await browser.close();

@@ -39,22 +39,40 @@ function ackWatcher() {
   };
   socket.ev.on("messages.update", onUpdate);
   return {
-    ack(id: string): Promise<void> {
+    /** Rejects when no ack came within timeoutMs, so a lost ack shows as an error, not a hang. */
+    ack(id: string, timeoutMs = 30_000): Promise<void> {
       if (acked.has(id)) return Promise.resolve();
-      return new Promise((resolve) => waiting.set(id, resolve));
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          waiting.delete(id);
+          reject(new Error(`no server ack for ${id} within ${timeoutMs} ms`));
+        }, timeoutMs);
+        waiting.set(id, () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
     },
     close: () => socket.ev.off("messages.update", onUpdate),
   };
 }
 
 async function directSend(watcher: ReturnType<typeof ackWatcher>, index: number): Promise<void> {
-  const sent = await library.sendTextMessage({ sessionId: SESSION_ID, to: recipient(index), text: `Direct #${index}` });
+  const sent = await library.sendTextMessage({
+    sessionId: SESSION_ID,
+    to: recipient(index),
+    text: `Direct #${index}`,
+  });
   const id = sent?.key.id;
   if (!id) throw new Error("sendTextMessage returned no id");
   await watcher.ack(id);
 }
 
-export async function benchSendPath(kabar: Kabar, sequential: number, burst: number): Promise<SendPathResult> {
+export async function benchSendPath(
+  kabar: Kabar,
+  sequential: number,
+  burst: number,
+): Promise<SendPathResult> {
   const watcher = ackWatcher();
   try {
     // Warm both paths (Signal sessions with every recipient, JIT) before timing.
@@ -67,7 +85,10 @@ export async function benchSendPath(kabar: Kabar, sequential: number, burst: num
     // Interleaved, so load changes on the machine hit both sides alike.
     for (let index = 0; index < sequential; index += 1) {
       let start = performance.now();
-      const result = await kabar.messages.send({ to: recipient(index), message: `Core #${index}` }, { waitFor: "sent" });
+      const result = await kabar.messages.send(
+        { to: recipient(index), message: `Core #${index}` },
+        { waitFor: "sent" },
+      );
       if (result.status !== "sent" && result.status !== "delivered" && result.status !== "read")
         throw new Error(`core send ended ${result.status}`);
       coreSamples.push(since(start));
@@ -78,12 +99,23 @@ export async function benchSendPath(kabar: Kabar, sequential: number, burst: num
     let start = performance.now();
     await Promise.all(
       Array.from({ length: burst }, (_, index) =>
-        kabar.messages.send({ to: recipient(index), message: `Core burst #${index}` }, { waitFor: "sent", timeoutMs: 120_000 }),
+        kabar.messages.send(
+          { to: recipient(index), message: `Core burst #${index}` },
+          { waitFor: "sent", timeoutMs: 120_000 },
+        ),
       ),
     );
     const coreThroughput = burst / (since(start) / 1_000);
     start = performance.now();
-    await Promise.all(Array.from({ length: burst }, (_, index) => directSend(watcher, index)));
+    let directErrors = 0;
+    await Promise.all(
+      Array.from({ length: burst }, (_, index) =>
+        directSend(watcher, index).catch(() => {
+          directErrors += 1;
+        }),
+      ),
+    );
+    if (directErrors > 0) process.stderr.write(`bench: direct burst: ${directErrors} of ${burst} without an ack\n`);
     const directThroughput = burst / (since(start) / 1_000);
     const core = { ...summarize(coreSamples), throughputPerSecond: Math.round(coreThroughput) };
     const direct = { ...summarize(directSamples), throughputPerSecond: Math.round(directThroughput) };

@@ -44,7 +44,8 @@ export async function benchServer(options: {
         return null;
       });
     } else panelError = `no panel build at ${options.adminDistDir}`;
-    if (panel === null) await callApi(server.url, "POST", "/api/admin/whatsapp-sessions/connect", { token: server.token });
+    if (panel === null)
+      await callApi(server.url, "POST", "/api/admin/whatsapp-sessions/connect", { token: server.token });
     const { qr } = await waitingQr;
     const connected = server.waitForLine((line) => line.state === "connected");
     await simulator.phone.scan(qr ?? "");
@@ -57,10 +58,19 @@ export async function benchServer(options: {
     let offset = 0;
     for (const target of ["rest", "trpc"] as const) {
       for (const rate of [100, 200]) {
-        const result = await openLoopLoad(target, server.url, server.token, rate, options.loadSeconds, offset);
+        const result = await openLoopLoad(
+          target,
+          server.url,
+          server.token,
+          rate,
+          options.loadSeconds,
+          offset,
+        );
         offset += result.sent;
         load.push(result);
-        options.log(`${target} @${rate}/s: p50 ${result.p50} ms, p99 ${result.p99} ms, errors ${result.errors}`);
+        options.log(
+          `${target} @${rate}/s: p50 ${result.p50} ms, p99 ${result.p99} ms, errors ${result.errors}`,
+        );
         await harness.settled(300_000);
       }
     }
@@ -77,7 +87,9 @@ export async function benchServer(options: {
       }),
     );
     await harness.settled(600_000);
-    const messagesSent = await harness.db().outboxMessage.count({ where: { status: { in: ["sent", "delivered", "read"] } } });
+    const messagesSent = await harness
+      .db()
+      .outboxMessage.count({ where: { status: { in: ["sent", "delivered", "read"] } } });
     const rssAfterMb = server.rssBytes() / 1_048_576;
     return { panelQrMs: panel, panelError, load, rssIdleMb, rssAfterMb, messagesSent };
   } finally {

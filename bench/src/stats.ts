@@ -26,7 +26,10 @@ export function summarize(samples: readonly number[]): LatencySummary {
 }
 
 export function median(samples: readonly number[]): number {
-  return percentile([...samples].sort((a, b) => a - b), 0.5);
+  return percentile(
+    [...samples].sort((a, b) => a - b),
+    0.5,
+  );
 }
 
 /** Milliseconds since `start` (from performance.now()). */

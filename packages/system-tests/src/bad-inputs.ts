@@ -3,6 +3,8 @@
  * takes input gets wrong shapes, wrong types, missing fields, oversize text and hostile strings;
  * every authenticated one also gets missing, invalid and revoked credentials.
  */
+import { bodyCases, credentialCases } from "./bad-input-requests.js";
+
 export type Credential = "token" | "admin" | "none" | "invalid" | "revoked";
 
 export interface BadInput {
@@ -21,23 +23,83 @@ export interface BadInput {
 export const MARKER = `kabar-bad-input-${process.pid}`;
 
 export const badPhoneNumbers: unknown[] = [
-  "", " ", "abc", "+", "++6281234567890", "0", "123", "62-", "9".repeat(40), "0812-3456-7890xyz",
-  "+62 812 3456 7890 ☎", "😀😀😀", `6281\u00002345678`, "<script>alert(1)</script>", `../${MARKER}`,
-  `/tmp/${MARKER}`, "DROP TABLE OutboxMessage;--", 6281234567890, null, true, [], { number: "6281234567890" },
-  "+999 1234 5678", "+62 0",
+  "",
+  " ",
+  "abc",
+  "+",
+  "++6281234567890",
+  "0",
+  "123",
+  "62-",
+  "9".repeat(40),
+  "0812-3456-7890xyz",
+  "+62 812 3456 7890 ☎",
+  "😀😀😀",
+  `6281\u00002345678`,
+  "<script>alert(1)</script>",
+  `../${MARKER}`,
+  `/tmp/${MARKER}`,
+  "DROP TABLE OutboxMessage;--",
+  6281234567890,
+  null,
+  true,
+  [],
+  { number: "6281234567890" },
+  "+999 1234 5678",
+  "+62 0",
 ];
 export const badSessionIds: unknown[] = [
-  `../${MARKER}`, `../../${MARKER}`, `/tmp/${MARKER}`, `..`, `.`, "a/b", "a\\b", "AB_UPPER", "ab", "x".repeat(65),
-  "sesi-dengan-strip", "sesi spasi", `sesi\u0000nul`, "séssion", "会话_一", "", 42, null, ["main"], { id: "main" },
+  `../${MARKER}`,
+  `../../${MARKER}`,
+  `/tmp/${MARKER}`,
+  `..`,
+  `.`,
+  "a/b",
+  "a\\b",
+  "AB_UPPER",
+  "ab",
+  "x".repeat(65),
+  "sesi-dengan-strip",
+  "sesi spasi",
+  `sesi\u0000nul`,
+  "séssion",
+  "会话_一",
+  "",
+  42,
+  null,
+  ["main"],
+  { id: "main" },
 ];
 const longText = "x".repeat(4097);
 
-type Procedure = { route: string; method: "GET" | "POST" | "PUT" | "DELETE"; credential: Credential };
-const trpcMutation = (name: string, credential: Credential = "token"): Procedure => ({ route: `trpc:${name}`, method: "POST", credential });
-const trpcQuery = (name: string, credential: Credential = "token"): Procedure => ({ route: `trpc:${name}`, method: "GET", credential });
-const rest = (method: Procedure["method"], route: string, credential: Credential = "token"): Procedure => ({ route, method, credential });
+export type Procedure = { route: string; method: "GET" | "POST" | "PUT" | "DELETE"; credential: Credential };
+export const trpcMutation = (name: string, credential: Credential = "token"): Procedure => ({
+  route: `trpc:${name}`,
+  method: "POST",
+  credential,
+});
+export const trpcQuery = (name: string, credential: Credential = "token"): Procedure => ({
+  route: `trpc:${name}`,
+  method: "GET",
+  credential,
+});
+export const rest = (
+  method: Procedure["method"],
+  route: string,
+  credential: Credential = "token",
+): Procedure => ({
+  route,
+  method,
+  credential,
+});
 
-function each(target: Procedure, label: string, inputs: unknown[], build: (value: unknown) => unknown, field?: string): BadInput[] {
+function each(
+  target: Procedure,
+  label: string,
+  inputs: unknown[],
+  build: (value: unknown) => unknown,
+  field?: string,
+): BadInput[] {
   return inputs.map((value, index) => ({
     name: `${target.method} ${target.route} ${label} #${index} ${JSON.stringify(value)?.slice(0, 40) ?? String(value)}`,
     ...target,
@@ -49,28 +111,77 @@ function each(target: Procedure, label: string, inputs: unknown[], build: (value
 function messageCases(target: Procedure): BadInput[] {
   return [
     ...each(target, "to", badPhoneNumbers, (to) => ({ to, message: "Halo" }), "to"),
-    ...each(target, "message", ["", longText, 5, null, ["Halo"], { text: "Halo" }], (message) => ({ to: "081234567890", message }), "message"),
-    ...each(target, "idempotencyKey", ["", "k".repeat(201), 7], (idempotencyKey) => ({ to: "081234567890", message: "Halo", idempotencyKey }), "idempotencyKey"),
-    ...each(target, "sessionName", ["s".repeat(101), 3], (sessionName) => ({ to: "081234567890", message: "Halo", sessionName }), "sessionName"),
+    ...each(
+      target,
+      "message",
+      ["", longText, 5, null, ["Halo"], { text: "Halo" }],
+      (message) => ({ to: "081234567890", message }),
+      "message",
+    ),
+    ...each(
+      target,
+      "idempotencyKey",
+      ["", "k".repeat(201), 7],
+      (idempotencyKey) => ({ to: "081234567890", message: "Halo", idempotencyKey }),
+      "idempotencyKey",
+    ),
+    ...each(
+      target,
+      "sessionName",
+      ["s".repeat(101), 3],
+      (sessionName) => ({ to: "081234567890", message: "Halo", sessionName }),
+      "sessionName",
+    ),
     { name: `${target.route} missing to`, ...target, input: { message: "Halo" }, field: "to" },
     { name: `${target.route} missing message`, ...target, input: { to: "081234567890" }, field: "message" },
   ];
 }
 
-function sessionCases(create: Procedure, update: Procedure, remove: Procedure, connect: Procedure): BadInput[] {
+function sessionCases(
+  create: Procedure,
+  update: Procedure,
+  remove: Procedure,
+  connect: Procedure,
+): BadInput[] {
   const valid = { name: "Sesi Lain", sessionId: "sesi_lain" };
   return [
     ...each(create, "sessionId", badSessionIds, (sessionId) => ({ ...valid, sessionId }), "sessionId"),
     ...each(create, "name", ["", " ", "n".repeat(101), 1, null], (name) => ({ ...valid, name }), "name"),
-    ...each(create, "phoneNumber", ["+6281234567890", "0812", "abc", 6281234567890], (phoneNumber) => ({ ...valid, phoneNumber }), "phoneNumber"),
-    ...each(create, "description", ["d".repeat(501), 5], (description) => ({ ...valid, description }), "description"),
+    ...each(
+      create,
+      "phoneNumber",
+      ["+6281234567890", "0812", "abc", 6281234567890],
+      (phoneNumber) => ({ ...valid, phoneNumber }),
+      "phoneNumber",
+    ),
+    ...each(
+      create,
+      "description",
+      ["d".repeat(501), 5],
+      (description) => ({ ...valid, description }),
+      "description",
+    ),
     ...each(create, "isActive", ["yes", 1], (isActive) => ({ ...valid, isActive }), "isActive"),
     { name: `${create.route} empty object`, ...create, input: {} },
     ...each(update, "id", [undefined, "", 12, null], (id) => ({ id, name: "X" }), "id"),
-    ...each(update, "sessionId", badSessionIds.slice(0, 12), (sessionId) => ({ id: "no-such-id", sessionId }), "sessionId"),
+    ...each(
+      update,
+      "sessionId",
+      badSessionIds.slice(0, 12),
+      (sessionId) => ({ id: "no-such-id", sessionId }),
+      "sessionId",
+    ),
     ...each(update, "unknown id", [`../${MARKER}`, "no-such-session"], (id) => ({ id, name: "Baru" })),
-    ...(remove.route.startsWith("trpc:") ? each(remove, "id", ["", 5, null, `../${MARKER}`], (id) => ({ id })) : []),
-    ...each(connect, "phoneNumber", ["", "p".repeat(33), 62812, { n: 1 }], (phoneNumber) => ({ phoneNumber }), "phoneNumber"),
+    ...(remove.route.startsWith("trpc:")
+      ? each(remove, "id", ["", 5, null, `../${MARKER}`], (id) => ({ id }))
+      : []),
+    ...each(
+      connect,
+      "phoneNumber",
+      ["", "p".repeat(33), 62812, { n: 1 }],
+      (phoneNumber) => ({ phoneNumber }),
+      "phoneNumber",
+    ),
   ];
 }
 
@@ -84,70 +195,113 @@ function restDeleteCases(): BadInput[] {
 }
 
 function otherProcedureCases(): BadInput[] {
-  const idCases = (target: Procedure) => each(target, "id", ["", 5, null, "i".repeat(101), "no-such-message", `../../${MARKER}`], (id) => ({ id }));
+  const idCases = (target: Procedure) =>
+    each(target, "id", ["", 5, null, "i".repeat(101), "no-such-message", `../../${MARKER}`], (id) => ({
+      id,
+    }));
   return [
     ...idCases(trpcQuery("messages.get")),
     ...idCases(trpcMutation("messages.resend")),
     ...each(trpcQuery("messages.list"), "limit", [0, 101, 1.5, "10", -1], (limit) => ({ limit }), "limit"),
     ...each(trpcQuery("messages.list"), "status", ["lost", 3], (status) => ({ status }), "status"),
     ...each(trpcQuery("messages.list"), "search", ["s".repeat(201)], (search) => ({ search }), "search"),
-    ...each(trpcMutation("session.requestPairingCode"), "phoneNumber", ["", "abc", 1, null], (phoneNumber) => ({ phoneNumber }), "phoneNumber"),
-    ...each(trpcMutation("settings.update", "admin"), "fields", [{ minGapMs: -1 }, { maxGapMs: "1" }, { dailyCap: 1.5 },
-      { defaultCountry: "idn" }, { defaultCountry: "../" }, { checkOnWhatsApp: "true" }, { perRecipientGapMs: 86_400_001 }], (value) => value),
-    ...each(trpcMutation("tokens.create", "admin"), "name", ["", 5, null, "n".repeat(1_000)], (name) => ({ name }), "name"),
-    ...each(trpcMutation("tokens.revoke", "admin"), "id", ["", 5, "i".repeat(101), "no-such-token"], (id) => ({ id })),
-    ...each(trpcMutation("webhooks.create", "admin"), "url", ["", "ftp://example.com", "javascript:alert(1)", `file:///tmp/${MARKER}`, 5], (url) => ({ url }), "url"),
-    ...each(trpcMutation("webhooks.create", "admin"), "events", [["nope"], "message.status"], (events) => ({ url: "http://127.0.0.1:9/hook", events }), "events"),
+    ...each(
+      trpcMutation("session.requestPairingCode"),
+      "phoneNumber",
+      ["", "abc", 1, null],
+      (phoneNumber) => ({ phoneNumber }),
+      "phoneNumber",
+    ),
+    ...each(
+      trpcMutation("settings.update", "admin"),
+      "fields",
+      [
+        { minGapMs: -1 },
+        { maxGapMs: "1" },
+        { dailyCap: 1.5 },
+        { defaultCountry: "idn" },
+        { defaultCountry: "../" },
+        { checkOnWhatsApp: "true" },
+        { perRecipientGapMs: 86_400_001 },
+      ],
+      (value) => value,
+    ),
+    ...each(
+      trpcMutation("tokens.create", "admin"),
+      "name",
+      ["", 5, null, "n".repeat(1_000)],
+      (name) => ({ name }),
+      "name",
+    ),
+    ...each(
+      trpcMutation("tokens.revoke", "admin"),
+      "id",
+      ["", 5, "i".repeat(101), "no-such-token"],
+      (id) => ({ id }),
+    ),
+    ...each(
+      trpcMutation("webhooks.create", "admin"),
+      "url",
+      ["", "ftp://example.com", "javascript:alert(1)", `file:///tmp/${MARKER}`, 5],
+      (url) => ({ url }),
+      "url",
+    ),
+    ...each(
+      trpcMutation("webhooks.create", "admin"),
+      "events",
+      [["nope"], "message.status"],
+      (events) => ({ url: "http://127.0.0.1:9/hook", events }),
+      "events",
+    ),
     ...each(trpcMutation("webhooks.delete", "admin"), "id", ["", 5, "no-such-webhook"], (id) => ({ id })),
-    ...each(trpcMutation("auth.login", "none"), "password", [5, null, ""], (password) => ({ password }), "password"),
-    ...each(trpcMutation("auth.setup", "none"), "password", ["short", 5, "a-valid-long-password"], (password) => ({ password })),
-    ...each(rest("POST", "/api/auth/login", "none"), "password", [5, null], (password) => ({ password }), "password"),
+    ...each(
+      trpcMutation("auth.login", "none"),
+      "password",
+      [5, null, ""],
+      (password) => ({ password }),
+      "password",
+    ),
+    ...each(
+      trpcMutation("auth.setup", "none"),
+      "password",
+      ["short", 5, "a-valid-long-password"],
+      (password) => ({ password }),
+    ),
+    ...each(
+      rest("POST", "/api/auth/login", "none"),
+      "password",
+      [5, null],
+      (password) => ({ password }),
+      "password",
+    ),
     ...each(rest("GET", "/api/messages/X", "token"), "id", [0], () => undefined).map((item) => item),
-    ...[`..%2F..%2F${MARKER}`, "%00", "i".repeat(300), "no-such-message"].map((id): BadInput => ({
-      name: `GET /api/messages/${id.slice(0, 20)}`, method: "GET", route: `/api/messages/${id}`, credential: "token",
-    })),
+    ...[`..%2F..%2F${MARKER}`, "%00", "i".repeat(300), "no-such-message"].map(
+      (id): BadInput => ({
+        name: `GET /api/messages/${id.slice(0, 20)}`,
+        method: "GET",
+        route: `/api/messages/${id}`,
+        credential: "token",
+      }),
+    ),
   ].filter((item) => item.route !== "/api/messages/X");
-}
-
-const AUTHENTICATED: Procedure[] = [
-  rest("GET", "/api/admin/whatsapp-sessions"), rest("POST", "/api/admin/whatsapp-sessions"), rest("PUT", "/api/admin/whatsapp-sessions"),
-  rest("DELETE", "/api/admin/whatsapp-sessions?id=x"), rest("GET", "/api/admin/whatsapp-sessions/status"),
-  rest("POST", "/api/admin/whatsapp-sessions/connect"), rest("POST", "/api/admin/whatsapp-sessions/logout"),
-  rest("POST", "/api/messages"), rest("GET", "/api/messages/abc"), rest("GET", "/metrics"),
-  ...["session.list", "session.get", "session.status", "messages.list", "messages.get", "tokens.list", "settings.get", "webhooks.list", "auth.me"].map((name) => trpcQuery(name)),
-  ...["session.create", "session.update", "session.delete", "session.connect", "session.disconnect", "session.logout", "session.refreshQr",
-    "session.requestPairingCode", "messages.send", "messages.resend", "tokens.create", "tokens.revoke", "settings.update",
-    "webhooks.create", "webhooks.delete"].map((name) => trpcMutation(name)),
-];
-
-function credentialCases(): BadInput[] {
-  return AUTHENTICATED.flatMap((target) =>
-    (["none", "invalid", "revoked"] as const).map((credential): BadInput => ({
-      name: `${target.method} ${target.route} with ${credential} credentials`,
-      ...target,
-      credential,
-      input: { to: "081234567890", message: "Halo", name: "X", sessionId: "sesi_x", id: "x" },
-    })),
-  );
-}
-
-function bodyCases(): BadInput[] {
-  const posts: Procedure[] = [rest("POST", "/api/messages"), rest("POST", "/api/admin/whatsapp-sessions"),
-    rest("PUT", "/api/admin/whatsapp-sessions"), rest("POST", "/api/auth/login", "none"), trpcMutation("messages.send"), trpcMutation("session.create")];
-  const huge = JSON.stringify({ to: "081234567890", message: "x".repeat(3 * 1024 * 1024) });
-  return posts.flatMap((target) => [
-    { name: `${target.route} 3 MB body`, ...target, rawBody: huge },
-    ...["{", "null", "[]", '"text"', "{'single': 'quotes'}"].map((rawBody): BadInput => ({ name: `${target.route} body ${rawBody}`, ...target, rawBody })),
-  ]);
 }
 
 export function generateBadInputs(): BadInput[] {
   return [
     ...messageCases(rest("POST", "/api/messages")),
     ...messageCases(trpcMutation("messages.send")),
-    ...sessionCases(rest("POST", "/api/admin/whatsapp-sessions"), rest("PUT", "/api/admin/whatsapp-sessions"),
-      rest("DELETE", "/api/admin/whatsapp-sessions"), rest("POST", "/api/admin/whatsapp-sessions/connect")),
-    ...sessionCases(trpcMutation("session.create"), trpcMutation("session.update"), trpcMutation("session.delete"), trpcMutation("session.connect")),
+    ...sessionCases(
+      rest("POST", "/api/admin/whatsapp-sessions"),
+      rest("PUT", "/api/admin/whatsapp-sessions"),
+      rest("DELETE", "/api/admin/whatsapp-sessions"),
+      rest("POST", "/api/admin/whatsapp-sessions/connect"),
+    ),
+    ...sessionCases(
+      trpcMutation("session.create"),
+      trpcMutation("session.update"),
+      trpcMutation("session.delete"),
+      trpcMutation("session.connect"),
+    ),
     ...restDeleteCases(),
     ...otherProcedureCases(),
     ...credentialCases(),

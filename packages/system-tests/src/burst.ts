@@ -47,7 +47,8 @@ export async function runBurst(harness: SimulatedKabar, options: BurstOptions): 
         }
       }
     }
-    if (refusals > 0) console.log(`[fault] ${options.scenario}: ${refusals} sends refused and retried by the client`);
+    if (refusals > 0)
+      console.log(`[fault] ${options.scenario}: ${refusals} sends refused and retried by the client`);
     await options.afterQueued?.();
     const allArrived = simulator
       .waitFor("message", () => receivedByContacts(simulator).length >= options.total, timeoutMs)

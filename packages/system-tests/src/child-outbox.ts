@@ -56,7 +56,9 @@ export async function startChildOutbox(extra: Partial<ServerProcessOptions> = {}
       // Listen first, then count: a drain between the two is not missed.
       const drained = harness.server.waitForLine((line) => line.type === "drained", timeoutMs);
       drained.catch(() => undefined);
-      const pending = await harness.db().outboxMessage.count({ where: { status: { in: ["queued", "sending"] } } });
+      const pending = await harness
+        .db()
+        .outboxMessage.count({ where: { status: { in: ["queued", "sending"] } } });
       if (pending > 0) await drained;
     },
     async close() {

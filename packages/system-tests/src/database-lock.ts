@@ -1,11 +1,14 @@
 /**
- * Another process holding SQLite's write lock for a fixed time: the sqlite3 shell takes
- * BEGIN IMMEDIATE and commits after `seconds` on its own clock — so the release does not depend on
- * this process's event loop, which a synchronous busy-wait in the database driver may block.
- * Resolves once the lock is really held; `released` resolves when the holder has exited.
+ * Another process holding SQLite's write lock for a fixed time (database-lock-holder.ts). It
+ * releases on its own clock, so the release does not depend on this process's event loop, which a
+ * synchronous busy-wait in the database driver blocks. Resolves once the lock is really held.
+ *
+ * Not the sqlite3 shell: a sqlite3 3.40 shell on the live file was followed by SQLITE_CORRUPT and
+ * "disk I/O error" in Kabar (see BENCHMARKS.md), which is a different fault from "locked".
  */
 import { spawn } from "node:child_process";
 import { once } from "node:events";
+import path from "node:path";
 
 export interface DatabaseLock {
   released: Promise<void>;
@@ -13,28 +16,30 @@ export interface DatabaseLock {
   abort(): void;
 }
 
-export async function holdWriteLock(databaseFile: string, seconds: number): Promise<DatabaseLock> {
-  // A write inside the transaction makes sure the RESERVED lock is taken, not only requested.
-  const script =
-    `printf "BEGIN IMMEDIATE;\\nUPDATE Setting SET key = key WHERE 0;\\nSELECT 'lock-held';\\n"; ` +
-    `sleep ${Number(seconds)}; printf "COMMIT;\\n.quit\\n"`;
-  const holder = spawn("sh", ["-c", `(${script}) | sqlite3 "$0"`, databaseFile], {
-    stdio: ["ignore", "pipe", "inherit"],
-    detached: true,
-  });
+export async function holdWriteLock(databaseUrl: string, seconds: number): Promise<DatabaseLock> {
+  const holder = spawn(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      path.join(import.meta.dirname, "database-lock-holder.ts"),
+      databaseUrl,
+      String(seconds),
+    ],
+    { cwd: path.join(import.meta.dirname, ".."), stdio: ["ignore", "pipe", "inherit"] },
+  );
   const exited = once(holder, "exit").then(() => undefined);
   await new Promise<void>((resolve, reject) => {
     holder.stdout.on("data", (chunk: Buffer) => {
       if (chunk.toString().includes("lock-held")) resolve();
     });
-    holder.once("exit", () => reject(new Error("sqlite3 exited before it held the lock")));
+    holder.once("exit", () => reject(new Error("the lock holder exited before it held the lock")));
     holder.once("error", reject);
   });
   return {
     released: exited,
     abort() {
-      // The holder runs in its own process group (sh, sqlite3, sleep): end exactly that group.
-      if (holder.exitCode === null && holder.pid) process.kill(-holder.pid, "SIGTERM");
+      if (holder.exitCode === null && holder.signalCode === null) holder.kill("SIGKILL");
     },
   };
 }

@@ -13,14 +13,23 @@ export async function callApi(
   baseUrl: string,
   method: string,
   route: string,
-  options: { token?: string | null; body?: unknown; rawBody?: string | Uint8Array; headers?: Record<string, string> } = {},
+  options: {
+    token?: string | null;
+    body?: unknown;
+    rawBody?: string | Uint8Array;
+    headers?: Record<string, string>;
+  } = {},
 ): Promise<ApiAnswer> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   let body: string | Uint8Array | undefined = options.rawBody;
   if (body === undefined && options.body !== undefined) body = JSON.stringify(options.body);
   if (body !== undefined && !headers["content-type"]) headers["content-type"] = "application/json";
-  const response = await fetch(`${baseUrl}${route}`, { method, headers, ...(body === undefined ? {} : { body }) });
+  const response = await fetch(`${baseUrl}${route}`, {
+    method,
+    headers,
+    ...(body === undefined ? {} : { body }),
+  });
   const text = await response.text();
   let parsed: unknown = null;
   try {
@@ -32,14 +41,21 @@ export async function callApi(
 }
 
 /** Create the session over REST, connect, the simulated phone scans the QR the server emitted, connected. */
-export async function linkOverRest(server: ServerProcess, simulator: WhatsAppSimulator, sessionId = "sistem_uji") {
+export async function linkOverRest(
+  server: ServerProcess,
+  simulator: WhatsAppSimulator,
+  sessionId = "sistem_uji",
+) {
   const created = await callApi(server.url, "POST", "/api/admin/whatsapp-sessions", {
     token: server.token,
     body: { name: "Sistem Uji", sessionId },
   });
-  if (created.status !== 201) throw new Error(`creating the session answered ${created.status}: ${created.text}`);
+  if (created.status !== 201)
+    throw new Error(`creating the session answered ${created.status}: ${created.text}`);
   const waitingQr = server.waitForLine((line) => line.state === "waiting_qr" && Boolean(line.qr));
-  const connect = await callApi(server.url, "POST", "/api/admin/whatsapp-sessions/connect", { token: server.token });
+  const connect = await callApi(server.url, "POST", "/api/admin/whatsapp-sessions/connect", {
+    token: server.token,
+  });
   if (connect.status !== 200) throw new Error(`connect answered ${connect.status}: ${connect.text}`);
   const { qr } = await waitingQr;
   const connected = server.waitForLine((line) => line.state === "connected");

@@ -23,7 +23,11 @@ export interface ServerProcess {
   token: string;
   child: ChildProcess;
   /** Resolves with the next line (or, with includeSeen, one already read) that matches. */
-  waitForLine(matches: (line: ServerLine) => boolean, timeoutMs?: number, includeSeen?: boolean): Promise<ServerLine>;
+  waitForLine(
+    matches: (line: ServerLine) => boolean,
+    timeoutMs?: number,
+    includeSeen?: boolean,
+  ): Promise<ServerLine>;
   lines: ServerLine[];
   /** The last 4 kB the server wrote to stderr (a crash's stack). */
   stderr(): string;
@@ -76,7 +80,10 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
     return new Promise<ServerLine>((resolve, reject) => {
       const seen = includeSeen ? lines.find(matches) : undefined;
       if (seen) return resolve(seen);
-      const timer = setTimeout(() => done(new Error(`no matching server line in ${timeoutMs} ms; stderr: ${stderr}`)), timeoutMs);
+      const timer = setTimeout(
+        () => done(new Error(`no matching server line in ${timeoutMs} ms; stderr: ${stderr}`)),
+        timeoutMs,
+      );
       const waiter = (line: ServerLine) => {
         if (matches(line)) done(null, line);
       };

@@ -7,7 +7,11 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { type CreateKabarOptions, createKabar, type Kabar, type Settings } from "@kabar/core";
-import { type StartSimulatorOptions, startSimulator, type WhatsAppSimulator } from "@kabar/whatsapp-simulator";
+import {
+  type StartSimulatorOptions,
+  startSimulator,
+  type WhatsAppSimulator,
+} from "@kabar/whatsapp-simulator";
 import { pino } from "pino";
 import { sessionReaches } from "./waits.js";
 
@@ -72,7 +76,8 @@ export async function startSimulatedKabar(
 
 /** create (once) → connect → QR → the simulated phone scans → connected. */
 export async function linkSession(kabar: Kabar, simulator: WhatsAppSimulator): Promise<void> {
-  if (!(await kabar.sessions.get())) await kabar.sessions.create({ name: "Sistem Uji", sessionId: SESSION_ID });
+  if (!(await kabar.sessions.get()))
+    await kabar.sessions.create({ name: "Sistem Uji", sessionId: SESSION_ID });
   const waitingQr = sessionReaches(kabar, (status) => status.state === "waiting_qr" && status.qr !== null);
   await kabar.sessions.connect();
   const { qr } = await waitingQr;

@@ -17,7 +17,9 @@ export async function databaseSnapshot(db: PrismaClient): Promise<Record<string,
   );
   const snapshot: Record<string, unknown[]> = {};
   for (const { name } of tables) {
-    const rows = await db.$queryRawUnsafe<Record<string, unknown>[]>(`SELECT * FROM "${name}" ORDER BY rowid`);
+    const rows = await db.$queryRawUnsafe<Record<string, unknown>[]>(
+      `SELECT * FROM "${name}" ORDER BY rowid`,
+    );
     for (const column of USAGE_COLUMNS[name] ?? []) for (const row of rows) delete row[column];
     snapshot[name] = rows;
   }

@@ -9,7 +9,11 @@ export function sessionReaches(
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       off();
-      reject(new Error(`session did not reach the awaited state in ${timeoutMs} ms (now ${kabar.sessions.status().state})`));
+      reject(
+        new Error(
+          `session did not reach the awaited state in ${timeoutMs} ms (now ${kabar.sessions.status().state})`,
+        ),
+      );
     }, timeoutMs);
     const off = kabar.events.on(({ event }) => {
       if (event.type === "session.state" && matches(event.status)) done(event.status);
@@ -51,7 +55,10 @@ export function outboxDrained(kabar: Kabar, timeoutMs = 120_000): Promise<void> 
     let isDone = false;
     let isChecking = false;
     let again = false;
-    const timer = setTimeout(() => finish(new Error(`the outbox did not drain within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => finish(new Error(`the outbox did not drain within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     const off = kabar.events.on(({ event }) => {
       if (event.type === "message.status") void check();
     });

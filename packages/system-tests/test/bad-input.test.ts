@@ -50,8 +50,15 @@ function headersFor(credential: BadInput["credential"]): Record<string, string> 
   }
 }
 
-function trpc(method: "GET" | "POST", procedure: string, input: unknown, credential: BadInput["credential"], rawBody?: string) {
-  const query = method === "GET" && input !== undefined ? `?input=${encodeURIComponent(JSON.stringify(input))}` : "";
+function trpc(
+  method: "GET" | "POST",
+  procedure: string,
+  input: unknown,
+  credential: BadInput["credential"],
+  rawBody?: string,
+) {
+  const query =
+    method === "GET" && input !== undefined ? `?input=${encodeURIComponent(JSON.stringify(input))}` : "";
   return callApi(harness.server.url, method, `/trpc/${procedure}${query}`, {
     headers: headersFor(credential),
     ...(method === "POST" ? (rawBody === undefined ? { body: input ?? {} } : { rawBody }) : {}),
@@ -65,7 +72,13 @@ function send(item: BadInput): Promise<ApiAnswer> {
     return requestWithCurl(`${harness.server.url}${route}`, item.method, headers, item.rawBody);
   }
   if (item.route.startsWith("trpc:"))
-    return trpc(item.method === "GET" ? "GET" : "POST", item.route.slice(5), item.input, item.credential, item.rawBody);
+    return trpc(
+      item.method === "GET" ? "GET" : "POST",
+      item.route.slice(5),
+      item.input,
+      item.credential,
+      item.rawBody,
+    );
   const hasBody = item.method !== "GET" && item.method !== "DELETE";
   return callApi(harness.server.url, item.method, item.route, {
     headers: headersFor(item.credential),
@@ -75,12 +88,18 @@ function send(item: BadInput): Promise<ApiAnswer> {
 
 /** The readable message and the field, from either edge's error shape. */
 function errorOf(answer: ApiAnswer): { message: string; field: string } {
-  const body = (answer.body ?? {}) as { error?: { message?: string; field?: string; data?: { kabar?: { field?: string } } } };
-  return { message: body.error?.message ?? "", field: body.error?.field ?? body.error?.data?.kabar?.field ?? "" };
+  const body = (answer.body ?? {}) as {
+    error?: { message?: string; field?: string; data?: { kabar?: { field?: string } } };
+  };
+  return {
+    message: body.error?.message ?? "",
+    field: body.error?.field ?? body.error?.data?.kabar?.field ?? "",
+  };
 }
 
 const cases = generateBadInputs();
-const allowed = (relative: string) => relative.startsWith("wa_sessions") || /^kabar\.db(-wal|-shm|-journal)?$/.test(relative);
+const allowed = (relative: string) =>
+  relative.startsWith("wa_sessions") || /^kabar\.db(-wal|-shm|-journal)?$/.test(relative);
 
 describe(`${cases.length} malformed inputs against one live server`, () => {
   it("has at least 200 cases", () => {
@@ -92,14 +111,28 @@ describe(`${cases.length} malformed inputs against one live server`, () => {
     const treeBefore = treeSnapshot(harness.dir, allowed);
     const problems: string[] = [];
     for (const item of cases) {
-      const answer = await send(item).catch((error: unknown) => ({ status: 0, body: null, text: String(error) }));
+      const answer = await send(item).catch((error: unknown) => ({
+        status: 0,
+        body: null,
+        text: String(error),
+      }));
       const { message, field } = errorOf(answer);
-      if (answer.status < 400 || answer.status > 499) problems.push(`${item.name}: status ${answer.status} ${answer.text.slice(0, 160)}`);
-      else if (message.trim().length < 5) problems.push(`${item.name}: ${answer.status} without a readable message: ${answer.text.slice(0, 160)}`);
+      if (answer.status < 400 || answer.status > 499)
+        problems.push(`${item.name}: status ${answer.status} ${answer.text.slice(0, 160)}`);
+      else if (message.trim().length < 5)
+        problems.push(
+          `${item.name}: ${answer.status} without a readable message: ${answer.text.slice(0, 160)}`,
+        );
       else if (item.field && field !== item.field && !message.includes(item.field))
-        problems.push(`${item.name}: ${answer.status} does not name "${item.field}": ${message.slice(0, 160)}`);
-      const health = await callApi(harness.server.url, "GET", "/health").catch((error: unknown) => ({ status: 0, text: String(error) }));
-      if (health.status !== 200) problems.push(`after ${item.name}: /health ${health.status} ${health.text.slice(0, 160)}`);
+        problems.push(
+          `${item.name}: ${answer.status} does not name "${item.field}": ${message.slice(0, 160)}`,
+        );
+      const health = await callApi(harness.server.url, "GET", "/health").catch((error: unknown) => ({
+        status: 0,
+        text: String(error),
+      }));
+      if (health.status !== 200)
+        problems.push(`after ${item.name}: /health ${health.status} ${health.text.slice(0, 160)}`);
       if (harness.server.child.exitCode !== null || harness.server.child.signalCode !== null) {
         problems.push(`the server process died after ${item.name}: ${harness.server.stderr().slice(-1_500)}`);
         break;
@@ -110,7 +143,9 @@ describe(`${cases.length} malformed inputs against one live server`, () => {
     expect(await databaseSnapshot(harness.db())).toEqual(rowsBefore);
     expect(treeSnapshot(harness.dir, allowed)).toEqual(treeBefore);
     const repoRoot = path.resolve(import.meta.dirname, "..", "..", "..");
-    expect(findMarked(MARKER, [harness.dir, path.dirname(harness.dir), path.join(repoRoot, "wa_sessions")])).toEqual([]);
+    expect(
+      findMarked(MARKER, [harness.dir, path.dirname(harness.dir), path.join(repoRoot, "wa_sessions")]),
+    ).toEqual([]);
     expect(problems).toEqual([]);
   });
 });

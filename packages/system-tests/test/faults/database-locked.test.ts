@@ -1,5 +1,4 @@
 /** Another process holds the database's write lock for seconds mid-burst. */
-import path from "node:path";
 import { afterEach, expect, it } from "vitest";
 import { runBurst } from "../../src/burst.js";
 import { type DatabaseLock, holdWriteLock } from "../../src/database-lock.js";
@@ -30,7 +29,7 @@ it(`the database locked for ${lockSeconds} s mid-burst of ${total}: every messag
     onArrival(arrived) {
       if (locking || arrived < Math.floor(total / 4)) return;
       locking = (async () => {
-        lock = await holdWriteLock(path.join(harness?.dir ?? "", "kabar.db"), lockSeconds);
+        lock = await holdWriteLock(harness?.databaseUrl ?? "", lockSeconds);
         lockedAt = Date.now();
         await lock.released;
         console.log(`[fault] database lock released after ${Date.now() - lockedAt} ms`);

@@ -45,7 +45,11 @@ it(`kill -9 mid-burst of ${total}: after a restart every message is delivered on
     .waitFor("message", () => receivedByContacts(simulator).length >= killAt, 120_000)
     .then(() => first.kill("SIGKILL"));
   const keys = Array.from({ length: total }, (_, index) => index);
-  const refused = await sendAll(keys, () => first.url, () => first.token);
+  const refused = await sendAll(
+    keys,
+    () => first.url,
+    () => first.token,
+  );
   await killed;
   expect(first.child.signalCode).toBe("SIGKILL");
   const beforeRestart = receivedByContacts(simulator).length;
@@ -53,9 +57,15 @@ it(`kill -9 mid-burst of ${total}: after a restart every message is delivered on
   const second = await harness.restart();
   await second.waitForLine((line) => line.state === "connected", 60_000, true);
   // The client's retry: the same keys; those the first process stored are not queued again.
-  const stillRefused = await sendAll(refused, () => second.url, () => second.token);
+  const stillRefused = await sendAll(
+    refused,
+    () => second.url,
+    () => second.token,
+  );
   expect(stillRefused).toEqual([]);
-  await simulator.waitFor("message", () => receivedByContacts(simulator).length >= total, 120_000).catch(() => undefined);
+  await simulator
+    .waitFor("message", () => receivedByContacts(simulator).length >= total, 120_000)
+    .catch(() => undefined);
   await harness.settled();
 
   const result = tally(await storedWaMessageIds(harness.db()), receivedByContacts(simulator));

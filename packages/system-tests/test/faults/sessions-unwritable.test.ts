@@ -27,7 +27,9 @@ it(`wa_sessions/ unwritable mid-burst of ${total}: every message delivered once`
   await linkSession(kabar, simulator);
   const probe = makeReadOnly(sessionsDir);
   if (!probe) {
-    context.skip("mounting is not allowed here (needs CAP_SYS_ADMIN); no honest way to make the folder unwritable");
+    context.skip(
+      "mounting is not allowed here (needs CAP_SYS_ADMIN); no honest way to make the folder unwritable",
+    );
     return;
   }
   probe.restore();
