@@ -1,4 +1,4 @@
-import { WhatsAppSendError } from "../whatsapp/port.js";
+import { type MessageLookup, WhatsAppSendError } from "../whatsapp/port.js";
 import type { OutboxDependencies } from "./outbox-context.js";
 import type { OutboxRow } from "./outbox-repository.js";
 
@@ -13,6 +13,11 @@ export type SendOutcome =
  * Hands one message to the port and waits for WhatsApp's verdict: the server ack, a refusal,
  * the ack timeout, or the worker aborting (socket gone, shutting down). Listens before sending:
  * the ack can arrive before sendText resolves.
+ *
+ * Resolves only once the send call itself has settled too: the library commits the Signal state
+ * of a send after handing it to the socket, often after the server ack, and a next send (or a
+ * retry of this one) that starts before that commit reuses its counter — undecryptable for the
+ * recipient.
  */
 export function attemptSend(
   deps: Pick<OutboxDependencies, "port" | "repository">,
@@ -23,6 +28,8 @@ export function attemptSend(
 ): Promise<SendOutcome> {
   return new Promise<SendOutcome>((resolve) => {
     let settled = false;
+    let verdict: SendOutcome | null = null;
+    let isSendRunning = false;
     const offAck = deps.port.on("ack", (event) => {
       if (event.messageId === row.waMessageId) finish({ kind: "acked" });
     });
@@ -37,10 +44,18 @@ export function attemptSend(
       clearTimeout(timer);
       offAck();
       offError();
-      resolve(outcome);
+      verdict = outcome;
+      if (!isSendRunning) resolve(outcome);
     }
     exposeAbort(finish);
-    if (!settled) send(deps, sessionId, row).catch((error: unknown) => finish(classify(error)));
+    if (settled) return;
+    isSendRunning = true;
+    send(deps, sessionId, row)
+      .catch((error: unknown) => finish(classify(error)))
+      .finally(() => {
+        isSendRunning = false;
+        if (verdict) resolve(verdict);
+      });
   });
 }
 
@@ -75,4 +90,12 @@ function classify(error: unknown): SendOutcome {
   // Anything the adapter did not classify is treated as passing trouble: retried with backoff,
   // never silently dropped.
   return { kind: "transient", detail: error instanceof Error ? error.message : String(error) };
+}
+
+/** The port's message lookup over the outbox: texts by WhatsApp id, for re-sends on retry receipts. */
+export function outboxMessageLookup(repository: OutboxDependencies["repository"]): MessageLookup {
+  return async (messageId) => {
+    const row = await repository.findByWaMessageId(messageId);
+    return row?.type === "text" && row.text !== null ? { text: row.text } : null;
+  };
 }

@@ -11,6 +11,7 @@ import type { AnyMessageContent, WASocket } from "@whiskeysockets/baileys";
 import type { Logger } from "pino";
 import { resolveSessionFolder } from "../../../session/session-folder.js";
 import {
+  type MessageLookup,
   type OutgoingMedia,
   type OutgoingText,
   WhatsAppSendError,
@@ -28,6 +29,8 @@ import {
   registerSessionOwner,
   setWebSocketUrl,
 } from "./library-bridge.js";
+import { createRetryCounts, messageRetryConfig } from "./message-retry.js";
+import { createSendQueue, type SendQueue } from "./send-queue.js";
 import { bindSocketEvents } from "./socket-events.js";
 import { afterSocketEnd, installDanglingQuerySafetyNet, rawWebSocketOf } from "./socket-teardown.js";
 
@@ -51,6 +54,8 @@ interface SessionEntry {
   isDeliberateClose: boolean;
   pairingPhoneNumber: string | null;
   starting: Promise<unknown> | null;
+  /** Every library send of this session, one at a time (see send-queue.ts). */
+  sendQueue: SendQueue;
   unregister: () => void;
 }
 
@@ -62,6 +67,7 @@ export function createWaMultiSessionPort(options: WaMultiSessionPortOptions): Wh
     logger.error({ err: error }, "WhatsApp port listener failed"),
   );
   const entries = new Map<string, SessionEntry>();
+  let messageLookup: MessageLookup | null = null;
   // Baileys logs every frame at info; keep it at warn, but never louder than the logger we were given.
   const quietLevel = logger.levelVal > (logger.levels.values.warn ?? 40) ? logger.level : "warn";
   const baileysLogger = logger.child({ module: "baileys" }, { level: options.baileysLogLevel ?? quietLevel });
@@ -83,13 +89,23 @@ export function createWaMultiSessionPort(options: WaMultiSessionPortOptions): Wh
       isDeliberateClose: false,
       pairingPhoneNumber: null,
       starting: null,
+      sendQueue: createSendQueue(),
       unregister: () => {},
     };
+    const retryCounts = createRetryCounts();
     entry.unregister = registerSessionOwner(sessionId, {
       folder,
       socketConfig: () => ({
         logger: baileysLogger,
         ...(options.qrTimeoutMs === undefined ? {} : { qrTimeout: options.qrTimeoutMs }),
+        ...messageRetryConfig(
+          {
+            lookup: () => messageLookup,
+            onLookupError: (error, messageId) =>
+              logger.warn({ err: error, sessionId, messageId }, "could not look up a message to re-send"),
+          },
+          retryCounts,
+        ),
       }),
       onSocket: (socket) => attachSocket(entry, socket, folder),
       onStorageError: (error) =>
@@ -150,15 +166,20 @@ export function createWaMultiSessionPort(options: WaMultiSessionPortOptions): Wh
     return socket;
   }
 
-  async function send(sessionId: string, to: string, content: AnyMessageContent, messageId: string) {
-    const socket = openSocket(sessionId);
-    try {
-      // wa-multi-session's send helpers take no message id; the socket does, and a retry must reuse it.
-      await socket.sendMessage(`${to}@s.whatsapp.net`, content, { messageId });
-      return { messageId };
-    } catch (error) {
-      throw toSendError(error);
-    }
+  function send(sessionId: string, to: string, content: AnyMessageContent, messageId: string) {
+    const entry = entries.get(sessionId);
+    if (!entry) return Promise.reject(new WhatsAppSendError(null, "WhatsApp is not connected", true));
+    // Queued, and the socket is looked up when this send's turn comes: it may have changed meanwhile.
+    return entry.sendQueue.run(async () => {
+      const socket = openSocket(sessionId);
+      try {
+        // wa-multi-session's send helpers take no message id; the socket does, and a retry must reuse it.
+        await socket.sendMessage(`${to}@s.whatsapp.net`, content, { messageId });
+        return { messageId };
+      } catch (error) {
+        throw toSendError(error);
+      }
+    });
   }
 
   return {
@@ -210,6 +231,9 @@ export function createWaMultiSessionPort(options: WaMultiSessionPortOptions): Wh
               caption: message.caption,
             };
       return send(sessionId, message.to, content, message.messageId);
+    },
+    setMessageLookup(lookup) {
+      messageLookup = lookup;
     },
     async isOnWhatsApp(sessionId, number) {
       const socket = openSocket(sessionId);
