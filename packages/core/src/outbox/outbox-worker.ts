@@ -5,7 +5,7 @@
  */
 import { type OutboxDependencies, changeStatus } from "./outbox-context.js";
 import { applyAcks } from "./apply-acks.js";
-import { attemptSend, type SendOutcome } from "./attempt-send.js";
+import { attemptSend, outboxMessageLookup, type SendOutcome } from "./attempt-send.js";
 import type { OutboxRow } from "./outbox-repository.js";
 import { decidePacing, drawGapMs, startOfDay, startOfNextDay } from "./pacing.js";
 import { OutboxPause } from "./outbox-pause.js";
@@ -252,7 +252,9 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
         latencies.push(latency);
         if (latencies.length > MAX_LATENCY_SAMPLES) latencies.shift();
       });
+      options.port.setMessageLookup?.(outboxMessageLookup(repository));
       cleanups.push(
+        () => options.port.setMessageLookup?.(null),
         acks.off,
         session.onStatus(() => onConnectionChange()),
         options.settings.onChange(() => wake()),

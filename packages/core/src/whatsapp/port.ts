@@ -57,6 +57,13 @@ export interface OutgoingMedia {
   messageId: string;
 }
 
+/**
+ * The content of a message this device sent, by WhatsApp id, for re-sending it when the recipient
+ * could not decrypt a copy (a retry receipt). Null when unknown, or not a text: the adapter cannot
+ * rebuild media without uploading it again.
+ */
+export type MessageLookup = (messageId: string) => Promise<{ text: string } | null>;
+
 export interface WhatsAppPort {
   /**
    * Opens a socket for the session using the credentials in its folder (QR or pairing code
@@ -68,10 +75,15 @@ export interface WhatsAppPort {
   stop(sessionId: string): Promise<void>;
   /** Unlinks the device on WhatsApp's side too; the caller handles the credential folder. */
   logout(sessionId: string): Promise<void>;
-  /** Rejects with a WhatsAppSendError (code, e.g. 463) when the server refuses. Resolves when handed to the socket. */
+  /**
+   * Rejects with a WhatsAppSendError (code, e.g. 463) when the server refuses. Resolves when handed
+   * to the socket. Sends of one session never overlap: each starts after the previous one settled.
+   */
   sendText(sessionId: string, message: OutgoingText): Promise<{ messageId: string }>;
   sendMedia(sessionId: string, message: OutgoingMedia): Promise<{ messageId: string }>;
   isOnWhatsApp(sessionId: string, number: string): Promise<boolean>;
+  /** Where the adapter reads a sent message again when a recipient asks for a retry; optional for fakes. */
+  setMessageLookup?(lookup: MessageLookup | null): void;
   on<E extends WhatsAppPortEventName>(event: E, listener: (payload: WhatsAppPortEvents[E]) => void): () => void;
   /** Closes every socket; the credentials stay. */
   close(): Promise<void>;
