@@ -5,6 +5,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { DEFAULT_ACCOUNT_NUMBER } from "@kabar/whatsapp-simulator";
 import { REASONS } from "../src/session/connection-supervisor.js";
 import {
   linkNewSession,
@@ -149,19 +150,27 @@ describe("the single session against the simulator", () => {
     expect(fs.existsSync(credsPath)).toBe(true);
   }, 30_000);
 
-  it("shows the pairing code the library produces when a phone number is given", async () => {
+  it("links by pairing code: the phone enters the code the status shows, and the session connects", async () => {
     harness = await startSimulatedWhatsApp();
     const { manager } = harness.createManager();
     await manager.start();
     await manager.create({ name: "Main", sessionId: SESSION_ID });
     const waiting = waitForStatus(manager, (status) => status.state === "waiting_pairing_code");
-    await manager.connect({ phoneNumber: "+62 812-3456-7890" });
+    // A person types the code only after WhatsApp got the device's request; wait for that too.
+    const requested = harness.simulator.waitFor("pairing-code-requested");
+    // The code only links the phone whose number asked for it, as on WhatsApp.
+    await manager.connect({ phoneNumber: `+${DEFAULT_ACCOUNT_NUMBER}` });
     const status = await waiting;
     expect(status.pairingCode).toEqual({
       code: expect.stringMatching(/^[A-Z0-9]{8}$/),
-      phoneNumber: "6281234567890",
+      phoneNumber: DEFAULT_ACCOUNT_NUMBER,
     });
     expect(status.qr).toBeNull();
+
+    const connected = waitForStatus(manager, (current) => current.state === "connected", 15_000);
+    await requested;
+    await harness.simulator.phone.enterCode(status.pairingCode?.code ?? "");
+    expect((await connected).linkedNumber).toBe(DEFAULT_ACCOUNT_NUMBER);
   }, 30_000);
 
   it("logs out on the admin's request: WhatsApp drops the device, the credentials go to .backup", async () => {
