@@ -24,4 +24,6 @@ export {
 export { MEDIA_LIMITS } from "./outbox/read-media.js";
 export { DEFAULT_COUNTRY, normalizePhoneNumber } from "./phone/normalize-phone-number.js";
 export * from "./schemas.js";
+/** The status before anything happened: what fakes and a fresh process start from. */
+export { initialStatus } from "./session/session-status-store.js";
 export { DEFAULT_SETTINGS } from "./settings/settings-service.js";

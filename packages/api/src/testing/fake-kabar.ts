@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import {
   DefaultSessionUndeletableError,
   InMemoryEventBus,
+  initialStatus,
   KabarError,
   MessageNotFoundError,
   type MessageStatus,
@@ -20,7 +21,7 @@ const now = () => new Date().toISOString();
 export class FakeKabar implements Kabar {
   readonly events = new InMemoryEventBus();
   private session: SessionRecord | null = null;
-  private current: SessionStatus = emptyStatus();
+  private current: SessionStatus = initialStatus();
   private readonly messagesById = new Map<string, MessageRecord>();
   private readonly latencies: number[] = [];
   private currentSettings: Settings = {
@@ -255,21 +256,4 @@ function nextQr() {
 
 function stripUndefined<T extends object>(input: T): Partial<T> {
   return Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined)) as Partial<T>;
-}
-
-function emptyStatus(): SessionStatus {
-  return {
-    session: null,
-    state: "disconnected",
-    reason: null,
-    qr: null,
-    pairingCode: null,
-    linkedNumber: null,
-    lastConnectedAt: null,
-    lastDisconnectAt: null,
-    lastDisconnectReason: null,
-    reconnectAttempts: 0,
-    outboxPausedReason: null,
-    changedAt: now(),
-  };
 }

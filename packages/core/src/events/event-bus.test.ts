@@ -1,25 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { TrackedEvent } from "../contract.js";
+import { initialStatus } from "../session/session-status-store.js";
 import { InMemoryEventBus } from "./event-bus.js";
 
 const stateEvent = (reason: string) =>
-  ({
-    type: "session.state",
-    status: {
-      session: null,
-      state: "disconnected",
-      reason,
-      qr: null,
-      pairingCode: null,
-      linkedNumber: null,
-      lastConnectedAt: null,
-      lastDisconnectAt: null,
-      lastDisconnectReason: null,
-      reconnectAttempts: 0,
-      outboxPausedReason: null,
-      changedAt: new Date(0).toISOString(),
-    },
-  }) as const;
+  ({ type: "session.state", status: { ...initialStatus(new Date(0)), reason } }) as const;
 
 async function take(iterable: AsyncIterable<TrackedEvent>, count: number): Promise<TrackedEvent[]> {
   const taken: TrackedEvent[] = [];
