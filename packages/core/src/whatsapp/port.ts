@@ -84,7 +84,10 @@ export interface WhatsAppPort {
   isOnWhatsApp(sessionId: string, number: string): Promise<boolean>;
   /** Where the adapter reads a sent message again when a recipient asks for a retry; optional for fakes. */
   setMessageLookup?(lookup: MessageLookup | null): void;
-  on<E extends WhatsAppPortEventName>(event: E, listener: (payload: WhatsAppPortEvents[E]) => void): () => void;
+  on<E extends WhatsAppPortEventName>(
+    event: E,
+    listener: (payload: WhatsAppPortEvents[E]) => void,
+  ): () => void;
   /** Closes every socket; the credentials stay. */
   close(): Promise<void>;
 }

@@ -31,6 +31,7 @@ import {
 } from "./library-bridge.js";
 import { createRetryCounts, messageRetryConfig } from "./message-retry.js";
 import { createSendQueue, type SendQueue } from "./send-queue.js";
+import { serializeKeyTransactions } from "./serial-transactions.js";
 import { bindSocketEvents } from "./socket-events.js";
 import { afterSocketEnd, installDanglingQuerySafetyNet, rawWebSocketOf } from "./socket-teardown.js";
 
@@ -56,6 +57,8 @@ interface SessionEntry {
   starting: Promise<unknown> | null;
   /** Every library send of this session, one at a time (see send-queue.ts). */
   sendQueue: SendQueue;
+  /** Baileys' key-store transactions of this session, across its sockets, one at a time. */
+  transactionQueue: SendQueue;
   unregister: () => void;
 }
 
@@ -90,6 +93,7 @@ export function createWaMultiSessionPort(options: WaMultiSessionPortOptions): Wh
       pairingPhoneNumber: null,
       starting: null,
       sendQueue: createSendQueue(),
+      transactionQueue: createSendQueue(),
       unregister: () => {},
     };
     const retryCounts = createRetryCounts();
@@ -118,6 +122,7 @@ export function createWaMultiSessionPort(options: WaMultiSessionPortOptions): Wh
   function attachSocket(entry: SessionEntry, socket: WASocket, folder: string): void {
     entry.socket = socket;
     entry.isOpen = false;
+    serializeKeyTransactions(socket, entry.transactionQueue);
     entry.isDeliberateClose = false;
     const isCurrent = () => entry.socket === socket;
     const raw = rawWebSocketOf(socket);

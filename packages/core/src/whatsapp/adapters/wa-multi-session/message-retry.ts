@@ -27,7 +27,9 @@ export function messageRetryConfig(
       try {
         const found = await lookup(key.id);
         // The same content Baileys built for the first copy of a `{ text }` send.
-        return found ? baileys.proto.Message.fromObject({ extendedTextMessage: { text: found.text } }) : undefined;
+        return found
+          ? baileys.proto.Message.fromObject({ extendedTextMessage: { text: found.text } })
+          : undefined;
       } catch (error) {
         options.onLookupError(error, key.id);
         return undefined;
