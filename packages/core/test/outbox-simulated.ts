@@ -12,6 +12,7 @@ import {
   type WhatsAppSimulator,
 } from "@kabar/whatsapp-simulator";
 import { pino } from "pino";
+import { expect } from "vitest";
 import type { Kabar, Settings, SessionStatus } from "../src/contract.js";
 import { type CreateKabarOptions, createKabar } from "../src/create-kabar.js";
 import { NO_PACING } from "./outbox-harness.js";
@@ -161,12 +162,51 @@ export function receivedByContacts(simulator: WhatsAppSimulator): ReceivedMessag
 
 /** The WhatsApp ids of every message in the outbox, oldest first. */
 export async function outboxWaMessageIds(kabar: Kabar): Promise<string[]> {
-  const ids: string[] = [];
+  return (await outboxTexts(kabar)).map((message) => message.id);
+}
+
+/** Every message in the outbox as the contact should see it, oldest first. */
+export async function outboxTexts(kabar: Kabar): Promise<{ id: string; text: string }[]> {
+  const messages: { id: string; text: string }[] = [];
   let cursor: string | undefined;
   do {
     const page = await kabar.messages.list({ limit: 100, ...(cursor ? { cursor } : {}) });
-    ids.push(...page.items.map((item) => item.waMessageId));
+    messages.push(...page.items.map((item) => ({ id: item.waMessageId, text: item.text ?? "" })));
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
-  return ids.reverse();
+  return messages.reverse();
+}
+
+/**
+ * What the contacts hold once every copy they could not decrypt has been made good by a re-send
+ * (their retry receipt → Baileys re-sends under a fresh session), or after `timeoutMs` without that.
+ */
+export async function receivedOnceDecrypted(
+  simulator: WhatsAppSimulator,
+  timeoutMs = 15_000,
+): Promise<ReceivedMessage[]> {
+  const isSettled = () =>
+    receivedByContacts(simulator).every((message) => message.decryptError === undefined);
+  if (!isSettled()) await simulator.waitFor("message", isSettled, timeoutMs).catch(() => {});
+  return receivedByContacts(simulator);
+}
+
+/**
+ * Every outbox message reached its contact as one visible message with the text that was sent:
+ * each id listed once (a re-send with the same id only raises its count), decrypted (no
+ * decryptError left on the final copy), nothing else arrived.
+ */
+export async function expectDecryptedExactlyOnce(
+  harness: { simulator: WhatsAppSimulator; kabar: Kabar },
+  total: number,
+): Promise<void> {
+  const sent = await outboxTexts(harness.kabar);
+  const received = await receivedOnceDecrypted(harness.simulator);
+  const undecrypted = received.filter((message) => message.decryptError !== undefined);
+  if (undecrypted.length > 0)
+    console.warn(`simulator: ${undecrypted.length} of ${total} messages left undecryptable by the contact`);
+  expect(sent).toHaveLength(total);
+  expect(undecrypted.map((message) => `${message.id}: ${message.decryptError}`)).toEqual([]);
+  const byId = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id);
+  expect(received.map(({ id, text }) => ({ id, text })).sort(byId)).toEqual([...sent].sort(byId));
 }

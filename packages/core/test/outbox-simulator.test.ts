@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { countReaching, nextEvent, statusOf } from "./outbox-harness.js";
 import {
+  expectDecryptedExactlyOnce,
   linkSession,
   outboxWaMessageIds,
   receivedByContacts,
@@ -29,8 +30,8 @@ describe("sending against the simulator", { timeout: 60_000 }, () => {
       ids.push((await harness.kabar.messages.send({ to: "0812-3456-7890", message: `Pesan ${index}` })).id);
     }
     await read;
-    // Compared by WhatsApp id, in arrival order: the simulated contact sometimes fails to decrypt a
-    // copy under load (decryptError), which is the simulator's matter, not the outbox's.
+    await expectDecryptedExactlyOnce(harness, 5);
+    // In arrival order, by WhatsApp id.
     const received = receivedByContacts(harness.simulator);
     expect(received.map((message) => message.id)).toEqual(await outboxWaMessageIds(harness.kabar));
     expect(received.every((message) => message.count === 1)).toBe(true);
@@ -56,6 +57,7 @@ describe("sending against the simulator", { timeout: 60_000 }, () => {
     const received = receivedByContacts(harness.simulator);
     expect(received.map((message) => message.id)).toEqual(await outboxWaMessageIds(harness.kabar));
     expect(received).toHaveLength(2);
+    await expectDecryptedExactlyOnce(harness, 2);
   });
 
   it("keeps the jittered gap between messages as the simulator receives them", async () => {
@@ -72,6 +74,7 @@ describe("sending against the simulator", { timeout: 60_000 }, () => {
     const gaps = times.slice(1).map((at, index) => at - (times[index] ?? at));
     expect(gaps).toHaveLength(3);
     for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(250);
+    await expectDecryptedExactlyOnce(harness, 4);
   });
 
   it("pauses the outbox on 463, keeps the message queued, and sends it after a resend", async () => {
@@ -92,6 +95,7 @@ describe("sending against the simulator", { timeout: 60_000 }, () => {
     expect(kabar.sessions.status().outboxPausedReason).toBeNull();
     const arrived = receivedByContacts(simulator).map((message) => message.id);
     expect(arrived.sort()).toEqual((await outboxWaMessageIds(kabar)).sort());
+    await expectDecryptedExactlyOnce(harness, 2);
   });
 
   it("keeps queued messages through a logout on the phone and delivers them after re-linking", async () => {
@@ -117,6 +121,7 @@ describe("sending against the simulator", { timeout: 60_000 }, () => {
     const arrived = receivedByContacts(simulator).map((message) => message.id);
     expect(arrived).toEqual(await outboxWaMessageIds(kabar));
     expect(arrived).toHaveLength(3);
+    await expectDecryptedExactlyOnce(harness, 3);
   });
 
   it("re-sends with the same WhatsApp id when the server ack does not come, and the contact sees one message", async () => {
@@ -135,5 +140,6 @@ describe("sending against the simulator", { timeout: 60_000 }, () => {
     expect(received.map((message) => message.id)).toEqual(await outboxWaMessageIds(kabar));
     const record = await kabar.messages.get((await sending).id);
     expect(record?.events.some((event) => event.detail?.includes("no server ack within 400 ms"))).toBe(true);
+    await expectDecryptedExactlyOnce(harness, 1);
   });
 });
