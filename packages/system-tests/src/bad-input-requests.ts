@@ -2,7 +2,8 @@
  * The request-level half of the bad inputs: every authenticated route and procedure with missing,
  * invalid and revoked credentials, and bodies that are not JSON or are several MB.
  */
-import { type BadInput, type Procedure, rest, trpcMutation, trpcQuery } from "./bad-inputs.js";
+import type { BadInput } from "./bad-inputs.js";
+import { type Procedure, rest, trpcMutation, trpcQuery } from "./bad-input-targets.js";
 
 const AUTHENTICATED: Procedure[] = [
   rest("GET", "/api/admin/whatsapp-sessions"),

@@ -4,8 +4,11 @@
  * every authenticated one also gets missing, invalid and revoked credentials.
  */
 import { bodyCases, credentialCases } from "./bad-input-requests.js";
+import { type Procedure, rest, trpcMutation, trpcQuery } from "./bad-input-targets.js";
 
-export type Credential = "token" | "admin" | "none" | "invalid" | "revoked";
+export type { Credential } from "./bad-input-targets.js";
+
+import type { Credential } from "./bad-input-targets.js";
 
 export interface BadInput {
   name: string;
@@ -71,27 +74,6 @@ export const badSessionIds: unknown[] = [
   { id: "main" },
 ];
 const longText = "x".repeat(4097);
-
-export type Procedure = { route: string; method: "GET" | "POST" | "PUT" | "DELETE"; credential: Credential };
-export const trpcMutation = (name: string, credential: Credential = "token"): Procedure => ({
-  route: `trpc:${name}`,
-  method: "POST",
-  credential,
-});
-export const trpcQuery = (name: string, credential: Credential = "token"): Procedure => ({
-  route: `trpc:${name}`,
-  method: "GET",
-  credential,
-});
-export const rest = (
-  method: Procedure["method"],
-  route: string,
-  credential: Credential = "token",
-): Procedure => ({
-  route,
-  method,
-  credential,
-});
 
 function each(
   target: Procedure,

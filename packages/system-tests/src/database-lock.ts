@@ -3,8 +3,8 @@
  * releases on its own clock, so the release does not depend on this process's event loop, which a
  * synchronous busy-wait in the database driver blocks. Resolves once the lock is really held.
  *
- * Not the sqlite3 shell: a sqlite3 3.40 shell on the live file was followed by SQLITE_CORRUPT and
- * "disk I/O error" in Kabar (see BENCHMARKS.md), which is a different fault from "locked".
+ * The holder uses libsql like Kabar (a sqlite3 3.40 shell was tried first). With either, Kabar then
+ * reported SQLITE_CORRUPT "database disk image is malformed" (see BENCHMARKS.md, findings).
  */
 import { spawn } from "node:child_process";
 import { once } from "node:events";

@@ -74,7 +74,8 @@ export async function requestWithCurl(
   headers: Record<string, string>,
   body: string,
 ): Promise<ApiAnswer> {
-  const args = ["-s", "-X", method, "--data-binary", "@-", "-w", "\n%{http_code}", url];
+  // No "Expect: 100-continue": the answer must be the server's verdict on the whole request.
+  const args = ["-s", "-X", method, "-H", "Expect:", "--data-binary", "@-", "-w", "\n%{http_code}", url];
   for (const [name, value] of Object.entries(headers)) args.push("-H", `${name}: ${value}`);
   const { stdout } = await run("curl", args, body);
   const cut = stdout.lastIndexOf("\n");

@@ -8,8 +8,8 @@ const USAGE_COLUMNS: Record<string, string[]> = { ApiToken: ["lastUsedAt"] };
 
 /**
  * Read through the same driver the server uses (libsql). Not the sqlite3 shell: while the server had
- * the file open, a sqlite3 3.40 shell reading it was followed by "disk I/O error" in the server
- * (see BENCHMARKS.md), so the snapshot must not be the thing that breaks it.
+ * the file open, a sqlite3 3.40 shell reading it was followed by "disk I/O error" in the server and
+ * its exit (see BENCHMARKS.md, findings), so the snapshot must not be the thing that breaks it.
  */
 export async function databaseSnapshot(db: PrismaClient): Promise<Record<string, unknown[]>> {
   const tables = await db.$queryRawUnsafe<{ name: string }[]>(
