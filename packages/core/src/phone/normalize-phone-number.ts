@@ -16,6 +16,14 @@ export const DEFAULT_COUNTRY = "ID";
 export function normalizePhoneNumber(input: string, defaultCountry: string = DEFAULT_COUNTRY): string {
   const trimmed = input.trim();
   const country = toCountryCode(defaultCountry);
+  // libphonenumber reads the number and ignores what follows ("0812-3456-7890xyz" parses), so a
+  // typo would go out to a number nobody checked: only the characters people type in numbers pass.
+  if (!/^\+?[0-9\s\-().]+$/.test(trimmed)) {
+    throw new InvalidInputError(
+      "to",
+      `"${input}" is not a valid phone number: only digits, spaces, + - ( ) and . are allowed, e.g. +62 812-3456-7890.`,
+    );
+  }
   const digits = trimmed.replace(/[\s\-().]/g, "");
   const candidates: string[] = [];
   if (/^[1-9][0-9]+$/.test(digits) && digits.startsWith(getCountryCallingCode(country))) {
