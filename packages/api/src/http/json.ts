@@ -28,21 +28,34 @@ export function sendJson(
   res.end(text);
 }
 
+/**
+ * Past this much, a refused body is no longer read to its end: the connection is reset instead,
+ * so a client cannot keep the server busy with an endless upload.
+ */
+const DRAIN_CAP_BYTES = 32 * 1024 * 1024;
+
 /** Reads a JSON body of at most maxBytes; undefined when there is none. */
 export async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<unknown> {
   const tooLarge = new HttpError(413, {
     code: "PAYLOAD_TOO_LARGE",
     message: `The request body is larger than ${maxBytes} bytes.`,
   });
-  if (Number(req.headers["content-length"] ?? 0) > maxBytes) throw tooLarge;
+  // A client still uploading when we answer sees a reset instead of the 413, so a refused body
+  // is read to its end (and thrown away) before the answer goes out.
+  let isTooLarge = Number(req.headers["content-length"] ?? 0) > maxBytes;
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
     size += buffer.length;
-    if (size > maxBytes) throw tooLarge;
-    chunks.push(buffer);
+    if (size > DRAIN_CAP_BYTES) break;
+    if (size > maxBytes) {
+      isTooLarge = true;
+      chunks.length = 0;
+    }
+    if (!isTooLarge) chunks.push(buffer);
   }
+  if (isTooLarge) throw tooLarge;
   const text = Buffer.concat(chunks).toString("utf8").trim();
   if (text === "") return undefined;
   try {

@@ -133,6 +133,18 @@ describe("REST", () => {
     }
     expect(await snapshot()).toEqual(before);
   });
+
+  it("answers a body of several MB with a 413 the client can read, not a reset", async () => {
+    const before = await snapshot();
+    const response = await fetch(`${baseUrl}/api/messages`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({ to: "0812345678", message: "x".repeat(3 * 1024 * 1024) }),
+    });
+    expect(response.status).toBe(413);
+    expect(await response.json()).toMatchObject({ error: { code: "PAYLOAD_TOO_LARGE" } });
+    expect(await snapshot()).toEqual(before);
+  });
 });
 
 describe("tRPC", () => {
