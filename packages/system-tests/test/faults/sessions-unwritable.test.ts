@@ -58,5 +58,5 @@ it(`wa_sessions/ unwritable mid-burst of ${total}: every message delivered once`
     },
   });
   expect(phase).toBe("restored");
-  expect(result).toMatchObject({ sent: total, delivered: total, lost: 0, duplicated: 0, unexpected: 0 });
+  expect(result).toMatchObject({ sent: total, delivered: total, lost: 0, duplicated: 0, unexpected: 0, undecrypted: 0 });
 });
