@@ -1,5 +1,5 @@
-import { execFile } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { execFile, spawn } from "node:child_process";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -91,3 +91,47 @@ function catching(run: () => unknown): unknown {
     return error;
   }
 }
+
+describe("one process holds the session", () => {
+  it("a second server on the same wa_sessions/ refuses to start, naming the process that holds it", async () => {
+    const tsx = path.join(import.meta.dirname, "..", "node_modules", ".bin", "tsx");
+    const cwd = path.join(import.meta.dirname, "..");
+    const env = {
+      ...process.env,
+      LOG_LEVEL: "silent",
+      HOST: "127.0.0.1",
+      PORT: "0",
+      DATABASE_URL: `file:${path.join(dir, "kabar.db")}`,
+      WA_SESSIONS_DIR: path.join(dir, "wa_sessions"),
+    };
+    const first = spawn(tsx, ["src/main.ts"], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+    try {
+      // Wait for the line the server prints once it listens (and so holds the lock).
+      await new Promise<void>((resolve, reject) => {
+        let output = "";
+        first.stdout.on("data", (chunk: Buffer) => {
+          output += chunk.toString();
+          if (output.includes("Kabar is running")) resolve();
+        });
+        first.once("exit", (code) => reject(new Error(`the first server exited (${code}): ${output}`)));
+      });
+      const second = await promisify(execFile)(tsx, ["src/main.ts"], { cwd, env }).then(
+        () => ({ code: 0, stderr: "" }),
+        (error: { code: number; stderr: string }) => error,
+      );
+      expect(second.code).toBe(1);
+      const lines = second.stderr.trim().split("\n");
+      expect(lines).toHaveLength(1);
+      const holder = JSON.parse(await readFile(path.join(dir, "wa_sessions", ".lock"), "utf8")) as {
+        pid: number;
+        hostname: string;
+      };
+      expect(lines[0]).toMatch(/^kabar: The WhatsApp session is held by another process/);
+      expect(lines[0]).toContain(`pid ${holder.pid} on ${holder.hostname}`);
+    } finally {
+      const exited = new Promise((resolve) => first.once("exit", resolve));
+      first.kill("SIGTERM");
+      await exited;
+    }
+  }, 60_000);
+});
