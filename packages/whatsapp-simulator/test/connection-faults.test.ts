@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   createHarness,
@@ -15,10 +16,17 @@ describe("faults on the connection: stream errors and refused connections", () =
   const onQr = () => {
     qrShown = true;
   };
+  // wa-multi-session rm -rf's the credential folder while Baileys may still be writing key files
+  // into it, so on a busy machine its rmSync fails with ENOTEMPTY as an unhandled error. These tests
+  // document that the library deletes the credentials (core never lets it), so its removal gets
+  // Node's own retry for exactly that race.
+  const rmSync = fs.rmSync;
   beforeAll(async () => {
+    fs.rmSync = (target, options) => rmSync(target, { ...options, maxRetries: 10 });
     harness = await createHarness();
   });
   afterAll(async () => {
+    fs.rmSync = rmSync;
     library.off("qr", onQr);
     await harness.cleanup();
   });
