@@ -17,12 +17,22 @@ describe("faults on the connection: stream errors and refused connections", () =
     qrShown = true;
   };
   // wa-multi-session rm -rf's the credential folder while Baileys may still be writing key files
-  // into it, so on a busy machine its rmSync fails with ENOTEMPTY as an unhandled error. These tests
-  // document that the library deletes the credentials (core never lets it), so its removal gets
-  // Node's own retry for exactly that race.
+  // into it: a file created between the removal of the children and the rmdir makes its rmSync fail
+  // with ENOTEMPTY as an unhandled error. Node's maxRetries only retries the rmdir, which cannot
+  // succeed while that file exists, so the whole removal is tried again. These tests document that
+  // the library deletes the credentials (core never lets it), not this race of the library's.
   const rmSync = fs.rmSync;
   beforeAll(async () => {
-    fs.rmSync = (target, options) => rmSync(target, { ...options, maxRetries: 10 });
+    fs.rmSync = (target, options) => {
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          return rmSync(target, options);
+        } catch (error) {
+          const isRace = error instanceof Error && "code" in error && error.code === "ENOTEMPTY";
+          if (!isRace || attempt === 20) throw error;
+        }
+      }
+    };
     harness = await createHarness();
   });
   afterAll(async () => {
