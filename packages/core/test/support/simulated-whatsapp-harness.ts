@@ -25,6 +25,8 @@ export interface SimulatedWhatsAppOptions {
   /** Lifetime of each QR; short values make QR expiry testable. */
   qrTimeoutMs?: number;
   reconnect?: ReconnectOptions;
+  /** Default: silent, or TEST_LOG_LEVEL. */
+  logger?: Logger;
 }
 
 export interface ManagerUnderTest {
@@ -54,7 +56,7 @@ export async function startSimulatedWhatsApp(
   const temp = await createTempKabarDir("kabar-simulated-");
   const { dir, sessionsDir, databaseUrl, db } = temp;
   const simulator = await startSimulator({ port: 0, ...options.simulator });
-  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" });
+  const logger = options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" });
   const running = new Set<ManagerUnderTest>();
 
   const createPort = () =>

@@ -32,6 +32,7 @@ import {
 import { createRetryCounts, messageRetryConfig } from "./message-retry.js";
 import { createSendQueue, type SendQueue } from "./send-queue.js";
 import { serializeKeyTransactions } from "./serial-transactions.js";
+import { guardSignalConsole } from "./signal-console-guard.js";
 import { bindSocketEvents } from "./socket-events.js";
 import { afterSocketEnd, installDanglingQuerySafetyNet, rawWebSocketOf } from "./socket-teardown.js";
 
@@ -77,6 +78,7 @@ export function createWaMultiSessionPort(options: WaMultiSessionPortOptions): Wh
   const qrLifetimesMs = { first: options.qrTimeoutMs ?? 60_000, next: options.qrTimeoutMs ?? 20_000 };
   // Hooks first: nothing may reach wa-multi-session (or its version lookup) unpatched.
   installLibraryHooks();
+  guardSignalConsole(logger);
   installDanglingQuerySafetyNet(logger);
   setWebSocketUrl(options.wsUrl);
   if (options.waWebVersion) pinWaWebVersion(options.waWebVersion);
