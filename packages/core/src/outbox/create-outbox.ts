@@ -52,7 +52,11 @@ export function createOutbox(options: OutboxOptions): Outbox {
     clock,
     wake: () => worker.wake(),
     async resolveSession(sessionName) {
-      const session = await options.session.get();
+      // The session manager keeps the one session in memory once it holds the lock (after
+      // start(), which createKabar awaits) and replaces it on create and update; the row
+      // cannot be deleted. So read the database only while that copy is empty: before start,
+      // or when no session exists, which then gets the clear error below.
+      const session = options.session.status().session ?? (await options.session.get());
       if (!session)
         throw new SessionNotFoundError("No WhatsApp session exists yet; create one before sending.");
       // One session: any other name falls back to it, as the seed did, and the result says so.
