@@ -4,6 +4,8 @@
  * load average beside the figures, because on a shared 2-core machine they move with the load.
  * `pnpm bench -- --only accept` runs figure 2 alone (~30 s, ~10 s with
  * `--quick`) and writes bench/results/accept.json, leaving latest.json as the last whole run.
+ * `pnpm bench -- --only memory` runs figure 6b alone (heapUsed after GC and RSS at two message
+ * counts, ~2 min, ~1 min with `--quick`) and writes bench/results/memory.json.
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
@@ -13,6 +15,7 @@ import { startSimulatedKabar } from "@kabar/system-tests";
 import { benchAcceptRate } from "./src/accept-rate.js";
 import { sqliteFloor } from "./src/sqlite-floor.js";
 import { adminJsSize } from "./src/admin-size.js";
+import { benchMemory, type MemoryResult } from "./src/memory.js";
 import { benchSendPath } from "./src/send-path.js";
 import { benchServer } from "./src/server-bench.js";
 import { connectToFirstQrMs, reconnectAfterDropMs, scanShownQr } from "./src/session-timings.js";
@@ -21,8 +24,8 @@ import { median } from "./src/stats.js";
 const isQuick = process.argv.includes("--quick");
 const onlyIndex = process.argv.indexOf("--only");
 const only = onlyIndex === -1 ? null : (process.argv[onlyIndex + 1] ?? null);
-if (only !== null && only !== "accept") {
-  process.stderr.write(`bench: --only takes "accept" (figure 2); got ${only}\n`);
+if (only !== null && only !== "accept" && only !== "memory") {
+  process.stderr.write(`bench: --only takes "accept" (figure 2) or "memory" (figure 6b); got ${only}\n`);
   process.exit(2);
 }
 // A closed Kabar whose folder is gone once rejected a late database call (see BENCHMARKS.md):
@@ -37,6 +40,8 @@ process.on("unhandledRejection", (reason) => {
 const size = isQuick
   ? { sequential: 100, burst: 100, accept: 1_000, loadSeconds: 3, messages: 2_000, drops: 3 }
   : { sequential: 300, burst: 200, accept: 3_000, loadSeconds: 8, messages: 10_000, drops: 5 };
+// figure 6b: the two message counts the server's heap is measured at
+const memoryAt = isQuick ? [300, 1_000] : [1_000, 3_000];
 const repoRoot = path.resolve(import.meta.dirname, "..");
 const adminDistDir = path.join(repoRoot, "apps", "admin", "dist");
 const loadAverage = () => os.loadavg().map((value) => Math.round(value * 100) / 100);
@@ -59,6 +64,36 @@ const startedAt = new Date();
 if (only === null && !existsSync(path.join(adminDistDir, "index.html"))) {
   log("apps/admin/dist is missing: building the panel");
   execFileSync("pnpm", ["--filter", "@kabar/admin", "build"], { cwd: repoRoot, stdio: "inherit" });
+}
+
+const memoryRows = (memory: MemoryResult): [string, string, string][] => [
+  ...memory.points.map((point): [string, string, string] => [
+    `6b server after ${point.messages} messages`,
+    `heapUsed ${point.heapUsedMb} MB after GC, RSS ${point.rssMb} MB`,
+    `heap total ${point.heapTotalMb} MB, external ${point.externalMb} MB`,
+  ]),
+  [
+    "6b retained per message",
+    `heap ${memory.heapKbPerMessage} KB, RSS ${memory.rssKbPerMessage} KB`,
+    `between ${memory.points.at(-2)?.messages} and ${memory.points.at(-1)?.messages} messages`,
+  ],
+];
+
+if (only === "memory") {
+  const memory = await benchMemory({ counts: memoryAt, log });
+  const loadAverageAtEnd = loadAverage();
+  console.log(`\nKabar bench, figure 6b only (${isQuick ? "quick" : "full"})`);
+  console.log(
+    `load average: start ${machine.loadAverageAtStart.join(" ")}, end ${loadAverageAtEnd.join(" ")}\n`,
+  );
+  printTable(memoryRows(memory));
+  const resultsDir = path.join(import.meta.dirname, "results");
+  mkdirSync(resultsDir, { recursive: true });
+  writeFileSync(
+    path.join(resultsDir, "memory.json"),
+    `${JSON.stringify({ startedAt: startedAt.toISOString(), machine: { ...machine, loadAverageAtEnd }, memory }, null, 2)}\n`,
+  );
+  process.exit(0);
 }
 
 // (2) Accept rate, on a Kabar whose session is never connected (the worker stays idle).
@@ -140,6 +175,9 @@ const server = await benchServer({
   messages: size.messages,
   log,
 });
+// (6b) heap after GC at two message counts, in a server of its own: figure 6 alone cannot tell a
+// leak from memory the allocator keeps.
+const memory = await benchMemory({ counts: memoryAt, log });
 const admin = adminJsSize(adminDistDir);
 
 const results = {
@@ -162,6 +200,7 @@ const results = {
     afterMessagesMb: Math.round(server.rssAfterMb),
     messagesSent: server.messagesSent,
   },
+  memory,
   adminJs: admin,
   lateRejections,
 };
@@ -209,6 +248,7 @@ const rows: [string, string, string][] = [
     `${results.rss.idleMb} / ${results.rss.afterMessagesMb} MB`,
     `${server.messagesSent} messages sent`,
   ],
+  ...memoryRows(memory),
   [
     "7 admin JS gzip",
     `${(admin.gzipBytes / 1024).toFixed(1)} KiB`,
