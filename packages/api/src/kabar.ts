@@ -10,8 +10,15 @@ export type {
   SessionRecord,
   SessionState,
   SessionStatus,
+  ResyncEvent,
   Settings,
   TrackedEvent,
 } from "@kabar/core";
-export { createKabar, KabarError, type KabarErrorCode, MessageNotFoundError } from "@kabar/core";
+export {
+  BEFORE_FIRST_EVENT_ID,
+  createKabar,
+  KabarError,
+  type KabarErrorCode,
+  MessageNotFoundError,
+} from "@kabar/core";
 export type { Prisma, PrismaClient } from "@kabar/db";

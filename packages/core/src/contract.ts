@@ -127,9 +127,25 @@ export interface TrackedEvent {
   event: CoreEvent;
 }
 
+/**
+ * Yielded by `subscribe`, first, when the events after lastEventId are no longer held (evicted by
+ * count or age, or the id is from an earlier process): what came between is lost, so the subscriber
+ * must re-read the current state. Its id is the newest event's, so resuming from it misses nothing.
+ */
+export interface ResyncEvent {
+  id: string;
+  event: { type: "resync" };
+}
+
 export interface EventBus {
-  /** Replays events after lastEventId still held in memory, then yields new ones until the signal aborts. */
-  subscribe(options?: { lastEventId?: string | null; signal?: AbortSignal }): AsyncIterable<TrackedEvent>;
+  /**
+   * Replays the events after lastEventId, or a ResyncEvent when they are no longer all held, then
+   * yields new ones until the signal aborts.
+   */
+  subscribe(options?: {
+    lastEventId?: string | null;
+    signal?: AbortSignal;
+  }): AsyncIterable<TrackedEvent | ResyncEvent>;
   on(listener: (event: TrackedEvent) => void): () => void;
 }
 

@@ -5,7 +5,7 @@
 export type * from "./contract.js";
 export { type CreateKabarOptions, createKabar } from "./create-kabar.js";
 export * from "./errors.js";
-export { InMemoryEventBus } from "./events/event-bus.js";
+export { BEFORE_FIRST_EVENT_ID, type EventBusOptions, InMemoryEventBus } from "./events/event-bus.js";
 export {
   closeWhatsApp,
   configureWhatsApp,

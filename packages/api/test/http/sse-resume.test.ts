@@ -54,3 +54,23 @@ it("session.onStatusChange resumes after Last-Event-ID", async () => {
   });
   expect(await readEvents(resumed, 2)).toEqual([refreshed, connected]);
 });
+
+it("a Last-Event-ID the server no longer holds gets the current state, or a resync for messages", async () => {
+  const url = await api.listen();
+  const { token } = await api.deps.auth.createToken("sse");
+  await api.admin().session.create({ name: "Panitia", sessionId: "panitia" });
+  await api.app().session.connect(); // waiting_qr
+  api.kabar.scan(); // connected
+  // An id from before a restart (or evicted by count or age) names nothing the bus still holds.
+  const headers = { authorization: `Bearer ${token}`, accept: "text/event-stream", "last-event-id": "mx0-7" };
+
+  const session = await fetch(`${url}/trpc/session.onStatusChange`, { headers });
+  const [current] = await readEvents(session, 1);
+  expect(JSON.parse(current?.data ?? "{}").state).toBe("connected");
+
+  const messages = await fetch(`${url}/trpc/messages.onStatus`, { headers });
+  const [resync] = await readEvents(messages, 1);
+  expect(JSON.parse(resync?.data ?? "{}")).toEqual({ resync: true });
+  // Resuming from the resync's id misses nothing that comes after it.
+  expect(resync?.id).toBe(current?.id);
+});

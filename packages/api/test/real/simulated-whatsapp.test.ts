@@ -80,6 +80,7 @@ it("REST send → delivered, as the message subscription reports and the contact
           .catch(reject);
       },
       onData: ({ data }) => {
+        if ("resync" in data) return;
         if (data.id !== messageId && messageId !== "") return;
         statuses.push(data.status);
         if (data.status === "delivered" || data.status === "read") {

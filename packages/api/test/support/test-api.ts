@@ -104,8 +104,8 @@ export async function createTestApi<K extends Kabar = FakeKabar>(options: TestAp
 export type TestApi<K extends Kabar = FakeKabar> = Awaited<ReturnType<typeof createTestApi<K>>>;
 
 /** The caller's types promise { id, data }; at run time it yields tRPC's envelope tuple. Accept both. */
-export function untrack<T>(value: { id: string; data: T }): { id: string; data: T } {
+export function untrack<V extends { id: string; data: unknown }>(value: V): { id: string; data: V["data"] } {
   const raw: unknown = value;
-  if (isTrackedEnvelope<T>(raw)) return { id: raw[0], data: raw[1] };
+  if (isTrackedEnvelope<V["data"]>(raw)) return { id: raw[0], data: raw[1] };
   return value;
 }

@@ -1,20 +1,25 @@
 import { tracked } from "@trpc/server";
 import { z } from "zod";
-import { eventsOfType } from "../../trpc/events.js";
+import { eventsOfType, isResync } from "../../trpc/events.js";
 import { authedProcedure } from "../../trpc/trpc.js";
 
 export const onMessageStatusInput = z.object({ lastEventId: z.string().max(100).nullish() }).optional();
 
-/** Every message status change (queued → sent → delivered → read, or failed); resumable. */
+/**
+ * Every message status change (queued → sent → delivered → read, or failed); resumable. When the
+ * changes after lastEventId are no longer held (the server keeps the last 1,000 for 10 minutes, and
+ * none from before a restart), `{ resync: true }` comes first: re-read `messages.list`.
+ */
 export const onMessageStatus = authedProcedure.input(onMessageStatusInput).subscription(async function* ({
   ctx,
   input,
   signal,
 }) {
-  for await (const { id, event } of eventsOfType(ctx.kabar.events, "message.status", {
+  for await (const received of eventsOfType(ctx.kabar.events, "message.status", {
     lastEventId: input?.lastEventId ?? null,
     signal,
   })) {
-    yield tracked(id, event.message);
+    if (isResync(received)) yield tracked(received.id, { resync: true as const });
+    else yield tracked(received.id, received.event.message);
   }
 });

@@ -1,6 +1,6 @@
 import { tracked } from "@trpc/server";
 import { z } from "zod";
-import { BEFORE_FIRST_EVENT, eventsOfType, watchLatestEventId } from "../../trpc/events.js";
+import { BEFORE_FIRST_EVENT, eventsOfType, isResync, watchLatestEventId } from "../../trpc/events.js";
 import { authedProcedure } from "../../trpc/trpc.js";
 
 export const onStatusChangeInput = z.object({ lastEventId: z.string().max(100).nullish() }).optional();
@@ -8,7 +8,7 @@ export const onStatusChangeInput = z.object({ lastEventId: z.string().max(100).n
 /**
  * Every session state change, every new QR included. A fresh subscriber first gets the current
  * status (tagged with the newest event id, so a reconnect resumes right after it); a resuming one
- * gets what it missed.
+ * gets what it missed, or the current status when the missed events are no longer held.
  */
 export const onStatusChange = authedProcedure.input(onStatusChangeInput).subscription(async function* ({
   ctx,
@@ -21,10 +21,12 @@ export const onStatusChange = authedProcedure.input(onStatusChangeInput).subscri
     resumeAfter = watchLatestEventId(ctx.kabar.events).id ?? BEFORE_FIRST_EVENT;
     yield tracked(resumeAfter, ctx.kabar.sessions.status());
   }
-  for await (const { id, event } of eventsOfType(ctx.kabar.events, "session.state", {
+  for await (const received of eventsOfType(ctx.kabar.events, "session.state", {
     lastEventId: resumeAfter,
     signal,
   })) {
-    yield tracked(id, event.status);
+    // The whole state replaces the changes that were lost; the status is read after the resync's id.
+    if (isResync(received)) yield tracked(received.id, ctx.kabar.sessions.status());
+    else yield tracked(received.id, received.event.status);
   }
 });
