@@ -69,18 +69,32 @@ export function prepareDatabaseFile(url: string): string {
   if (!fs.statSync(folder).isDirectory()) fail(url, `${folder} is not a folder`);
   if (!canCreateFileIn(folder)) fail(url, `folder ${folder} is not writable`);
   const stat = fs.statSync(file, { throwIfNoEntry: false });
-  if (stat === undefined) return file;
+  const isFirstLook = !openedFiles.has(file);
+  // recorded before SQLite opens it (right after this returns), so no later call reads its header again
+  const prepared = (): string => {
+    openedFiles.add(file);
+    return file;
+  };
+  if (stat === undefined) return prepared();
   if (!stat.isFile()) fail(url, `${file} is not a file`);
   if (!isWritable(file)) fail(url, `${file} is not writable`);
-  if (stat.size > 0 && readHeader(file) !== SQLITE_HEADER) {
+  if (isFirstLook && stat.size > 0 && readHeader(file) !== SQLITE_HEADER) {
     fail(
       url,
       `${file} is not an SQLite database`,
       `point DATABASE_URL at a new or existing SQLite file, e.g. file:./data/kabar.db`,
     );
   }
-  return file;
+  return prepared();
 }
+
+// Database files this process has prepared, and so may have open in SQLite. The header is read only the
+// first time, before SQLite opens the file: closing any descriptor of a file drops every POSIX lock this
+// process holds on it, SQLite's included (https://sqlite.org/howtocorrupt.html, 2.2). Reading it again
+// while a connection was open (createDatabase right after migrateDatabase did) took away the SHARED lock a
+// WAL connection keeps on the file; another process closing its connection then thought it was the last
+// one, checkpointed and deleted the WAL under us: SQLITE_CORRUPT and disk I/O errors on every later query.
+const openedFiles = new Set<string>();
 
 // access(W_OK) says yes to root even on read-only mounts and pseudo file systems such as /proc, where
 // SQLite later fails with a cryptic SQLITE_CANTOPEN; creating a file is the honest test.
