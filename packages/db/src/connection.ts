@@ -7,12 +7,19 @@ import {
   type TransactionMode,
 } from "@libsql/client";
 
-/** Wait this long for another writer (a second process, or the server while a script runs) instead of
- * failing at once with SQLITE_BUSY. */
+/** Wait this long for another writer (a second process, or the server while a script runs) before a
+ * statement fails with SQLITE_BUSY. */
 export const BUSY_TIMEOUT_MS = 5000;
 
+// The driver waits for a lock synchronously: SQLite's busy handler sleeps on the event-loop thread, so a
+// long busy_timeout froze the whole process (HTTP included) while another process held the write lock.
+// A short one absorbs a commit in progress; the rest of BUSY_TIMEOUT_MS is waited for between tries with
+// timers, so the process keeps serving.
+const SYNCHRONOUS_BUSY_TIMEOUT_MS = 10;
+const BUSY_RETRY_MAX_DELAY_MS = 100;
+
 const CONNECTION_PRAGMAS = [
-  `PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`,
+  `PRAGMA busy_timeout = ${SYNCHRONOUS_BUSY_TIMEOUT_MS}`,
   // WAL lets readers and one writer work at the same time; it is stored in the file, so setting it again
   // is cheap, and it makes a database created by an older version switch over too.
   "PRAGMA journal_mode = WAL",
@@ -22,46 +29,63 @@ const CONNECTION_PRAGMAS = [
 ];
 
 /**
- * A libsql client whose every connection carries the pragmas above. The local libsql client hands its
- * connection to each transaction and silently opens a new one for the next statement, which would start
- * without busy_timeout; this wrapper notices and sets the pragmas again.
+ * A libsql client whose every connection carries the pragmas above and which waits for another process's
+ * lock without blocking the event loop. The local libsql client hands its connection to each transaction
+ * and silently opens a new one for the next statement, which would start without the pragmas; this
+ * wrapper notices and sets them again.
+ *
+ * After SQLITE_BUSY it also throws the connection away, working around a defect of libsql 0.3.19 (the
+ * native driver under @libsql/client 0.8.1): a statement that fails with SQLITE_BUSY is not reset, so its
+ * connection stays inside a transaction. The next write on it then reports success but is never committed
+ * ("cannot commit transaction - SQL statements in progress"), and the connection keeps SQLite's write
+ * lock until it is closed: every other writer, in this process or another, waits forever, and what the
+ * stuck connection "wrote" is lost. A fresh connection has none of that.
  */
 class ConfiguredClient implements Client {
   readonly protocol: string;
+  #url: string;
   #inner: Client;
   #isConfigured = false;
 
-  constructor(inner: Client) {
-    this.#inner = inner;
-    this.protocol = inner.protocol;
+  constructor(url: string) {
+    this.#url = url;
+    this.#inner = createClient({ url });
+    this.protocol = this.#inner.protocol;
   }
 
   get closed(): boolean {
     return this.#inner.closed;
   }
 
-  async execute(statement: InStatement): Promise<ResultSet> {
-    await this.#configure();
-    return this.#inner.execute(statement);
+  execute(statement: InStatement): Promise<ResultSet> {
+    // an autocommit statement that met SQLITE_BUSY did nothing, so running it again is safe
+    return this.#whileBusy((inner) => inner.execute(statement));
   }
 
-  async batch(statements: InStatement[], mode?: TransactionMode): Promise<ResultSet[]> {
-    await this.#configure();
-    return this.#inner.batch(statements, mode);
+  batch(statements: InStatement[], mode?: TransactionMode): Promise<ResultSet[]> {
+    // the driver runs a batch as one transaction and rolls it back on failure: it can run again whole
+    return this.#whileBusy((inner) => inner.batch(statements, mode));
   }
 
   async transaction(mode?: TransactionMode): Promise<Transaction> {
-    await this.#configure();
     // A deferred transaction that reads first and writes later fails at once with SQLITE_BUSY when another
-    // connection wrote in between (busy_timeout cannot help); taking the write lock up front makes it wait.
-    const transaction = await this.#inner.transaction(mode === "read" ? "read" : "write");
+    // connection wrote in between (waiting cannot help); taking the write lock up front makes it wait.
+    const transaction = await this.#whileBusy((inner) =>
+      inner.transaction(mode === "read" ? "read" : "write"),
+    );
     this.#isConfigured = false;
     return transaction;
   }
 
   async executeMultiple(sql: string): Promise<void> {
     await this.#configure();
-    return this.#inner.executeMultiple(sql);
+    try {
+      return await this.#inner.executeMultiple(sql);
+    } catch (error) {
+      // not run again: statements before the one that met SQLITE_BUSY may have been applied
+      if (isBusy(error)) this.#replaceConnection();
+      throw error;
+    }
   }
 
   sync(): Promise<void> {
@@ -72,6 +96,32 @@ class ConfiguredClient implements Client {
     this.#inner.close();
   }
 
+  /** Runs `run` on a configured connection, and on a fresh one again while it fails with SQLITE_BUSY, for
+   * up to BUSY_TIMEOUT_MS, waiting between tries with timers. */
+  async #whileBusy<T>(run: (inner: Client) => Promise<T>): Promise<T> {
+    const giveUpAt = Date.now() + BUSY_TIMEOUT_MS;
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        await this.#configure();
+        return await run(this.#inner);
+      } catch (error) {
+        if (!isBusy(error)) throw error;
+        this.#replaceConnection();
+        const remaining = giveUpAt - Date.now();
+        if (remaining <= 0) throw error;
+        const delay = Math.min(BUSY_RETRY_MAX_DELAY_MS, 2 ** attempt, remaining);
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }
+
+  #replaceConnection(): void {
+    const stuck = this.#inner;
+    this.#inner = createClient({ url: this.#url });
+    this.#isConfigured = false;
+    stuck.close();
+  }
+
   async #configure(): Promise<void> {
     if (this.#isConfigured) return;
     for (const pragma of CONNECTION_PRAGMAS) await this.#inner.execute(pragma);
@@ -79,7 +129,18 @@ class ConfiguredClient implements Client {
   }
 }
 
+/** SQLITE_BUSY and its extended codes (SQLITE_BUSY_RECOVERY, SQLITE_BUSY_SNAPSHOT, …). */
+function isBusy(error: unknown): boolean {
+  if (typeof error !== "object" || error === null) return false;
+  const code = "code" in error ? error.code : undefined;
+  const rawCode = "rawCode" in error ? error.rawCode : undefined;
+  return (
+    (typeof code === "string" && code.startsWith("SQLITE_BUSY")) ||
+    (typeof rawCode === "number" && (rawCode & 0xff) === 5)
+  );
+}
+
 /** Opens a libsql client on a file: URL with the pragmas that make concurrent writers safe. */
 export function openConnection(url: string): Client {
-  return new ConfiguredClient(createClient({ url }));
+  return new ConfiguredClient(url);
 }

@@ -1,0 +1,74 @@
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { createClient } from "@libsql/client";
+import { afterEach, beforeEach, expect, it } from "vitest";
+import { openConnection } from "../src/connection.js";
+import { createDatabase, migrateDatabase } from "../src/index.js";
+
+let dir: string;
+let url: string;
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "kabar-connection-"));
+  url = `file:${path.join(dir, "kabar.db")}`;
+});
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+async function countRows(table: string): Promise<number> {
+  const client = createClient({ url });
+  try {
+    const result = await client.execute(`SELECT count(*) AS n FROM ${table}`);
+    return Number(result.rows[0]?.n);
+  } finally {
+    client.close();
+  }
+}
+
+it("waits for another connection's write lock without blocking the event loop, and commits after it", async () => {
+  const holder = openConnection(url);
+  await holder.execute("CREATE TABLE t (x INTEGER)");
+  const transaction = await holder.transaction("write");
+  await transaction.execute("INSERT INTO t VALUES (1)");
+
+  const writer = openConnection(url);
+  let ticks = 0;
+  const ticking = setInterval(() => {
+    ticks += 1;
+  }, 10);
+  const waiting = writer.execute("INSERT INTO t VALUES (2)");
+  // released by a timer, which only fires if the waiting writer leaves the event loop free
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  await transaction.commit();
+  await waiting;
+  clearInterval(ticking);
+  expect(ticks).toBeGreaterThan(5);
+
+  // the write that met SQLITE_BUSY first is committed and holds no lock: others can write at once
+  await holder.execute("INSERT INTO t VALUES (3)");
+  expect(await countRows("t")).toBe(3);
+  holder.close();
+  writer.close();
+});
+
+it("keeps its lock on the file when the database is prepared again, so another process's exit leaves the WAL alone", async () => {
+  await migrateDatabase(url);
+  const db = createDatabase(url);
+  await db.setting.create({ data: { key: "before", value: "1" } });
+  // Another process opens the file and closes it. Had this process lost its SQLite lock, that process
+  // would take itself for the last user, checkpoint and delete the WAL that this one still writes to.
+  execFileSync(
+    process.execPath,
+    [
+      "--input-type=module",
+      "-e",
+      `import { createClient } from "@libsql/client"; const c = createClient({ url: ${JSON.stringify(url)} }); await c.execute("SELECT count(*) FROM Setting"); c.close();`,
+    ],
+    { cwd: path.join(import.meta.dirname, "..") },
+  );
+  expect(fs.existsSync(`${path.join(dir, "kabar.db")}-wal`)).toBe(true);
+  await db.setting.create({ data: { key: "after", value: "2" } });
+  expect(await db.$queryRawUnsafe("PRAGMA integrity_check")).toEqual([{ integrity_check: "ok" }]);
+  await db.$disconnect();
+  expect(await countRows("Setting")).toBeGreaterThanOrEqual(2);
+});
