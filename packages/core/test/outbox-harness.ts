@@ -1,6 +1,7 @@
 /**
  * The outbox on a real database with the fake port: what the worker unit tests share.
  */
+import type { PrismaClient } from "@kabar/db";
 import { pino } from "pino";
 import type { CoreEvent, EventBus, Settings } from "../src/contract.js";
 import { InMemoryEventBus } from "../src/events/event-bus.js";
@@ -34,6 +35,8 @@ export async function createHarness(
     restrictedCooldownMs?: number;
     clock?: Clock;
     random?: () => number;
+    /** What the outbox sees of the database, e.g. one whose writes fail for a while. */
+    databaseView?: (db: PrismaClient) => PrismaClient;
   } = {},
 ): Promise<Harness> {
   const database = await createTestDatabase();
@@ -41,9 +44,10 @@ export async function createHarness(
   const session = new FakeSessionLink(port);
   const events = new InMemoryEventBus();
   const settings = await createSettingsStore(database.db, { ...NO_PACING, ...options.settings });
+  const db = options.databaseView?.(database.db) ?? database.db;
   const build = () =>
     createOutbox({
-      db: database.db,
+      db,
       port,
       session,
       settings,

@@ -1,5 +1,6 @@
 import { type MessageStatus, messageStatusSchema } from "../schemas.js";
 import type { AckStatus } from "../whatsapp/port.js";
+import { interruptibleDelay } from "./interruptible-delay.js";
 import { changeStatus, type OutboxDependencies } from "./outbox-context.js";
 
 const RANK: Record<MessageStatus, number> = {
@@ -10,6 +11,8 @@ const RANK: Record<MessageStatus, number> = {
   delivered: 3,
   read: 4,
 };
+const FIRST_RETRY_DELAY_MS = 250;
+const MAX_RETRY_DELAY_MS = 10_000;
 const TARGET: Record<AckStatus, "sent" | "delivered" | "read"> = {
   server_ack: "sent",
   delivered: "delivered",
@@ -26,14 +29,42 @@ export function applyAcks(
   onSent: (latencyMs: number) => void,
 ): { off: () => void; settled: () => Promise<void> } {
   let chain: Promise<void> = Promise.resolve();
-  const off = deps.port.on("ack", ({ messageId, status }) => {
-    chain = chain
-      .then(() => applyAck(messageId, TARGET[status]))
-      .catch((error: unknown) =>
-        deps.logger.error({ err: error, messageId }, "could not record a WhatsApp ack"),
-      );
+  let isOff = false;
+  let endWait: (() => void) | null = null;
+  const offAck = deps.port.on("ack", ({ messageId, status }) => {
+    chain = chain.then(() => applyUntilWritten(messageId, TARGET[status]));
   });
+  function off(): void {
+    isOff = true;
+    offAck();
+    endWait?.();
+  }
   return { off, settled: () => chain };
+
+  /** An ack that cannot be written now (the database is locked, say) is written later: dropping it
+   * would leave its message in "sending" for good. Later acks wait behind it, so order holds. */
+  async function applyUntilWritten(messageId: string, target: "sent" | "delivered" | "read"): Promise<void> {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        await applyAck(messageId, target);
+        return;
+      } catch (error) {
+        if (isOff) {
+          deps.logger.error({ err: error, messageId }, "could not record a WhatsApp ack");
+          return;
+        }
+        const delay = Math.min(MAX_RETRY_DELAY_MS, FIRST_RETRY_DELAY_MS * 2 ** attempt);
+        deps.logger.warn(
+          { err: error, messageId },
+          `could not record a WhatsApp ack; retrying in ${delay} ms`,
+        );
+        const wait = interruptibleDelay(delay);
+        endWait = wait.cut;
+        await wait.done;
+        endWait = null;
+      }
+    }
+  }
 
   async function applyAck(waMessageId: string, target: "sent" | "delivered" | "read"): Promise<void> {
     const row = await deps.repository.findByWaMessageId(waMessageId);

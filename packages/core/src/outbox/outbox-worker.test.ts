@@ -1,3 +1,4 @@
+import type { PrismaClient } from "@kabar/db";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   countReaching,
@@ -116,6 +117,27 @@ describe("outbox worker", { timeout: 20_000 }, () => {
     expect(record?.events.map((event) => event.detail)).toContain("re-sent with the same id after a restart");
   });
 
+  it("survives a failed database write and delivers the message once the database answers again", async () => {
+    // The claim lands but its timeline line does not: the message is left in "sending", which a
+    // worker that only reads "queued" would never look at again.
+    let failures = 1;
+    harness = await createHarness({
+      random: () => 0,
+      databaseView: (db) => withFailingWrites(db, (args) => args.data.status === "sending" && failures-- > 0),
+    });
+    harness.session.connect();
+    const { id } = await harness.outbox.messages.send({ to: "081234567890", message: "halo" });
+    await nextEvent(harness.events, statusOf(id, "sent"));
+    const record = await harness.outbox.messages.get(id);
+    expect(harness.port.sends.map((send) => send.messageId)).toEqual([record?.waMessageId]);
+    expect(record?.events.map((event) => event.detail)).toContain(
+      "re-sent with the same id after a database error",
+    );
+    // the worker is still running: a later message goes out too
+    await harness.outbox.messages.send({ to: "081234567890", message: "lagi" }, { waitFor: "sent" });
+    expect(harness.port.sends).toHaveLength(2);
+  });
+
   it("records delivered and read acks by WhatsApp id, even after a restart", async () => {
     harness = await createHarness();
     harness.session.connect();
@@ -179,3 +201,23 @@ describe("outbox worker", { timeout: 20_000 }, () => {
     expect(harness.port.onWhatsAppLookups).toBe(2);
   });
 });
+
+type MessageEventCreate = PrismaClient["messageEvent"]["create"];
+
+/** The database, except that a MessageEvent insert chosen by `fails` throws as a locked or broken
+ * SQLite file would. */
+function withFailingWrites(
+  db: PrismaClient,
+  fails: (args: Parameters<MessageEventCreate>[0]) => boolean,
+): PrismaClient {
+  const create: MessageEventCreate = (args) => {
+    if (fails(args)) throw new Error("SQLITE_IOERR: disk I/O error");
+    return db.messageEvent.create(args);
+  };
+  const messageEvent = new Proxy(db.messageEvent, {
+    get: (target, key) => (key === "create" ? create : Reflect.get(target, key)),
+  });
+  return new Proxy(db, {
+    get: (target, key) => (key === "messageEvent" ? messageEvent : Reflect.get(target, key)),
+  });
+}

@@ -8,6 +8,7 @@ import { applyAcks } from "./apply-acks.js";
 import { attemptSend, outboxMessageLookup, type SendOutcome } from "./attempt-send.js";
 import type { OutboxRow } from "./outbox-repository.js";
 import { decidePacing, drawGapMs, startOfDay, startOfNextDay } from "./pacing.js";
+import { interruptibleDelay } from "./interruptible-delay.js";
 import { OutboxPause } from "./outbox-pause.js";
 
 export interface OutboxWorkerOptions extends OutboxDependencies {
@@ -33,6 +34,8 @@ export interface OutboxWorker {
 }
 
 const MAX_LATENCY_SAMPLES = 1000;
+// A database that comes back should not wait long for the worker to notice.
+const MAX_STEP_BACKOFF_MS = 10_000;
 
 export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const { repository, session, clock, logger } = options;
@@ -53,6 +56,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   // wake() during a step must not be lost: the flag makes the next idle wait return at once.
   let wakePending = false;
   let wakeIdle: (() => void) | null = null;
+  let endBackOff: (() => void) | null = null;
   const pause = new OutboxPause(options, () => wake());
 
   function wake(): void {
@@ -75,6 +79,14 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       }
       wakeIdle = done;
     });
+  }
+
+  async function backOff(ms: number): Promise<void> {
+    if (closed) return;
+    const wait = interruptibleDelay(ms);
+    endBackOff = wait.cut;
+    await wait.done;
+    endBackOff = null;
   }
 
   function isConnected(): boolean {
@@ -229,13 +241,25 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   }
 
   async function loop(): Promise<void> {
+    // Database errors in a row: the loop backs off and tries again, it never ends before close().
+    let failures = 0;
     while (!closed) {
       let next: number | null | "again";
       try {
+        // A step that failed may have left its message in "sending" (a claim written whose timeline line
+        // was not, a send whose settle was not): nothing is in flight now, so it goes back to the queue
+        // and out again with the same id.
+        if (failures > 0)
+          await repository.requeueInterrupted("re-sent with the same id after a database error");
         next = await step();
+        failures = 0;
       } catch (error) {
-        logger.error({ err: error }, "outbox step failed; trying again shortly");
-        next = clock.now() + 1000;
+        failures += 1;
+        const delay = backoffMs(failures, random, MAX_STEP_BACKOFF_MS);
+        logger.error({ err: error, failures }, `outbox step failed; trying again in ${delay} ms`);
+        // not idle(): every accepted message wakes the worker, which would cut the backoff short
+        await backOff(delay);
+        continue;
       }
       if (next !== "again") await idle(next);
     }
@@ -272,13 +296,14 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       for (const cleanup of cleanups.splice(0)) cleanup();
       inflightAbort?.({ kind: "disconnected" });
       wakeIdle?.();
+      endBackOff?.();
       await running;
     },
   };
 }
 
 /** 1 s, 2 s, 4 s … capped at 60 s, with ±20 % jitter so retries of many clients do not line up. */
-export function backoffMs(attempt: number, random: () => number): number {
-  const base = Math.min(60_000, 1000 * 2 ** Math.max(0, attempt - 1));
+export function backoffMs(attempt: number, random: () => number, maxMs = 60_000): number {
+  const base = Math.min(maxMs, 1000 * 2 ** Math.max(0, attempt - 1));
   return Math.round(base * (0.8 + 0.4 * random()));
 }
