@@ -36,9 +36,18 @@ export function closeAuthStorage(folder: string): void {
   const key = path.resolve(folder);
   for (const close of openStates.get(key) ?? []) close();
   openStates.delete(key);
+  for (const file of unwritten.keys()) if (path.dirname(path.resolve(file)) === key) unwritten.delete(file);
 }
 
-export async function useAtomicMultiFileAuthState(folder: string): Promise<AtomicAuthState> {
+export interface AtomicAuthStateOptions {
+  /** Told when a write is refused and kept in memory while nothing else was (see `unwritten`). */
+  onUnwritable?: (error: Error) => void;
+}
+
+export async function useAtomicMultiFileAuthState(
+  folder: string,
+  options: AtomicAuthStateOptions = {},
+): Promise<AtomicAuthState> {
   const info = await stat(folder).catch(() => null);
   if (info && !info.isDirectory()) throw new Error(`${folder} exists and is not a folder`);
   if (!info) await mkdir(folder, { recursive: true });
@@ -55,21 +64,23 @@ export async function useAtomicMultiFileAuthState(folder: string): Promise<Atomi
     if (isClosed) return;
     const file = fileOf(name);
     return serialized(file, async () => {
-      if (!isClosed) await writeAtomically(file, JSON.stringify(data, baileys.BufferJSON.replacer));
+      if (!isClosed)
+        await store(file, JSON.stringify(data, baileys.BufferJSON.replacer), options.onUnwritable);
     });
   };
   const remove = async (name: string) => {
     if (isClosed) return;
     const file = fileOf(name);
     return serialized(file, async () => {
-      if (!isClosed) await rm(file, { force: true });
+      if (!isClosed) await store(file, null, options.onUnwritable);
     });
   };
   const read = async (name: string): Promise<unknown> => {
     const file = fileOf(name);
     let content: string | null = null;
     await serialized(file, async () => {
-      content = await readFile(file, "utf8").catch(() => null);
+      const kept = unwritten.get(file);
+      content = kept !== undefined ? kept : await readFile(file, "utf8").catch(() => null);
     });
     try {
       return content === null ? null : JSON.parse(content, baileys.BufferJSON.reviver);
@@ -124,15 +135,84 @@ function serialized(file: string, work: () => Promise<void>): Promise<void> {
   });
 }
 
+/**
+ * What could not be written because the folder refused it (read-only, full, permissions): content
+ * by file, null for a removal. Reads see it, and it is written once the folder takes writes again.
+ *
+ * Failing those writes instead stalled every send: Baileys retries a failed key-store commit ten
+ * times, 3 s apart, inside the transaction our sends wait behind, then drops the mutations, so each
+ * message took 30 s while the folder was unwritable and its Signal session advance was lost from disk
+ * (once Baileys' cache let go of it, the next message would reuse the counter).
+ */
+const unwritten = new Map<string, string | null>();
+const UNWRITABLE_CODES = new Set(["EROFS", "EACCES", "EPERM", "ENOSPC", "EDQUOT"]);
+const RETRY_UNWRITTEN_MS = 1_000;
+let retryTimer: NodeJS.Timeout | null = null;
+
+async function store(
+  file: string,
+  content: string | null,
+  onUnwritable?: (error: Error) => void,
+): Promise<void> {
+  try {
+    if (content === null) await rm(file, { force: true });
+    else await writeAtomically(file, content);
+    unwritten.delete(file);
+  } catch (error) {
+    if (!isUnwritable(error)) throw error;
+    const isFirst = unwritten.size === 0;
+    unwritten.set(file, content);
+    retryUnwrittenLater();
+    if (isFirst) {
+      onUnwritable?.(
+        new Error(
+          `${path.dirname(file)} refuses writes (${error.code}): keeping the key updates in memory until it takes them again`,
+          { cause: error },
+        ),
+      );
+    }
+  }
+}
+
+function retryUnwrittenLater(): void {
+  if (retryTimer) return;
+  retryTimer = setTimeout(() => {
+    retryTimer = null;
+    for (const [file, content] of unwritten) {
+      // in the file's queue, so a newer write that is already waiting lands after this one
+      void serialized(file, async () => {
+        if (unwritten.get(file) === content) await store(file, content);
+      }).catch(() => undefined);
+    }
+  }, RETRY_UNWRITTEN_MS);
+  // pending writes alone must not keep a process alive that is otherwise done
+  retryTimer.unref();
+}
+
+function isUnwritable(error: unknown): error is Error & { code: string } {
+  return (
+    error instanceof Error &&
+    "code" in error &&
+    typeof error.code === "string" &&
+    UNWRITABLE_CODES.has(error.code)
+  );
+}
+
 async function writeAtomically(file: string, content: string): Promise<void> {
   const temp = `${file}.${randomBytes(4).toString("hex")}.tmp`;
   const handle = await open(temp, "w");
   try {
-    await handle.writeFile(content, "utf8");
-    // creds.json is the one file whose loss unlinks the device: make it durable before it replaces the old one.
-    if (path.basename(file) === CREDS_FILE) await handle.sync();
-  } finally {
-    await handle.close();
+    try {
+      await handle.writeFile(content, "utf8");
+      // creds.json is the one file whose loss unlinks the device: make it durable before it replaces the old one.
+      if (path.basename(file) === CREDS_FILE) await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, file);
+  } catch (error) {
+    // a full disk, say: leave no half-written temp file behind
+    await rm(temp, { force: true }).catch(() => undefined);
+    throw error;
   }
-  await rename(temp, file);
 }

@@ -113,7 +113,9 @@ export function installLibraryHooks(): void {
     const owner = ownerForLibraryFolder(libraryFolder);
     if (!owner) return originalLoadAuthState(libraryFolder);
     // Same files as Baileys' loader, written atomically (see atomic-auth-state.ts).
-    const { state, saveCreds } = await useAtomicMultiFileAuthState(owner.folder);
+    const { state, saveCreds } = await useAtomicMultiFileAuthState(owner.folder, {
+      onUnwritable: (error) => owner.onStorageError(error),
+    });
     // A save racing a logout finds the folder moved to the backup; report it instead of an
     // unhandled rejection inside wa-multi-session's event handler.
     const guardedSave = async () => {
