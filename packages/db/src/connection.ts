@@ -46,6 +46,8 @@ class ConfiguredClient implements Client {
   #url: string;
   #inner: Client;
   #isConfigured = false;
+  /** Settles when the transaction open on #inner ends; null when none is open. */
+  #openTransaction: Promise<void> | null = null;
 
   constructor(url: string) {
     this.#url = url;
@@ -57,27 +59,55 @@ class ConfiguredClient implements Client {
     return this.#inner.closed;
   }
 
-  execute(statement: InStatement): Promise<ResultSet> {
+  async execute(statement: InStatement): Promise<ResultSet> {
+    await this.#untilNoTransaction();
     // an autocommit statement that met SQLITE_BUSY did nothing, so running it again is safe
     return this.#whileBusy((inner) => inner.execute(statement));
   }
 
-  batch(statements: InStatement[], mode?: TransactionMode): Promise<ResultSet[]> {
+  async batch(statements: InStatement[], mode?: TransactionMode): Promise<ResultSet[]> {
+    await this.#untilNoTransaction();
     // the driver runs a batch as one transaction and rolls it back on failure: it can run again whole
     return this.#whileBusy((inner) => inner.batch(statements, mode));
   }
 
+  /**
+   * A transaction on this client's own connection. The local libsql client would hand its connection to
+   * the transaction and open a new one for the next statement, never closing the old one: its native
+   * memory (page cache, prepared statements) stayed until V8 happened to collect a small wrapper, which
+   * grew the server's RSS by hundreds of MB over a few thousand messages. Statements of other callers wait
+   * until the transaction ends (Prisma's adapter already serialises them behind its own lock).
+   */
   async transaction(mode?: TransactionMode): Promise<Transaction> {
+    await this.#untilNoTransaction();
     // A deferred transaction that reads first and writes later fails at once with SQLITE_BUSY when another
     // connection wrote in between (waiting cannot help); taking the write lock up front makes it wait.
-    const transaction = await this.#whileBusy((inner) =>
-      inner.transaction(mode === "read" ? "read" : "write"),
-    );
+    await this.#whileBusy((inner) => inner.execute(mode === "read" ? "BEGIN DEFERRED" : "BEGIN IMMEDIATE"));
+    let end = () => {};
+    this.#openTransaction = new Promise<void>((resolve) => {
+      end = resolve;
+    });
+    return new SameConnectionTransaction(this.#inner, (isConnectionSuspect) => {
+      this.#openTransaction = null;
+      if (isConnectionSuspect) this.#replaceConnection();
+      end();
+    });
+  }
+
+  /**
+   * A transaction that can run multi-statement scripts (migrations), on a connection of its own: the
+   * client's executeMultiple rolls back any transaction still open when the script ends, so scripts
+   * cannot run inside transaction(). Its connection is dropped afterwards, like the driver does.
+   */
+  async scriptTransaction(): Promise<Transaction> {
+    await this.#untilNoTransaction();
+    const transaction = await this.#whileBusy((inner) => inner.transaction("write"));
     this.#isConfigured = false;
     return transaction;
   }
 
   async executeMultiple(sql: string): Promise<void> {
+    await this.#untilNoTransaction();
     await this.#configure();
     try {
       return await this.#inner.executeMultiple(sql);
@@ -115,6 +145,10 @@ class ConfiguredClient implements Client {
     }
   }
 
+  async #untilNoTransaction(): Promise<void> {
+    while (this.#openTransaction) await this.#openTransaction;
+  }
+
   #replaceConnection(): void {
     const stuck = this.#inner;
     this.#inner = createClient({ url: this.#url });
@@ -129,6 +163,79 @@ class ConfiguredClient implements Client {
   }
 }
 
+/** A transaction over the statements of one libsql client, whose connection it shares. */
+class SameConnectionTransaction implements Transaction {
+  #inner: Client;
+  #onEnd: (isConnectionSuspect: boolean) => void;
+  #isClosed = false;
+  // a statement that met SQLITE_BUSY leaves the connection unusable (see ConfiguredClient)
+  #isConnectionSuspect = false;
+
+  constructor(inner: Client, onEnd: (isConnectionSuspect: boolean) => void) {
+    this.#inner = inner;
+    this.#onEnd = onEnd;
+  }
+
+  get closed(): boolean {
+    return this.#isClosed;
+  }
+
+  async execute(statement: InStatement): Promise<ResultSet> {
+    this.#checkOpen();
+    try {
+      return await this.#inner.execute(statement);
+    } catch (error) {
+      if (isBusy(error)) this.#isConnectionSuspect = true;
+      throw error;
+    }
+  }
+
+  async batch(statements: InStatement[]): Promise<ResultSet[]> {
+    const results: ResultSet[] = [];
+    for (const statement of statements) results.push(await this.execute(statement));
+    return results;
+  }
+
+  executeMultiple(): Promise<void> {
+    return Promise.reject(
+      new Error("scripts cannot run inside transaction(): use the connection's scriptTransaction()"),
+    );
+  }
+
+  async commit(): Promise<void> {
+    this.#checkOpen();
+    try {
+      await this.#inner.execute("COMMIT");
+      this.#end();
+    } catch (error) {
+      // a failed COMMIT leaves the transaction open: roll it back so the connection is usable again
+      await this.rollback();
+      throw error;
+    }
+  }
+
+  async rollback(): Promise<void> {
+    if (this.#isClosed) return;
+    // SQLite may have rolled back by itself after an error; then there is nothing left to roll back
+    await this.#inner.execute("ROLLBACK").catch(() => undefined);
+    this.#end();
+  }
+
+  close(): void {
+    void this.rollback();
+  }
+
+  #end(): void {
+    if (this.#isClosed) return;
+    this.#isClosed = true;
+    this.#onEnd(this.#isConnectionSuspect);
+  }
+
+  #checkOpen(): void {
+    if (this.#isClosed) throw new Error("the transaction is closed");
+  }
+}
+
 /** SQLITE_BUSY and its extended codes (SQLITE_BUSY_RECOVERY, SQLITE_BUSY_SNAPSHOT, …). */
 function isBusy(error: unknown): boolean {
   if (typeof error !== "object" || error === null) return false;
@@ -140,7 +247,9 @@ function isBusy(error: unknown): boolean {
   );
 }
 
+export type Connection = ConfiguredClient;
+
 /** Opens a libsql client on a file: URL with the pragmas that make concurrent writers safe. */
-export function openConnection(url: string): Client {
+export function openConnection(url: string): Connection {
   return new ConfiguredClient(url);
 }

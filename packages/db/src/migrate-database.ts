@@ -45,7 +45,7 @@ export async function migrateDatabase(
   const files = readMigrationFiles(directory);
   const client = openConnection(toFileUrl(prepareDatabaseFile(url)));
   try {
-    const transaction = await client.transaction("write");
+    const transaction = await client.scriptTransaction();
     try {
       const result = await applyPending(transaction, files);
       await transaction.commit();

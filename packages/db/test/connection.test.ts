@@ -72,3 +72,35 @@ it("keeps its lock on the file when the database is prepared again, so another p
   await db.$disconnect();
   expect(await countRows("Setting")).toBeGreaterThanOrEqual(2);
 });
+
+it("runs transactions on its own connection, so none is left behind for the garbage collector", async () => {
+  const client = openConnection(url);
+  // a temp table lives on one connection only: seeing it proves the connection is the same
+  await client.execute("CREATE TEMP TABLE marker (x INTEGER)");
+  for (let round = 0; round < 3; round += 1) {
+    const transaction = await client.transaction("write");
+    await transaction.execute("INSERT INTO temp.marker VALUES (1)");
+    await transaction.commit();
+  }
+  const rows = await client.execute("SELECT count(*) AS n FROM temp.marker");
+  expect(Number(rows.rows[0]?.n)).toBe(3);
+  client.close();
+});
+
+it("holds other statements until its open transaction ends, so a rollback undoes only the transaction", async () => {
+  const client = openConnection(url);
+  await client.execute("CREATE TABLE t (x INTEGER)");
+  const transaction = await client.transaction("write");
+  await transaction.execute("INSERT INTO t VALUES (1)");
+  let isOutsideDone = false;
+  const outside = client.execute("INSERT INTO t VALUES (2)").then(() => {
+    isOutsideDone = true;
+  });
+  await new Promise((resolve) => setImmediate(resolve));
+  expect(isOutsideDone).toBe(false);
+  await transaction.rollback();
+  await outside;
+  const rows = await client.execute("SELECT x FROM t");
+  expect(rows.rows.map((row) => Number(row.x))).toEqual([2]);
+  client.close();
+});
