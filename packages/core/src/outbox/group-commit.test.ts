@@ -3,7 +3,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createHarness, type Harness } from "../../test/outbox-harness.js";
 import { createGroupCommit, type GroupCommitStore } from "./group-commit.js";
 import { newMessageId, newWaMessageId } from "./message-ids.js";
-import { createInsertStore, type NewOutboxMessage } from "./outbox-repository.js";
+import { createInsertStore } from "./outbox-insert-store.js";
+import type { NewOutboxMessage } from "./outbox-row.js";
 
 const TO = "081234567890";
 

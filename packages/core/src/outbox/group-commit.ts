@@ -10,7 +10,7 @@
  * - isolation of bad rows: a constraint error (e.g. a key another process just inserted) makes
  *   the batch retry one row at a time, so only that row's caller sees an error.
  */
-import type { NewOutboxMessage, OutboxRow } from "./outbox-repository.js";
+import type { NewOutboxMessage, OutboxRow } from "./outbox-row.js";
 
 export interface InsertResult {
   row: OutboxRow;
