@@ -50,6 +50,11 @@ export interface SessionStatus {
   reconnectAttempts: number;
   /** Set while the outbox is paused (e.g. WhatsApp answered 463 "restricted"). */
   outboxPausedReason: string | null;
+  /**
+   * Set while wa_sessions/ refuses the credential writes (which folder, which OS error): they are
+   * kept in memory, so restarting or a crash now may unlink the device. Null once they all landed.
+   */
+  storageProblem: string | null;
   changedAt: string;
 }
 

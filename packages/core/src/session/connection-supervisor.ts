@@ -183,6 +183,11 @@ export function createConnectionSupervisor(deps: ConnectionSupervisorDeps) {
       });
     }),
     port.on("close", onClose),
+    port.on("storage", (event) => {
+      if (isOurs(event) && store.current().storageProblem !== event.problem) {
+        store.set({ storageProblem: event.problem });
+      }
+    }),
   ];
 
   return {

@@ -26,6 +26,7 @@ export function initialStatus(now = new Date()): SessionStatus {
     lastDisconnectReason: null,
     reconnectAttempts: 0,
     outboxPausedReason: null,
+    storageProblem: null,
     changedAt: now.toISOString(),
   };
 }

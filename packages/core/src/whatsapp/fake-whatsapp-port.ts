@@ -51,6 +51,7 @@ export class FakeWhatsAppPort implements WhatsAppPort {
     ack: new Set(),
     sendError: new Set(),
     incoming: new Set(),
+    storage: new Set(),
   };
 
   async start(sessionId: string): Promise<void> {
@@ -187,6 +188,7 @@ export class FakeSessionLink {
       lastDisconnectReason: null,
       reconnectAttempts: 0,
       outboxPausedReason: this.outboxPausedReason,
+      storageProblem: null,
       changedAt: now,
     };
   }

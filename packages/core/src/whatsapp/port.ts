@@ -33,6 +33,12 @@ export interface WhatsAppPortEvents {
   ack: { sessionId: string; messageId: string; status: AckStatus };
   /** The server refused a send (e.g. 463 "restricted"). */
   sendError: { sessionId: string; messageId: string; code: number; detail: string };
+  /**
+   * The credential folder refuses writes (read-only, full, permissions): `problem` says which folder
+   * and the OS error code, and the updates are kept in memory, so a crash now may unlink the device.
+   * Null again once every kept write has landed.
+   */
+  storage: { sessionId: string; problem: string | null };
   /** A message from someone else arrived. */
   incoming: { sessionId: string; from: string; messageId: string; text: string | null; at: Date };
 }

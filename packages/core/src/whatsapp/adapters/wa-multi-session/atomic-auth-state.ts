@@ -36,18 +36,44 @@ export function closeAuthStorage(folder: string): void {
   const key = path.resolve(folder);
   for (const close of openStates.get(key) ?? []) close();
   openStates.delete(key);
-  for (const file of unwritten.keys()) if (path.dirname(path.resolve(file)) === key) unwritten.delete(file);
+  for (const file of unwritten.keys()) if (folderOf(file) === key) unwritten.delete(file);
+  // Nothing of this folder is held in memory any more, so a crash can no longer lose any of it.
+  settleIfAllWritten(key);
+}
+
+/** How a file is replaced or removed; tests pass one that refuses, the way a full disk would. */
+export interface AuthFileOperations {
+  write(file: string, content: string): Promise<void>;
+  remove(file: string): Promise<void>;
 }
 
 export interface AtomicAuthStateOptions {
-  /** Told when a write is refused and kept in memory while nothing else was (see `unwritten`). */
+  /** Told when a write to the folder is refused and kept in memory while nothing of it was (see `unwritten`). */
   onUnwritable?: (error: Error) => void;
+  /** Told once every write kept since `onUnwritable` has landed (or a logout dropped them). */
+  onWritable?: () => void;
+  files?: AuthFileOperations;
 }
+
+const realFiles: AuthFileOperations = {
+  write: (file, content) => writeAtomically(file, content),
+  remove: (file) => rm(file, { force: true }),
+};
+
+/**
+ * The latest options given for each folder. The retries run on a timer outside any one auth state,
+ * and a reconnect while the folder refuses writes makes a new auth state: its owner hears the recovery.
+ */
+const folderOptions = new Map<string, AtomicAuthStateOptions>();
+/** Folders that were reported unwritable and have not been reported writable again. */
+const refusingFolders = new Set<string>();
+const folderOf = (file: string) => path.dirname(path.resolve(file));
 
 export async function useAtomicMultiFileAuthState(
   folder: string,
   options: AtomicAuthStateOptions = {},
 ): Promise<AtomicAuthState> {
+  folderOptions.set(path.resolve(folder), options);
   const info = await stat(folder).catch(() => null);
   if (info && !info.isDirectory()) throw new Error(`${folder} exists and is not a folder`);
   if (!info) await mkdir(folder, { recursive: true });
@@ -64,15 +90,14 @@ export async function useAtomicMultiFileAuthState(
     if (isClosed) return;
     const file = fileOf(name);
     return serialized(file, async () => {
-      if (!isClosed)
-        await store(file, JSON.stringify(data, baileys.BufferJSON.replacer), options.onUnwritable);
+      if (!isClosed) await store(file, JSON.stringify(data, baileys.BufferJSON.replacer));
     });
   };
   const remove = async (name: string) => {
     if (isClosed) return;
     const file = fileOf(name);
     return serialized(file, async () => {
-      if (!isClosed) await store(file, null, options.onUnwritable);
+      if (!isClosed) await store(file, null);
     });
   };
   const read = async (name: string): Promise<unknown> => {
@@ -149,29 +174,36 @@ const UNWRITABLE_CODES = new Set(["EROFS", "EACCES", "EPERM", "ENOSPC", "EDQUOT"
 const RETRY_UNWRITTEN_MS = 1_000;
 let retryTimer: NodeJS.Timeout | null = null;
 
-async function store(
-  file: string,
-  content: string | null,
-  onUnwritable?: (error: Error) => void,
-): Promise<void> {
+async function store(file: string, content: string | null): Promise<void> {
+  const folder = folderOf(file);
+  const options = folderOptions.get(folder);
+  const files = options?.files ?? realFiles;
   try {
-    if (content === null) await rm(file, { force: true });
-    else await writeAtomically(file, content);
+    if (content === null) await files.remove(file);
+    else await files.write(file, content);
     unwritten.delete(file);
+    settleIfAllWritten(folder);
   } catch (error) {
     if (!isUnwritable(error)) throw error;
-    const isFirst = unwritten.size === 0;
     unwritten.set(file, content);
     retryUnwrittenLater();
-    if (isFirst) {
-      onUnwritable?.(
-        new Error(
-          `${path.dirname(file)} refuses writes (${error.code}): keeping the key updates in memory until it takes them again`,
-          { cause: error },
-        ),
-      );
-    }
+    if (refusingFolders.has(folder)) return;
+    refusingFolders.add(folder);
+    // Names the folder and the OS code only: the content is key material and must not reach a log or the panel.
+    options?.onUnwritable?.(
+      new Error(
+        `${path.dirname(file)} refuses writes (${error.code}): keeping the key updates in memory until it takes them again`,
+        { cause: error },
+      ),
+    );
   }
+}
+
+function settleIfAllWritten(folder: string): void {
+  if (!refusingFolders.has(folder)) return;
+  for (const file of unwritten.keys()) if (folderOf(file) === folder) return;
+  refusingFolders.delete(folder);
+  folderOptions.get(folder)?.onWritable?.();
 }
 
 function retryUnwrittenLater(): void {

@@ -116,6 +116,14 @@ export function createWaMultiSessionPort(options: WaMultiSessionPortOptions): Wh
       onSocket: (socket) => attachSocket(entry, socket, folder),
       onStorageError: (error) =>
         logger.warn({ err: error, sessionId }, "could not save WhatsApp credentials"),
+      onCredentialsUnwritable: (error) => {
+        logger.warn({ err: error, sessionId }, "could not save WhatsApp credentials");
+        events.emit("storage", { sessionId, problem: error.message });
+      },
+      onCredentialsWritable: () => {
+        logger.info({ sessionId }, "WhatsApp credentials saved again; nothing is held in memory any more");
+        events.emit("storage", { sessionId, problem: null });
+      },
     });
     entries.set(sessionId, entry);
     return entry;

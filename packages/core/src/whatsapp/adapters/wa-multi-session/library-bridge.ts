@@ -48,6 +48,10 @@ export interface SessionOwner {
   /** Called with the real socket right after Baileys made it, before wa-multi-session sees it. */
   onSocket: (socket: WASocket) => void;
   onStorageError: (error: unknown) => void;
+  /** The folder refuses writes; they are kept in memory and retried (see atomic-auth-state.ts). */
+  onCredentialsUnwritable: (error: Error) => void;
+  /** Every write kept since onCredentialsUnwritable has landed. */
+  onCredentialsWritable: () => void;
 }
 
 const LIBRARY_SUFFIX = "_credentials";
@@ -114,7 +118,8 @@ export function installLibraryHooks(): void {
     if (!owner) return originalLoadAuthState(libraryFolder);
     // Same files as Baileys' loader, written atomically (see atomic-auth-state.ts).
     const { state, saveCreds } = await useAtomicMultiFileAuthState(owner.folder, {
-      onUnwritable: (error) => owner.onStorageError(error),
+      onUnwritable: (error) => owner.onCredentialsUnwritable(error),
+      onWritable: () => owner.onCredentialsWritable(),
     });
     // A save racing a logout finds the folder moved to the backup; report it instead of an
     // unhandled rejection inside wa-multi-session's event handler.
