@@ -191,6 +191,10 @@ export interface HealthReport {
   database: boolean;
   session: { state: SessionState; reason: string | null };
   outboxDepth: number;
+  /** False while wa_sessions/ refuses writes: degraded, not down, so it leaves `ok` alone. */
+  credentialsWritable: boolean;
+  /** The session status's storageProblem: which folder refuses writes and why. */
+  storageProblem: string | null;
 }
 
 export interface Kabar {

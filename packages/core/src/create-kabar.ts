@@ -120,6 +120,8 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
         database,
         session: { state: status.state, reason: status.reason },
         outboxDepth: database ? await outbox.depth() : -1,
+        credentialsWritable: status.storageProblem === null,
+        storageProblem: status.storageProblem,
       };
     },
     stats: () => ({

@@ -48,6 +48,12 @@ export async function renderMetrics(kabar: Kabar): Promise<string> {
   lines.push(`kabar_reconnects_total ${stats.reconnects}`);
   family("kabar_last_disconnect_info", "gauge", "The reason of the last disconnect, as a label.");
   lines.push(`kabar_last_disconnect_info{reason="${label(stats.lastDisconnectReason ?? "none")}"} 1`);
+  family(
+    "kabar_credentials_writable",
+    "gauge",
+    "1 when wa_sessions/ takes the credential writes; 0 while they are held in memory.",
+  );
+  lines.push(`kabar_credentials_writable ${health.credentialsWritable ? 1 : 0}`);
   family("kabar_database_up", "gauge", "1 when the database answers.");
   lines.push(`kabar_database_up ${health.database ? 1 : 0}`);
   return `${lines.join("\n")}\n`;

@@ -7,7 +7,8 @@ export const operationsRoutes: RestRoute[] = [
   {
     method: "GET",
     path: "/health",
-    summary: "Process, database, session state and outbox depth; 503 when unhealthy",
+    summary:
+      "Process, database, session state, outbox depth and whether wa_sessions/ takes writes; 503 only when the database is down",
     isPublic: true,
     successStatus: 200,
     handle: async ({ caller }) => {

@@ -121,6 +121,11 @@ export class FakeKabar implements Kabar {
     });
   }
 
+  /** What the adapter reports when wa_sessions/ refuses writes (a problem) and once they land (null). */
+  setStorageProblem(problem: string | null): SessionStatus {
+    return this.setState({ storageProblem: problem });
+  }
+
   readonly messages: Kabar["messages"] = {
     send: async (input) => {
       const duplicate = [...this.messagesById.values()].find(
@@ -234,6 +239,8 @@ export class FakeKabar implements Kabar {
       database: this.isDatabaseUp,
       session: { state: this.current.state, reason: this.current.reason },
       outboxDepth: counts.queued + counts.sending,
+      credentialsWritable: this.current.storageProblem === null,
+      storageProblem: this.current.storageProblem,
     };
   }
 

@@ -32,6 +32,30 @@ describe("/health", () => {
     const down = await request(baseUrl, "GET", "/health");
     expect(down).toMatchObject({ status: 503, body: { ok: false, database: false } });
   });
+
+  it("shows an unwritable wa_sessions/ as degraded: still 200, credentialsWritable false and the problem", async () => {
+    expect(await request(baseUrl, "GET", "/health")).toMatchObject({
+      status: 200,
+      body: { credentialsWritable: true, storageProblem: null },
+    });
+    const problem = "/srv/wa_sessions/panitia refuses writes (EROFS): keeping the key updates in memory";
+    api.kabar.setStorageProblem(problem);
+    expect(await request(baseUrl, "GET", "/health")).toMatchObject({
+      status: 200,
+      body: { ok: true, credentialsWritable: false, storageProblem: problem },
+    });
+    const status = await request(baseUrl, "GET", "/api/admin/whatsapp-sessions/status", { token });
+    expect(status).toMatchObject({ status: 200, body: { storageProblem: problem } });
+    expect((await api.admin().session.status()).storageProblem).toBe(problem);
+    const metrics = await request(baseUrl, "GET", "/metrics", { token });
+    expect(String(metrics.body)).toContain("kabar_credentials_writable 0");
+
+    api.kabar.setStorageProblem(null);
+    expect(await request(baseUrl, "GET", "/health")).toMatchObject({
+      status: 200,
+      body: { credentialsWritable: true, storageProblem: null },
+    });
+  });
 });
 
 describe("/metrics", () => {
