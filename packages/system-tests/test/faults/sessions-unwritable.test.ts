@@ -1,6 +1,7 @@
 /**
  * wa_sessions/ becomes unwritable mid-burst (a read-only bind mount: we run as root, so chmod would
  * not stop a write) and a socket drop forces a reconnect while it is; then it is writable again.
+ * The session status must say so while it is (the admin must not restart then) and clear after.
  */
 import { writeFileSync } from "node:fs";
 import path from "node:path";
@@ -8,7 +9,13 @@ import { afterEach, expect, it } from "vitest";
 import { runBurst } from "../../src/burst.js";
 import { makeReadOnly, type ReadOnlyFolder } from "../../src/read-only-folder.js";
 import { scaled } from "../../src/scale.js";
-import { linkSession, type SimulatedKabar, startSimulatedKabar } from "../../src/simulated-kabar.js";
+import {
+  linkSession,
+  SESSION_ID,
+  type SimulatedKabar,
+  startSimulatedKabar,
+} from "../../src/simulated-kabar.js";
+import { sessionReaches } from "../../src/waits.js";
 
 let harness: SimulatedKabar | null = null;
 let readOnly: ReadOnlyFolder | null = null;
@@ -20,6 +27,7 @@ afterEach(async () => {
 });
 
 const total = scaled(60, 300);
+type Phase = "writable" | "read-only" | "restored";
 
 it(`wa_sessions/ unwritable mid-burst of ${total}: every message delivered once`, async (context) => {
   harness = await startSimulatedKabar();
@@ -33,7 +41,16 @@ it(`wa_sessions/ unwritable mid-burst of ${total}: every message delivered once`
     return;
   }
   probe.restore();
-  let phase: "writable" | "read-only" | "restored" = "writable";
+  let phase: Phase = "writable";
+  expect(kabar.sessions.status().storageProblem).toBeNull();
+  // Every change of storageProblem, with the phase it was published in.
+  const reports: { phase: Phase; problem: string | null }[] = [];
+  let lastProblem: string | null = null;
+  const stopWatching = kabar.events.on(({ event }) => {
+    if (event.type !== "session.state" || event.status.storageProblem === lastProblem) return;
+    lastProblem = event.status.storageProblem;
+    reports.push({ phase, problem: lastProblem });
+  });
   const result = await runBurst(harness, {
     scenario: "sessions-unwritable",
     total,
@@ -58,5 +75,20 @@ it(`wa_sessions/ unwritable mid-burst of ${total}: every message delivered once`
     },
   });
   expect(phase).toBe("restored");
-  expect(result).toMatchObject({ sent: total, delivered: total, lost: 0, duplicated: 0, unexpected: 0, undecrypted: 0 });
+  // The kept writes are retried every second once the folder takes them again.
+  await sessionReaches(kabar, (status) => status.storageProblem === null, 30_000);
+  stopWatching();
+  const [reported, ...later] = reports;
+  expect(reported?.phase).toBe("read-only");
+  expect(reported?.problem).toContain(path.join(sessionsDir, SESSION_ID));
+  expect(reported?.problem).toContain("EROFS");
+  expect(later).toEqual([{ phase: "restored", problem: null }]);
+  expect(result).toMatchObject({
+    sent: total,
+    delivered: total,
+    lost: 0,
+    duplicated: 0,
+    unexpected: 0,
+    undecrypted: 0,
+  });
 });
