@@ -94,6 +94,9 @@ export const en: Messages = {
     reconnectAttempts: "Reconnect attempts",
     lastDisconnectReason: "Last disconnect reason",
     outboxPaused: "Sending paused: {reason}",
+    storageProblemTitle: "The WhatsApp credentials cannot be saved",
+    storageProblemAdvice:
+      "Make the wa_sessions/ folder writable again. Until then do not restart the server: the updates still held in memory would be lost and the device may be unlinked from WhatsApp.",
     never: "Never",
     none: "—",
     live: "Live",

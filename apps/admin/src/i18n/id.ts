@@ -95,6 +95,9 @@ export const id = {
     reconnectAttempts: "Percobaan menyambung ulang",
     lastDisconnectReason: "Alasan terakhir terputus",
     outboxPaused: "Pengiriman dijeda: {reason}",
+    storageProblemTitle: "Kredensial WhatsApp tidak bisa disimpan",
+    storageProblemAdvice:
+      "Buat folder wa_sessions/ bisa ditulis lagi. Sampai saat itu jangan restart server: pembaruan yang masih di memori akan hilang dan perangkat bisa terputus dari WhatsApp.",
     never: "Belum pernah",
     none: "—",
     live: "Langsung",

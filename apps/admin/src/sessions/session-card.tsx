@@ -79,6 +79,14 @@ export function SessionCard({ session, status, isLive, onEdit, onShowQr }: Sessi
           {format(t.sessions.outboxPaused, { reason: status.outboxPausedReason })}
         </p>
       )}
+      {status?.storageProblem == null ? null : (
+        // Rendered only while set: the normal state keeps the card exactly as it was.
+        <div className="notice notice-warn storage-problem" role="alert">
+          <strong>{t.sessions.storageProblemTitle}</strong>
+          <p>{status.storageProblem}</p>
+          <p>{t.sessions.storageProblemAdvice}</p>
+        </div>
+      )}
       <div className="actions">
         {state === "connected" ? (
           <>
