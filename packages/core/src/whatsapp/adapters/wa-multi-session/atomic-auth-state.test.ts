@@ -72,3 +72,29 @@ it("reports a refused write once, keeps it readable, and reports recovery when t
   expect(await readFile(path.join(folder, "session-alice.0.json"), "utf8")).toContain("Buffer");
   expect(await readFile(path.join(folder, "session-bob.0.json"), "utf8")).toContain("Buffer");
 });
+
+it("keeps retrying a kept write whose retry fails in another way, until it lands", async () => {
+  const folder = await mkdtemp(path.join(os.tmpdir(), "kabar-auth-"));
+  folders.push(folder);
+  // ENOSPC first, then an I/O error on the first retry, then the disk takes writes again.
+  const failures = ["ENOSPC", "EIO"];
+  const files: AuthFileOperations = {
+    async write(file, content) {
+      const code = failures.shift();
+      if (code) throw Object.assign(new Error(`${code}: refused`), { code });
+      await writeFile(file, content, "utf8");
+    },
+    async remove(file) {
+      await rm(file, { force: true });
+    },
+  };
+  let onRecovered = () => {};
+  const recovered = new Promise<void>((resolve) => {
+    onRecovered = resolve;
+  });
+  const { state } = await useAtomicMultiFileAuthState(folder, { files, onWritable: () => onRecovered() });
+  await state.keys.set({ session: { "carol.0": Buffer.from("third") } });
+  await recovered;
+  expect(failures).toEqual([]);
+  expect(await readFile(path.join(folder, "session-carol.0.json"), "utf8")).toContain("Buffer");
+}, 10_000);

@@ -214,7 +214,11 @@ function retryUnwrittenLater(): void {
       // in the file's queue, so a newer write that is already waiting lands after this one
       void serialized(file, async () => {
         if (unwritten.get(file) === content) await store(file, content);
-      }).catch(() => undefined);
+      }).catch(() => {
+        // Refused in another way (e.g. the folder was removed by hand): the write still has not
+        // landed, so it stays kept and reported, and is tried again rather than forgotten.
+        retryUnwrittenLater();
+      });
     }
   }, RETRY_UNWRITTEN_MS);
   // pending writes alone must not keep a process alive that is otherwise done
