@@ -35,9 +35,11 @@ it(`wa_sessions/ unwritable mid-burst of ${total}: every message delivered once`
   await linkSession(kabar, simulator);
   const probe = makeReadOnly(sessionsDir);
   if (!probe) {
-    context.skip(
-      "mounting is not allowed here (needs CAP_SYS_ADMIN); no honest way to make the folder unwritable",
-    );
+    const reason =
+      "mounting is not allowed here (needs CAP_SYS_ADMIN); no honest way to make the folder unwritable";
+    // CI runs as root: there the scenario must run, never pass by skipping.
+    if (process.env.CI) throw new Error(reason);
+    context.skip(reason);
     return;
   }
   probe.restore();
