@@ -6,7 +6,7 @@
  */
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { callApi, startChildOutbox, type ServerProcess } from "@kabar/system-tests";
+import { callApi, linkOverRest, startChildOutbox, type ServerProcess } from "@kabar/system-tests";
 
 export interface MemoryPoint {
   messages: number;
@@ -69,17 +69,7 @@ export async function benchMemory(options: {
   });
   try {
     const { server, simulator } = harness;
-    const created = await callApi(server.url, "POST", "/api/admin/whatsapp-sessions", {
-      token: server.token,
-      body: { name: "Bench", sessionId: "bench_memory" },
-    });
-    if (created.status !== 201) throw new Error(`creating the session answered ${created.status}`);
-    const waitingQr = server.waitForLine((line) => line.state === "waiting_qr" && Boolean(line.qr), 90_000);
-    await callApi(server.url, "POST", "/api/admin/whatsapp-sessions/connect", { token: server.token });
-    const { qr } = await waitingQr;
-    const connected = server.waitForLine((line) => line.state === "connected");
-    await simulator.phone.scan(qr ?? "");
-    await connected;
+    await linkOverRest(server, simulator, "bench_memory");
 
     const points: MemoryPoint[] = [];
     const record = async (messages: number) => {
