@@ -34,6 +34,7 @@ export interface OutboxWorker {
 }
 
 const MAX_LATENCY_SAMPLES = 1000;
+const MAX_REMEMBERED_RECIPIENTS = 1000;
 // A database that comes back should not wait long for the worker to notice.
 const MAX_STEP_BACKOFF_MS = 10_000;
 
@@ -161,8 +162,16 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     const sentAt = clock.now();
     globalNextAt = sentAt + drawGapMs(settings, random);
     lastToRecipient.set(row.to, sentAt);
+    forgetPastRecipientGaps(sentAt, settings.perRecipientGapMs);
     await settle(row, outcome);
     return "again";
+  }
+
+  // One entry per recipient ever sent to would grow with every participant: an entry whose gap is
+  // over can no longer hold a message back (the database's sentAt still covers a longer new gap).
+  function forgetPastRecipientGaps(now: number, gapMs: number): void {
+    if (lastToRecipient.size < MAX_REMEMBERED_RECIPIENTS) return;
+    for (const [to, at] of lastToRecipient) if (at + gapMs <= now) lastToRecipient.delete(to);
   }
 
   async function settle(row: OutboxRow, outcome: SendOutcome): Promise<void> {
