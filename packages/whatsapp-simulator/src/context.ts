@@ -1,6 +1,7 @@
 import type { EventEmitter } from "node:events";
 import type { DeviceConnection } from "./connection.js";
 import type { Faults } from "./faults.js";
+import type { MediaHost } from "./media-host.js";
 import type { ReceivedMessage, SimulatorStore } from "./store.js";
 
 /** Everything the simulator announces; tests wait on these instead of sleeping. */
@@ -26,6 +27,12 @@ export interface SimulatorEvents {
   /** The library acknowledged a message a contact sent to it. */
   "contact-message-acked": [{ number: string; id: string }];
   "device-removed": [{ deviceJid: string; by: "phone" | "library" | "fault" }];
+  /** The phone changed app state; connected devices were sent `server_sync`. */
+  "app-state-changed": [{ action: string; collection: string; version: number }];
+  /** A request reached the media host; `outcome` says what the media fault let it get. */
+  "media-request": [
+    { method: string; path: string; outcome: "served" | "uploaded" | "hang" | "fail" | "refused" },
+  ];
 }
 
 export interface SimulatorOptions {
@@ -43,6 +50,7 @@ export interface SimulatorContext {
   readonly events: EventEmitter<SimulatorEvents>;
   readonly options: SimulatorOptions;
   readonly connections: Set<DeviceConnection>;
+  readonly media: MediaHost;
 }
 
 /** Connections that completed login as a linked device. */

@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
 import { SimulatorError } from "./context.js";
-import { ackModes, streamErrorKinds } from "./faults.js";
+import { appStateActions } from "./app-state.js";
+import { ackModes, mediaModes, streamErrorKinds } from "./faults.js";
 import type { WhatsAppSimulator } from "./simulator.js";
 
 const phoneNumber = z.string().regex(/^\d{5,20}$/, "expected 5 to 20 digits, no '+' or spaces");
@@ -24,6 +25,14 @@ export const sendErrorInput = z.object({
   code: z.number().int().min(400).max(599).nullable(),
   count: z.number().int().positive().optional(),
 });
+
+export const mediaFaultInput = z
+  .object({ mode: z.enum(mediaModes), ms: z.number().int().min(0).max(600_000).optional() })
+  .refine((input) => input.mode !== "slow" || input.ms !== undefined, {
+    path: ["ms"],
+    message: 'required when mode is "slow"',
+  });
+export const appStateInput = z.object({ action: z.enum(appStateActions), chat: phoneNumber });
 
 class BadRequest extends Error {}
 
@@ -70,6 +79,14 @@ const routes: { method: string; pattern: RegExp; run: Route }[] = [
     run: async (sim, request) => sim.phone.enterCode((await parse(codeInput, request)).code),
   },
   { method: "POST", pattern: /^\/phone\/logout$/, run: async (sim) => sim.phone.logout() },
+  {
+    method: "POST",
+    pattern: /^\/phone\/app-state$/,
+    run: async (sim, request) => {
+      const { action, chat } = await parse(appStateInput, request);
+      return sim.phone.appState(action, chat);
+    },
+  },
   {
     method: "GET",
     pattern: /^\/contacts\/([^/]+)\/messages$/,
@@ -122,6 +139,15 @@ const routes: { method: string; pattern: RegExp; run: Route }[] = [
     run: async (sim, request) => {
       const { code, count } = await parse(sendErrorInput, request);
       sim.faults.sendError(code, count);
+      return sim.state().faults;
+    },
+  },
+  {
+    method: "POST",
+    pattern: /^\/faults\/media$/,
+    run: async (sim, request) => {
+      const { mode, ms } = await parse(mediaFaultInput, request);
+      sim.faults.media(mode, ms);
       return sim.state().faults;
     },
   },

@@ -2,6 +2,8 @@ import { z } from "zod";
 
 const envSchema = z.object({
   SIMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(3100),
+  /** The HTTPS media host's port; 0 (default) picks a free one. */
+  SIMULATOR_MEDIA_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   SIMULATOR_HOST: z.string().min(1).default("127.0.0.1"),
   /** Unset: state lives in memory and is gone when the process ends. */
   SIMULATOR_DATA_DIR: z.string().min(1).optional(),

@@ -3,6 +3,9 @@ import type { BinaryNode } from "./baileys.js";
 export const ackModes = ["normal", "delay", "withhold"] as const;
 export type AckMode = (typeof ackModes)[number];
 
+export const mediaModes = ["normal", "slow", "hang", "fail"] as const;
+export type MediaMode = (typeof mediaModes)[number];
+
 export const streamErrorKinds = ["restart-required", "conflict", "device-removed"] as const;
 export type StreamErrorKind = (typeof streamErrorKinds)[number];
 
@@ -27,6 +30,7 @@ export interface FaultState {
   refusingUntil: number | null;
   acks: { mode: AckMode; ms: number; withheld: number };
   sendError: { code: number; remaining: number | null } | null;
+  media: { mode: MediaMode; ms: number };
 }
 
 /** Fault switches the control API flips; the protocol code asks them at each decision point. */
@@ -36,6 +40,8 @@ export class Faults {
   private ackDelayMs = 0;
   private sendError: { code: number; remaining: number | null } | null = null;
   private withheld: (() => void)[] = [];
+  private mediaMode: MediaMode = "normal";
+  private mediaDelayMs = 0;
 
   refuse(seconds: number): void {
     this.refuseUntil = Date.now() + seconds * 1000;
@@ -80,11 +86,25 @@ export class Faults {
     return this.ackMode;
   }
 
+  /** Applies to `media_conn` answers and to every upload and download on the media host. */
+  setMedia(mode: MediaMode, ms = 0): void {
+    this.mediaMode = mode;
+    this.mediaDelayMs = ms;
+  }
+
+  /** What the next media request gets: "slow" waits first, then goes on like "normal". */
+  async gateMedia(): Promise<"proceed" | "hang" | "fail"> {
+    if (this.mediaMode === "hang" || this.mediaMode === "fail") return this.mediaMode;
+    if (this.mediaMode === "slow") await new Promise((resolve) => setTimeout(resolve, this.mediaDelayMs));
+    return "proceed";
+  }
+
   state(): FaultState {
     return {
       refusingUntil: this.isRefusing() ? this.refuseUntil : null,
       acks: { mode: this.ackMode, ms: this.ackDelayMs, withheld: this.withheld.length },
       sendError: this.sendError && { ...this.sendError },
+      media: { mode: this.mediaMode, ms: this.mediaDelayMs },
     };
   }
 }

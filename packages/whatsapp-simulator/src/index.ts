@@ -1,7 +1,10 @@
 export type { SimulatorEvents, SimulatorOptions } from "./context.js";
 export { SimulatorError } from "./context.js";
-export type { AckMode, FaultState, StreamErrorKind } from "./faults.js";
-export { ackModes, streamErrorKinds } from "./faults.js";
+export { type AppStateAction, appStateActions } from "./app-state.js";
+export type { AckMode, FaultState, MediaMode, StreamErrorKind } from "./faults.js";
+export { ackModes, mediaModes, streamErrorKinds } from "./faults.js";
+export { mediaRedirectAgent } from "./media-agent.js";
+export { MEDIA_HOSTNAME, type MediaHostInfo, type StoredBlob } from "./media-host.js";
 export { type PointLibraryOptions, pointLibraryAt, resetLibraryPointer } from "./point-library.js";
 export {
   DEFAULT_ACCOUNT_NUMBER,

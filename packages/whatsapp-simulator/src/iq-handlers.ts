@@ -1,4 +1,5 @@
 import { baileys, type BinaryNode, bytesOf, childOf, childrenOf } from "./baileys.js";
+import { answerAppStateSync } from "./app-state.js";
 import type { DeviceConnection } from "./connection.js";
 import type { SimulatorContext } from "./context.js";
 import { sharePhoneAppStateKey, takeDeviceBundle } from "./messaging.js";
@@ -35,7 +36,13 @@ export async function answerIq(context: SimulatorContext, connection: DeviceConn
       );
       return;
     case "w:sync:app:state":
-      connection.send(result(node, [answerAppStateSync(node)]));
+      connection.send(result(node, [await answerAppStateSync(context, context.media, node)]));
+      return;
+    case "w:m":
+      // not awaited: a slow media fault must delay this answer only, not every frame behind it
+      answerMediaConn(context, connection, node).catch((error: unknown) =>
+        process.emitWarning(`whatsapp-simulator: media_conn answer failed: ${String(error)}`),
+      );
       return;
     case "privacy":
       connection.send(result(node, type === "get" ? [privacySettings()] : undefined));
@@ -162,13 +169,32 @@ function answerUsync(context: SimulatorContext, node: BinaryNode): BinaryNode {
   ]);
 }
 
-/** No app-state is stored: each collection comes back at the version asked, with no patches. */
-function answerAppStateSync(node: BinaryNode): BinaryNode {
-  const collections = childrenOf(childOf(node, "sync")).map((collection) => ({
-    tag: "collection",
-    attrs: { name: collection.attrs.name ?? "", version: collection.attrs.version ?? "0" },
-  }));
-  return { tag: "sync", attrs: {}, content: collections };
+/**
+ * `media_conn`: an auth token for uploads and the media host to use (Baileys' `refreshMediaConn`,
+ * Socket/messages-send.js, reads `auth`, `ttl` and each `<host hostname>`). Under the media fault
+ * "hang" nothing answers (Baileys' query times out after 60 s); "fail" answers a server error.
+ */
+async function answerMediaConn(context: SimulatorContext, connection: DeviceConnection, node: BinaryNode) {
+  const gate = await context.faults.gateMedia();
+  if (gate === "hang") return;
+  if (gate === "fail") {
+    connection.send({
+      tag: "iq",
+      attrs: { id: node.attrs.id ?? "", type: "error", from: "s.whatsapp.net" },
+      content: [{ tag: "error", attrs: { code: "500", text: "internal-server-error" } }],
+    });
+    return;
+  }
+  const { auth, ttl, hostname } = context.media.mediaConn();
+  connection.send(
+    result(node, [
+      {
+        tag: "media_conn",
+        attrs: { auth, ttl: ttl.toString(), auth_ttl: ttl.toString(), max_buckets: "12" },
+        content: [{ tag: "host", attrs: { hostname, maxContentLengthBytes: "104857600" } }],
+      },
+    ]),
+  );
 }
 
 function privacySettings(): BinaryNode {

@@ -4,6 +4,7 @@ import { startSimulator } from "./simulator.js";
 const env = readEnv();
 const simulator = await startSimulator({
   port: env.SIMULATOR_PORT,
+  mediaPort: env.SIMULATOR_MEDIA_PORT,
   host: env.SIMULATOR_HOST,
   dataDir: env.SIMULATOR_DATA_DIR,
   accountNumber: env.SIMULATOR_ACCOUNT_NUMBER,
@@ -15,6 +16,10 @@ console.log(
   `  WebSocket: ${simulator.wsUrl}   (point the product at it: WHATSAPP_WS_URL=${simulator.wsUrl})`,
 );
 console.log(`  Control:   ${simulator.controlUrl}   (GET /state, POST /phone/scan, ... see README)`);
+const media = simulator.media.info();
+console.log(
+  `  Media:     ${media.url}   (CA: ${media.caPath}; product: WHATSAPP_MEDIA_URL=${media.url} WHATSAPP_EXTRA_CA=${media.caPath})`,
+);
 console.log(
   `  State:     ${env.SIMULATOR_DATA_DIR ? `persisted in ${env.SIMULATOR_DATA_DIR}` : "in memory"}`,
 );

@@ -1,8 +1,13 @@
 import { baileys } from "./baileys.js";
+import { mediaRedirectAgent } from "./media-agent.js";
+import type { MediaHostInfo } from "./media-host.js";
 
+const config = baileys.DEFAULT_CONNECTION_CONFIG;
 const original = {
-  waWebSocketUrl: baileys.DEFAULT_CONNECTION_CONFIG.waWebSocketUrl,
-  qrTimeout: baileys.DEFAULT_CONNECTION_CONFIG.qrTimeout,
+  waWebSocketUrl: config.waWebSocketUrl,
+  qrTimeout: config.qrTimeout,
+  options: config.options,
+  fetchAgent: config.fetchAgent,
 };
 
 export interface PointLibraryOptions {
@@ -11,6 +16,11 @@ export interface PointLibraryOptions {
    * need QR expiry to happen quickly; it changes the library's own timer, not the simulator.
    */
   qrTimeoutMs?: number;
+  /**
+   * `sim.media.info()`: Baileys' media downloads (app-state blobs, history sync, media) and uploads
+   * go to WhatsApp's host names; this routes them to the simulator's media host, trusting its CA.
+   */
+  media?: MediaHostInfo;
 }
 
 /**
@@ -19,12 +29,20 @@ export interface PointLibraryOptions {
  * `startSession`. Test and simulated-mode code only; production never imports this package.
  */
 export function pointLibraryAt(wsUrl: string, options: PointLibraryOptions = {}): void {
-  baileys.DEFAULT_CONNECTION_CONFIG.waWebSocketUrl = wsUrl;
-  baileys.DEFAULT_CONNECTION_CONFIG.qrTimeout = options.qrTimeoutMs;
+  config.waWebSocketUrl = wsUrl;
+  config.qrTimeout = options.qrTimeoutMs;
+  if (options.media) {
+    const agent = mediaRedirectAgent(options.media);
+    // downloads take `options` (axios), uploads `fetchAgent` (Utils/messages-media.js)
+    config.options = { ...original.options, httpsAgent: agent };
+    config.fetchAgent = agent;
+  }
 }
 
 /** Restores WhatsApp's own URL and QR timing. */
 export function resetLibraryPointer(): void {
-  baileys.DEFAULT_CONNECTION_CONFIG.waWebSocketUrl = original.waWebSocketUrl;
-  baileys.DEFAULT_CONNECTION_CONFIG.qrTimeout = original.qrTimeout;
+  config.waWebSocketUrl = original.waWebSocketUrl;
+  config.qrTimeout = original.qrTimeout;
+  config.options = original.options;
+  config.fetchAgent = original.fetchAgent;
 }

@@ -12,8 +12,17 @@ import {
   type SimulatorEvents,
   type SimulatorOptions,
 } from "./context.js";
+import { type AppStateAction, phoneAppStateAction } from "./app-state.js";
 import { handleControlRequest } from "./control-http.js";
-import { type AckMode, Faults, type FaultState, type StreamErrorKind, streamErrorNode } from "./faults.js";
+import {
+  type AckMode,
+  Faults,
+  type FaultState,
+  type MediaMode,
+  type StreamErrorKind,
+  streamErrorNode,
+} from "./faults.js";
+import { MediaHost, type MediaHostInfo, type StoredBlob } from "./media-host.js";
 import { answerIq, removeDevice } from "./iq-handlers.js";
 import { contactSend, handleDeviceMessage } from "./messaging.js";
 import { handleClientFinish, scanQr } from "./pairing.js";
@@ -26,6 +35,8 @@ export const WS_PATH = "/ws/chat";
 export interface StartSimulatorOptions extends Partial<SimulatorOptions> {
   /** 0 picks a free port. */
   port?: number;
+  /** The HTTPS media host's port; 0 (default) picks a free one. */
+  mediaPort?: number;
   /** Loopback by default: the control API has no authentication. */
   host?: string;
   /** Persist account, device keys, contacts' keys/sessions and received messages here. */
@@ -43,6 +54,10 @@ export interface SimulatorState {
   pendingQrRefs: string[];
   contacts: { number: string; onWhatsApp: boolean; messages: number }[];
   faults: FaultState;
+  /** The HTTPS media host and the CA PEM a client must trust to reach it. */
+  mediaHost: MediaHostInfo;
+  /** Version of each app-state collection the phone holds. */
+  appState: Record<string, number>;
 }
 
 type EventPayload<K extends keyof SimulatorEvents> = SimulatorEvents[K][0];
@@ -65,6 +80,15 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEvents> {
     enterCode: (code: string): Promise<{ deviceJid: string }> => enterPairingCode(this.context, code),
     /** Removes every linked device; connected ones get `device_removed` (the library reports 401). */
     logout: (): { removed: string[] } => this.removeLinkedDevices("phone"),
+    /** Mutes, pins or labels a chat on the phone; connected devices get `server_sync` and resync. */
+    appState: (action: AppStateAction, chat: string) => phoneAppStateAction(this.context, action, chat),
+  };
+
+  readonly media = {
+    /** Where to route WhatsApp's media host names, and the CA to trust for it. */
+    info: (): MediaHostInfo => ({ ...this.context.media.info }),
+    /** A blob stored on the media host (uploaded by the library, or the server's own), by direct path. */
+    blob: (directPath: string): StoredBlob | undefined => this.context.media.blob(directPath),
   };
 
   readonly contacts = {
@@ -96,12 +120,20 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEvents> {
     acks: (mode: AckMode, ms = 0): void => this.context.faults.setAcks(mode, ms),
     /** The next `count` sends (all, if omitted) get an ack with this error; `null` clears. */
     sendError: (code: number | null, count?: number): void => this.context.faults.setSendError(code, count),
+    /** `media_conn` answers, uploads and downloads: "slow" by `ms`, "hang", "fail"; "normal" clears. */
+    media: (mode: MediaMode, ms?: number): void => {
+      this.context.faults.setMedia(mode, ms);
+      // leaving "hang" resets what it held, like a stalled connection that finally drops
+      if (mode !== "hang") this.context.media.releaseHanging();
+    },
   };
 
   constructor(
     private readonly server: Server,
     private readonly wss: WebSocketServer,
     store: SimulatorStore,
+    faults: Faults,
+    media: MediaHost,
     options: SimulatorOptions,
     host: string,
     traceLine?: (line: string) => void,
@@ -111,7 +143,7 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEvents> {
     this.port = (server.address() as AddressInfo).port;
     this.wsUrl = `ws://${host}:${this.port}${WS_PATH}`;
     this.controlUrl = `http://${host}:${this.port}`;
-    this.context = { store, faults: new Faults(), events: this, options, connections: new Set() };
+    this.context = { store, faults, events: this, options, connections: new Set(), media };
   }
 
   state(): SimulatorState {
@@ -140,6 +172,13 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEvents> {
         messages: contact.messages.length,
       })),
       faults: faults.state(),
+      mediaHost: { ...this.context.media.info },
+      appState: Object.fromEntries(
+        Object.entries(store.data.account.appState ?? {}).map(([name, collection]) => [
+          name,
+          collection.version,
+        ]),
+      ),
     };
   }
 
@@ -190,7 +229,10 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEvents> {
     for (const connection of this.context.connections) connection.terminate();
     this.wss.close();
     this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await Promise.all([
+      new Promise<void>((resolve) => this.server.close(() => resolve())),
+      this.context.media.close(),
+    ]);
   }
 
   /** @internal wiring for the HTTP server's upgrade handler */
@@ -272,10 +314,20 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
     server.once("error", reject);
     server.listen(options.port ?? 0, host, () => resolve());
   });
+  const faults = new Faults();
+  const media = await MediaHost.start({
+    host,
+    port: options.mediaPort ?? 0,
+    dataDir: options.dataDir,
+    faults,
+    onRequest: (request) => simulator?.emit("media-request", request),
+  });
   simulator = new WhatsAppSimulator(
     server,
     wss,
     store,
+    faults,
+    media,
     {
       autoReceipts: options.autoReceipts ?? true,
       readReceiptDelayMs: options.readReceiptDelayMs ?? 50,

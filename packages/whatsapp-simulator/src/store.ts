@@ -40,6 +40,15 @@ export interface ContactRecord {
   messages: ReceivedMessage[];
 }
 
+/** One app-state collection as the server keeps it: its LT-hash state and every patch, in order. */
+export interface AppStateCollection {
+  version: number;
+  hash: Uint8Array;
+  indexValueMap: Record<string, { valueMac: Uint8Array }>;
+  /** Encoded `SyncdPatch`es with their mutations inline; patch i has version i + 1. */
+  patches: Uint8Array[];
+}
+
 export interface SimulatorData {
   version: 1;
   account: {
@@ -50,6 +59,8 @@ export interface SimulatorData {
     nextDeviceId: number;
     appStateKeyId: Uint8Array;
     appStateKeyData: Uint8Array;
+    /** Absent until the first app-state sync seeds it (older state files have none). */
+    appState?: Record<string, AppStateCollection>;
   };
   devices: Record<string, LinkedDevice>;
   contacts: Record<string, ContactRecord>;

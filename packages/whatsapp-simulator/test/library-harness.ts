@@ -83,7 +83,7 @@ export async function createHarness(options: StartSimulatorOptions & { qrTimeout
   const sim = await startSimulator({ port: 0, ...options });
   const credentialsDir = mkdtempSync(join(tmpdir(), "kabar-sim-creds-"));
   setCredentialsDir(credentialsDir);
-  pointLibraryAt(sim.wsUrl, { qrTimeoutMs: options.qrTimeoutMs });
+  pointLibraryAt(sim.wsUrl, { qrTimeoutMs: options.qrTimeoutMs, media: sim.media.info() });
   const sessions = new Set<string>();
   const harness: Harness = {
     sim,
