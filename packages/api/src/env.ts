@@ -29,6 +29,10 @@ export const envSchema = z.object({
   /** Resolved by @kabar/db: default <repo>/wa_sessions. */
   WA_SESSIONS_DIR: z.string().optional(),
   WHATSAPP_WS_URL: z.url({ error: "must be a ws:// or wss:// URL" }).optional(),
+  /** Simulated mode: WhatsApp's media host names (mmg.whatsapp.net, …) are reached at this https:// URL. */
+  WHATSAPP_MEDIA_URL: z.url({ protocol: /^https$/, error: "must be an https:// URL" }).optional(),
+  /** A PEM file trusted, besides the system's roots, for WhatsApp's media hosts (the simulator's CA). */
+  WHATSAPP_EXTRA_CA: z.string().min(1).optional(),
   ADMIN_PASSWORD: z.string().min(8, { error: "must be at least 8 characters" }).optional(),
   COOKIE_SECURE: booleanFlag.default(false),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),

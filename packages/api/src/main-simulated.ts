@@ -26,7 +26,13 @@ await runUntilSignal(async () => {
   );
   try {
     const running = await startKabar({
-      env: { ...env, WHATSAPP_WS_URL: simulator.wsUrl },
+      // the simulator's media host and its CA: trusted here because this is simulated mode
+      env: {
+        ...env,
+        WHATSAPP_WS_URL: simulator.wsUrl,
+        WHATSAPP_MEDIA_URL: simulator.media.info().url,
+        WHATSAPP_EXTRA_CA: simulator.media.info().caPath,
+      },
       logger: createLogger(env),
       createKabar,
       meta: { simulated: true, simulatorControlUrl: simulator.controlUrl },

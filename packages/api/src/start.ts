@@ -75,6 +75,8 @@ export async function startKabar(options: StartOptions): Promise<RunningKabar> {
       logger,
     };
     if (env.WHATSAPP_WS_URL) kabarOptions.whatsappWsUrl = env.WHATSAPP_WS_URL;
+    if (env.WHATSAPP_MEDIA_URL) kabarOptions.whatsappMediaUrl = env.WHATSAPP_MEDIA_URL;
+    if (env.WHATSAPP_EXTRA_CA) kabarOptions.whatsappExtraCa = env.WHATSAPP_EXTRA_CA;
     kabar = await options.createKabar(kabarOptions);
     const server = createServer({ kabar, db, env, logger, ...(options.meta ? { meta: options.meta } : {}) });
     const { url, port } = await server.listen(env.PORT, env.HOST).catch((error: unknown) => {

@@ -220,6 +220,10 @@ export interface KabarOptions {
   sessionsDir: string;
   /** Point the adapter at a WhatsApp simulator instead of WhatsApp. */
   whatsappWsUrl?: string;
+  /** WHATSAPP_MEDIA_URL: route WhatsApp's media host names (downloads, uploads) to this https:// host. */
+  whatsappMediaUrl?: string;
+  /** WHATSAPP_EXTRA_CA: a PEM file trusted, besides the system's roots, for WhatsApp's media hosts. */
+  whatsappExtraCa?: string;
   /** Overrides of the stored settings, e.g. pacing off in tests. */
   settings?: Partial<Settings>;
   /** A message with no server ack within this time is retried with the same id. Default 30 s. */

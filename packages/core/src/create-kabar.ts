@@ -22,6 +22,8 @@ export interface CreateKabarOptions extends KabarOptions {
   restrictedCooldownMs?: number;
   reconnect?: ReconnectOptions;
   clock?: Clock;
+  /** A WhatsApp key-store transaction still running after this long is abandoned; default 30 s. */
+  keyTransactionDeadlineMs?: number;
 }
 
 export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
@@ -40,6 +42,13 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
       sessionsDir: options.sessionsDir,
       logger,
       ...(options.whatsappWsUrl ? { wsUrl: options.whatsappWsUrl } : {}),
+      media: {
+        ...(options.whatsappMediaUrl ? { url: options.whatsappMediaUrl } : {}),
+        ...(options.whatsappExtraCa ? { extraCaPath: options.whatsappExtraCa } : {}),
+      },
+      ...(options.keyTransactionDeadlineMs === undefined
+        ? {}
+        : { keyTransactionDeadlineMs: options.keyTransactionDeadlineMs }),
     });
   const sessions = createSessionManager({
     db,

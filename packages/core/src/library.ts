@@ -29,6 +29,19 @@ const libraryEnvSchema = z.object({
     })
     .optional()
     .or(z.literal("").transform(() => undefined)),
+  WHATSAPP_MEDIA_URL: z
+    .string()
+    .trim()
+    .regex(/^https:\/\//, {
+      error: "WHATSAPP_MEDIA_URL must be an https:// URL, e.g. https://127.0.0.1:8443",
+    })
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  WHATSAPP_EXTRA_CA: z
+    .string()
+    .trim()
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
 });
 
 /** The only place the library reads the environment. */
@@ -38,6 +51,8 @@ export function readLibraryEnv(env: Record<string, string | undefined> = process
     databaseUrl: resolveDatabaseUrl(parsed),
     sessionsDir: resolveSessionsDir(parsed),
     ...(parsed.WHATSAPP_WS_URL ? { whatsappWsUrl: parsed.WHATSAPP_WS_URL } : {}),
+    ...(parsed.WHATSAPP_MEDIA_URL ? { whatsappMediaUrl: parsed.WHATSAPP_MEDIA_URL } : {}),
+    ...(parsed.WHATSAPP_EXTRA_CA ? { whatsappExtraCa: parsed.WHATSAPP_EXTRA_CA } : {}),
   };
 }
 

@@ -31,6 +31,7 @@ export async function startChildOutbox(extra: Partial<ServerProcessOptions> = {}
     databaseUrl: `file:${path.join(dir, "kabar.db")}`,
     sessionsDir: path.join(dir, "wa_sessions"),
     whatsappWsUrl: simulator.wsUrl,
+    whatsappMedia: simulator.media.info(),
     ...extra,
     env: { KABAR_REPORT_DRAINED: "1", ...extra.env },
   };

@@ -22,6 +22,8 @@ const kabar = await createKabar({
   databaseUrl: env.DATABASE_URL,
   sessionsDir: env.WA_SESSIONS_DIR,
   ...(env.WHATSAPP_WS_URL ? { whatsappWsUrl: env.WHATSAPP_WS_URL } : {}),
+  ...(env.WHATSAPP_MEDIA_URL ? { whatsappMediaUrl: env.WHATSAPP_MEDIA_URL } : {}),
+  ...(env.WHATSAPP_EXTRA_CA ? { whatsappExtraCa: env.WHATSAPP_EXTRA_CA } : {}),
   settings: NO_PACING,
   ackTimeoutMs: Number(process.env.KABAR_ACK_TIMEOUT_MS ?? 3_000),
   reconnect: { initialDelayMs: 20, maxDelayMs: 200 },

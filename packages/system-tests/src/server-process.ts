@@ -41,6 +41,8 @@ export interface ServerProcessOptions {
   databaseUrl: string;
   sessionsDir: string;
   whatsappWsUrl: string;
+  /** The simulator's media host and CA (`simulator.media.info()`). */
+  whatsappMedia?: { url: string; caPath: string };
   adminPassword?: string;
   adminDistDir?: string;
   env?: Record<string, string>;
@@ -57,6 +59,9 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
       DATABASE_URL: options.databaseUrl,
       WA_SESSIONS_DIR: options.sessionsDir,
       WHATSAPP_WS_URL: options.whatsappWsUrl,
+      ...(options.whatsappMedia
+        ? { WHATSAPP_MEDIA_URL: options.whatsappMedia.url, WHATSAPP_EXTRA_CA: options.whatsappMedia.caPath }
+        : {}),
       ...(options.adminPassword ? { ADMIN_PASSWORD: options.adminPassword } : {}),
       ...(options.adminDistDir ? { ADMIN_DIST_DIR: options.adminDistDir } : {}),
       ...options.env,

@@ -46,6 +46,8 @@ export async function startSimulatedKabar(
     databaseUrl,
     sessionsDir,
     whatsappWsUrl: simulator.wsUrl,
+    whatsappMediaUrl: simulator.media.info().url,
+    whatsappExtraCa: simulator.media.info().caPath,
     settings: NO_PACING,
     ackTimeoutMs: 3_000,
     reconnect: { initialDelayMs: 20, maxDelayMs: 200 },

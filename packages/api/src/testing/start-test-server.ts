@@ -40,6 +40,8 @@ export function simulatedKabar(simulator: WhatsAppSimulator): KabarFactory<Kabar
       db,
       sessionsDir,
       whatsappWsUrl: simulator.wsUrl,
+      whatsappMediaUrl: simulator.media.info().url,
+      whatsappExtraCa: simulator.media.info().caPath,
       settings: { minGapMs: 0, maxGapMs: 0, perRecipientGapMs: 0, dailyCap: 0 },
       ackTimeoutMs: 3_000,
       logger: pino({ level: "silent" }),

@@ -63,6 +63,7 @@ export async function startSimulatedWhatsApp(
     createWaMultiSessionPort({
       sessionsDir,
       wsUrl: simulator.wsUrl,
+      media: { url: simulator.media.info().url, extraCaPath: simulator.media.info().caPath },
       logger,
       ...(options.qrTimeoutMs === undefined ? {} : { qrTimeoutMs: options.qrTimeoutMs }),
     });

@@ -29,9 +29,10 @@ import {
   registerSessionOwner,
   setWebSocketUrl,
 } from "./library-bridge.js";
+import { type MediaRouting, mediaSocketConfig } from "./media-routing.js";
 import { createRetryCounts, messageRetryConfig } from "./message-retry.js";
 import { createSendQueue, type SendQueue } from "./send-queue.js";
-import { serializeKeyTransactions } from "./serial-transactions.js";
+import { type KeyStoreLanes, serializeKeyTransactions } from "./serial-transactions.js";
 import { guardSignalConsole } from "./signal-console-guard.js";
 import { bindSocketEvents } from "./socket-events.js";
 import { afterSocketEnd, installDanglingQuerySafetyNet, rawWebSocketOf } from "./socket-teardown.js";
@@ -47,6 +48,10 @@ export interface WaMultiSessionPortOptions {
   qrTimeoutMs?: number;
   /** Level of Baileys' own log lines; default "warn", or the logger's own level when that is quieter. */
   baileysLogLevel?: string;
+  /** A key-store transaction still running after this long is abandoned; default 30 s. */
+  keyTransactionDeadlineMs?: number;
+  /** WHATSAPP_MEDIA_URL / WHATSAPP_EXTRA_CA: where WhatsApp's media hosts are reached, and what to trust. */
+  media?: MediaRouting;
 }
 
 interface SessionEntry {
@@ -58,8 +63,8 @@ interface SessionEntry {
   starting: Promise<unknown> | null;
   /** Every library send of this session, one at a time (see send-queue.ts). */
   sendQueue: SendQueue;
-  /** Baileys' key-store transactions of this session, across its sockets, one at a time. */
-  transactionQueue: SendQueue;
+  /** Baileys' key-store transactions of this session, across its sockets, one at a time per lane. */
+  transactionLanes: KeyStoreLanes;
   unregister: () => void;
 }
 
@@ -81,6 +86,7 @@ export function createWaMultiSessionPort(options: WaMultiSessionPortOptions): Wh
   guardSignalConsole(logger);
   installDanglingQuerySafetyNet(logger);
   setWebSocketUrl(options.wsUrl);
+  const mediaConfig = mediaSocketConfig(options.media);
   if (options.waWebVersion) pinWaWebVersion(options.waWebVersion);
 
   function entryFor(sessionId: string): SessionEntry {
@@ -95,7 +101,7 @@ export function createWaMultiSessionPort(options: WaMultiSessionPortOptions): Wh
       pairingPhoneNumber: null,
       starting: null,
       sendQueue: createSendQueue(),
-      transactionQueue: createSendQueue(),
+      transactionLanes: { signal: createSendQueue(), appState: createSendQueue() },
       unregister: () => {},
     };
     const retryCounts = createRetryCounts();
@@ -103,6 +109,7 @@ export function createWaMultiSessionPort(options: WaMultiSessionPortOptions): Wh
       folder,
       socketConfig: () => ({
         logger: baileysLogger,
+        ...mediaConfig,
         ...(options.qrTimeoutMs === undefined ? {} : { qrTimeout: options.qrTimeoutMs }),
         ...messageRetryConfig(
           {
@@ -132,7 +139,12 @@ export function createWaMultiSessionPort(options: WaMultiSessionPortOptions): Wh
   function attachSocket(entry: SessionEntry, socket: WASocket, folder: string): void {
     entry.socket = socket;
     entry.isOpen = false;
-    serializeKeyTransactions(socket, entry.transactionQueue);
+    serializeKeyTransactions(socket, entry.transactionLanes, {
+      ...(options.keyTransactionDeadlineMs === undefined
+        ? {}
+        : { deadlineMs: options.keyTransactionDeadlineMs }),
+      onAbandoned: (error) => logger.warn({ err: error, sessionId: entry.sessionId }, error.message),
+    });
     entry.isDeliberateClose = false;
     const isCurrent = () => entry.socket === socket;
     const raw = rawWebSocketOf(socket);

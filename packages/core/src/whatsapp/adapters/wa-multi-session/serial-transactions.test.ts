@@ -1,65 +1,158 @@
-import type { WASocket } from "@whiskeysockets/baileys";
+import type { SignalDataSet, SignalKeyStoreWithTransaction, WASocket } from "@whiskeysockets/baileys";
 import { describe, expect, it } from "vitest";
 import { createSendQueue } from "./send-queue.js";
-import { serializeKeyTransactions } from "./serial-transactions.js";
+import {
+  KeyTransactionDeadlineError,
+  type KeyStoreLanes,
+  serializeKeyTransactions,
+} from "./serial-transactions.js";
 
-/** Just the key store of a socket, with a transaction that records how many run at once. */
-function fakeSocket() {
-  let running = 0;
-  let maxRunning = 0;
+type Stored = Record<string, Record<string, unknown>>;
+
+/**
+ * A socket whose key store is a plain map, as Baileys' store is outside a transaction; only
+ * authState.keys is touched by serializeKeyTransactions. `committed` counts the store's writes.
+ */
+function fakeSocket(stored: Stored = {}) {
+  const writes: SignalDataSet[] = [];
   const keys = {
-    async transaction<T>(work: () => Promise<T>): Promise<T> {
-      running += 1;
-      maxRunning = Math.max(maxRunning, running);
-      try {
-        return await work();
-      } finally {
-        running -= 1;
-      }
+    async get(type: string, ids: string[]) {
+      return Object.fromEntries(ids.flatMap((id) => (stored[type]?.[id] ? [[id, stored[type]?.[id]]] : [])));
     },
+    async set(data: SignalDataSet) {
+      writes.push(data);
+      for (const [type, values] of Object.entries(data)) stored[type] = { ...stored[type], ...values };
+    },
+    async transaction<T>(work: () => Promise<T>): Promise<T> {
+      return work();
+    },
+    isInTransaction: () => false,
   };
-  // Only authState.keys.transaction is touched by serializeKeyTransactions.
   const socket = { authState: { keys } } as unknown as WASocket;
-  return { socket, maxRunning: () => maxRunning };
+  return { socket, keys: socket.authState.keys as SignalKeyStoreWithTransaction, stored, writes };
 }
 
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+function lanes(): KeyStoreLanes {
+  return { signal: createSendQueue(), appState: createSendQueue() };
+}
+
+/** A promise and the function that settles it, to hold a transaction exactly where a test wants it. */
+function gate() {
+  let open: () => void = () => {};
+  const opened = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return { open, opened };
+}
+
+const session = (counter: number) => ({ session: { "628123.0": Buffer.from([counter]) } });
+const counterIn = async (keys: SignalKeyStoreWithTransaction) =>
+  (await keys.get("session", ["628123.0"]))["628123.0"]?.[0];
 
 describe("Baileys' key-store transactions behind the adapter", () => {
-  it("run one at a time, also across two sockets of the session, and a failure stays with its caller", async () => {
-    const queue = createSendQueue();
+  it("a second transaction reads a key only after the first committed it, also from another socket", async () => {
+    const shared = lanes();
     const first = fakeSocket();
-    const second = fakeSocket();
-    serializeKeyTransactions(first.socket, queue);
-    serializeKeyTransactions(second.socket, queue);
-    let overlapping = 0;
-    let maxOverlapping = 0;
-    const work = (fails: boolean) => async () => {
-      overlapping += 1;
-      maxOverlapping = Math.max(maxOverlapping, overlapping);
-      await pause(5);
-      overlapping -= 1;
-      if (fails) throw new Error("sync failed");
-      return "done";
-    };
-    const results = await Promise.allSettled([
-      first.socket.authState.keys.transaction(work(false)),
-      first.socket.authState.keys.transaction(work(true)),
-      second.socket.authState.keys.transaction(work(false)),
-    ]);
-    expect(results.map((result) => result.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
-    expect(maxOverlapping).toBe(1);
+    const second = fakeSocket(first.stored);
+    serializeKeyTransactions(first.socket, shared);
+    serializeKeyTransactions(second.socket, shared);
+    const held = gate();
+    const seen: (number | undefined)[] = [];
+    const advance = (keys: SignalKeyStoreWithTransaction, wait?: Promise<void>) =>
+      keys.transaction(async () => {
+        const counter = (await counterIn(keys)) ?? 0;
+        seen.push(counter);
+        await wait;
+        await keys.set(session(counter + 1));
+      });
+    const one = advance(first.keys, held.opened);
+    const two = advance(second.keys);
+    const three = advance(first.keys);
+    held.open();
+    await Promise.all([one, two, three]);
+    // without the lane, two and three would have read 0 while one was still open
+    expect(seen).toEqual([0, 1, 2]);
+    expect(await counterIn(first.keys)).toBe(3);
   });
 
-  it("runs a transaction opened inside another at once, as part of it, instead of waiting for itself", async () => {
-    const queue = createSendQueue();
-    const { socket } = fakeSocket();
-    serializeKeyTransactions(socket, queue);
-    const keys = socket.authState.keys;
+  it("keeps a failed transaction's writes out of the store and out of the others'", async () => {
+    const { socket, keys, writes } = fakeSocket();
+    serializeKeyTransactions(socket, lanes());
+    const failing = keys.transaction(async () => {
+      await keys.set(session(9));
+      throw new Error("sync failed");
+    });
+    const succeeding = keys.transaction(async () => {
+      await keys.set({ "pre-key": { "1": { public: Buffer.alloc(32), private: Buffer.alloc(32) } } });
+      return "done";
+    });
+    expect(await Promise.allSettled([failing, succeeding])).toMatchObject([
+      { status: "rejected" },
+      { status: "fulfilled", value: "done" },
+    ]);
+    expect(writes.map((write) => Object.keys(write))).toEqual([["pre-key"]]);
+  });
+
+  it("runs a transaction opened inside another as part of it, instead of waiting for itself", async () => {
+    const { socket, keys, writes } = fakeSocket();
+    serializeKeyTransactions(socket, lanes());
     const result = await keys.transaction(async () => {
-      await pause(1);
-      return keys.transaction(async () => "nested");
+      await keys.set(session(1));
+      return keys.transaction(async () => {
+        await keys.set(session(2));
+        return "nested";
+      });
     });
     expect(result).toBe("nested");
+    expect(writes).toHaveLength(1);
+    expect(await counterIn(keys)).toBe(2);
+  });
+
+  it("never holds a send behind an app-state transaction that hangs", async () => {
+    const { socket, keys } = fakeSocket();
+    serializeKeyTransactions(socket, lanes());
+    const download = gate();
+    const sync = keys.transaction(async () => {
+      await keys.get("app-state-sync-version", ["regular_high"]);
+      await download.opened; // a blob download with no timeout
+    });
+    await keys.transaction(async () => {
+      await keys.set(session(((await counterIn(keys)) ?? 0) + 1));
+    });
+    expect(await counterIn(keys)).toBe(1);
+    download.open();
+    await sync;
+  });
+
+  it("abandons a transaction at its deadline: the caller is told, the lane goes on, its writes never land", async () => {
+    const { socket, keys, writes } = fakeSocket();
+    const abandoned: KeyTransactionDeadlineError[] = [];
+    serializeKeyTransactions(socket, lanes(), {
+      deadlineMs: 50,
+      onAbandoned: (error) => abandoned.push(error),
+    });
+    const hung = gate();
+    let lateWrite: unknown = null;
+    const stale = keys.transaction(async () => {
+      await keys.set(session(1));
+      await hung.opened;
+      // the work goes on after the deadline; storing what it advanced must fail
+      try {
+        await keys.set(session(2));
+      } catch (error) {
+        lateWrite = error;
+      }
+    });
+    await expect(stale).rejects.toBeInstanceOf(KeyTransactionDeadlineError);
+    expect(abandoned).toHaveLength(1);
+    // the next transaction gets the lane at once and reads what was committed before: nothing
+    await keys.transaction(async () => {
+      expect(await counterIn(keys)).toBeUndefined();
+      await keys.set(session(7));
+    });
+    hung.open();
+    await expect.poll(() => lateWrite).toBeInstanceOf(KeyTransactionDeadlineError);
+    expect(writes).toEqual([session(7)]);
+    expect(await counterIn(keys)).toBe(7);
   });
 });
