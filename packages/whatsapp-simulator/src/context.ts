@@ -29,6 +29,8 @@ export interface SimulatorEvents {
   "device-removed": [{ deviceJid: string; by: "phone" | "library" | "fault" }];
   /** The phone changed app state; connected devices were sent `server_sync`. */
   "app-state-changed": [{ action: string; collection: string; version: number }];
+  /** The phone sent connected devices a history-sync notification whose blob is at `directPath`. */
+  "history-sync-sent": [{ chat: string; directPath: string }];
   /** A request reached the media host; `outcome` says what the media fault let it get. */
   "media-request": [
     { method: string; path: string; outcome: "served" | "uploaded" | "hang" | "fail" | "refused" },

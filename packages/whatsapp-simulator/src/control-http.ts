@@ -33,6 +33,7 @@ export const mediaFaultInput = z
     message: 'required when mode is "slow"',
   });
 export const appStateInput = z.object({ action: z.enum(appStateActions), chat: phoneNumber });
+export const historyInput = z.object({ chat: phoneNumber, text: z.string().min(1) });
 
 class BadRequest extends Error {}
 
@@ -79,6 +80,14 @@ const routes: { method: string; pattern: RegExp; run: Route }[] = [
     run: async (sim, request) => sim.phone.enterCode((await parse(codeInput, request)).code),
   },
   { method: "POST", pattern: /^\/phone\/logout$/, run: async (sim) => sim.phone.logout() },
+  {
+    method: "POST",
+    pattern: /^\/phone\/history$/,
+    run: async (sim, request) => {
+      const { chat, text } = await parse(historyInput, request);
+      return sim.phone.history(chat, text);
+    },
+  },
   {
     method: "POST",
     pattern: /^\/phone\/app-state$/,

@@ -233,6 +233,20 @@ export async function sharePhoneAppStateKey(context: SimulatorContext, connectio
       },
     },
   };
+  if (await phoneSendsToDevice(context, connection, device, message)) {
+    device.hasAppStateKey = true;
+    context.store.save();
+    context.events.emit("app-state-key-shared", { deviceJid: device.jid });
+  }
+}
+
+/** The account's phone (device 0) sends a Signal-encrypted message to one linked device; true once acked. */
+export async function phoneSendsToDevice(
+  context: SimulatorContext,
+  connection: DeviceConnection,
+  device: LinkedDevice,
+  message: WAProto.IMessage,
+): Promise<boolean> {
   const encrypted = await context.store
     .phone()
     .encrypt(device.jid, message, () => takeDeviceBundle(context, device));
@@ -244,9 +258,5 @@ export async function sharePhoneAppStateKey(context: SimulatorContext, connectio
     content: [{ tag: "enc", attrs: { v: "2", type: encrypted.type }, content: encrypted.ciphertext }],
   });
   context.store.save();
-  if (await acked) {
-    device.hasAppStateKey = true;
-    context.store.save();
-    context.events.emit("app-state-key-shared", { deviceJid: device.jid });
-  }
+  return acked;
 }

@@ -14,6 +14,7 @@ import {
 } from "./context.js";
 import { type AppStateAction, phoneAppStateAction } from "./app-state.js";
 import { handleControlRequest } from "./control-http.js";
+import { phoneSendsHistory } from "./history-sync.js";
 import {
   type AckMode,
   Faults,
@@ -82,6 +83,8 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEvents> {
     logout: (): { removed: string[] } => this.removeLinkedDevices("phone"),
     /** Mutes, pins or labels a chat on the phone; connected devices get `server_sync` and resync. */
     appState: (action: AppStateAction, chat: string) => phoneAppStateAction(this.context, action, chat),
+    /** Sends connected devices a history sync (one chat, one message) whose blob is on the media host. */
+    history: (chat: string, text: string) => phoneSendsHistory(this.context, chat, text),
   };
 
   readonly media = {

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { request } from "node:https";
-import type { Chat } from "@whiskeysockets/baileys";
+import type { BaileysEventMap, Chat } from "@whiskeysockets/baileys";
 import { getSession } from "wa-multi-session";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHarness, type Harness } from "./library-harness.js";
@@ -132,6 +132,41 @@ describe("media host, app-state collections and server_sync, through the real li
     ).toEqual(Buffer.from(document?.fileEncSha256 ?? []));
   });
 
+  it("a history sync from the phone is downloaded from the media host and reported by the library", async () => {
+    type HistorySet = BaileysEventMap["messaging-history.set"];
+    const history = new Promise<HistorySet>((resolve) => {
+      const listener = (set: HistorySet) => {
+        socket().ev.off("messaging-history.set", listener);
+        resolve(set);
+      };
+      socket().ev.on("messaging-history.set", listener);
+    });
+    const response = await fetch(`${harness.sim.controlUrl}/phone/history`, {
+      method: "POST",
+      body: JSON.stringify({ chat, text: "Sampai jumpa di garis start" }),
+    });
+    const { directPath } = (await response.json()) as { directPath: string };
+    const { chats, messages } = await history;
+    expect(chats.map((entry) => entry.id)).toContain(chatJid);
+    expect(messages.map((entry) => entry.message?.conversation)).toContain("Sampai jumpa di garis start");
+    expect(harness.sim.media.blob(directPath)).toBeDefined();
+  });
+
+  it("answers bad control input with 400 naming the field, and changes nothing", async () => {
+    const post = (path: string, body: unknown) =>
+      fetch(`${harness.sim.controlUrl}${path}`, { method: "POST", body: JSON.stringify(body) });
+    const before = harness.sim.state();
+    const slow = await post("/faults/media", { mode: "slow" });
+    expect(slow.status).toBe(400);
+    expect(await slow.json()).toEqual({ error: 'ms: required when mode is "slow"' });
+    const archive = await post("/phone/app-state", { action: "archive", chat });
+    expect(archive.status).toBe(400);
+    expect(((await archive.json()) as { error: string }).error).toMatch(/^action: /);
+    const badChat = await post("/phone/history", { chat: "+62 812", text: "x" });
+    expect(((await badChat.json()) as { error: string }).error).toMatch(/^chat: /);
+    expect(harness.sim.state()).toEqual(before);
+  });
+
   it("media fault slow delays the resync; fail makes it fail; normal again syncs", async () => {
     harness.sim.faults.media("slow", 1_500);
     const started = Date.now();
@@ -155,7 +190,19 @@ describe("media host, app-state collections and server_sync, through the real li
       .toBe(harness.sim.state().appState.regular_high);
   });
 
-  it("media fault hang: the download never answers; back to normal, the reset makes the library resync", async () => {
+  it("media fault hang: a history download never answers until the fault is cleared", async () => {
+    harness.sim.faults.media("hang");
+    const hung = harness.sim.waitFor("media-request", (request) => request.outcome === "hang");
+    const { directPath } = await harness.sim.phone.history(chat, "tertahan");
+    expect((await hung).path).toBe(new URL(directPath, "https://x").pathname);
+    // Baileys processes the next stanza (this server_sync) only after the history message
+    const synced = nextChatUpdate("muteEndTime");
+    harness.sim.faults.media("normal");
+    await harness.sim.phone.appState("mute", chat);
+    await synced;
+  });
+
+  it("media fault hang: an app-state download never answers; back to normal, the library resyncs", async () => {
     harness.sim.faults.media("hang");
     const before = await libraryVersion("regular_high");
     const hung = harness.sim.waitFor("media-request", (request) => request.outcome === "hang");

@@ -108,6 +108,23 @@ describe("Baileys' key-store transactions behind the adapter", () => {
     expect(await counterIn(keys)).toBe(2);
   });
 
+  it("gives a key access made in another async context to the transaction holding that lane", async () => {
+    // libsignal's per-address job queue runs a job in the context of whoever started the queue
+    const { socket, keys, writes } = fakeSocket();
+    serializeKeyTransactions(socket, lanes());
+    const foreignTurn = gate();
+    const foreignRead = foreignTurn.opened.then(() => counterIn(keys));
+    const foreignWrite = foreignTurn.opened.then(() => keys.set({ "sender-key-memory": { g: { a: true } } }));
+    await keys.transaction(async () => {
+      await keys.set(session(4));
+      foreignTurn.open();
+      expect(await foreignRead).toBe(4);
+      await foreignWrite;
+    });
+    expect(writes).toHaveLength(1);
+    expect(Object.keys(writes[0] ?? {}).sort()).toEqual(["sender-key-memory", "session"]);
+  });
+
   it("never holds a send behind an app-state transaction that hangs", async () => {
     const { socket, keys } = fakeSocket();
     serializeKeyTransactions(socket, lanes());

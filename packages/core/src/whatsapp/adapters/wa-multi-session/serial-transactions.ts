@@ -24,6 +24,13 @@
  *   cannot store the Signal session it advanced, so it fails before its message reaches the wire
  *   (libsignal stores the session before returning the ciphertext) and the outbox retries it with
  *   the same id — not lost, not doubled.
+ *
+ * Which transaction a read or write belongs to is its async context — except that libsignal runs
+ * the jobs of one address through a queue whose executor keeps the context of whoever started it
+ * (libsignal `queue_job.js`), so a send's encryption can run in the context of an inbound decrypt
+ * that happened to start the queue. A key access without a transaction of its own therefore goes to
+ * the transaction that holds that key type's lane, as Baileys' single shared transaction would have
+ * taken it; only when no one holds the lane does it reach the store directly.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import type {
@@ -74,6 +81,7 @@ class Transaction {
 
   constructor(
     private readonly lanes: KeyStoreLanes,
+    private readonly holders: Map<Lane, Transaction>,
     private readonly deadlineMs: number,
   ) {}
 
@@ -87,7 +95,10 @@ class Transaction {
     const lane = laneOf(type);
     let taking = this.held.get(lane);
     if (!taking) {
-      taking = takeLane(this.lanes[lane]);
+      taking = takeLane(this.lanes[lane]).then((release) => {
+        if (!this.isAbandoned) this.holders.set(lane, this);
+        return release;
+      });
       this.held.set(lane, taking);
     }
     await taking;
@@ -145,11 +156,16 @@ class Transaction {
   }
 
   private releaseLanes(): void {
-    for (const taking of this.held.values()) void taking.then((release) => release());
+    for (const [lane, taking] of this.held) {
+      if (this.holders.get(lane) === this) this.holders.delete(lane);
+      void taking.then((release) => release());
+    }
   }
 }
 
 const currentTransaction = new AsyncLocalStorage<Transaction>();
+/** Which transaction holds each lane, per session (the lanes object is the session's). */
+const laneHolders = new WeakMap<KeyStoreLanes, Map<Lane, Transaction>>();
 
 export function serializeKeyTransactions(
   socket: WASocket,
@@ -164,8 +180,20 @@ export function serializeKeyTransactions(
 
   keys.isInTransaction = () => currentTransaction.getStore() !== undefined;
 
+  let holders = laneHolders.get(lanes);
+  if (!holders) {
+    holders = new Map();
+    laneHolders.set(lanes, holders);
+  }
+  const lanesHeldBy = holders;
+  /** This context's transaction, else the lane holder's (see the comment at the top), else none. */
+  const transactionFor = (type: KeyType): Transaction | undefined =>
+    currentTransaction.getStore() ?? lanesHeldBy.get(laneOf(type));
+
+  keys.isInTransaction = () => currentTransaction.getStore() !== undefined;
+
   keys.get = async <T extends KeyType>(type: T, ids: string[]) => {
-    const transaction = currentTransaction.getStore();
+    const transaction = transactionFor(type);
     if (!transaction) return storeGet(type, ids);
     await transaction.enter(type);
     const cached = transaction.cached(type);
@@ -183,9 +211,7 @@ export function serializeKeyTransactions(
     return found;
   };
 
-  keys.set = (data: SignalDataSet) => {
-    const transaction = currentTransaction.getStore();
-    if (!transaction) return storeSet(data);
+  const setIn = (transaction: Transaction, data: SignalDataSet): void | Promise<void> => {
     const types = Object.keys(data) as KeyType[];
     // Synchronous when the lanes are held already, as Baileys' own set is inside a transaction.
     if (types.every((type) => transaction.isHolding(type))) return transaction.write(data);
@@ -195,9 +221,22 @@ export function serializeKeyTransactions(
     })();
   };
 
+  keys.set = (data: SignalDataSet) => {
+    const own = currentTransaction.getStore();
+    if (own) return setIn(own, data);
+    // no transaction of its own: each lane's part goes to that lane's holder, or to the store
+    const parts = new Map<Transaction | undefined, SignalDataSet>();
+    for (const [type, values] of Object.entries(data) as [KeyType, SignalDataSet[KeyType]][]) {
+      const target = lanesHeldBy.get(laneOf(type));
+      parts.set(target, { ...parts.get(target), [type]: values });
+    }
+    const pending = [...parts].map(([target, part]) => (target ? setIn(target, part) : storeSet(part)));
+    return Promise.all(pending).then(() => {});
+  };
+
   keys.transaction = async <T>(work: () => Promise<T>): Promise<T> => {
     if (currentTransaction.getStore()) return work();
-    const transaction = new Transaction(lanes, deadlineMs);
+    const transaction = new Transaction(lanes, lanesHeldBy, deadlineMs);
     let onDeadline: (error: KeyTransactionDeadlineError) => void = () => {};
     const deadline = new Promise<never>((_, reject) => {
       onDeadline = reject;
