@@ -58,15 +58,19 @@ describe("sends while app-state blob downloads hang", { timeout: 120_000 }, () =
     await hung;
 
     const started = Date.now();
-    const allArrived = simulator.waitFor(
-      "message",
-      () =>
-        receivedByContacts(simulator).filter((message) => message.decryptError === undefined).length >=
-        MESSAGES,
-      BUDGET_MS,
-    );
+    const decrypted = () =>
+      receivedByContacts(simulator).filter((message) => message.decryptError === undefined).length;
+    const allArrived = simulator.waitFor("message", () => decrypted() >= MESSAGES, BUDGET_MS);
     await sendBurst(kabar);
-    await allArrived;
+    await allArrived.catch(async (error: unknown) => {
+      const statuses = (await kabar.messages.list({ limit: MESSAGES })).items.map((item) => item.status);
+      const received = receivedByContacts(simulator);
+      throw new Error(
+        `${String(error)}: ${received.length} arrived, ${decrypted()} decrypted, statuses ${JSON.stringify(
+          Object.fromEntries(statuses.map((status) => [status, statuses.filter((s) => s === status).length])),
+        )}`,
+      );
+    });
     expect(Date.now() - started).toBeLessThan(BUDGET_MS);
     await expectDecryptedExactlyOnce(harness, MESSAGES);
     expect(receivedByContacts(simulator).every((message) => message.count === 1)).toBe(true);
