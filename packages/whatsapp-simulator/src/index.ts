@@ -14,4 +14,5 @@ export {
   WhatsAppSimulator,
   WS_PATH,
 } from "./simulator.js";
+export type { ReceivedMedia } from "./contact-media.js";
 export type { ReceivedMessage } from "./store.js";

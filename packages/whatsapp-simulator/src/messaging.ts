@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { baileys, type BinaryNode, bytesOf, childOf, childrenOf, proto, type WAProto } from "./baileys.js";
 import type { DeviceConnection } from "./connection.js";
 import { readyConnections, type SimulatorContext, SimulatorError } from "./context.js";
+import { receiveMedia } from "./contact-media.js";
 import type { PreKeyBundle } from "./signal-party.js";
 import type { LinkedDevice, ReceivedMessage } from "./store.js";
 
@@ -81,8 +82,11 @@ export async function handleDeviceMessage(
   let decryptError: string | undefined;
   if (!known || message.decryptError !== undefined) {
     try {
-      message.text = await decryptForContact(context, number, device.jid, node);
+      const decrypted = await decryptForContact(context, number, device.jid, node);
+      // decoded protobuf strings default to "" rather than undefined, so `||` and not `??`
+      message.text = decrypted.conversation || decrypted.extendedTextMessage?.text || "";
       delete message.decryptError;
+      await receiveMediaOf(context, message, decrypted);
     } catch (error) {
       // recorded rather than fatal: a test asserting the text will show why it is missing
       decryptError = String(error);
@@ -134,7 +138,7 @@ async function decryptForContact(
   number: string,
   senderJid: string,
   node: BinaryNode,
-): Promise<string> {
+): Promise<WAProto.IMessage> {
   const participants = childrenOf(childOf(node, "participants")).filter(
     (to) => userOf(to.attrs.jid) === number,
   );
@@ -144,9 +148,22 @@ async function decryptForContact(
   if (!ciphertext || (type !== "pkmsg" && type !== "msg")) {
     throw new Error(`message ${node.attrs.id} has no pkmsg/msg for ${number}`);
   }
-  const message = await context.store.contactParty(number).decrypt(senderJid, type, ciphertext);
-  // decoded protobuf strings default to "" rather than undefined, so `||` and not `??`
-  return message.conversation || message.extendedTextMessage?.text || "";
+  return context.store.contactParty(number).decrypt(senderJid, type, ciphertext);
+}
+
+/** Downloads, checks and decrypts an image or document the way a phone would; a failed check is kept. */
+async function receiveMediaOf(
+  context: SimulatorContext,
+  message: ReceivedMessage,
+  decrypted: WAProto.IMessage,
+) {
+  try {
+    const media = await receiveMedia(context.media, decrypted);
+    if (media) message.media = media;
+    delete message.mediaError;
+  } catch (error) {
+    message.mediaError = error instanceof Error ? error.message : String(error);
+  }
 }
 
 /**

@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { BufferJSON, Curve, type KeyPair } from "./baileys.js";
+import type { ReceivedMedia } from "./contact-media.js";
 import { SignalParty, type SignalPartyState } from "./signal-party.js";
 
 /** A companion (the library) the phone has linked, with the keys it registered and uploaded. */
@@ -31,6 +32,10 @@ export interface ReceivedMessage {
   count: number;
   /** Set when the contact could not decrypt its copy (text is then empty). */
   decryptError?: string;
+  /** An image or document the contact downloaded, checked (hashes, MAC, length) and decrypted. */
+  media?: ReceivedMedia;
+  /** Set when the media could not be downloaded or a check failed (which one, by name). */
+  mediaError?: string;
 }
 
 export interface ContactRecord {

@@ -4,6 +4,8 @@ import { request } from "node:https";
 import type { BaileysEventMap, Chat } from "@whiskeysockets/baileys";
 import { getSession } from "wa-multi-session";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { receiveMedia } from "../src/contact-media.js";
+import type { ReceivedMessage } from "../src/index.js";
 import { createHarness, type Harness } from "./library-harness.js";
 
 const sessionId = "media-app-state";
@@ -130,6 +132,75 @@ describe("media host, app-state collections and server_sync, through the real li
         .update(stored?.bytes ?? Buffer.alloc(0))
         .digest(),
     ).toEqual(Buffer.from(document?.fileEncSha256 ?? []));
+  });
+
+  it("the contact downloads, checks and decrypts a document and an image, as GET /contacts/:n/messages shows", async () => {
+    const pdf = Buffer.from("%PDF-1.4\n% tiket lari 10K\n");
+    const jpeg = Buffer.concat([
+      Buffer.from([0xff, 0xd8, 0xff, 0xe0]),
+      Buffer.alloc(64, 7),
+      Buffer.from([0xff, 0xd9]),
+    ]);
+    const documentSent = await socket().sendMessage(chatJid, {
+      document: pdf,
+      mimetype: "application/pdf",
+      fileName: "tiket.pdf",
+      caption: "Tiket Anda",
+    });
+    const imageArrived = harness.sim.waitFor("message", ({ message }) => message.media?.type === "image");
+    const imageSent = await socket().sendMessage(chatJid, {
+      image: jpeg,
+      mimetype: "image/jpeg",
+      caption: "Peta rute",
+    });
+    await imageArrived;
+    const response = await fetch(`${harness.sim.controlUrl}/contacts/${chat}/messages`);
+    const { messages } = (await response.json()) as { messages: ReceivedMessage[] };
+    const byId = (id: string | null | undefined) => messages.find((message) => message.id === id);
+    const sha = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex");
+    expect(byId(documentSent?.key.id)?.media).toEqual({
+      type: "document",
+      mimeType: "application/pdf",
+      fileName: "tiket.pdf",
+      caption: "Tiket Anda",
+      size: pdf.length,
+      sha256: sha(pdf),
+    });
+    expect(byId(imageSent?.key.id)?.media).toEqual({
+      type: "image",
+      mimeType: "image/jpeg",
+      caption: "Peta rute",
+      size: jpeg.length,
+      sha256: sha(jpeg),
+    });
+  });
+
+  it("refuses media whose encrypted hash, MAC or file hash does not match", async () => {
+    const pdf = Buffer.from("%PDF-1.4\n% bukti bayar\n");
+    const sent = await socket().sendMessage(chatJid, { document: pdf, mimetype: "application/pdf" });
+    const document = sent?.message?.documentMessage ?? {};
+    const stored = harness.sim.media.blob(document.directPath ?? "");
+    if (!stored) throw new Error("upload not stored");
+    const host = (bytes: Buffer) => ({ blob: () => ({ bytes, type: stored.type }) });
+    const flipped = (at: number) => {
+      const copy = Buffer.from(stored.bytes);
+      copy[at] = (copy[at] ?? 0) ^ 1;
+      return copy;
+    };
+    await expect(receiveMedia(host(stored.bytes), { documentMessage: document })).resolves.toMatchObject({
+      sha256: createHash("sha256").update(pdf).digest("hex"),
+    });
+    await expect(receiveMedia(host(flipped(0)), { documentMessage: document })).rejects.toThrow(
+      "fileEncSha256 does not match",
+    );
+    const badMac = flipped(stored.bytes.length - 1);
+    const withHashOf = { ...document, fileEncSha256: createHash("sha256").update(badMac).digest() };
+    await expect(receiveMedia(host(badMac), { documentMessage: withHashOf })).rejects.toThrow(
+      "MAC does not match",
+    );
+    await expect(
+      receiveMedia(host(stored.bytes), { documentMessage: { ...document, fileSha256: Buffer.alloc(32) } }),
+    ).rejects.toThrow("fileSha256 does not match");
   });
 
   it("a history sync from the phone is downloaded from the media host and reported by the library", async () => {
