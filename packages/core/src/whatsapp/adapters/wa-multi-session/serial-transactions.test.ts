@@ -13,13 +13,14 @@ type Stored = Record<string, Record<string, unknown>>;
  * A socket whose key store is a plain map, as Baileys' store is outside a transaction; only
  * authState.keys is touched by serializeKeyTransactions. `committed` counts the store's writes.
  */
-function fakeSocket(stored: Stored = {}) {
+function fakeSocket(stored: Stored = {}, beforeWrite: () => Promise<void> = async () => {}) {
   const writes: SignalDataSet[] = [];
   const keys = {
     async get(type: string, ids: string[]) {
       return Object.fromEntries(ids.flatMap((id) => (stored[type]?.[id] ? [[id, stored[type]?.[id]]] : [])));
     },
     async set(data: SignalDataSet) {
+      await beforeWrite();
       writes.push(data);
       for (const [type, values] of Object.entries(data)) stored[type] = { ...stored[type], ...values };
     },
@@ -123,6 +124,28 @@ describe("Baileys' key-store transactions behind the adapter", () => {
     });
     expect(writes).toHaveLength(1);
     expect(Object.keys(writes[0] ?? {}).sort()).toEqual(["sender-key-memory", "session"]);
+  });
+
+  it("commits a write that another context makes while the commit is running", async () => {
+    const commitTurn = gate();
+    const commitStarted = gate();
+    let isFirstWrite = true;
+    const { socket, keys, stored } = fakeSocket({}, async () => {
+      if (!isFirstWrite) return;
+      isFirstWrite = false;
+      commitStarted.open();
+      await commitTurn.opened;
+    });
+    serializeKeyTransactions(socket, lanes());
+    const lateWrite = commitStarted.opened.then(() => keys.set({ "sender-key-memory": { g: { b: true } } }));
+    const transaction = keys.transaction(async () => {
+      await keys.set(session(5));
+    });
+    await lateWrite;
+    commitTurn.open();
+    await transaction;
+    expect(stored["sender-key-memory"]).toEqual({ g: { b: true } });
+    expect(await counterIn(keys)).toBe(5);
   });
 
   it("never holds a send behind an app-state transaction that hangs", async () => {

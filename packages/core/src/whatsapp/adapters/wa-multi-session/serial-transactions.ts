@@ -96,7 +96,7 @@ class Transaction {
     let taking = this.held.get(lane);
     if (!taking) {
       taking = takeLane(this.lanes[lane]).then((release) => {
-        if (!this.isAbandoned) this.holders.set(lane, this);
+        if (this.state === "running") this.holders.set(lane, this);
         return release;
       });
       this.held.set(lane, taking);
@@ -127,9 +127,12 @@ class Transaction {
     }
   }
 
-  pendingWrites(): SignalDataSet | null {
+  /** The writes not committed yet, which from now on count as committed. */
+  takeWrites(): SignalDataSet | null {
     if (this.writes.size === 0) return null;
-    return Object.fromEntries(this.writes) as SignalDataSet;
+    const taken = Object.fromEntries(this.writes) as SignalDataSet;
+    this.writes.clear();
+    return taken;
   }
 
   /** True when the deadline had not passed: from now on the deadline can no longer abandon it. */
@@ -158,7 +161,10 @@ class Transaction {
   private releaseLanes(): void {
     for (const [lane, taking] of this.held) {
       if (this.holders.get(lane) === this) this.holders.delete(lane);
-      void taking.then((release) => release());
+      void taking.then((release) => {
+        if (this.holders.get(lane) === this) this.holders.delete(lane);
+        release();
+      });
     }
   }
 }
@@ -254,8 +260,10 @@ export function serializeKeyTransactions(
       const result = await Promise.race([running, deadline]);
       if (!transaction.beginCommit()) throw new KeyTransactionDeadlineError(deadlineMs);
       clearTimeout(timer);
-      const writes = transaction.pendingWrites();
-      if (writes) await storeSet(writes);
+      // A write routed here from another context while a commit runs is committed by the next round.
+      for (let writes = transaction.takeWrites(); writes; writes = transaction.takeWrites()) {
+        await storeSet(writes);
+      }
       return result;
     } finally {
       clearTimeout(timer);
