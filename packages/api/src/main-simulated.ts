@@ -38,7 +38,7 @@ await runUntilSignal(async () => {
       meta: { simulated: true, simulatorControlUrl: simulator.controlUrl },
     });
     process.stdout.write(
-      `Kabar (simulated WhatsApp) is running at ${running.url}\nWhatsApp simulator: ${simulator.controlUrl} (control API), ${simulator.wsUrl}\n`,
+      `Kabar (simulated WhatsApp) is running at ${running.url}\nWhatsApp simulator: ${simulator.controlUrl} (control API), ${simulator.wsUrl}, media host ${simulator.media.info().url} (CA ${simulator.media.info().caPath})\n`,
     );
     return {
       async close() {
