@@ -26,6 +26,14 @@ export interface SimulatorEvents {
   /** The library acknowledged a message a contact sent to it. */
   "contact-message-acked": [{ number: string; id: string }];
   "device-removed": [{ deviceJid: string; by: "phone" | "library" | "fault" }];
+  /** No device was connected: the server holds a contact's stanza for this device's next login. */
+  queued: [{ number: string; id: string; kind: "message" | "receipt"; deviceJid: string }];
+  /** The library acked a held stanza flushed at login (it had an `offline` attribute). */
+  "offline-delivered": [{ number: string; id: string; kind: "message" | "receipt"; deviceId: number }];
+  /** The server told a connected device how few one-time pre-keys it has left (`encrypt` notification). */
+  "pre-key-count-sent": [{ deviceJid: string; count: number }];
+  /** A device uploaded one-time pre-keys; `total` is how many the server now holds for it. */
+  "pre-keys-uploaded": [{ deviceJid: string; uploaded: number; total: number }];
 }
 
 export interface SimulatorOptions {

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
 import { SimulatorError } from "./context.js";
+import { receiptTypes } from "./contact-receipts.js";
 import { ackModes, streamErrorKinds } from "./faults.js";
 import type { WhatsAppSimulator } from "./simulator.js";
 
@@ -11,7 +12,14 @@ export const codeInput = z.object({
   code: z.string().regex(/^[A-Z0-9-]{8,9}$/i, "expected the 8-character code"),
 });
 export const sendInput = z.object({ text: z.string().min(1) });
-export const addContactInput = z.object({ number: phoneNumber, onWhatsApp: z.boolean() });
+export const addContactInput = z.object({
+  number: phoneNumber,
+  onWhatsApp: z.boolean(),
+  lid: z.boolean().optional(),
+});
+export const receiptIdsInput = z.object({
+  ids: z.array(z.string().min(1).max(128)).min(1, "at least one id").max(1000, "at most 1000 ids"),
+});
 export const refuseInput = z.object({ seconds: z.number().positive().max(3600) });
 export const streamErrorInput = z.object({ kind: z.enum(streamErrorKinds) });
 export const acksInput = z
@@ -26,6 +34,19 @@ export const sendErrorInput = z.object({
 });
 
 class BadRequest extends Error {}
+
+/** A route's answer with a status other than 200. */
+class Answer {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+  ) {}
+}
+
+/** Held for a device that is away is not done yet: 202, like any accepted-for-later request. */
+function queuedAs202<T extends { status: "sent" | "queued" }>(result: T): T | Answer {
+  return result.status === "queued" ? new Answer(202, result) : result;
+}
 
 function describe(error: z.ZodError): string {
   return error.issues.map((issue) => `${issue.path.join(".") || "body"}: ${issue.message}`).join("; ");
@@ -80,15 +101,24 @@ const routes: { method: string; pattern: RegExp; run: Route }[] = [
     pattern: /^\/contacts\/([^/]+)\/send$/,
     run: async (sim, request, [raw = ""]) => {
       const number = numberFrom(raw);
-      return sim.contacts.send(number, (await parse(sendInput, request)).text);
+      return queuedAs202(await sim.contacts.send(number, (await parse(sendInput, request)).text));
     },
   },
+  ...receiptTypes.map((type) => ({
+    method: "POST",
+    pattern: new RegExp(`^/contacts/([^/]+)/${type}$`),
+    run: async (sim: WhatsAppSimulator, request: IncomingMessage, [raw = ""]: string[]) => {
+      const number = numberFrom(raw);
+      const { ids } = await parse(receiptIdsInput, request);
+      return queuedAs202(await sim.contacts.receipts(number, type, ids));
+    },
+  })),
   {
     method: "POST",
     pattern: /^\/contacts$/,
     run: async (sim, request) => {
-      const { number, onWhatsApp } = await parse(addContactInput, request);
-      return sim.contacts.add(number, { onWhatsApp });
+      const { number, onWhatsApp, lid } = await parse(addContactInput, request);
+      return sim.contacts.add(number, { onWhatsApp, ...(lid === undefined ? {} : { lid }) });
     },
   },
   { method: "POST", pattern: /^\/faults\/drop$/, run: async (sim) => ({ dropped: sim.faults.drop() }) },
@@ -146,7 +176,10 @@ export function handleControlRequest(
   }
   const params = route.pattern.exec(path)?.slice(1) ?? [];
   route.run(sim, request, params).then(
-    (body) => reply(response, 200, body ?? { ok: true }),
+    (body) =>
+      body instanceof Answer
+        ? reply(response, body.status, body.body)
+        : reply(response, 200, body ?? { ok: true }),
     (error: unknown) => {
       if (error instanceof BadRequest) reply(response, 400, { error: error.message });
       else if (error instanceof SimulatorError) reply(response, error.status, { error: error.message });

@@ -2,6 +2,7 @@ import { randomBytes, randomInt } from "node:crypto";
 import { baileys, childOf, Curve, proto } from "./baileys.js";
 import type { DeviceConnection } from "./connection.js";
 import { type SimulatorContext, SimulatorError } from "./context.js";
+import { accountDeviceLid } from "./lid.js";
 import type { ClientFinish } from "./noise-server.js";
 import type { LinkedDevice } from "./store.js";
 
@@ -50,7 +51,15 @@ export async function handleClientFinish(
   connection.phase = "ready";
   connection.send({
     tag: "success",
-    attrs: { t: unixTimestampSeconds().toString(), props: "1", abprops: "1", location: "sim", creation: "0" },
+    attrs: {
+      t: unixTimestampSeconds().toString(),
+      props: "1",
+      abprops: "1",
+      location: "sim",
+      creation: "0",
+      // Baileys 6.17.16 stores this as creds.me.lid (Socket/socket.js, CB:success)
+      lid: accountDeviceLid(context, device.id),
+    },
   });
   context.events.emit("login", { deviceJid: device.jid, connectionId: connection.id });
 }
@@ -160,7 +169,8 @@ export async function linkDevice(
         content: [
           { tag: "device-identity", attrs: { "key-index": deviceId.toString() }, content: identityWithHmac },
           { tag: "platform", attrs: { name: "android" } },
-          { tag: "device", attrs: { jid: deviceJid } },
+          // later Baileys versions read `lid` here too (6.17.16 only reads it from <success>)
+          { tag: "device", attrs: { jid: deviceJid, lid: accountDeviceLid(context, deviceId) } },
         ],
       },
     ],

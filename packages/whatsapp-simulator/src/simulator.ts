@@ -16,9 +16,11 @@ import { handleControlRequest } from "./control-http.js";
 import { type AckMode, Faults, type FaultState, type StreamErrorKind, streamErrorNode } from "./faults.js";
 import { answerIq, removeDevice } from "./iq-handlers.js";
 import { contactSend, handleDeviceMessage } from "./messaging.js";
+import type { DeliveryStatus } from "./offline-queue.js";
+import { contactReceipts, type ReceiptType } from "./contact-receipts.js";
 import { handleClientFinish, scanQr } from "./pairing.js";
 import { enterPairingCode } from "./pairing-code.js";
-import { type ReceivedMessage, SimulatorStore } from "./store.js";
+import { newLid, type ReceivedMessage, SimulatorStore } from "./store.js";
 
 export const DEFAULT_ACCOUNT_NUMBER = "6281200000001";
 export const WS_PATH = "/ws/chat";
@@ -36,12 +38,20 @@ export interface StartSimulatorOptions extends Partial<SimulatorOptions> {
 }
 
 export interface SimulatorState {
-  account: { number: string; jid: string };
+  account: { number: string; jid: string; lid: string };
   devices: { jid: string; linkedAt: number; isRemoved: boolean; isConnected: boolean; preKeys: number }[];
   connections: { id: number; phase: string; deviceJid?: string }[];
   /** Refs of devices currently showing QR codes, oldest first per connection. */
   pendingQrRefs: string[];
-  contacts: { number: string; onWhatsApp: boolean; messages: number }[];
+  contacts: { number: string; onWhatsApp: boolean; lid: string | null; messages: number }[];
+  /** Stanzas held for devices that were not connected, oldest first; flushed at their next login. */
+  offlineQueue: {
+    deviceJid: string;
+    kind: "message" | "receipt";
+    id: string;
+    number: string;
+    queuedAt: number;
+  }[];
   faults: FaultState;
 }
 
@@ -68,15 +78,28 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEvents> {
   };
 
   readonly contacts = {
-    add: (number: string, options: { onWhatsApp: boolean } = { onWhatsApp: true }) => {
+    /**
+     * `lid: true` gives the contact a LID (kept for good, like WhatsApp's): its stanzas then come
+     * from `<lid>@lid` with `sender_pn`. Omitted or false leaves an existing LID in place.
+     */
+    add: (number: string, options: { onWhatsApp: boolean; lid?: boolean } = { onWhatsApp: true }) => {
       const contact = this.context.store.contact(number);
       contact.onWhatsApp = options.onWhatsApp;
+      if (options.lid && !contact.lid) contact.lid = newLid();
       this.context.store.save();
-      return { number, onWhatsApp: contact.onWhatsApp };
+      return { number, onWhatsApp: contact.onWhatsApp, lid: contact.lid ?? null };
     },
     messages: (number: string): ReceivedMessage[] =>
       (this.context.store.data.contacts[number]?.messages ?? []).map((message) => ({ ...message })),
-    send: (number: string, text: string): Promise<{ id: string }> => contactSend(this.context, number, text),
+    /** Live to connected devices; held in the offline queue (`status: "queued"`) while none is. */
+    send: (number: string, text: string): Promise<{ id: string; status: DeliveryStatus }> =>
+      contactSend(this.context, number, text),
+    /** The contact sends a delivered or read receipt for messages it received earlier (queued too). */
+    receipts: (
+      number: string,
+      type: ReceiptType,
+      ids: string[],
+    ): Promise<{ ids: string[]; status: DeliveryStatus }> => contactReceipts(this.context, number, type, ids),
     /** Off: contacts still get messages and the server still acks, but nobody sends delivered/read. */
     setAutoReceipts: (enabled: boolean): void => {
       this.context.options.autoReceipts = enabled;
@@ -118,7 +141,7 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEvents> {
     const { store, connections, faults } = this.context;
     const open = [...connections];
     return {
-      account: { number: store.accountNumber, jid: store.accountJid },
+      account: { number: store.accountNumber, jid: store.accountJid, lid: store.accountLid },
       devices: Object.values(store.data.devices).map((device) => ({
         jid: device.jid,
         linkedAt: device.linkedAt,
@@ -137,7 +160,15 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEvents> {
       contacts: Object.values(store.data.contacts).map((contact) => ({
         number: contact.number,
         onWhatsApp: contact.onWhatsApp,
+        lid: contact.lid ?? null,
         messages: contact.messages.length,
+      })),
+      offlineQueue: store.data.offlineQueue.map((stanza) => ({
+        deviceJid: store.device(stanza.deviceId)?.jid ?? "",
+        kind: stanza.kind,
+        id: stanza.id,
+        number: stanza.number,
+        queuedAt: stanza.queuedAt,
       })),
       faults: faults.state(),
     };
