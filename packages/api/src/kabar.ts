@@ -3,6 +3,7 @@ export type {
   CoreEvent,
   EventBus,
   HealthReport,
+  InboundMessageRecord,
   Kabar,
   KabarOptions,
   MessageRecord,

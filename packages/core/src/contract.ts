@@ -6,6 +6,7 @@
 import type {
   ConnectSessionInput,
   CreateSessionInput,
+  ListInboundInput,
   ListMessagesInput,
   MessageStatus,
   SendMessageInput,
@@ -82,6 +83,26 @@ export interface MessageRecord {
   readAt: string | null;
   failedAt: string | null;
   events: MessageEventRecord[];
+}
+
+/** A message a contact sent to the account, stored once (by WhatsApp id). */
+export interface InboundMessageRecord {
+  id: string;
+  waMessageId: string;
+  /** International digits; null when WhatsApp named the sender only by LID (see fromLid). */
+  from: string | null;
+  /** The sender's LID when the chat came addressed by LID; never a phone number. */
+  fromLid: string | null;
+  type: "text" | "image" | "document" | "other";
+  text: string | null;
+  caption: string | null;
+  mimeType: string | null;
+  /** When the sender sent it (WhatsApp's timestamp). */
+  receivedAt: string;
+  /** Held by WhatsApp while the device was away and delivered at login. */
+  isOffline: boolean;
+  /** When Kabar stored it. */
+  createdAt: string;
 }
 
 export interface SendResult {
@@ -179,6 +200,8 @@ export interface MessageService {
   /** Queues a failed message again (same WhatsApp id). */
   resend(id: string): Promise<MessageRecord>;
   countByStatus(): Promise<Record<MessageStatus, number>>;
+  /** Messages contacts sent, newest first. */
+  inbound(input: ListInboundInput): Promise<{ items: InboundMessageRecord[]; nextCursor: string | null }>;
 }
 
 export interface SettingsService {

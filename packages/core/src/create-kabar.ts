@@ -7,6 +7,9 @@ import { createDatabase, migrateDatabase } from "@kabar/db";
 import { pino } from "pino";
 import type { Kabar, KabarOptions, SessionState } from "./contract.js";
 import { InMemoryEventBus } from "./events/event-bus.js";
+import { createInboundRepository } from "./inbox/inbound-repository.js";
+import { listInbound } from "./inbox/list-inbound.js";
+import { recordInbound } from "./inbox/record-inbound.js";
 import { createOutbox } from "./outbox/create-outbox.js";
 import type { Clock } from "./outbox/outbox-context.js";
 import type { ReconnectOptions } from "./session/reconnect-backoff.js";
@@ -64,6 +67,10 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
       : { restrictedCooldownMs: options.restrictedCooldownMs }),
   });
 
+  const inboundRepository = createInboundRepository(db);
+  // before the session starts: what WhatsApp flushes at login must find a listener
+  const inbound = recordInbound({ port, repository: inboundRepository, logger });
+
   let reconnects = 0;
   let hasConnected = false;
   let previousState: SessionState | null = null;
@@ -78,6 +85,8 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
   async function shutdown(): Promise<void> {
     offStatus();
     await outbox.worker.close();
+    inbound.off();
+    await inbound.settled();
     await sessions.close();
     await port.close();
     if (ownsDatabase) await db.$disconnect();
@@ -105,7 +114,7 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
         return sessions.connect(input);
       },
     },
-    messages: outbox.messages,
+    messages: { ...outbox.messages, inbound: (input) => listInbound(inboundRepository, input) },
     settings,
     events,
     async health() {

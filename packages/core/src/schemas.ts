@@ -6,25 +6,23 @@ import { z } from "zod";
 
 export const SESSION_ID_PATTERN = /^[a-z0-9_]{3,64}$/;
 
-export const sessionIdSchema = z
-  .string({ error: "sessionId is required" })
-  .regex(SESSION_ID_PATTERN, {
-    error: "sessionId must be 3–64 characters: lowercase letters, digits or underscore",
-  });
+export const sessionIdSchema = z.string({ error: "sessionId is required" }).regex(SESSION_ID_PATTERN, {
+  error: "sessionId must be 3–64 characters: lowercase letters, digits or underscore",
+});
 
 /** The stored phone number of the session: international digits without "+", e.g. 6281234567890. */
-export const sessionPhoneNumberSchema = z
-  .string()
-  .regex(/^[1-9][0-9]{7,14}$/, {
-    error: "phoneNumber must be 8–15 digits in international form without +, e.g. 6281234567890",
-  });
+export const sessionPhoneNumberSchema = z.string().regex(/^[1-9][0-9]{7,14}$/, {
+  error: "phoneNumber must be 8–15 digits in international form without +, e.g. 6281234567890",
+});
 
 const optionalText = (field: string, max: number) =>
   z
     .string()
     .max(max, { error: `${field} must be at most ${max} characters` })
     .nullish()
-    .transform((value) => (value === undefined || value === null || value.trim() === "" ? null : value.trim()));
+    .transform((value) =>
+      value === undefined || value === null || value.trim() === "" ? null : value.trim(),
+    );
 
 export const sessionNameSchema = z
   .string({ error: "name is required" })
@@ -96,6 +94,15 @@ export const listMessagesInput = z.object({
   limit: z.number().int().min(1).max(100).default(25),
 });
 export type ListMessagesInput = z.input<typeof listMessagesInput>;
+
+export const listInboundInput = z.object({
+  /** The sender's number, as stored digits; "+62 812-…" is accepted and reduced to digits. */
+  from: z.string().trim().max(32).optional(),
+  /** The last id of the previous page. */
+  cursor: z.string().max(100).optional(),
+  limit: z.number().int().min(1).max(100).default(25),
+});
+export type ListInboundInput = z.input<typeof listInboundInput>;
 
 export const messageIdInput = z.object({ id: z.string().min(1, { error: "id is required" }).max(100) });
 

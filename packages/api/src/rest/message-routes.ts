@@ -1,5 +1,11 @@
-import { messageIdInput, sendMessageInput } from "@kabar/core/schemas";
+import { listInboundInput, messageIdInput, sendMessageInput } from "@kabar/core/schemas";
+import { z } from "zod";
 import type { RestRoute } from "./route.js";
+
+/** Query strings carry text: the same rules as `messages.inbound`, with the limit read as a number. */
+const inboundQuery = listInboundInput.extend({
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+});
 
 export const messageRoutes: RestRoute[] = [
   {
@@ -12,6 +18,18 @@ export const messageRoutes: RestRoute[] = [
       const result = await caller.messages.send(sendMessageInput.parse(await body()));
       return { status: 202, json: { id: result.id, status: result.status } };
     },
+  },
+  {
+    // before /api/messages/{id}, which would otherwise take "inbound" for an id
+    method: "GET",
+    path: "/api/messages/inbound",
+    summary: "Messages contacts sent, newest first: ?from=<number>&limit=1..100&cursor=<id>",
+    query: inboundQuery,
+    successStatus: 200,
+    handle: async ({ caller, query }) => ({
+      status: 200,
+      json: await caller.messages.inbound(inboundQuery.parse(Object.fromEntries(query))),
+    }),
   },
   {
     method: "GET",

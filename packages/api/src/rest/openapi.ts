@@ -33,7 +33,8 @@ function operation(route: RestRoute) {
     schema: { type: "string" },
   }));
   for (const name of Object.keys(route.query?.shape ?? {})) {
-    parameters.push({ name, in: "query", required: true, schema: { type: "string" } });
+    const isOptional = route.query?.shape[name]?.safeParse(undefined).success === true;
+    parameters.push({ name, in: "query", required: !isOptional, schema: { type: "string" } });
   }
   return {
     summary: route.summary,

@@ -14,7 +14,14 @@ import {
   SessionAlreadyExistsError,
   SessionNotFoundError,
 } from "@kabar/core";
-import type { Kabar, MessageRecord, SessionRecord, SessionStatus, Settings } from "../kabar.js";
+import type {
+  InboundMessageRecord,
+  Kabar,
+  MessageRecord,
+  SessionRecord,
+  SessionStatus,
+  Settings,
+} from "../kabar.js";
 
 const now = () => new Date().toISOString();
 
@@ -23,6 +30,8 @@ export class FakeKabar implements Kabar {
   private session: SessionRecord | null = null;
   private current: SessionStatus = initialStatus();
   private readonly messagesById = new Map<string, MessageRecord>();
+  /** What `messages.inbound` answers; tests push records here. */
+  readonly inbound: InboundMessageRecord[] = [];
   private readonly latencies: number[] = [];
   private currentSettings: Settings = {
     minGapMs: 0,
@@ -186,6 +195,7 @@ export class FakeKabar implements Kabar {
         throw new KabarError("MESSAGE_NOT_RESENDABLE", "Only a failed message can be resent.");
       return this.setMessageStatus(id, "queued");
     },
+    inbound: async (input) => ({ items: this.inbound.slice(0, input.limit ?? 25), nextCursor: null }),
     countByStatus: async () => {
       const counts: Record<MessageStatus, number> = {
         queued: 0,

@@ -27,7 +27,8 @@ export interface OutboxOptions {
 }
 
 export interface Outbox {
-  messages: MessageService;
+  /** The outbox's side of the message service; inbound messages are the inbox's. */
+  messages: Omit<MessageService, "inbound">;
   worker: OutboxWorker;
   /** Queued + sending, for health. */
   depth(): Promise<number>;
@@ -66,7 +67,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
     },
   };
 
-  const messages: MessageService = {
+  const messages: Outbox["messages"] = {
     send: (input, sendOptions) => sendMessage(sendDeps, input, sendOptions),
     sendMedia: (type, input, sendOptions) => sendMedia(sendDeps, type, input, sendOptions),
     get: (id) => records.get(id),

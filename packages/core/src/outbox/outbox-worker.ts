@@ -276,15 +276,18 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
 
   return {
     async start() {
+      // Before anything awaits: the session is already connecting, and receipts WhatsApp held while
+      // this process was down arrive right after login; an ack for a row still in "sending" is
+      // simply applied before that row is re-queued.
+      acks = applyAcks(options, (latency) => {
+        latencies.push(latency);
+        if (latencies.length > MAX_LATENCY_SAMPLES) latencies.shift();
+      });
       const interrupted = await repository.requeueInterrupted("re-sent with the same id after a restart");
       if (interrupted.length > 0)
         logger.warn({ count: interrupted.length }, "re-queued messages left in sending");
       const seed = await repository.lastSentAt();
       if (seed) globalNextAt = seed.getTime() + drawGapMs(options.settings.current(), random);
-      acks = applyAcks(options, (latency) => {
-        latencies.push(latency);
-        if (latencies.length > MAX_LATENCY_SAMPLES) latencies.shift();
-      });
       options.port.setMessageLookup?.(outboxMessageLookup(repository));
       cleanups.push(
         () => options.port.setMessageLookup?.(null),

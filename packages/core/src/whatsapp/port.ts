@@ -39,11 +39,36 @@ export interface WhatsAppPortEvents {
    * Null again once every kept write has landed.
    */
   storage: { sessionId: string; problem: string | null };
-  /** A message from someone else arrived. */
-  incoming: { sessionId: string; from: string; messageId: string; text: string | null; at: Date };
+  /** A message from someone else arrived: live, or held by the server and flushed at login. */
+  incoming: IncomingMessage;
 }
 
 export type WhatsAppPortEventName = keyof WhatsAppPortEvents;
+
+export type IncomingMessageType = "text" | "image" | "document" | "other";
+
+export interface IncomingMessage {
+  sessionId: string;
+  /** WhatsApp's id of the message: the same message flushed twice carries the same id. */
+  messageId: string;
+  /**
+   * The sender's phone number, international digits — never a LID. Null when WhatsApp addressed the
+   * chat by LID and gave no phone number for it (then `fromLid` says who it was).
+   */
+  from: string | null;
+  /** The sender's LID (digits) when the chat came addressed by LID (`…@lid`). */
+  fromLid: string | null;
+  type: IncomingMessageType;
+  /** The text of a text message. */
+  text: string | null;
+  /** The caption of an image or document. */
+  caption: string | null;
+  mimeType: string | null;
+  /** When the sender sent it (WhatsApp's timestamp). */
+  at: Date;
+  /** True when the server held it while this device was away and delivered it at login. */
+  isOffline: boolean;
+}
 
 export interface OutgoingText {
   /** Recipient as international digits, e.g. 6281234567890. */

@@ -33,6 +33,7 @@ import { createRetryCounts, messageRetryConfig } from "./message-retry.js";
 import { createSendQueue, type SendQueue } from "./send-queue.js";
 import { serializeKeyTransactions } from "./serial-transactions.js";
 import { guardSignalConsole } from "./signal-console-guard.js";
+import { StanzaDirectory } from "./incoming-messages.js";
 import { bindSocketEvents } from "./socket-events.js";
 import { afterSocketEnd, installDanglingQuerySafetyNet, rawWebSocketOf } from "./socket-teardown.js";
 
@@ -58,6 +59,8 @@ interface SessionEntry {
   starting: Promise<unknown> | null;
   /** Every library send of this session, one at a time (see send-queue.ts). */
   sendQueue: SendQueue;
+  /** LID → phone pairs and offline flags read off raw stanzas, kept across this session's sockets. */
+  stanzas: StanzaDirectory;
   /** Baileys' key-store transactions of this session, across its sockets, one at a time. */
   transactionQueue: SendQueue;
   unregister: () => void;
@@ -95,6 +98,7 @@ export function createWaMultiSessionPort(options: WaMultiSessionPortOptions): Wh
       pairingPhoneNumber: null,
       starting: null,
       sendQueue: createSendQueue(),
+      stanzas: new StanzaDirectory(),
       transactionQueue: createSendQueue(),
       unregister: () => {},
     };
@@ -139,6 +143,7 @@ export function createWaMultiSessionPort(options: WaMultiSessionPortOptions): Wh
     bindSocketEvents(socket, {
       sessionId: entry.sessionId,
       events,
+      stanzas: entry.stanzas,
       pairingPhoneNumber: entry.pairingPhoneNumber,
       qrLifetimesMs,
       isCurrent,
