@@ -85,10 +85,11 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
   async function shutdown(): Promise<void> {
     offStatus();
     await outbox.worker.close();
-    inbound.off();
-    await inbound.settled();
     await sessions.close();
     await port.close();
+    // after the socket is gone: a message the library acked must still reach the database
+    inbound.off();
+    await inbound.settled();
     if (ownsDatabase) await db.$disconnect();
   }
 
