@@ -104,6 +104,8 @@ const cases: {
   { name: "message as an array", method: "POST", path: "/api/messages", body: [], status: 400 },
   { name: "a malformed escape in the path", method: "GET", path: "/api/messages/%E0%A4%A", status: 400 },
   { name: "message id too long", method: "GET", path: `/api/messages/${"x".repeat(101)}`, field: "id" },
+  { name: "inbound with limit 0", method: "GET", path: "/api/messages/inbound?limit=0", field: "limit" },
+  { name: "inbound with limit not a number", method: "GET", path: "/api/messages/inbound?limit=ten", field: "limit" },
   { name: "login without password", method: "POST", path: "/api/auth/login", body: {}, field: "password" },
   { name: "invalid JSON", method: "POST", path: "/api/messages", rawBody: "{to:", status: 400 },
   {
@@ -160,6 +162,7 @@ describe("tRPC", () => {
       [admin.messages.send({ to: "0812345678", message: "x".repeat(5000) }), "message"],
       [admin.messages.list({ limit: 1000 }), "limit"],
       [admin.messages.get({ id: "" }), "id"],
+      [admin.messages.inbound({ limit: 0 }), "limit"],
       [admin.messages.resend({ id: "" }), "id"],
       [admin.tokens.create({ name: " " }), "name"],
       [admin.tokens.revoke({ id: "" }), "id"],

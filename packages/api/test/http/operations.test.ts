@@ -82,6 +82,30 @@ describe("/metrics", () => {
   });
 });
 
+describe("GET /api/messages/inbound", () => {
+  it("answers the stored inbound messages, newest first, for a token", async () => {
+    const stored = {
+      id: "in1",
+      waMessageId: "3EB0BB",
+      from: null,
+      fromLid: "123456789012345",
+      type: "text" as const,
+      text: "Halo",
+      caption: null,
+      mimeType: null,
+      receivedAt: "2026-12-02T05:00:00.000Z",
+      isOffline: false,
+      createdAt: "2026-12-02T05:00:01.000Z",
+    };
+    api.kabar.inbound.push(stored);
+    expect(await request(baseUrl, "GET", "/api/messages/inbound?limit=10", { token })).toMatchObject({
+      status: 200,
+      body: { items: [stored], nextCursor: null },
+    });
+    expect(await request(baseUrl, "GET", "/api/messages/inbound")).toMatchObject({ status: 401 });
+  });
+});
+
 describe("/api/openapi.json", () => {
   it("documents every REST route as OpenAPI 3.1 with request schemas", async () => {
     const response = await request(baseUrl, "GET", "/api/openapi.json", { token });
@@ -95,10 +119,14 @@ describe("/api/openapi.json", () => {
         "/api/admin/whatsapp-sessions",
         "/api/messages",
         "/api/messages/{id}",
+        "/api/messages/inbound",
         "/health",
         "/metrics",
       ]),
     );
+    expect(doc.paths["/api/messages/inbound"]?.get).toMatchObject({
+      parameters: expect.arrayContaining([{ name: "limit", in: "query", required: false, schema: { type: "string" } }]),
+    });
     expect(doc.paths["/api/messages"]?.post?.requestBody).toMatchObject({
       content: { "application/json": { schema: { properties: { to: { type: "string" } } } } },
     });
