@@ -187,6 +187,19 @@ function otherProcedureCases(): BadInput[] {
     ...each(trpcQuery("messages.list"), "limit", [0, 101, 1.5, "10", -1], (limit) => ({ limit }), "limit"),
     ...each(trpcQuery("messages.list"), "status", ["lost", 3], (status) => ({ status }), "status"),
     ...each(trpcQuery("messages.list"), "search", ["s".repeat(201)], (search) => ({ search }), "search"),
+    ...each(trpcQuery("messages.inbound"), "limit", [0, 101, 1.5, "10", -1], (limit) => ({ limit }), "limit"),
+    ...each(trpcQuery("messages.inbound"), "from", ["f".repeat(33), 62812], (from) => ({ from }), "from"),
+    ...each(trpcQuery("messages.inbound"), "cursor", ["c".repeat(101), "no-such-message"], (cursor) => ({
+      cursor,
+    })),
+    ...["limit=0", "limit=101", "limit=ten", `from=${"f".repeat(33)}`, "cursor=no-such-message"].map(
+      (query): BadInput => ({
+        name: `GET /api/messages/inbound?${query.slice(0, 20)}`,
+        method: "GET",
+        route: `/api/messages/inbound?${query}`,
+        credential: "token",
+      }),
+    ),
     ...each(
       trpcMutation("session.requestPairingCode"),
       "phoneNumber",
