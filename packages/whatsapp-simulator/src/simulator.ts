@@ -253,6 +253,14 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEvents> {
     return this.context.faults.isRefusing();
   }
 
+  /**
+   * WhatsApp raises its minimum client version every few weeks while devices stay linked; `null`
+   * removes the gate. Takes effect at the next login; what /wa-web/sw.js serves is unchanged.
+   */
+  setMinWaVersion(version: string | null): void {
+    this.context.options.minWaVersion = version === null ? null : parseWaWebVersion(version);
+  }
+
   /** @internal an upgrade arriving during a blackhole hangs unanswered, then is cut when it ends */
   holdIfBlackholed(cut: () => void): boolean {
     const { faults } = this.context;

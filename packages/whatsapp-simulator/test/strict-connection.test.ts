@@ -48,6 +48,14 @@ describe("a strict connection: version gate, login failures, stream errors, conf
     const staleLogin = await rawSocket(folders.path("gate"), { version: [bundled[0], bundled[1], bundled[2]] });
     expect(await staleLogin.closed).toBe(405);
 
+    // raised while the device is linked: its next login is refused; lowered again: it logs in
+    sim.setMinWaVersion("2.3000.1030000001");
+    expect(await (await rawSocket(folders.path("gate"), { version: NEWER })).closed).toBe(405);
+    sim.setMinWaVersion(MINIMUM);
+    const again = track(await rawSocket(folders.path("gate"), { version: NEWER }));
+    await again.opened;
+    again.end();
+
     const page = await fetch(`${sim.controlUrl}/wa-web/sw.js`);
     expect(page.status).toBe(200);
     expect(CLIENT_REVISION.exec(await page.text())?.[1]).toBe("1030000000");
