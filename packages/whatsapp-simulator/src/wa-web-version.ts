@@ -37,6 +37,8 @@ export function bundledWaWebVersion(): WaWebVersion {
  * Baileys turns the revision into `[2, 3000, revision]`, so only the tertiary part travels.
  */
 export function serviceWorkerBody(version: WaWebVersion): string {
-  const data = JSON.stringify({ dynamic_data: { SiteData: { client_revision: version[2], server_revision: version[2] } } });
+  const data = JSON.stringify({
+    dynamic_data: { SiteData: { client_revision: version[2], server_revision: version[2] } },
+  });
   return `/* simulated WhatsApp Web service worker */\nself.__swData=JSON.parse(${JSON.stringify(data)});\n`;
 }

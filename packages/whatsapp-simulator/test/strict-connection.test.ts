@@ -45,7 +45,9 @@ describe("a strict connection: version gate, login failures, stream errors, conf
 
     const linked = track(await linkRaw(sim, folders.path("gate"), { version: NEWER }));
     linked.end();
-    const staleLogin = await rawSocket(folders.path("gate"), { version: [bundled[0], bundled[1], bundled[2]] });
+    const staleLogin = await rawSocket(folders.path("gate"), {
+      version: [bundled[0], bundled[1], bundled[2]],
+    });
     expect(await staleLogin.closed).toBe(405);
 
     // raised while the device is linked: its next login is refused; lowered again: it logs in
@@ -188,7 +190,9 @@ describe("a strict connection: version gate, login failures, stream errors, conf
     const plain = await startSimulator({ port: 0 });
     try {
       expect(plain.state().waWeb).toEqual({ minimum: null, served: bundled.join(".") });
-      await expect(startSimulator({ port: 0, minWaVersion: "2.3000" })).rejects.toThrow(/2\.3000\.1030000000/);
+      await expect(startSimulator({ port: 0, minWaVersion: "2.3000" })).rejects.toThrow(
+        /2\.3000\.1030000000/,
+      );
     } finally {
       await plain.close();
     }
