@@ -88,7 +88,8 @@ export function createConnectionSupervisor(deps: ConnectionSupervisorDeps) {
     cancelReconnect();
     store.set({ state: "connecting", reason, qr: null, pairingCode: null });
     try {
-      const waWebVersion = await resolveVersion();
+      // Without a resolver the start stays synchronous with the event that asked for it.
+      const waWebVersion = deps.versions ? await resolveVersion() : undefined;
       // resolving may take seconds (a 5 s timeout): the admin may have acted meanwhile
       if (isClosed || sessionId() !== id || store.current().state !== "connecting") return store.current();
       await port.start(id, {

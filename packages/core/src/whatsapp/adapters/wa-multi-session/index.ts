@@ -34,7 +34,12 @@ import { createSendQueue, type SendQueue } from "./send-queue.js";
 import { serializeKeyTransactions } from "./serial-transactions.js";
 import { guardSignalConsole } from "./signal-console-guard.js";
 import { bindSocketEvents } from "./socket-events.js";
-import { afterSocketEnd, installDanglingQuerySafetyNet, rawWebSocketOf } from "./socket-teardown.js";
+import {
+  afterSocketEnd,
+  failPendingQueries,
+  installDanglingQuerySafetyNet,
+  rawWebSocketOf,
+} from "./socket-teardown.js";
 
 export interface WaMultiSessionPortOptions {
   sessionsDir: string;
@@ -156,8 +161,10 @@ export function createWaMultiSessionPort(options: WaMultiSessionPortOptions): Wh
         entry.isOpen = true;
       },
       onClosed: (kind) => {
-        // Closed by the server or the network: nothing more may be forwarded to late queries either.
+        // Closed by the server or the network: nothing more may be forwarded to late queries either,
+        // and the queries still waiting must fail now, not after their 60 s timeout.
         void afterSocketEnd(raw);
+        failPendingQueries(socket);
         // Core moves the folder aside on a logout; nothing still in flight may write into it again.
         if (kind === "logged_out") closeAuthStorage(folder);
         if (!isCurrent()) return;
@@ -177,6 +184,7 @@ export function createWaMultiSessionPort(options: WaMultiSessionPortOptions): Wh
     const raw = rawWebSocketOf(socket);
     // end() emits the close synchronously; isDeliberateClose keeps it from reaching core as a drop.
     socket.end(undefined);
+    failPendingQueries(socket);
     entry.socket = null;
     entry.isOpen = false;
     await afterSocketEnd(raw);
