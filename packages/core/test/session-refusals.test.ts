@@ -86,6 +86,21 @@ describe("refusals from WhatsApp, each with its own state and policy", () => {
     expect(attempts()).toBe(3);
   });
 
+  it("405 before the device is linked: one fresh retry, then it waits for the admin (no QR nobody asked for)", async () => {
+    const timers = new ManualTimers();
+    const current = await start(timers, { simulator: { minWaVersion: NEWER } });
+    current.simulator.faults.waWeb("fail");
+    const attempts = countConnections(current);
+    await current.kabar.sessions.create({ name: "Panitia Lari", sessionId: "panitia_lari" });
+    const waiting = sessionReaches(current.kabar, (status) =>
+      /press Connect again/.test(status.reason ?? ""),
+    );
+    await current.kabar.sessions.connect();
+    expect((await waiting).state).toBe("client_too_old");
+    expect(attempts()).toBe(2);
+    expect(timers.waiting()).toEqual([]);
+  });
+
   it("with /wa-web/sw.js reachable it resolves the newer version itself and links", async () => {
     const timers = new ManualTimers();
     const { kabar } = await start(timers, { simulator: { minWaVersion: NEWER } });

@@ -145,18 +145,16 @@ export function createConnectionSupervisor(deps: ConnectionSupervisorDeps) {
       CLIENT_TOO_OLD_MAX_WAIT_MS,
       CLIENT_TOO_OLD_FIRST_WAIT_MS * 2 ** Math.min(tooOldRefusals - 2, 10),
     );
+    // Not linked yet: a slow retry would show a QR nobody asked for; the admin connects again.
+    const nextTry = isLinked ? `in ${Math.round(wait / 60_000)} minutes` : "when you press Connect again";
     store.set({
       ...disconnected,
       state: "client_too_old",
-      reason: REASONS.clientTooOld(announced, `in ${Math.round(wait / 60_000)} minutes`),
+      reason: REASONS.clientTooOld(announced, nextTry),
       qr: null,
       pairingCode: null,
     });
-    logger.warn(
-      { detail, waitMs: wait },
-      "WhatsApp refused the client version (405); waiting before the next try",
-    );
-    // Not linked yet: a slow retry would show a QR nobody asked for; the admin connects again.
+    logger.warn({ detail, nextTry }, "WhatsApp refused the client version (405); not retrying at once");
     if (!isLinked) return;
     reconnectTimer = timers.setTimeout(() => {
       reconnectTimer = null;
