@@ -19,6 +19,8 @@ export interface SimulatorEvents {
   replaced: [{ connectionId: number; byConnectionId: number; deviceJid: string }];
   /** A frame from the library was swallowed by a blackhole (decrypted to keep the Noise counter, then dropped). */
   "blackholed-frame": [{ connectionId: number; tag: string }];
+  /** A WebSocket upgrade arrived during a blackhole: it hangs unanswered until the window ends. */
+  "upgrade-held": [{ at: number }];
   /** The phone's app-state key reached the device; from now on the library emits message events. */
   "app-state-key-shared": [{ deviceJid: string }];
   disconnect: [{ connectionId: number; deviceJid?: string }];

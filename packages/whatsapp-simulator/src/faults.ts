@@ -128,6 +128,15 @@ export class Faults {
     this.blackholeTimer.unref();
   }
 
+  /** Ends a blackhole now (the simulator closing): its listeners run, hung upgrades are cut. */
+  endBlackhole(): void {
+    if (!this.blackholeTimer) return;
+    clearTimeout(this.blackholeTimer);
+    this.blackholeTimer = null;
+    this.blackholeEnd = 0;
+    for (const listener of [...this.blackholeEndListeners]) listener();
+  }
+
   isBlackholed(): boolean {
     return Date.now() < this.blackholeEnd;
   }

@@ -224,6 +224,8 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEvents> {
 
   async close(): Promise<void> {
     if (!this.server.listening) return;
+    // upgrades held by a blackhole are raw sockets the HTTP server would wait for
+    this.context.faults.endBlackhole();
     for (const connection of this.context.connections) connection.terminate();
     this.wss.close();
     this.server.closeAllConnections();
@@ -265,6 +267,7 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEvents> {
   holdIfBlackholed(cut: () => void): boolean {
     const { faults } = this.context;
     if (!faults.isBlackholed()) return false;
+    this.emit("upgrade-held", { at: Date.now() });
     const off = faults.onBlackholeEnd(() => {
       off();
       cut();

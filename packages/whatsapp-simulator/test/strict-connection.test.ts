@@ -152,7 +152,9 @@ describe("a strict connection: version gate, login failures, stream errors, conf
     // a login during the window gets no answer at all: no open, no failure, until the window ends
     expect(sim.state().faults.blackholeUntil).toBe(until);
     let hasOpened = false;
+    const lateHeld = sim.waitFor("upgrade-held");
     const late = track(await rawSocket(folder, { version: NEWER }));
+    await lateHeld;
     void late.opened.then(() => {
       hasOpened = true;
     });
@@ -184,6 +186,21 @@ describe("a strict connection: version gate, login failures, stream errors, conf
       body: { error: expect.stringMatching(/^mode: /) },
     });
     expect(sim.state().faults).toMatchObject({ loginFailure: null, waWeb: "normal" });
+  });
+
+  it("closing the simulator during a blackhole cuts the connections it held, at once", async () => {
+    const other = await startSimulator({ port: 0 });
+    pointLibraryAt(other.wsUrl);
+    try {
+      other.faults.blackhole(600);
+      const isHeld = other.waitFor("upgrade-held");
+      const held = await rawSocket(folders.path("held"));
+      await isHeld;
+      await other.close();
+      expect(await held.closed).toBe(408);
+    } finally {
+      pointLibraryAt(sim.wsUrl);
+    }
   });
 
   it("without a minimum, sw.js serves the bundled version and nothing is gated", async () => {
