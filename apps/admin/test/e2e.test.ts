@@ -1,7 +1,8 @@
 /**
  * The panel end to end, in a real Chromium against the real server in simulated-WhatsApp mode:
  * log in → add a session → QR modal → the phone scans the QR the page shows → connected → send a test
- * message → delivered, and the contact decrypted the same text → a failed message resent → the phone logs out → logged out and
+ * message → delivered, and the contact decrypted the same text → a failed message resent → another client
+ * takes the device over (replaced) → "Use this server" → the phone logs out → logged out and
  * "Show QR Code" → re-link (with the panel's simulated-phone button). Screenshots of the key screens in both languages go to screenshots/.
  * Every wait is on the page's own state (selectors, text), never on time.
  */
@@ -204,7 +205,18 @@ describe("admin panel against the simulated WhatsApp", () => {
 
     await page.getByRole("link", { name: en.nav.sessions }).click();
     await sessionState("connected").waitFor();
+    // the version the socket announced, looked up from the simulator's sw.js
+    await page.locator(".session-card").getByText(`(${en.sessions.waWebVersionSource.live})`).waitFor();
     await shoot("connected", "en");
+
+    // Another client takes the device over: the panel says so and offers "Use this server".
+    await phone.replaceConnection();
+    await sessionState("replaced").waitFor();
+    await page.getByText(en.sessions.replacedTitle).waitFor();
+    await shoot("replaced", "en");
+    await page.getByRole("button", { name: en.sessions.useThisServer }).click();
+    await sessionState("connected").waitFor();
+    await expect(page.getByText(en.sessions.replacedTitle).count()).resolves.toBe(0);
 
     // The phone removes the linked device: the panel says logged out and offers the QR again.
     await phone.logout();

@@ -4,6 +4,7 @@
  */
 import path from "node:path";
 import { resolveDatabaseUrl, resolveSessionsDir } from "@kabar/db";
+import { waWebVersionText } from "@kabar/core";
 import { z } from "zod";
 
 /** <repo>/ — packages/api/src is three levels below it. */
@@ -29,6 +30,10 @@ export const envSchema = z.object({
   /** Resolved by @kabar/db: default <repo>/wa_sessions. */
   WA_SESSIONS_DIR: z.string().optional(),
   WHATSAPP_WS_URL: z.url({ error: "must be a ws:// or wss:// URL" }).optional(),
+  /** Announce this WhatsApp Web version instead of looking it up (the cure for a 405 loop). */
+  WA_WEB_VERSION: waWebVersionText.optional(),
+  /** The sw.js page the live version is read from; default web.whatsapp.com, or the simulator's. */
+  WA_WEB_VERSION_URL: z.url({ error: "must be an http:// or https:// URL" }).optional(),
   ADMIN_PASSWORD: z.string().min(8, { error: "must be at least 8 characters" }).optional(),
   COOKIE_SECURE: booleanFlag.default(false),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),

@@ -75,6 +75,8 @@ export async function startKabar(options: StartOptions): Promise<RunningKabar> {
       logger,
     };
     if (env.WHATSAPP_WS_URL) kabarOptions.whatsappWsUrl = env.WHATSAPP_WS_URL;
+    if (env.WA_WEB_VERSION) kabarOptions.waWebVersion = env.WA_WEB_VERSION;
+    if (env.WA_WEB_VERSION_URL) kabarOptions.waWebVersionUrl = env.WA_WEB_VERSION_URL;
     kabar = await options.createKabar(kabarOptions);
     const server = createServer({ kabar, db, env, logger, ...(options.meta ? { meta: options.meta } : {}) });
     const { url, port } = await server.listen(env.PORT, env.HOST).catch((error: unknown) => {

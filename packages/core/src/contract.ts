@@ -20,7 +20,21 @@ export type SessionState =
   | "waiting_qr"
   | "waiting_pairing_code"
   | "connected"
-  | "logged_out";
+  | "logged_out"
+  /** WhatsApp refused the announced client version (405); retried slowly, WA_WEB_VERSION fixes it. */
+  | "client_too_old"
+  /** WhatsApp refused the account (403: banned or locked); no automatic retries. */
+  | "banned"
+  /** Another client logged in as this device (440); no automatic fight, "use this server" takes it back. */
+  | "replaced";
+
+/** The WhatsApp Web version the socket announces and where it came from. */
+export interface WaWebVersionInUse {
+  /** e.g. "2.3000.1030000000" */
+  version: string;
+  /** `env`: WA_WEB_VERSION; `live`: read from the sw.js page; `bundled`: the library's own. */
+  source: "env" | "live" | "bundled";
+}
 
 export interface SessionRecord {
   id: string;
@@ -56,6 +70,8 @@ export interface SessionStatus {
    * kept in memory, so restarting or a crash now may unlink the device. Null once they all landed.
    */
   storageProblem: string | null;
+  /** The version the last socket announced; null before the first connect. */
+  waWebVersion: WaWebVersionInUse | null;
   changedAt: string;
 }
 
@@ -190,6 +206,11 @@ export interface SessionService {
   requestPairingCode(input: { phoneNumber: string }): Promise<SessionStatus>;
   disconnect(): Promise<SessionStatus>;
   logout(): Promise<SessionStatus>;
+  /**
+   * "Use this server": reconnect on purpose after another client took the session over (replaced),
+   * or after a refusal that needs no new link (banned, client too old). That client is then replaced.
+   */
+  takeOver(): Promise<SessionStatus>;
 }
 
 export interface MessageService {
@@ -218,6 +239,8 @@ export interface HealthReport {
   credentialsWritable: boolean;
   /** The session status's storageProblem: which folder refuses writes and why. */
   storageProblem: string | null;
+  /** The WhatsApp Web version in use and its source; null before the first connect. */
+  waWebVersion: WaWebVersionInUse | null;
 }
 
 export interface Kabar {
@@ -243,6 +266,10 @@ export interface KabarOptions {
   sessionsDir: string;
   /** Point the adapter at a WhatsApp simulator instead of WhatsApp. */
   whatsappWsUrl?: string;
+  /** WA_WEB_VERSION, e.g. "2.3000.1030000000": announce this version instead of resolving it. */
+  waWebVersion?: string;
+  /** WA_WEB_VERSION_URL: the sw.js page read for the live version (default: derived, see README). */
+  waWebVersionUrl?: string;
   /** Overrides of the stored settings, e.g. pacing off in tests. */
   settings?: Partial<Settings>;
   /** A message with no server ack within this time is retried with the same id. Default 30 s. */

@@ -6,6 +6,7 @@
 import { createDatabase, migrateDatabase } from "@kabar/db";
 import { pino } from "pino";
 import type { Kabar, KabarOptions, SessionState } from "./contract.js";
+import { InvalidInputError } from "./errors.js";
 import { InMemoryEventBus } from "./events/event-bus.js";
 import { createInboundRepository } from "./inbox/inbound-repository.js";
 import { listInbound } from "./inbox/list-inbound.js";
@@ -13,6 +14,8 @@ import { recordInbound } from "./inbox/record-inbound.js";
 import { createOutbox } from "./outbox/create-outbox.js";
 import type { Clock } from "./outbox/outbox-context.js";
 import type { ReconnectOptions } from "./session/reconnect-backoff.js";
+import type { Timers } from "./session/timers.js";
+import { createWaWebVersionResolver, parseWaWebVersion, waWebVersionUrl } from "./session/wa-web-version.js";
 import { createSessionManager } from "./session/session-manager.js";
 import { createSettingsStore } from "./settings/settings-service.js";
 import { createWaMultiSessionPort } from "./whatsapp/adapters/wa-multi-session/index.js";
@@ -25,10 +28,16 @@ export interface CreateKabarOptions extends KabarOptions {
   restrictedCooldownMs?: number;
   reconnect?: ReconnectOptions;
   clock?: Clock;
+  /** The session supervisor's reconnect timers; tests pass a fake clock. */
+  timers?: Timers;
+  /** Options of the wa-multi-session adapter that tests tune (ignored when `port` is given). */
+  keepAliveIntervalMs?: number;
 }
 
 export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
   const logger = options.logger ?? pino({ name: "kabar" });
+  // Validated before anything starts: a bad WA_WEB_VERSION is a startup error that names it.
+  const versionOverride = parseVersionOption(options.waWebVersion);
   // Migrating on every start is what lets a fresh clone run with no manual database step.
   await migrateDatabase(options.databaseUrl);
   // A host that already has a client passes it: two libsql clients in one process can block
@@ -43,6 +52,16 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
       sessionsDir: options.sessionsDir,
       logger,
       ...(options.whatsappWsUrl ? { wsUrl: options.whatsappWsUrl } : {}),
+      ...(options.keepAliveIntervalMs ? { keepAliveIntervalMs: options.keepAliveIntervalMs } : {}),
+    });
+  const bundled = port.bundledWaWebVersion?.();
+  const versions =
+    bundled &&
+    createWaWebVersionResolver({
+      bundled,
+      logger,
+      url: waWebVersionUrl({ override: options.waWebVersionUrl, whatsappWsUrl: options.whatsappWsUrl }),
+      ...(versionOverride ? { override: versionOverride } : {}),
     });
   const sessions = createSessionManager({
     db,
@@ -52,6 +71,8 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
     logger,
     defaultCountry: settings.current().defaultCountry,
     ...(options.reconnect ? { reconnect: options.reconnect } : {}),
+    ...(options.timers ? { timers: options.timers } : {}),
+    ...(versions ? { versions } : {}),
   });
   const outbox = createOutbox({
     db,
@@ -114,6 +135,10 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
         outbox.worker.resume();
         return sessions.connect(input);
       },
+      takeOver() {
+        outbox.worker.resume();
+        return sessions.takeOver();
+      },
     },
     messages: { ...outbox.messages, inbound: (input) => listInbound(inboundRepository, input) },
     settings,
@@ -132,6 +157,7 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
         outboxDepth: database ? await outbox.depth() : -1,
         credentialsWritable: status.storageProblem === null,
         storageProblem: status.storageProblem,
+        waWebVersion: status.waWebVersion,
       };
     },
     stats: () => ({
@@ -145,4 +171,16 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
       await shutdown();
     },
   };
+}
+
+function parseVersionOption(text: string | undefined) {
+  if (text === undefined) return undefined;
+  try {
+    return parseWaWebVersion(text);
+  } catch {
+    throw new InvalidInputError(
+      "WA_WEB_VERSION",
+      `WA_WEB_VERSION "${text}" is not a WhatsApp Web version; expected three numbers like 2.3000.1030000000`,
+    );
+  }
 }

@@ -2,8 +2,9 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
 import { SimulatorError } from "./context.js";
 import { receiptTypes } from "./contact-receipts.js";
-import { ackModes, streamErrorKinds } from "./faults.js";
+import { ackModes, loginFailureReasons, streamErrorKinds, waWebModes } from "./faults.js";
 import type { WhatsAppSimulator } from "./simulator.js";
+import { serviceWorkerBody } from "./wa-web-version.js";
 
 const phoneNumber = z.string().regex(/^\d{5,20}$/, "expected 5 to 20 digits, no '+' or spaces");
 
@@ -32,6 +33,16 @@ export const sendErrorInput = z.object({
   code: z.number().int().min(400).max(599).nullable(),
   count: z.number().int().positive().optional(),
 });
+
+export const loginFailureInput = z.object({
+  reason: z
+    .union(loginFailureReasons.map((reason) => z.literal(reason)))
+    .nullable()
+    .describe("401, 403, 405 or 503; null clears"),
+  count: z.number().int().positive().optional(),
+});
+export const blackholeInput = z.object({ seconds: z.number().positive().max(3600) });
+export const waWebInput = z.object({ mode: z.enum(waWebModes) });
 
 class BadRequest extends Error {}
 
@@ -76,7 +87,15 @@ function numberFrom(raw: string): string {
   return parsed.data;
 }
 
-type Route = (sim: WhatsAppSimulator, request: IncomingMessage, params: string[]) => Promise<unknown>;
+type Route = (
+  sim: WhatsAppSimulator,
+  request: IncomingMessage,
+  params: string[],
+  response: ServerResponse,
+) => Promise<unknown>;
+
+/** Marks a route that wrote its own (non-JSON) answer, or chose never to answer. */
+const HANDLED = Symbol("handled");
 
 const routes: { method: string; pattern: RegExp; run: Route }[] = [
   { method: "GET", pattern: /^\/state$/, run: async (sim) => sim.state() },
@@ -155,6 +174,48 @@ const routes: { method: string; pattern: RegExp; run: Route }[] = [
       return sim.state().faults;
     },
   },
+  {
+    method: "POST",
+    pattern: /^\/faults\/login-failure$/,
+    run: async (sim, request) => {
+      const { reason, count } = await parse(loginFailureInput, request);
+      sim.faults.loginFailure(reason, count);
+      return sim.state().faults;
+    },
+  },
+  {
+    method: "POST",
+    pattern: /^\/faults\/blackhole$/,
+    run: async (sim, request) => {
+      sim.faults.blackhole((await parse(blackholeInput, request)).seconds);
+      return sim.state().faults;
+    },
+  },
+  {
+    method: "POST",
+    pattern: /^\/faults\/wa-web$/,
+    run: async (sim, request) => {
+      sim.faults.waWeb((await parse(waWebInput, request)).mode);
+      return sim.state().faults;
+    },
+  },
+  {
+    method: "GET",
+    pattern: /^\/wa-web\/sw\.js$/,
+    run: async (sim, _request, _params, response) => {
+      const mode = sim.waWebMode();
+      // "hang": the request stays open until the client gives up (or the simulator closes)
+      if (mode === "hang") return HANDLED;
+      if (mode === "fail") {
+        response.writeHead(500, { "content-type": "text/plain" }).end("simulated failure");
+        return HANDLED;
+      }
+      response
+        .writeHead(200, { "content-type": "text/javascript" })
+        .end(serviceWorkerBody(sim.servedWaWebVersion()));
+      return HANDLED;
+    },
+  },
 ];
 
 function reply(response: ServerResponse, status: number, body: unknown): void {
@@ -175,11 +236,12 @@ export function handleControlRequest(
     return;
   }
   const params = route.pattern.exec(path)?.slice(1) ?? [];
-  route.run(sim, request, params).then(
-    (body) =>
-      body instanceof Answer
-        ? reply(response, body.status, body.body)
-        : reply(response, 200, body ?? { ok: true }),
+  route.run(sim, request, params, response).then(
+    (body) => {
+      if (body === HANDLED) return;
+      if (body instanceof Answer) reply(response, body.status, body.body);
+      else reply(response, 200, body ?? { ok: true });
+    },
     (error: unknown) => {
       if (error instanceof BadRequest) reply(response, 400, { error: error.message });
       else if (error instanceof SimulatorError) reply(response, error.status, { error: error.message });

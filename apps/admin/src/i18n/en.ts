@@ -53,6 +53,9 @@ export const en: Messages = {
     waiting_pairing_code: "Waiting for pairing code",
     connected: "Connected",
     logged_out: "Logged out",
+    client_too_old: "Client version too old",
+    banned: "Number refused by WhatsApp",
+    replaced: "Taken over elsewhere",
   },
   sessions: {
     title: "WhatsApp Sessions",
@@ -97,6 +100,22 @@ export const en: Messages = {
     storageProblemTitle: "The WhatsApp credentials cannot be saved",
     storageProblemAdvice:
       "Make the wa_sessions/ folder writable again. Until then do not restart the server: the updates still held in memory would be lost and the device may be unlinked from WhatsApp.",
+    waWebVersion: "WhatsApp Web version",
+    waWebVersionSource: {
+      env: "set by WA_WEB_VERSION",
+      live: "looked up from WhatsApp Web",
+      bundled: "bundled with the library",
+    },
+    clientTooOldTitle: "WhatsApp refused this client version as too old (405)",
+    clientTooOldAdvice:
+      "Kabar looked the current version up again and will retry every 10 minutes or more, never in a loop. To fix it now, set WA_WEB_VERSION to the current WhatsApp Web version (e.g. 2.3000.1030000000) and restart the server.",
+    bannedTitle: "WhatsApp refused this number (403: banned or locked)",
+    bannedAdvice:
+      "Kabar will not retry on its own. Open WhatsApp on the phone and check the number (appeal if it was banned); once it works there, press “Connect WhatsApp”.",
+    replacedTitle: "Another WhatsApp Web client or server took this session over",
+    replacedAdvice:
+      "Kabar does not fight it. If this server should send the messages, stop the other client and press “Use this server”.",
+    useThisServer: "Use this server",
     never: "Never",
     none: "—",
     live: "Live",

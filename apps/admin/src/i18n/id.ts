@@ -54,6 +54,9 @@ export const id = {
     waiting_pairing_code: "Menunggu kode penautan",
     connected: "Terhubung",
     logged_out: "Keluar dari perangkat",
+    client_too_old: "Versi klien terlalu lama",
+    banned: "Nomor ditolak WhatsApp",
+    replaced: "Diambil alih di tempat lain",
   },
   sessions: {
     title: "WhatsApp Sessions",
@@ -98,6 +101,22 @@ export const id = {
     storageProblemTitle: "Kredensial WhatsApp tidak bisa disimpan",
     storageProblemAdvice:
       "Buat folder wa_sessions/ bisa ditulis lagi. Sampai saat itu jangan restart server: pembaruan yang masih di memori akan hilang dan perangkat bisa terputus dari WhatsApp.",
+    waWebVersion: "Versi WhatsApp Web",
+    waWebVersionSource: {
+      env: "diatur lewat WA_WEB_VERSION",
+      live: "diambil dari WhatsApp Web",
+      bundled: "bawaan pustaka",
+    },
+    clientTooOldTitle: "WhatsApp menolak versi klien ini karena terlalu lama (405)",
+    clientTooOldAdvice:
+      "Kabar sudah mencari versi terbaru sekali lagi dan akan mencoba ulang paling cepat tiap 10 menit, tidak pernah terus-menerus. Untuk memperbaikinya sekarang, isi WA_WEB_VERSION dengan versi WhatsApp Web terbaru (mis. 2.3000.1030000000) lalu restart server.",
+    bannedTitle: "WhatsApp menolak nomor ini (403: diblokir atau dikunci)",
+    bannedAdvice:
+      "Kabar tidak akan mencoba ulang sendiri. Buka WhatsApp di ponsel dan periksa nomornya (ajukan banding bila diblokir); setelah di sana normal, tekan “Hubungkan WhatsApp”.",
+    replacedTitle: "Klien WhatsApp Web atau server lain mengambil alih sesi ini",
+    replacedAdvice:
+      "Kabar tidak melawannya. Bila server ini yang harus mengirim pesan, hentikan klien lain itu lalu tekan “Gunakan server ini”.",
+    useThisServer: "Gunakan server ini",
     never: "Belum pernah",
     none: "—",
     live: "Langsung",

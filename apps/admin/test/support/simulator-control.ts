@@ -21,6 +21,8 @@ export function simulatorControl(controlUrl: string) {
     logout: () => call<unknown>("POST", "/phone/logout"),
     setOnWhatsApp: (number: string, onWhatsApp: boolean) =>
       call<unknown>("POST", "/contacts", { number, onWhatsApp }),
+    /** Another client logs in as this device: the product's socket gets the conflict (440). */
+    replaceConnection: () => call<unknown>("POST", "/faults/stream-error", { kind: "conflict" }),
     messagesOf: async (number: string) =>
       (await call<{ messages: ReceivedMessage[] }>("GET", `/contacts/${number}/messages`)).messages,
   };

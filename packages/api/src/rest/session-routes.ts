@@ -66,6 +66,13 @@ export const sessionRoutes: RestRoute[] = [
   },
   {
     method: "POST",
+    path: `${BASE}/take-over`,
+    summary: "Use this server: reconnect on purpose after another client replaced the session",
+    successStatus: 200,
+    handle: async ({ caller }) => ({ status: 200, json: await caller.session.takeOver() }),
+  },
+  {
+    method: "POST",
     path: `${BASE}/logout`,
     summary: "Unlink the device; the next connect needs a new QR",
     successStatus: 200,

@@ -110,6 +110,10 @@ export class FakeKabar implements Kabar {
     },
     disconnect: async () =>
       this.setState({ state: "disconnected", qr: null, reason: "disconnected by the admin" }),
+    takeOver: async () => {
+      this.requireSession();
+      return this.setState({ state: "connected", reason: "taken over on this server" });
+    },
     logout: async () =>
       this.setState({
         state: "logged_out",
@@ -128,6 +132,16 @@ export class FakeKabar implements Kabar {
       linkedNumber,
       lastConnectedAt: now(),
     });
+  }
+
+  /** What the supervisor reports when WhatsApp refuses or replaces the session. */
+  refuse(state: "client_too_old" | "banned" | "replaced", reason: string): SessionStatus {
+    return this.setState({ state, reason, qr: null });
+  }
+
+  /** The version the last socket announced and where it came from. */
+  setWaWebVersion(waWebVersion: SessionStatus["waWebVersion"]): SessionStatus {
+    return this.setState({ waWebVersion });
   }
 
   /** What the adapter reports when wa_sessions/ refuses writes (a problem) and once they land (null). */
@@ -251,6 +265,7 @@ export class FakeKabar implements Kabar {
       outboxDepth: counts.queued + counts.sending,
       credentialsWritable: this.current.storageProblem === null,
       storageProblem: this.current.storageProblem,
+      waWebVersion: this.current.waWebVersion,
     };
   }
 

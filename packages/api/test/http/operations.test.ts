@@ -58,6 +58,21 @@ describe("/health", () => {
   });
 });
 
+describe("the WhatsApp Web version in use", () => {
+  it("shows on /health, the session status and /metrics as kabar_wa_web_version_info{version,source}", async () => {
+    expect(await request(baseUrl, "GET", "/health")).toMatchObject({ body: { waWebVersion: null } });
+    const waWebVersion = { version: "2.3000.1030000000", source: "live" as const };
+    api.kabar.setWaWebVersion(waWebVersion);
+    expect(await request(baseUrl, "GET", "/health")).toMatchObject({ status: 200, body: { waWebVersion } });
+    expect((await api.admin().session.status()).waWebVersion).toEqual(waWebVersion);
+    const metrics = String((await request(baseUrl, "GET", "/metrics", { token })).body);
+    expect(metrics).toContain('kabar_wa_web_version_info{version="2.3000.1030000000",source="live"} 1');
+    api.kabar.refuse("client_too_old", "WhatsApp refused this client version; set WA_WEB_VERSION");
+    const refused = String((await request(baseUrl, "GET", "/metrics", { token })).body);
+    expect(refused).toContain('kabar_session_state{state="client_too_old"} 1');
+  });
+});
+
 describe("/metrics", () => {
   it("speaks Prometheus text: session state, messages by status, latency histogram, reconnects, last disconnect", async () => {
     await api.admin().session.create({ name: "Panitia", sessionId: "panitia" });

@@ -189,6 +189,7 @@ export class FakeSessionLink {
       reconnectAttempts: 0,
       outboxPausedReason: this.outboxPausedReason,
       storageProblem: null,
+      waWebVersion: null,
       changedAt: now,
     };
   }

@@ -14,6 +14,12 @@ export type DisconnectKind =
   | "restart_required"
   /** Another client took over the session (440). */
   | "connection_replaced"
+  /** WhatsApp refused the announced client version at login (405): a newer version is needed. */
+  | "client_too_old"
+  /** WhatsApp refused the account at login (403: banned or locked): retrying cannot help. */
+  | "banned"
+  /** WhatsApp is unavailable (503, as a login failure or a stream error): reconnect with backoff. */
+  | "service_unavailable"
   /** The phone removed this device, or the credentials were rejected (401): needs a new link. */
   | "logged_out"
   /** The QR codes ran out without a scan (408 before login): stop, no reconnect loop. */
@@ -101,7 +107,12 @@ export interface WhatsAppPort {
    * when there are none). Resolves once the socket is started, not when it is open: watch
    * the events. The adapter never reconnects by itself; core decides after each "close".
    */
-  start(sessionId: string, options?: { pairingPhoneNumber?: string }): Promise<void>;
+  start(
+    sessionId: string,
+    options?: { pairingPhoneNumber?: string; waWebVersion?: [number, number, number] },
+  ): Promise<void>;
+  /** The WhatsApp Web version the library ships with: the last fallback of version resolution. */
+  bundledWaWebVersion?(): [number, number, number];
   /** Closes the socket and keeps the credentials. */
   stop(sessionId: string): Promise<void>;
   /** Unlinks the device on WhatsApp's side too; the caller handles the credential folder. */

@@ -25,7 +25,7 @@ import {
   closeAuthStorage,
   installLibraryHooks,
   library,
-  pinWaWebVersion,
+  bundledWaWebVersion,
   registerSessionOwner,
   setWebSocketUrl,
 } from "./library-bridge.js";
@@ -35,15 +35,24 @@ import { serializeKeyTransactions } from "./serial-transactions.js";
 import { guardSignalConsole } from "./signal-console-guard.js";
 import { StanzaDirectory } from "./incoming-messages.js";
 import { bindSocketEvents } from "./socket-events.js";
-import { afterSocketEnd, installDanglingQuerySafetyNet, rawWebSocketOf } from "./socket-teardown.js";
+import {
+  afterSocketEnd,
+  failPendingQueries,
+  installDanglingQuerySafetyNet,
+  rawWebSocketOf,
+} from "./socket-teardown.js";
 
 export interface WaMultiSessionPortOptions {
   sessionsDir: string;
   /** WHATSAPP_WS_URL: a simulator's ws:// URL instead of WhatsApp's. */
   wsUrl?: string;
   logger: Logger;
-  /** The WhatsApp Web version to announce; default the one bundled with Baileys (no network lookup). */
-  waWebVersion?: [number, number, number];
+  /**
+   * Baileys pings this often and gives up (408) after interval + 5 s without a frame, checked once per
+   * interval: a half-open socket is noticed within 2 × interval + 5 s. Default 15 s (≤ 35 s), where
+   * Baileys' own 30 s could take 65 s.
+   */
+  keepAliveIntervalMs?: number;
   /** Lifetime of every QR; default Baileys' 60 s for the first and 20 s for each later one. */
   qrTimeoutMs?: number;
   /** Level of Baileys' own log lines; default "warn", or the logger's own level when that is quieter. */
@@ -56,6 +65,8 @@ interface SessionEntry {
   isOpen: boolean;
   isDeliberateClose: boolean;
   pairingPhoneNumber: string | null;
+  /** What the next socket announces; core resolves it before every start. */
+  waWebVersion: [number, number, number] | null;
   starting: Promise<unknown> | null;
   /** Every library send of this session, one at a time (see send-queue.ts). */
   sendQueue: SendQueue;
@@ -67,6 +78,7 @@ interface SessionEntry {
 }
 
 export const WA_MULTI_SESSION_PRIVATE_DIR = ".wa-multi-session";
+export const DEFAULT_KEEP_ALIVE_INTERVAL_MS = 15_000;
 
 export function createWaMultiSessionPort(options: WaMultiSessionPortOptions): WhatsAppPort {
   const { sessionsDir, logger } = options;
@@ -84,7 +96,6 @@ export function createWaMultiSessionPort(options: WaMultiSessionPortOptions): Wh
   guardSignalConsole(logger);
   installDanglingQuerySafetyNet(logger);
   setWebSocketUrl(options.wsUrl);
-  if (options.waWebVersion) pinWaWebVersion(options.waWebVersion);
 
   function entryFor(sessionId: string): SessionEntry {
     const existing = entries.get(sessionId);
@@ -96,6 +107,7 @@ export function createWaMultiSessionPort(options: WaMultiSessionPortOptions): Wh
       isOpen: false,
       isDeliberateClose: false,
       pairingPhoneNumber: null,
+      waWebVersion: null,
       starting: null,
       sendQueue: createSendQueue(),
       stanzas: new StanzaDirectory(),
@@ -107,6 +119,8 @@ export function createWaMultiSessionPort(options: WaMultiSessionPortOptions): Wh
       folder,
       socketConfig: () => ({
         logger: baileysLogger,
+        keepAliveIntervalMs: options.keepAliveIntervalMs ?? DEFAULT_KEEP_ALIVE_INTERVAL_MS,
+        ...(entry.waWebVersion ? { version: entry.waWebVersion } : {}),
         ...(options.qrTimeoutMs === undefined ? {} : { qrTimeout: options.qrTimeoutMs }),
         ...messageRetryConfig(
           {
@@ -152,8 +166,10 @@ export function createWaMultiSessionPort(options: WaMultiSessionPortOptions): Wh
         entry.isOpen = true;
       },
       onClosed: (kind) => {
-        // Closed by the server or the network: nothing more may be forwarded to late queries either.
+        // Closed by the server or the network: nothing more may be forwarded to late queries either,
+        // and the queries still waiting must fail now, not after their 60 s timeout.
         void afterSocketEnd(raw);
+        failPendingQueries(socket);
         // Core moves the folder aside on a logout; nothing still in flight may write into it again.
         if (kind === "logged_out") closeAuthStorage(folder);
         if (!isCurrent()) return;
@@ -173,6 +189,7 @@ export function createWaMultiSessionPort(options: WaMultiSessionPortOptions): Wh
     const raw = rawWebSocketOf(socket);
     // end() emits the close synchronously; isDeliberateClose keeps it from reaching core as a drop.
     socket.end(undefined);
+    failPendingQueries(socket);
     entry.socket = null;
     entry.isOpen = false;
     await afterSocketEnd(raw);
@@ -207,6 +224,7 @@ export function createWaMultiSessionPort(options: WaMultiSessionPortOptions): Wh
       const entry = entryFor(sessionId);
       await endSocket(entry);
       entry.pairingPhoneNumber = startOptions?.pairingPhoneNumber ?? null;
+      entry.waWebVersion = startOptions?.waWebVersion ?? null;
       // Module-global in wa-multi-session: point it at a folder of ours that is never created.
       library.setCredentialsDir(path.join(path.resolve(sessionsDir), WA_MULTI_SESSION_PRIVATE_DIR));
       const starting = library.startSession(sessionId, { printQR: false });
@@ -252,6 +270,7 @@ export function createWaMultiSessionPort(options: WaMultiSessionPortOptions): Wh
             };
       return send(sessionId, message.to, content, message.messageId);
     },
+    bundledWaWebVersion,
     setMessageLookup(lookup) {
       messageLookup = lookup;
     },
