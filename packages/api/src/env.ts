@@ -5,6 +5,7 @@
 import path from "node:path";
 import { resolveDatabaseUrl, resolveSessionsDir } from "@kabar/db";
 import { z } from "zod";
+import { trustProxySchema } from "./http/client-address.js";
 
 /** <repo>/ — packages/api/src is three levels below it. */
 export const REPO_ROOT = path.resolve(import.meta.dirname, "..", "..", "..");
@@ -44,7 +45,7 @@ export const envSchema = z.object({
     .int()
     .min(1024)
     .default(1024 * 1024),
-  TRUST_PROXY: booleanFlag.default(false),
+  TRUST_PROXY: trustProxySchema,
 });
 
 export type Env = Omit<z.infer<typeof envSchema>, "DATABASE_URL" | "WA_SESSIONS_DIR"> & {

@@ -36,7 +36,7 @@ if (process.env.KABAR_REPORT_DRAINED === "1") reportDrained();
 const server = createServer({ kabar, db, env, logger });
 const { url } = await server.listen(0, "127.0.0.1");
 if (env.ADMIN_PASSWORD) await server.deps.auth.ensureInitialAdmin(env.ADMIN_PASSWORD);
-const { token } = await server.deps.auth.createToken(`child-${process.pid}`);
+const { token } = await server.deps.auth.createToken(`child-${process.pid}`, "admin");
 emit({ type: "ready", url, token, state: kabar.sessions.status().state });
 
 /** Emits `drained` each time the outbox empties: checked after status changes, one check at a time. */

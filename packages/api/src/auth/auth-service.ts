@@ -5,16 +5,18 @@
 import { type Options as HashOptions, hash, verify } from "@node-rs/argon2";
 import { TRPCError } from "@trpc/server";
 import type { Prisma, PrismaClient } from "../kabar.js";
+import { type TokenScope, tokenScopeSchema } from "./access.js";
 import { API_TOKEN_PREFIX, randomSecret, sha256, VISIBLE_PREFIX_LENGTH } from "./secrets.js";
 
 export type Principal =
   | { kind: "admin"; userId: string; username: string }
-  | { kind: "token"; tokenId: string; name: string };
+  | { kind: "token"; tokenId: string; name: string; scope: TokenScope };
 
 const tokenSelect = {
   id: true,
   name: true,
   prefix: true,
+  scope: true,
   createdAt: true,
   lastUsedAt: true,
   revokedAt: true,
@@ -24,6 +26,7 @@ export interface ApiTokenSummary {
   id: string;
   name: string;
   prefix: string;
+  scope: TokenScope;
   createdAt: string;
   lastUsedAt: string | null;
   revokedAt: string | null;
@@ -114,10 +117,10 @@ export class AuthService {
     return null;
   }
 
-  async createToken(name: string): Promise<ApiTokenSummary & { token: string }> {
+  async createToken(name: string, scope: TokenScope): Promise<ApiTokenSummary & { token: string }> {
     const token = `${API_TOKEN_PREFIX}${randomSecret(32)}`;
     const created = await this.db.apiToken.create({
-      data: { name, prefix: token.slice(0, VISIBLE_PREFIX_LENGTH), tokenHash: sha256(token) },
+      data: { name, scope, prefix: token.slice(0, VISIBLE_PREFIX_LENGTH), tokenHash: sha256(token) },
       select: tokenSelect,
     });
     return { ...summarise(created), token };
@@ -161,14 +164,14 @@ export class AuthService {
   private async authenticateToken(token: string): Promise<Principal | null> {
     const found = await this.db.apiToken.findUnique({
       where: { tokenHash: sha256(token) },
-      select: { id: true, name: true, revokedAt: true, lastUsedAt: true },
+      select: { id: true, name: true, scope: true, revokedAt: true, lastUsedAt: true },
     });
     if (!found || found.revokedAt) return null;
     const now = Date.now();
     if (!found.lastUsedAt || now - found.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
       await this.db.apiToken.update({ where: { id: found.id }, data: { lastUsedAt: new Date(now) } });
     }
-    return { kind: "token", tokenId: found.id, name: found.name };
+    return { kind: "token", tokenId: found.id, name: found.name, scope: scopeOf(found.scope) };
   }
 }
 
@@ -177,8 +180,15 @@ function summarise(token: Prisma.ApiTokenGetPayload<{ select: typeof tokenSelect
     id: token.id,
     name: token.name,
     prefix: token.prefix,
+    scope: scopeOf(token.scope),
     createdAt: token.createdAt.toISOString(),
     lastUsedAt: token.lastUsedAt?.toISOString() ?? null,
     revokedAt: token.revokedAt?.toISOString() ?? null,
   };
+}
+
+/** The column is free text in SQLite; anything unknown gets the least power, not an error. */
+function scopeOf(stored: string): TokenScope {
+  const parsed = tokenScopeSchema.safeParse(stored);
+  return parsed.success ? parsed.data : "read";
 }

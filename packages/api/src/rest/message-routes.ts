@@ -5,6 +5,7 @@ export const messageRoutes: RestRoute[] = [
   {
     method: "POST",
     path: "/api/messages",
+    access: "send",
     summary: "Queue a text message; 202 with its id and status",
     requestBody: sendMessageInput,
     successStatus: 202,
@@ -16,6 +17,7 @@ export const messageRoutes: RestRoute[] = [
   {
     method: "GET",
     path: "/api/messages/{id}",
+    access: "read",
     summary: "One message with its status history",
     successStatus: 200,
     handle: async ({ caller, params }) => ({

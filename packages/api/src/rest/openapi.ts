@@ -24,8 +24,10 @@ function operation(route: RestRoute) {
     [String(route.successStatus)]: { description: "Success" },
     "400": { description: "Invalid input; error.field names the field", content: errorJson() },
   };
-  if (!route.isPublic)
+  if (route.access !== "anonymous") {
     responses["401"] = { description: "No admin cookie or API token", content: errorJson() };
+    responses["403"] = { description: `Needs a token with scope ${route.access}`, content: errorJson() };
+  }
   const parameters = [...route.path.matchAll(/\{(\w+)\}/g)].map((match) => ({
     name: match[1],
     in: "path",
@@ -36,8 +38,8 @@ function operation(route: RestRoute) {
     parameters.push({ name, in: "query", required: true, schema: { type: "string" } });
   }
   return {
-    summary: route.summary,
-    ...(route.isPublic ? { security: [] } : {}),
+    summary: `${route.summary} (needs: ${route.access})`,
+    ...(route.access === "anonymous" ? { security: [] } : {}),
     ...(parameters.length > 0 ? { parameters } : {}),
     ...(route.requestBody
       ? {

@@ -1,5 +1,6 @@
 /** Hand-written REST on node:http: matches a route, checks auth, runs it, answers JSON errors uniformly. */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { forbiddenMessage, mayCall } from "../auth/access.js";
 import { describeError, toTRPCError, UNAUTHENTICATED_MESSAGE } from "../errors.js";
 import { HttpError, readJsonBody, sendJson } from "../http/json.js";
 import { type ApiDeps, contextFromRequest } from "../trpc/context.js";
@@ -62,8 +63,14 @@ export function createRestHandler(deps: ApiDeps, routes: readonly RestRoute[] = 
         params[name] = decodePathSegment(found.match?.[index + 1] ?? "");
       });
       const ctx = await contextFromRequest(deps, req, res);
-      if (!route.isPublic && !ctx.principal) {
+      if (route.access !== "anonymous" && !ctx.principal) {
         sendJson(res, 401, { error: { code: "UNAUTHORIZED", message: UNAUTHENTICATED_MESSAGE } });
+        return true;
+      }
+      if (ctx.principal && !mayCall(ctx.principal, route.access)) {
+        sendJson(res, 403, {
+          error: { code: "FORBIDDEN", message: forbiddenMessage(ctx.principal, route.access) },
+        });
         return true;
       }
       const result = await route.handle({
@@ -91,4 +98,11 @@ export function createRestHandler(deps: ApiDeps, routes: readonly RestRoute[] = 
     }
     return true;
   };
+}
+
+/** For the request guard: which method + path takes multipart uploads. */
+export function restAcceptsMultipart(routes: readonly RestRoute[]) {
+  const uploads = routes.filter((route) => route.bodyType === "multipart").map(compile);
+  return (method: string, pathname: string) =>
+    uploads.some((entry) => entry.route.method === method && entry.pattern.test(pathname));
 }

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import type { Access } from "../auth/access.js";
 import type { Context } from "../trpc/context.js";
 import type { createCaller } from "./caller.js";
 
@@ -22,9 +23,11 @@ export interface RestRoute {
   /** OpenAPI style: /api/messages/{id} */
   path: string;
   summary: string;
-  /** Public routes (login, health) skip the auth check; everything else needs a cookie or token. */
-  isPublic?: boolean;
+  /** Who may call it (see access.ts); the procedure it calls checks again. */
+  access: Access;
   requestBody?: z.ZodType;
+  /** "multipart": takes multipart/form-data uploads (only with a token or from the panel itself); default JSON. */
+  bodyType?: "json" | "multipart";
   query?: z.ZodObject;
   successStatus: number;
   handle(request: RestRequest): Promise<RestResult>;

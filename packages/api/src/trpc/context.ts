@@ -8,6 +8,7 @@ import type { AuthService, Principal } from "../auth/auth-service.js";
 import { ADMIN_COOKIE, readBearer, readCookie } from "../auth/cookies.js";
 import type { RateLimiter } from "../auth/rate-limit.js";
 import type { Env } from "../env.js";
+import { clientIpOf } from "../http/client-address.js";
 import type { Kabar } from "../kabar.js";
 import type { WebhookService } from "../webhooks/webhook-service.js";
 
@@ -56,13 +57,6 @@ export function createContextInner(deps: ApiDeps, request: RequestParts = {}): C
     clientIp: request.clientIp ?? "127.0.0.1",
     response: request.response ?? { setHeader: () => {} },
   };
-}
-
-export function clientIpOf(req: IncomingMessage, trustProxy: boolean): string {
-  const forwarded = req.headers["x-forwarded-for"];
-  const first = typeof forwarded === "string" ? forwarded.split(",")[0]?.trim() : undefined;
-  if (trustProxy && first) return first;
-  return req.socket.remoteAddress ?? "unknown";
 }
 
 export async function contextFromRequest(

@@ -125,7 +125,7 @@ describe("webhooks", () => {
     const { id } = await api.admin().webhooks.create({ url: receiver.url });
     await api.admin().session.create({ name: "Panitia", sessionId: "panitia" });
     const arrived = receiver.next();
-    await api.app().session.connect();
+    await api.app(undefined, "admin").session.connect();
     await arrived;
     expect(JSON.parse(receiver.received[0]?.body ?? "{}")).toMatchObject({
       type: "session.state",

@@ -1,7 +1,7 @@
 import { tracked } from "@trpc/server";
 import { z } from "zod";
 import { BEFORE_FIRST_EVENT, eventsOfType, isResync, watchLatestEventId } from "../../trpc/events.js";
-import { authedProcedure } from "../../trpc/trpc.js";
+import { adminProcedure } from "../../trpc/trpc.js";
 
 export const onStatusChangeInput = z.object({ lastEventId: z.string().max(100).nullish() }).optional();
 
@@ -10,7 +10,7 @@ export const onStatusChangeInput = z.object({ lastEventId: z.string().max(100).n
  * status (tagged with the newest event id, so a reconnect resumes right after it); a resuming one
  * gets what it missed, or the current status when the missed events are no longer held.
  */
-export const onStatusChange = authedProcedure.input(onStatusChangeInput).subscription(async function* ({
+export const onStatusChange = adminProcedure.input(onStatusChangeInput).subscription(async function* ({
   ctx,
   input,
   signal,
