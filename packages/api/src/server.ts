@@ -8,7 +8,7 @@ import type { Options as HashOptions } from "@node-rs/argon2";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import type { Logger } from "pino";
 import { AuthService } from "./auth/auth-service.js";
-import { RateLimiter } from "./auth/rate-limit.js";
+import { LoginLimiter } from "./auth/login-limiter.js";
 import type { Env } from "./env.js";
 import { HttpError, sendJson } from "./http/json.js";
 import { isTrustingProxies } from "./http/client-address.js";
@@ -50,7 +50,7 @@ export function createApiDeps(options: ServerOptions): ApiDeps {
     }),
     env: options.env,
     logger: options.logger,
-    loginLimiter: new RateLimiter(options.env.LOGIN_ATTEMPTS_PER_MINUTE, 60_000),
+    loginLimiter: new LoginLimiter(options.env.LOGIN_ATTEMPTS_PER_MINUTE),
     webhooks: new WebhookService(options.db, { logger: options.logger }),
     meta: options.meta ?? { simulated: false, simulatorControlUrl: null },
   };
@@ -138,8 +138,13 @@ export function createServer(options: ServerOptions): KabarServer {
       const admin = await deps.auth.ensureInitialAdmin(deps.env.ADMIN_PASSWORD);
       if (admin === "created" || admin === "updated")
         logger.info(`admin password ${admin} from ADMIN_PASSWORD`);
-      if (admin === "needs-setup")
-        logger.warn("no admin yet: open the panel to set a password, or set ADMIN_PASSWORD");
+      if (admin === "needs-setup") {
+        // Printed on purpose: whoever can read the server's log may set the first password from afar.
+        const setupToken = deps.auth.issueSetupToken();
+        logger.warn(
+          `no admin yet: open the panel on this machine to set a password, or set ADMIN_PASSWORD; from another machine the panel asks for this one-time setup token: ${setupToken}`,
+        );
+      }
       await new Promise<void>((resolve, reject) => {
         server.once("error", reject);
         server.listen(port, host, () => {

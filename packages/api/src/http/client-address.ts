@@ -61,3 +61,9 @@ export function clientIpOf(req: IncomingMessage, trust: TrustProxy): string {
   while (index > 0 && trust.addresses.includes(chain[index] ?? "")) index -= 1;
   return chain[index] ?? peer;
 }
+
+/** 127.0.0.0/8 and ::1: the machine Kabar runs on. */
+export function isLoopbackAddress(address: string): boolean {
+  const plain = normalise(address);
+  return plain === "::1" || (isIP(plain) === 4 && plain.startsWith("127."));
+}

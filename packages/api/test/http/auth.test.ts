@@ -105,7 +105,7 @@ describe("first-run setup", () => {
       expect(fresh.headers.get("set-cookie")).toMatch(/^kabar_session=/);
       expect((await fresh.anonymous().health()).needsSetup).toBe(false);
       await expect(fresh.anonymous().auth.setup({ password: "another password" })).rejects.toMatchObject({
-        code: "FORBIDDEN",
+        code: "CONFLICT",
       });
       expect(await fresh.db.adminUser.count()).toBe(1);
     } finally {

@@ -1,5 +1,6 @@
 import { tracked } from "@trpc/server";
 import { z } from "zod";
+import { untilCredentialEnds } from "../../trpc/stream-signal.js";
 import { eventsOfType, isResync } from "../../trpc/events.js";
 import { readProcedure } from "../../trpc/trpc.js";
 
@@ -17,7 +18,7 @@ export const onMessageStatus = readProcedure.input(onMessageStatusInput).subscri
 }) {
   for await (const received of eventsOfType(ctx.kabar.events, "message.status", {
     lastEventId: input?.lastEventId ?? null,
-    signal,
+    signal: untilCredentialEnds(ctx, signal),
   })) {
     if (isResync(received)) yield tracked(received.id, { resync: true as const });
     else yield tracked(received.id, received.event.message);

@@ -1,5 +1,6 @@
 import { tracked } from "@trpc/server";
 import { z } from "zod";
+import { untilCredentialEnds } from "../../trpc/stream-signal.js";
 import { BEFORE_FIRST_EVENT, eventsOfType, isResync, watchLatestEventId } from "../../trpc/events.js";
 import { adminProcedure } from "../../trpc/trpc.js";
 
@@ -23,7 +24,7 @@ export const onStatusChange = adminProcedure.input(onStatusChangeInput).subscrip
   }
   for await (const received of eventsOfType(ctx.kabar.events, "session.state", {
     lastEventId: resumeAfter,
-    signal,
+    signal: untilCredentialEnds(ctx, signal),
   })) {
     // The whole state replaces the changes that were lost; the status is read after the resync's id.
     if (isResync(received)) yield tracked(received.id, ctx.kabar.sessions.status());
