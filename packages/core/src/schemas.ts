@@ -6,25 +6,23 @@ import { z } from "zod";
 
 export const SESSION_ID_PATTERN = /^[a-z0-9_]{3,64}$/;
 
-export const sessionIdSchema = z
-  .string({ error: "sessionId is required" })
-  .regex(SESSION_ID_PATTERN, {
-    error: "sessionId must be 3–64 characters: lowercase letters, digits or underscore",
-  });
+export const sessionIdSchema = z.string({ error: "sessionId is required" }).regex(SESSION_ID_PATTERN, {
+  error: "sessionId must be 3–64 characters: lowercase letters, digits or underscore",
+});
 
 /** The stored phone number of the session: international digits without "+", e.g. 6281234567890. */
-export const sessionPhoneNumberSchema = z
-  .string()
-  .regex(/^[1-9][0-9]{7,14}$/, {
-    error: "phoneNumber must be 8–15 digits in international form without +, e.g. 6281234567890",
-  });
+export const sessionPhoneNumberSchema = z.string().regex(/^[1-9][0-9]{7,14}$/, {
+  error: "phoneNumber must be 8–15 digits in international form without +, e.g. 6281234567890",
+});
 
 const optionalText = (field: string, max: number) =>
   z
     .string()
     .max(max, { error: `${field} must be at most ${max} characters` })
     .nullish()
-    .transform((value) => (value === undefined || value === null || value.trim() === "" ? null : value.trim()));
+    .transform((value) =>
+      value === undefined || value === null || value.trim() === "" ? null : value.trim(),
+    );
 
 export const sessionNameSchema = z
   .string({ error: "name is required" })
