@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
 import { SimulatorError } from "./context.js";
+import { answerPreflight, guardControlRequest } from "./control-guard.js";
 import { ackModes, streamErrorKinds } from "./faults.js";
 import type { WhatsAppSimulator } from "./simulator.js";
 
@@ -137,6 +138,14 @@ export function handleControlRequest(
   request: IncomingMessage,
   response: ServerResponse,
 ) {
+  // Before dispatch, so routes added later are covered without opting in.
+  const refusal = guardControlRequest(request, response);
+  if (refusal) {
+    request.resume();
+    reply(response, refusal.status, { error: refusal.error });
+    return;
+  }
+  if (answerPreflight(request, response)) return;
   const path = new URL(request.url ?? "/", "http://localhost").pathname;
   const matching = routes.filter((route) => route.pattern.test(path));
   const route = matching.find((candidate) => candidate.method === request.method);
