@@ -60,6 +60,13 @@ export type ConnectSessionInput = z.input<typeof connectSessionInput>;
 
 export const MAX_TEXT_LENGTH = 4096;
 
+/** Characters as WhatsApp counts them (code points), without building an array of a huge string. */
+export function countCodePoints(text: string): number {
+  let count = 0;
+  for (const _ of text) count += 1;
+  return count;
+}
+
 /** A recipient as a person types it: +62 812-3456-7890, 0812…, 62812…; core normalises it with libphonenumber-js. */
 export const recipientSchema = z
   .string({ error: "to is required" })
@@ -72,7 +79,11 @@ export const sendMessageInput = z.object({
   message: z
     .string({ error: "message is required" })
     .min(1, { error: "message must not be empty" })
-    .max(MAX_TEXT_LENGTH, { error: `message must be at most ${MAX_TEXT_LENGTH} characters` }),
+    .refine((text) => text.trim() !== "", { error: "message must not be only whitespace" })
+    // WhatsApp counts characters as code points: an emoji is one, not the two UTF-16 units of .length.
+    .refine((text) => countCodePoints(text) <= MAX_TEXT_LENGTH, {
+      error: `message must be at most ${MAX_TEXT_LENGTH} characters`,
+    }),
   sessionName: z.string().max(100).optional(),
   idempotencyKey: z
     .string()
