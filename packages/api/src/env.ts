@@ -46,6 +46,8 @@ export const envSchema = z.object({
     .min(1024)
     .default(1024 * 1024),
   TRUST_PROXY: trustProxySchema,
+  /** Webhooks to loopback/private/link-local receivers (on-premise); off: they could scan our network. */
+  WEBHOOKS_ALLOW_PRIVATE: booleanFlag.default(false),
 });
 
 export type Env = Omit<z.infer<typeof envSchema>, "DATABASE_URL" | "WA_SESSIONS_DIR"> & {

@@ -51,7 +51,10 @@ export function createApiDeps(options: ServerOptions): ApiDeps {
     env: options.env,
     logger: options.logger,
     loginLimiter: new LoginLimiter(options.env.LOGIN_ATTEMPTS_PER_MINUTE),
-    webhooks: new WebhookService(options.db, { logger: options.logger }),
+    webhooks: new WebhookService(options.db, {
+      logger: options.logger,
+      allowPrivateAddresses: options.env.WEBHOOKS_ALLOW_PRIVATE,
+    }),
     meta: options.meta ?? { simulated: false, simulatorControlUrl: null },
   };
 }
