@@ -5,7 +5,7 @@ import { describeError, toTRPCError, UNAUTHENTICATED_MESSAGE } from "../errors.j
 import { HttpError, readJsonBody, sendJson } from "../http/json.js";
 import { type ApiDeps, contextFromRequest } from "../trpc/context.js";
 import { createCaller } from "./caller.js";
-import type { RestRoute } from "./route.js";
+import { accessOf, type RestRoute } from "./route.js";
 import { restRoutes } from "./routes.js";
 
 interface CompiledRoute {
@@ -63,13 +63,14 @@ export function createRestHandler(deps: ApiDeps, routes: readonly RestRoute[] = 
         params[name] = decodePathSegment(found.match?.[index + 1] ?? "");
       });
       const ctx = await contextFromRequest(deps, req, res);
-      if (route.access !== "anonymous" && !ctx.principal) {
+      const access = accessOf(route);
+      if (access !== "anonymous" && !ctx.principal) {
         sendJson(res, 401, { error: { code: "UNAUTHORIZED", message: UNAUTHENTICATED_MESSAGE } });
         return true;
       }
-      if (ctx.principal && !mayCall(ctx.principal, route.access)) {
+      if (ctx.principal && !mayCall(ctx.principal, access)) {
         sendJson(res, 403, {
-          error: { code: "FORBIDDEN", message: forbiddenMessage(ctx.principal, route.access) },
+          error: { code: "FORBIDDEN", message: forbiddenMessage(ctx.principal, access) },
         });
         return true;
       }

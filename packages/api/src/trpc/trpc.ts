@@ -59,6 +59,11 @@ function procedureFor(access: Exclude<Access, "anonymous">) {
 
 /** Any principal: every token scope and the admin cookie. */
 export const readProcedure = procedureFor("read");
+/**
+ * Any principal, as before scopes: procedures from before issue 14 keep compiling and mean "read".
+ * The access-table test then asks for their row; prefer naming the level (read/send/admin).
+ */
+export const authedProcedure = readProcedure;
 /** Queue messages: tokens with scope send or admin, and the admin cookie. */
 export const sendProcedure = procedureFor("send");
 /** Session management, settings, tokens, webhooks: admin-scope tokens and the admin cookie. */

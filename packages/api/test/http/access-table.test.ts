@@ -9,6 +9,7 @@ import path from "node:path";
 import type { AnyProcedure } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Access } from "../../src/auth/access.js";
+import { accessOf } from "../../src/rest/route.js";
 import { restRoutes } from "../../src/rest/routes.js";
 import { appRouter } from "../../src/routers/app-router.js";
 import { ADMIN_PASSWORD, createTestApi, type TestApi } from "../support/test-api.js";
@@ -164,7 +165,7 @@ describe("the access table", () => {
           ? (procedure._def.meta as { access?: unknown } | undefined)?.access
           : undefined,
       ]),
-      ...restRoutes.map((route): [string, unknown] => [`${route.method} ${route.path}`, route.access]),
+      ...restRoutes.map((route): [string, unknown] => [`${route.method} ${route.path}`, accessOf(route)]),
     ]);
     for (const row of table) {
       expect({ call: row.call, access: declared.get(row.call) }).toEqual({
