@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
 import { SimulatorError } from "./context.js";
-import { answerPreflight, guardControlRequest } from "./control-guard.js";
 import { ackModes, streamErrorKinds } from "./faults.js";
 import type { WhatsAppSimulator } from "./simulator.js";
+import { answerPreflight, guardControlRequest } from "./control-guard.js";
 
 const phoneNumber = z.string().regex(/^\d{5,20}$/, "expected 5 to 20 digits, no '+' or spaces");
 
