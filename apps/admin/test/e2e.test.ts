@@ -193,8 +193,11 @@ describe("admin panel against the simulated WhatsApp", () => {
     // An API token: shown once, listed, revoked.
     await page.getByRole("link", { name: en.nav.tokens }).click();
     await page.getByLabel(en.tokens.name, { exact: true }).fill("registration app");
+    await page.getByLabel(en.tokens.scope, { exact: true }).selectOption("read");
     await page.getByRole("button", { name: en.tokens.create, exact: true }).click();
     await page.getByText(en.tokens.createdOnce).waitFor();
+    // The scope the admin picked is shown on the token's row.
+    await page.locator("li.token", { hasText: "registration app" }).locator('[data-scope="read"]').waitFor();
     expect(await page.locator(".token-once code").textContent()).not.toBe("");
     await shoot("tokens", "en");
     await page

@@ -6,6 +6,7 @@ import path from "node:path";
 import { resolveDatabaseUrl, resolveSessionsDir } from "@kabar/db";
 import { waWebVersionText } from "@kabar/core";
 import { z } from "zod";
+import { trustProxySchema } from "./http/client-address.js";
 
 /** <repo>/ — packages/api/src is three levels below it. */
 export const REPO_ROOT = path.resolve(import.meta.dirname, "..", "..", "..");
@@ -49,7 +50,9 @@ export const envSchema = z.object({
     .int()
     .min(1024)
     .default(1024 * 1024),
-  TRUST_PROXY: booleanFlag.default(false),
+  TRUST_PROXY: trustProxySchema,
+  /** Webhooks to loopback/private/link-local receivers (on-premise); off: they could scan our network. */
+  WEBHOOKS_ALLOW_PRIVATE: booleanFlag.default(false),
 });
 
 export type Env = Omit<z.infer<typeof envSchema>, "DATABASE_URL" | "WA_SESSIONS_DIR"> & {

@@ -20,6 +20,7 @@ export {
   createKabar,
   KabarError,
   type KabarErrorCode,
+  InvalidInputError,
   MessageNotFoundError,
 } from "@kabar/core";
 export type { Prisma, PrismaClient } from "@kabar/db";

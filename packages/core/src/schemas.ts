@@ -6,25 +6,23 @@ import { z } from "zod";
 
 export const SESSION_ID_PATTERN = /^[a-z0-9_]{3,64}$/;
 
-export const sessionIdSchema = z
-  .string({ error: "sessionId is required" })
-  .regex(SESSION_ID_PATTERN, {
-    error: "sessionId must be 3–64 characters: lowercase letters, digits or underscore",
-  });
+export const sessionIdSchema = z.string({ error: "sessionId is required" }).regex(SESSION_ID_PATTERN, {
+  error: "sessionId must be 3–64 characters: lowercase letters, digits or underscore",
+});
 
 /** The stored phone number of the session: international digits without "+", e.g. 6281234567890. */
-export const sessionPhoneNumberSchema = z
-  .string()
-  .regex(/^[1-9][0-9]{7,14}$/, {
-    error: "phoneNumber must be 8–15 digits in international form without +, e.g. 6281234567890",
-  });
+export const sessionPhoneNumberSchema = z.string().regex(/^[1-9][0-9]{7,14}$/, {
+  error: "phoneNumber must be 8–15 digits in international form without +, e.g. 6281234567890",
+});
 
 const optionalText = (field: string, max: number) =>
   z
     .string()
     .max(max, { error: `${field} must be at most ${max} characters` })
     .nullish()
-    .transform((value) => (value === undefined || value === null || value.trim() === "" ? null : value.trim()));
+    .transform((value) =>
+      value === undefined || value === null || value.trim() === "" ? null : value.trim(),
+    );
 
 export const sessionNameSchema = z
   .string({ error: "name is required" })
@@ -62,6 +60,13 @@ export type ConnectSessionInput = z.input<typeof connectSessionInput>;
 
 export const MAX_TEXT_LENGTH = 4096;
 
+/** Characters as WhatsApp counts them (code points), without building an array of a huge string. */
+export function countCodePoints(text: string): number {
+  let count = 0;
+  for (const _ of text) count += 1;
+  return count;
+}
+
 /** A recipient as a person types it: +62 812-3456-7890, 0812…, 62812…; core normalises it with libphonenumber-js. */
 export const recipientSchema = z
   .string({ error: "to is required" })
@@ -74,7 +79,11 @@ export const sendMessageInput = z.object({
   message: z
     .string({ error: "message is required" })
     .min(1, { error: "message must not be empty" })
-    .max(MAX_TEXT_LENGTH, { error: `message must be at most ${MAX_TEXT_LENGTH} characters` }),
+    .refine((text) => text.trim() !== "", { error: "message must not be only whitespace" })
+    // WhatsApp counts characters as code points: an emoji is one, not the two UTF-16 units of .length.
+    .refine((text) => countCodePoints(text) <= MAX_TEXT_LENGTH, {
+      error: `message must be at most ${MAX_TEXT_LENGTH} characters`,
+    }),
   sessionName: z.string().max(100).optional(),
   idempotencyKey: z
     .string()

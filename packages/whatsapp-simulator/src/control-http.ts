@@ -5,6 +5,7 @@ import { receiptTypes } from "./contact-receipts.js";
 import { ackModes, loginFailureReasons, streamErrorKinds, waWebModes } from "./faults.js";
 import type { WhatsAppSimulator } from "./simulator.js";
 import { serviceWorkerBody } from "./wa-web-version.js";
+import { answerPreflight, guardControlRequest } from "./control-guard.js";
 
 const phoneNumber = z.string().regex(/^\d{5,20}$/, "expected 5 to 20 digits, no '+' or spaces");
 
@@ -228,6 +229,14 @@ export function handleControlRequest(
   request: IncomingMessage,
   response: ServerResponse,
 ) {
+  // Before dispatch, so routes added later are covered without opting in.
+  const refusal = guardControlRequest(request, response);
+  if (refusal) {
+    request.resume();
+    reply(response, refusal.status, { error: refusal.error });
+    return;
+  }
+  if (answerPreflight(request, response)) return;
   const path = new URL(request.url ?? "/", "http://localhost").pathname;
   const matching = routes.filter((route) => route.pattern.test(path));
   const route = matching.find((candidate) => candidate.method === request.method);

@@ -37,6 +37,9 @@ export const en: Messages = {
     passwordTooShort: "The password needs at least 8 characters",
     passwordMismatch: "The passwords do not match",
     wrongPassword: "Wrong password",
+    setupToken: "Setup token",
+    setupTokenHint:
+      "Only needed when the panel is opened from another computer: see the server log at start.",
   },
   dashboard: {
     title: "Dashboard",
@@ -192,6 +195,13 @@ export const en: Messages = {
     revoke: "Revoke",
     revoking: "Revoking…",
     revoked: "Revoked",
+    scope: "Scope",
+    scopes: {
+      send: "Send (send and read messages)",
+      read: "Read (read messages only)",
+      admin: "Admin (everything, WhatsApp session included)",
+    },
+    scopeTags: { send: "send", read: "read", admin: "admin" },
   },
   settings: {
     title: "Settings",

@@ -38,6 +38,8 @@ export const id = {
     passwordTooShort: "Kata sandi minimal 8 karakter",
     passwordMismatch: "Kata sandi tidak sama",
     wrongPassword: "Kata sandi salah",
+    setupToken: "Token penyiapan",
+    setupTokenHint: "Hanya perlu jika panel dibuka dari komputer lain: lihat log server saat mulai.",
   },
   dashboard: {
     title: "Dasbor",
@@ -193,6 +195,13 @@ export const id = {
     revoke: "Cabut",
     revoking: "Mencabut…",
     revoked: "Dicabut",
+    scope: "Hak akses",
+    scopes: {
+      send: "Kirim (kirim dan baca pesan)",
+      read: "Baca (baca pesan saja)",
+      admin: "Admin (semua, termasuk sesi WhatsApp)",
+    },
+    scopeTags: { send: "kirim", read: "baca", admin: "admin" },
   },
   settings: {
     title: "Pengaturan",

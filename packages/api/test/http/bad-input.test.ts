@@ -11,7 +11,7 @@ let sessionId: string;
 beforeAll(async () => {
   api = await createTestApi({ env: { MAX_BODY_BYTES: "2048" } });
   baseUrl = await api.listen();
-  token = (await api.deps.auth.createToken("tests")).token;
+  token = (await api.deps.auth.createToken("tests", "admin")).token;
   sessionId = (await api.admin().session.create({ name: "Panitia", sessionId: "panitia" })).id;
 });
 afterAll(() => api.cleanup());

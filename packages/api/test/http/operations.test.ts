@@ -7,10 +7,12 @@ import { createTestApi, type TestApi } from "../support/test-api.js";
 let api: TestApi;
 let baseUrl: string;
 let token: string;
+let adminToken: string;
 beforeEach(async () => {
   api = await createTestApi();
   baseUrl = await api.listen();
-  token = (await api.deps.auth.createToken("prometheus")).token;
+  token = (await api.deps.auth.createToken("prometheus", "read")).token;
+  adminToken = (await api.deps.auth.createToken("operator", "admin")).token;
 });
 afterEach(() => api.cleanup());
 
@@ -44,7 +46,9 @@ describe("/health", () => {
       status: 200,
       body: { ok: true, credentialsWritable: false, storageProblem: problem },
     });
-    const status = await request(baseUrl, "GET", "/api/admin/whatsapp-sessions/status", { token });
+    const status = await request(baseUrl, "GET", "/api/admin/whatsapp-sessions/status", {
+      token: adminToken,
+    });
     expect(status).toMatchObject({ status: 200, body: { storageProblem: problem } });
     expect((await api.admin().session.status()).storageProblem).toBe(problem);
     const metrics = await request(baseUrl, "GET", "/metrics", { token });
@@ -79,7 +83,7 @@ describe("/metrics", () => {
     const sent = await api.app().messages.send({ to: "081234567890", message: "Halo" });
     api.kabar.setMessageStatus(sent.id, "sent", 420);
     api.kabar.reconnects = 2;
-    await api.app().session.logout();
+    await api.app(undefined, "admin").session.logout();
 
     const response = await request(baseUrl, "GET", "/metrics", { token });
     expect(response.status).toBe(200);

@@ -12,7 +12,7 @@ const call = (method: string, path: string, body?: unknown) =>
 beforeEach(async () => {
   api = await createTestApi();
   baseUrl = await api.listen();
-  token = (await api.deps.auth.createToken("seed scripts")).token;
+  token = (await api.deps.auth.createToken("seed scripts", "admin")).token;
 });
 afterEach(() => api.cleanup());
 

@@ -35,5 +35,12 @@ it(`463 mid-burst of ${total}: paused, resumed, every message delivered once`, a
   offPause();
   expect(injected).toBe(true);
   console.log(`[fault] error-463: outbox paused = ${paused}`);
-  expect(result).toMatchObject({ sent: total, delivered: total, lost: 0, duplicated: 0, unexpected: 0, undecrypted: 0 });
+  expect(result).toMatchObject({
+    sent: total,
+    delivered: total,
+    lost: 0,
+    duplicated: 0,
+    unexpected: 0,
+    undecrypted: 0,
+  });
 });
