@@ -22,6 +22,8 @@ export interface CreateKabarOptions extends KabarOptions {
   restrictedCooldownMs?: number;
   reconnect?: ReconnectOptions;
   clock?: Clock;
+  /** The first transient failure's backoff (doubling after); default 30 s. Tests shorten it. */
+  retryBaseDelayMs?: number;
 }
 
 export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
@@ -62,6 +64,7 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
     ...(options.restrictedCooldownMs === undefined
       ? {}
       : { restrictedCooldownMs: options.restrictedCooldownMs }),
+    ...(options.retryBaseDelayMs === undefined ? {} : { retryBaseDelayMs: options.retryBaseDelayMs }),
   });
 
   let reconnects = 0;
@@ -106,6 +109,8 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
       },
     },
     messages: outbox.messages,
+    outbox: outbox.controls,
+    onWhatsApp: outbox.onWhatsApp,
     settings,
     events,
     async health() {

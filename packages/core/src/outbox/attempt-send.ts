@@ -6,8 +6,12 @@ export type SendOutcome =
   | { kind: "acked" }
   | { kind: "timeout" }
   | { kind: "disconnected" }
+  /** Worth another attempt after a backoff (socket trouble, 5xx, 429), up to the attempts limit. */
   | { kind: "transient"; detail: string }
-  | { kind: "refused"; code: number | null; detail: string };
+  /** Will fail the same way every time: the message fails at once with this reason. */
+  | { kind: "refused"; code: number | null; detail: string }
+  /** 463: this recipient must write to us first (we hold no privacy token for them). */
+  | { kind: "cold"; detail: string };
 
 /**
  * Hands one message to the port and waits for WhatsApp's verdict: the server ack, a refusal,
@@ -34,8 +38,7 @@ export function attemptSend(
       if (event.messageId === row.waMessageId) finish({ kind: "acked" });
     });
     const offError = deps.port.on("sendError", (event) => {
-      if (event.messageId === row.waMessageId)
-        finish({ kind: "refused", code: event.code, detail: event.detail });
+      if (event.messageId === row.waMessageId) finish(classifyServerError(event.code, event.detail));
     });
     const timer = setTimeout(() => finish({ kind: "timeout" }), ackTimeoutMs);
     function finish(outcome: SendOutcome): void {
@@ -81,14 +84,30 @@ async function send(
   });
 }
 
-function classify(error: unknown): SendOutcome {
+/**
+ * An error code in the server's ack. 463 concerns one cold recipient (Baileys #2441, #2707); 429 is
+ * a rate limit and 5xx the server's own trouble, both worth a later attempt; any other 4xx is an
+ * answer about this message that will not change.
+ */
+export function classifyServerError(code: number, detail: string): SendOutcome {
+  if (code === 463) return { kind: "cold", detail };
+  if (code === 429 || code >= 500) return { kind: "transient", detail };
+  return { kind: "refused", code, detail };
+}
+
+/** A send call that threw. Every outcome is bounded: transient ones by the attempts limit. */
+export function classify(error: unknown): SendOutcome {
   if (error instanceof WhatsAppSendError) {
+    if (error.code !== null && !error.isTransient) return classifyServerError(error.code, error.message);
     return error.isTransient
       ? { kind: "transient", detail: error.message }
       : { kind: "refused", code: error.code, detail: error.message };
   }
-  // Anything the adapter did not classify is treated as passing trouble: retried with backoff,
-  // never silently dropped.
+  // A programming error inside the library (reading a field of undefined, say) repeats on every
+  // attempt with the same message: retrying it only jams the recipient's queue.
+  if (error instanceof TypeError || error instanceof RangeError || error instanceof SyntaxError) {
+    return { kind: "refused", code: null, detail: `${error.name}: ${error.message}` };
+  }
   return { kind: "transient", detail: error instanceof Error ? error.message : String(error) };
 }
 

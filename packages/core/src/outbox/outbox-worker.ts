@@ -1,21 +1,28 @@
 /**
- * The single worker that delivers the outbox: strictly in order, one message in flight, waiting
- * for the server ack before the next. One in flight is what makes "same WhatsApp id on retry"
- * cheap to reason about and keeps the rhythm WhatsApp sees human.
+ * The single worker that delivers the outbox: one message in flight, waiting for the server ack
+ * before the next. Which message goes next is decideNextSend's (next-send.ts): in order per
+ * recipient, so a recipient waiting out its gap, a backoff or a hold never delays the others. One in
+ * flight is what makes "same WhatsApp id on retry" cheap to reason about and keeps the rhythm
+ * WhatsApp sees human.
  */
 import { type OutboxDependencies, changeStatus } from "./outbox-context.js";
 import { applyAcks } from "./apply-acks.js";
 import { attemptSend, outboxMessageLookup, type SendOutcome } from "./attempt-send.js";
 import type { OutboxRow } from "./outbox-repository.js";
-import { decidePacing, drawGapMs, startOfDay, startOfNextDay } from "./pacing.js";
+import { drawGapMs, startOfDay, startOfNextDay } from "./pacing.js";
 import { interruptibleDelay } from "./interruptible-delay.js";
+import { decideNextSend } from "./next-send.js";
 import { OutboxPause } from "./outbox-pause.js";
+import { createRecipientHolds } from "./recipient-holds.js";
+import { isOnWhatsAppAnswerFresh } from "./on-whatsapp-answers.js";
 
 export interface OutboxWorkerOptions extends OutboxDependencies {
   /** No server ack within this time → re-send with the same WhatsApp id. */
   ackTimeoutMs: number;
-  /** How long a 463 "restricted" answer pauses the outbox. */
+  /** How long 463s from several recipients (a restricted account) pause the outbox. */
   restrictedCooldownMs: number;
+  /** The first transient failure's backoff (doubling after); default 30 s. Tests shorten it. */
+  retryBaseDelayMs?: number;
   /** Ack timeouts in a row (while connected) before a message is failed. */
   maxAckTimeouts?: number;
   random?: () => number;
@@ -28,7 +35,12 @@ export interface OutboxWorker {
   wake(): void;
   /** Ends a 463 pause before its cool-down is over. */
   resume(): void;
+  /** Pauses until resumeByHand, also across restarts. */
+  pauseByHand(reason: string): Promise<void>;
+  /** Ends the pause by hand and the 463 pause. */
+  resumeByHand(): Promise<void>;
   pausedReason(): string | null;
+  isPausedByHand(): boolean;
   latencySamples(): number[];
   close(): Promise<void>;
 }
@@ -43,8 +55,6 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const random = options.random ?? Math.random;
   const maxAckTimeouts = options.maxAckTimeouts ?? 10;
   const ackTimeouts = new Map<string, number>();
-  // Backoff lives in memory: after a restart or a fresh connection, trying at once is right.
-  const retryAt = new Map<string, number>();
   const lastToRecipient = new Map<string, number>();
   const latencies: number[] = [];
   const cleanups: (() => void)[] = [];
@@ -59,6 +69,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   let wakeIdle: (() => void) | null = null;
   let endBackOff: (() => void) | null = null;
   const pause = new OutboxPause(options, () => wake());
+  const holds = createRecipientHolds(options, pause, () => wake());
 
   function wake(): void {
     wakePending = true;
@@ -100,7 +111,6 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       // A fresh connection is the reason to try now: backoffs earned while the socket was dying
       // would only delay the queue.
       ackTimeouts.clear();
-      retryAt.clear();
     }
     if (!connected) inflightAbort?.({ kind: "disconnected" });
     wasConnected = connected;
@@ -108,31 +118,33 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   }
 
   async function step(): Promise<number | null | "again"> {
-    if (!isConnected()) return null;
+    if (!isConnected() || pause.isByHand()) return null;
     const pausedUntil = pause.until();
     if (pausedUntil !== null) return pausedUntil;
-    const row = await repository.nextQueued();
-    if (!row) return null;
+    const heads = await repository.queuedHeads();
+    if (heads.length === 0) return null;
     const now = clock.now();
-    if (row.nextAttemptAt.getTime() > now) return row.nextAttemptAt.getTime();
-    const retry = retryAt.get(row.id);
-    if (retry !== undefined && retry > now) return retry;
     const settings = options.settings.current();
-    const lastSent = (await repository.lastSentTo(row.to))?.getTime() ?? null;
-    const remembered = lastToRecipient.get(row.to) ?? null;
-    const decision = decidePacing({
+    const lastTo = await repository.lastSentToEach(heads.map((head) => head.to));
+    for (const head of heads) {
+      const remembered = lastToRecipient.get(head.to);
+      if (remembered !== undefined && remembered > (lastTo.get(head.to) ?? Number.NEGATIVE_INFINITY))
+        lastTo.set(head.to, remembered);
+    }
+    const decision = decideNextSend({
       now,
       settings,
       globalNextAt,
-      lastToRecipientAt: Math.max(
-        lastSent ?? Number.NEGATIVE_INFINITY,
-        remembered ?? Number.NEGATIVE_INFINITY,
-      ),
+      heads: heads.map((row) => ({ ...row, nextAttemptAt: row.nextAttemptAt.getTime() })),
+      lastToRecipientAt: lastTo,
       sentToday: settings.dailyCap > 0 ? await repository.sentSince(new Date(startOfDay(now))) : 0,
       startOfTomorrow: startOfNextDay(now),
     });
-    if (decision.kind === "wait") {
-      if (decision.reason === "daily_cap") await holdForDailyCap(row, decision.until, settings.dailyCap);
+    if (decision.kind === "wait") return decision.until;
+    const row = heads.find((head) => head.id === decision.head.id);
+    if (!row) return "again";
+    if (decision.kind === "daily_cap") {
+      await holdForDailyCap(row, decision.until, settings.dailyCap);
       return decision.until;
     }
     const sessionId = session.activeSessionId();
@@ -183,17 +195,16 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
         event: { status, detail },
         publish: "queued",
       });
-    const fail = (reason: string) =>
+    const fail = (reason: string, failedAttempts = row.failedAttempts) =>
       changeStatus(options, row, {
         from: ["sending"],
-        data: { status: "failed", failedAt: now, lastError: reason },
+        data: { status: "failed", failedAt: now, lastError: reason, failedAttempts },
         event: { status: "failed", detail: reason },
         publish: "failed",
       });
     switch (outcome.kind) {
       case "acked":
         ackTimeouts.delete(row.id);
-        retryAt.delete(row.id);
         // The daily cap counts sentAt rows: wait until this one is written before the next count.
         await acks?.settled();
         return;
@@ -212,19 +223,36 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
         return;
       }
       case "transient": {
-        const delay = backoffMs(row.attempts + 1, random);
-        retryAt.set(row.id, now.getTime() + delay);
-        await requeue(`${outcome.detail}; retrying in ${Math.round(delay / 1000)} s`, now);
-        return;
-      }
-      case "refused":
-        if (outcome.code === 463) {
-          const reason = pause.begin(`WhatsApp answered 463 (restricted) to ${row.id}`);
-          await requeue(reason, now, "paused");
+        const failures = row.failedAttempts + 1;
+        const { maxAttempts } = options.settings.current();
+        if (failures >= maxAttempts) {
+          await fail(`${outcome.detail} (gave up after ${failures} attempts)`, failures);
           return;
         }
+        const delay = retryDelayMs(failures, random, options.retryBaseDelayMs);
+        await changeStatus(options, row, {
+          from: ["sending"],
+          data: {
+            status: "queued",
+            failedAttempts: failures,
+            nextAttemptAt: new Date(now.getTime() + delay),
+            lastError: outcome.detail,
+          },
+          event: {
+            status: "retry",
+            detail: `${outcome.detail}; attempt ${failures} of ${maxAttempts}, next in ${Math.round(delay / 1000)} s`,
+          },
+          publish: "queued",
+        });
+        return;
+      }
+      case "cold":
+        await holds.hold(row, outcome.detail);
+        return;
+      case "refused":
         await fail(
           `WhatsApp refused the message${outcome.code === null ? "" : ` (${outcome.code})`}: ${outcome.detail}`,
+          row.failedAttempts + 1,
         );
         return;
     }
@@ -243,9 +271,9 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
 
   async function isOnWhatsApp(sessionId: string, number: string): Promise<boolean> {
     const cached = await repository.cachedOnWhatsApp(number);
-    if (cached !== null) return cached;
+    if (cached !== null && isOnWhatsAppAnswerFresh(cached, clock.now())) return cached.exists;
     const exists = await options.port.isOnWhatsApp(sessionId, number);
-    await repository.cacheOnWhatsApp(number, exists);
+    await repository.cacheOnWhatsApp(number, exists, new Date(clock.now()));
     return exists;
   }
 
@@ -279,6 +307,8 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       const interrupted = await repository.requeueInterrupted("re-sent with the same id after a restart");
       if (interrupted.length > 0)
         logger.warn({ count: interrupted.length }, "re-queued messages left in sending");
+      const pausedByHand = await repository.handPause();
+      if (pausedByHand !== null) pause.pauseByHand(pausedByHand);
       const seed = await repository.lastSentAt();
       if (seed) globalNextAt = seed.getTime() + drawGapMs(options.settings.current(), random);
       acks = applyAcks(options, (latency) => {
@@ -291,13 +321,24 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
         acks.off,
         session.onStatus(() => onConnectionChange()),
         options.settings.onChange(() => wake()),
+        holds.listen(),
       );
       wasConnected = isConnected();
       running = loop();
     },
     wake,
     resume: () => pause.end(),
+    async pauseByHand(reason) {
+      // Stored first: a pause the panel showed must not vanish with a restart.
+      await repository.setHandPause(reason);
+      pause.pauseByHand(reason);
+    },
+    async resumeByHand() {
+      await repository.setHandPause(null);
+      pause.resumeByHand();
+    },
     pausedReason: () => pause.reason(),
+    isPausedByHand: () => pause.isByHand(),
     latencySamples: () => [...latencies],
     async close() {
       closed = true;
@@ -309,6 +350,15 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       await running;
     },
   };
+}
+
+/**
+ * The wait after the n-th transient failure: base, doubling, capped at 30 min, plus up to 20 % jitter
+ * (never less, so the default 8 attempts from 30 s span at least an hour: 30+60+…+1800 s = 61.5 min).
+ */
+export function retryDelayMs(failures: number, random: () => number, baseMs = 30_000): number {
+  const base = Math.min(30 * 60_000, baseMs * 2 ** Math.max(0, failures - 1));
+  return Math.round(base * (1 + 0.2 * random()));
 }
 
 /** 1 s, 2 s, 4 s … capped at 60 s, with ±20 % jitter so retries of many clients do not line up. */

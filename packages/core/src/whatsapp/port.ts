@@ -41,6 +41,11 @@ export interface WhatsAppPortEvents {
   storage: { sessionId: string; problem: string | null };
   /** A message from someone else arrived. */
   incoming: { sessionId: string; from: string; messageId: string; text: string | null; at: Date };
+  /**
+   * A contact shared their privacy token with us (WhatsApp's `privacy_token` notification, which
+   * Baileys surfaces as a chats.update with tcToken): messages to them no longer get 463.
+   */
+  privacyToken: { sessionId: string; from: string };
 }
 
 export type WhatsAppPortEventName = keyof WhatsAppPortEvents;
@@ -51,6 +56,19 @@ export interface OutgoingText {
   text: string;
   /** Core fixes the id before the first attempt so a retry is the same message for the recipient. */
   messageId: string;
+  /**
+   * The link preview to attach, built by core from a host it checked; null: none. The adapter never
+   * lets the library fetch a URL of a text by itself.
+   */
+  linkPreview?: LinkPreview | null;
+}
+
+export interface LinkPreview {
+  /** The URL as it appears in the text. */
+  matchedText: string;
+  canonicalUrl: string;
+  title: string;
+  description?: string;
 }
 
 export interface OutgoingMedia {
