@@ -11,7 +11,11 @@ export const codeInput = z.object({
   code: z.string().regex(/^[A-Z0-9-]{8,9}$/i, "expected the 8-character code"),
 });
 export const sendInput = z.object({ text: z.string().min(1) });
-export const addContactInput = z.object({ number: phoneNumber, onWhatsApp: z.boolean() });
+export const addContactInput = z.object({
+  number: phoneNumber,
+  onWhatsApp: z.boolean(),
+  cold: z.boolean().optional(),
+});
 export const refuseInput = z.object({ seconds: z.number().positive().max(3600) });
 export const streamErrorInput = z.object({ kind: z.enum(streamErrorKinds) });
 export const acksInput = z
@@ -23,6 +27,7 @@ export const acksInput = z
 export const sendErrorInput = z.object({
   code: z.number().int().min(400).max(599).nullable(),
   count: z.number().int().positive().optional(),
+  number: phoneNumber.optional(),
 });
 
 class BadRequest extends Error {}
@@ -87,8 +92,8 @@ const routes: { method: string; pattern: RegExp; run: Route }[] = [
     method: "POST",
     pattern: /^\/contacts$/,
     run: async (sim, request) => {
-      const { number, onWhatsApp } = await parse(addContactInput, request);
-      return sim.contacts.add(number, { onWhatsApp });
+      const { number, onWhatsApp, cold } = await parse(addContactInput, request);
+      return sim.contacts.add(number, { onWhatsApp, ...(cold === undefined ? {} : { cold }) });
     },
   },
   { method: "POST", pattern: /^\/faults\/drop$/, run: async (sim) => ({ dropped: sim.faults.drop() }) },
@@ -120,8 +125,8 @@ const routes: { method: string; pattern: RegExp; run: Route }[] = [
     method: "POST",
     pattern: /^\/faults\/send-error$/,
     run: async (sim, request) => {
-      const { code, count } = await parse(sendErrorInput, request);
-      sim.faults.sendError(code, count);
+      const { code, count, number } = await parse(sendErrorInput, request);
+      sim.faults.sendError(code, count, number);
       return sim.state().faults;
     },
   },

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { baileys, type BinaryNode, bytesOf, childOf, childrenOf, proto, type WAProto } from "./baileys.js";
+import { coldContactRefusal, warmUpContact } from "./cold-contacts.js";
 import type { DeviceConnection } from "./connection.js";
 import { readyConnections, type SimulatorContext, SimulatorError } from "./context.js";
 import type { PreKeyBundle } from "./signal-party.js";
@@ -46,7 +47,7 @@ export async function handleDeviceMessage(
 ): Promise<void> {
   const id = node.attrs.id ?? "";
   const to = node.attrs.to ?? "";
-  const errorCode = context.faults.takeSendError();
+  const errorCode = context.faults.takeSendError(userOf(to)) ?? coldContactRefusal(context, userOf(to));
   if (errorCode !== undefined) {
     connection.send({
       tag: "ack",
@@ -183,6 +184,7 @@ export async function contactSend(
     throw new SimulatorError(409, `number: ${number} is configured as not on WhatsApp`);
   const connections = readyConnections(context);
   if (connections.length === 0) throw new SimulatorError(409, "no linked device is connected");
+  await warmUpContact(context, number);
   const id = newMessageId();
   const party = context.store.contactParty(number);
   for (const connection of connections) {

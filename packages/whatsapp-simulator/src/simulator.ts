@@ -68,11 +68,13 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEvents> {
   };
 
   readonly contacts = {
-    add: (number: string, options: { onWhatsApp: boolean } = { onWhatsApp: true }) => {
+    /** `cold`: the contact never wrote to the account; the account's messages get 463 until they do. */
+    add: (number: string, options: { onWhatsApp: boolean; cold?: boolean } = { onWhatsApp: true }) => {
       const contact = this.context.store.contact(number);
       contact.onWhatsApp = options.onWhatsApp;
+      if (options.cold !== undefined) contact.cold = options.cold;
       this.context.store.save();
-      return { number, onWhatsApp: contact.onWhatsApp };
+      return { number, onWhatsApp: contact.onWhatsApp, cold: contact.cold === true };
     },
     messages: (number: string): ReceivedMessage[] =>
       (this.context.store.data.contacts[number]?.messages ?? []).map((message) => ({ ...message })),
@@ -94,8 +96,12 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEvents> {
     refuse: (seconds: number): void => this.context.faults.refuse(seconds),
     streamError: (kind: StreamErrorKind): number => this.streamError(kind),
     acks: (mode: AckMode, ms = 0): void => this.context.faults.setAcks(mode, ms),
-    /** The next `count` sends (all, if omitted) get an ack with this error; `null` clears. */
-    sendError: (code: number | null, count?: number): void => this.context.faults.setSendError(code, count),
+    /**
+     * The next `count` sends (all, if omitted) get an ack with this error; `null` clears. With `number`,
+     * only sends to that contact.
+     */
+    sendError: (code: number | null, count?: number, number?: string): void =>
+      this.context.faults.setSendError(code, count, number),
   };
 
   constructor(

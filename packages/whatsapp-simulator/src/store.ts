@@ -36,6 +36,8 @@ export interface ReceivedMessage {
 export interface ContactRecord {
   number: string;
   onWhatsApp: boolean;
+  /** Never wrote to the account: messages to them get ack error 463 until they do (cold-contacts.ts). */
+  cold?: boolean;
   signal: SignalPartyState;
   messages: ReceivedMessage[];
 }
