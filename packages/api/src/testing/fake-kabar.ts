@@ -5,11 +5,15 @@
  */
 import { randomUUID } from "node:crypto";
 import {
+  DEFAULT_SETTINGS,
   DefaultSessionUndeletableError,
   InMemoryEventBus,
   initialStatus,
   KabarError,
+  MessageNotCancellableError,
   MessageNotFoundError,
+  normalizePhoneNumber,
+  type OnWhatsAppAnswer,
   type MessageStatus,
   SessionAlreadyExistsError,
   SessionNotFoundError,
@@ -25,13 +29,14 @@ export class FakeKabar implements Kabar {
   private readonly messagesById = new Map<string, MessageRecord>();
   private readonly latencies: number[] = [];
   private currentSettings: Settings = {
+    ...DEFAULT_SETTINGS,
     minGapMs: 0,
     maxGapMs: 0,
     perRecipientGapMs: 0,
-    dailyCap: 1000,
-    defaultCountry: "ID",
-    checkOnWhatsApp: false,
   };
+  private pausedByHand: string | null = null;
+  /** On-WhatsApp answers by number, as the worker would have cached them. */
+  readonly onWhatsAppAnswers = new Map<string, OnWhatsAppAnswer>();
   reconnects = 0;
   isDatabaseUp = true;
 
@@ -155,6 +160,7 @@ export class FakeKabar implements Kabar {
         waMessageId: randomUUID(),
         attempts: 0,
         lastError: null,
+        holdLink: null,
         createdAt: at,
         updatedAt: at,
         sentAt: null,
@@ -182,18 +188,27 @@ export class FakeKabar implements Kabar {
     resend: async (id) => {
       const message = this.messagesById.get(id);
       if (!message) throw new MessageNotFoundError(id);
-      if (message.status !== "failed")
-        throw new KabarError("MESSAGE_NOT_RESENDABLE", "Only a failed message can be resent.");
+      if (message.status !== "failed" && message.status !== "held")
+        throw new KabarError("MESSAGE_NOT_RESENDABLE", "Only a failed or held message can be resent.");
       return this.setMessageStatus(id, "queued");
+    },
+    cancel: async (id) => {
+      const message = this.messagesById.get(id);
+      if (!message) throw new MessageNotFoundError(id);
+      if (message.status !== "queued" && message.status !== "held")
+        throw new MessageNotCancellableError(id, message.status);
+      return this.setMessageStatus(id, "cancelled");
     },
     countByStatus: async () => {
       const counts: Record<MessageStatus, number> = {
         queued: 0,
         sending: 0,
+        held: 0,
         sent: 0,
         delivered: 0,
         read: 0,
         failed: 0,
+        cancelled: 0,
       };
       for (const message of this.messagesById.values()) counts[message.status] += 1;
       return counts;
@@ -223,6 +238,28 @@ export class FakeKabar implements Kabar {
       },
     });
   }
+
+  readonly outbox: Kabar["outbox"] = {
+    state: () => ({ pausedReason: this.pausedByHand, isPausedByHand: this.pausedByHand !== null }),
+    pause: async (input) => {
+      this.pausedByHand = input?.reason ?? "paused by hand";
+      this.setState({ outboxPausedReason: this.pausedByHand });
+      return this.outbox.state();
+    },
+    resume: async () => {
+      this.pausedByHand = null;
+      this.setState({ outboxPausedReason: null });
+      return this.outbox.state();
+    },
+  };
+
+  readonly onWhatsApp: Kabar["onWhatsApp"] = {
+    list: async () => [...this.onWhatsAppAnswers.values()],
+    clear: async (input) => {
+      const number = normalizePhoneNumber(input.number, this.currentSettings.defaultCountry);
+      return { cleared: this.onWhatsAppAnswers.delete(number) };
+    },
+  };
 
   readonly settings: Kabar["settings"] = {
     get: async () => this.currentSettings,

@@ -1,4 +1,5 @@
 import { router } from "../../trpc/trpc.js";
+import { cancelMessage } from "./cancel-message.js";
 import { getMessage } from "./get-message.js";
 import { listMessages } from "./list-messages.js";
 import { onMessageStatus } from "./on-message-status.js";
@@ -10,5 +11,6 @@ export const messagesRouter = router({
   list: listMessages,
   get: getMessage,
   resend: resendMessage,
+  cancel: cancelMessage,
   onStatus: onMessageStatus,
 });

@@ -1,0 +1,4 @@
+import { authedProcedure } from "../../trpc/trpc.js";
+
+/** Ends the pause by hand and an account-level 463 pause. */
+export const resumeOutbox = authedProcedure.mutation(({ ctx }) => ctx.kabar.outbox.resume());
