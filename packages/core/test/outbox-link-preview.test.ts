@@ -63,4 +63,19 @@ describe("link previews", { timeout: 60_000 }, () => {
     ]);
     expect(connections).toBe(1);
   });
+
+  it("with previews turned on, still never requests a host that resolves to a loopback address", async () => {
+    harness = await startSimulatedKabar({ settings: { linkPreviews: true } });
+    await linkSession(harness);
+    const address = server?.address();
+    const port = typeof address === "object" && address ? address.port : 0;
+    const url = `https://${INTERNAL_HOST}:${port}/latest/meta-data/`;
+    const { kabar, simulator } = harness;
+    const { id } = await kabar.messages.send({ to: "081299990501", message: `Cek ${url}` });
+    await nextEvent(kabar.events, statusOf(id, "sent"), 20_000);
+    expect(simulator.contacts.messages("6281299990501").map((message) => message.text)).toEqual([
+      `Cek ${url}`,
+    ]);
+    expect(connections).toBe(0);
+  });
 });

@@ -1,4 +1,4 @@
-import { type MessageLookup, WhatsAppSendError } from "../whatsapp/port.js";
+import { type LinkPreview, type MessageLookup, WhatsAppSendError } from "../whatsapp/port.js";
 import type { OutboxDependencies } from "./outbox-context.js";
 import type { OutboxRow } from "./outbox-repository.js";
 
@@ -29,6 +29,7 @@ export function attemptSend(
   row: OutboxRow,
   ackTimeoutMs: number,
   exposeAbort: (abort: (outcome: SendOutcome) => void) => void,
+  linkPreview: LinkPreview | null = null,
 ): Promise<SendOutcome> {
   return new Promise<SendOutcome>((resolve) => {
     let settled = false;
@@ -53,7 +54,7 @@ export function attemptSend(
     exposeAbort(finish);
     if (settled) return;
     isSendRunning = true;
-    send(deps, sessionId, row)
+    send(deps, sessionId, row, linkPreview)
       .catch((error: unknown) => finish(classify(error)))
       .finally(() => {
         isSendRunning = false;
@@ -66,9 +67,15 @@ async function send(
   deps: Pick<OutboxDependencies, "port" | "repository">,
   sessionId: string,
   row: OutboxRow,
+  linkPreview: LinkPreview | null,
 ): Promise<void> {
   if (row.type === "text") {
-    await deps.port.sendText(sessionId, { to: row.to, text: row.text ?? "", messageId: row.waMessageId });
+    await deps.port.sendText(sessionId, {
+      to: row.to,
+      text: row.text ?? "",
+      messageId: row.waMessageId,
+      linkPreview,
+    });
     return;
   }
   const data = await deps.repository.media(row.id);

@@ -107,6 +107,17 @@ describe("outbox pacing against bans", { timeout: 20_000 }, () => {
     expect((await harness.outbox.messages.get(cold.id))?.holdLink).toBeNull();
   });
 
+  it("sends a released held message at once: a refused attempt does not start the recipient's gap", async () => {
+    harness = await createHarness({ settings: { perRecipientGapMs: 60_000 } });
+    harness.port.script.push("restricted");
+    harness.session.connect();
+    const cold = await harness.outbox.messages.send({ to: "081111111111", message: "1" });
+    await nextEvent(harness.events, statusOf(cold.id, "held"));
+    const sent = nextEvent(harness.events, statusOf(cold.id, "sent"), 5_000);
+    harness.port.emit("privacyToken", { sessionId: harness.session.sessionId, from: "6281111111111" });
+    await sent;
+  });
+
   it("pauses the whole outbox when several recipients get 463 within the window, until the cool-down", async () => {
     harness = await createHarness({
       restrictedCooldownMs: 300,

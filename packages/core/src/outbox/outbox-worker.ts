@@ -11,6 +11,7 @@ import { attemptSend, outboxMessageLookup, type SendOutcome } from "./attempt-se
 import type { OutboxRow } from "./outbox-repository.js";
 import { drawGapMs, startOfDay, startOfNextDay } from "./pacing.js";
 import { interruptibleDelay } from "./interruptible-delay.js";
+import { buildLinkPreview, type LinkPreviewOptions } from "./link-preview.js";
 import { decideNextSend } from "./next-send.js";
 import { OutboxPause } from "./outbox-pause.js";
 import { createRecipientHolds } from "./recipient-holds.js";
@@ -23,6 +24,8 @@ export interface OutboxWorkerOptions extends OutboxDependencies {
   restrictedCooldownMs: number;
   /** The first transient failure's backoff (doubling after); default 30 s. Tests shorten it. */
   retryBaseDelayMs?: number;
+  /** How link previews are fetched when the setting is on (tests trust a local certificate). */
+  linkPreview?: LinkPreviewOptions;
   /** Ack timeouts in a row (while connected) before a message is failed. */
   maxAckTimeouts?: number;
   random?: () => number;
@@ -158,6 +161,11 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       });
       return "again";
     }
+    // Off by default; when on, fetched before the claim: the message stays cancellable meanwhile.
+    const linkPreview =
+      settings.linkPreviews && row.type === "text" && row.text !== null
+        ? await buildLinkPreview(row.text, options.linkPreview)
+        : null;
     const claimed = await changeStatus(options, row, {
       from: ["queued"],
       data: { status: "sending", attempts: { increment: 1 } },
@@ -165,16 +173,27 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       publish: "sending",
     });
     if (!claimed) return "again";
-    const outcome = await attemptSend(options, sessionId, row, options.ackTimeoutMs, (abort) => {
-      inflightAbort = abort;
-      // The socket may have dropped, or close() been called, while the claim was being written.
-      if (closed || !isConnected()) abort({ kind: "disconnected" });
-    });
+    const outcome = await attemptSend(
+      options,
+      sessionId,
+      row,
+      options.ackTimeoutMs,
+      (abort) => {
+        inflightAbort = abort;
+        // The socket may have dropped, or close() been called, while the claim was being written.
+        if (closed || !isConnected()) abort({ kind: "disconnected" });
+      },
+      linkPreview,
+    );
     inflightAbort = null;
     const sentAt = clock.now();
     globalNextAt = sentAt + drawGapMs(settings, random);
-    lastToRecipient.set(row.to, sentAt);
-    forgetPastRecipientGaps(sentAt, settings.perRecipientGapMs);
+    // The per-recipient gap is about what reached the person: a message WhatsApp refused (463, an
+    // error ack, a send that threw) did not, and must not delay the held message once they write.
+    if (mayHaveReached(outcome)) {
+      lastToRecipient.set(row.to, sentAt);
+      forgetPastRecipientGaps(sentAt, settings.perRecipientGapMs);
+    }
     await settle(row, outcome);
     return "again";
   }
@@ -350,6 +369,10 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       await running;
     },
   };
+}
+
+function mayHaveReached(outcome: SendOutcome): boolean {
+  return outcome.kind === "acked" || outcome.kind === "timeout" || outcome.kind === "disconnected";
 }
 
 /**
