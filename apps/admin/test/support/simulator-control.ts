@@ -21,6 +21,10 @@ export function simulatorControl(controlUrl: string) {
     logout: () => call<unknown>("POST", "/phone/logout"),
     setOnWhatsApp: (number: string, onWhatsApp: boolean) =>
       call<unknown>("POST", "/contacts", { number, onWhatsApp }),
+    addColdContact: (number: string) =>
+      call<unknown>("POST", "/contacts", { number, onWhatsApp: true, cold: true }),
+    contactWrites: (number: string, text: string) =>
+      call<unknown>("POST", `/contacts/${number}/send`, { text }),
     messagesOf: async (number: string) =>
       (await call<{ messages: ReceivedMessage[] }>("GET", `/contacts/${number}/messages`)).messages,
   };
