@@ -83,24 +83,18 @@ export function SettingsForm({ initial }: { initial: Settings }) {
         onValueChange={(value) => setValues((old) => ({ ...old, defaultCountry: value }))}
         error={errorOf("defaultCountry")}
       />
-      <div className="checkbox">
-        <input
-          id="check-on-whatsapp"
-          type="checkbox"
-          checked={checkOnWhatsApp}
-          onChange={(event) => setCheckOnWhatsApp(event.target.checked)}
-        />
-        <label htmlFor="check-on-whatsapp">{t.settings.checkOnWhatsApp}</label>
-      </div>
-      <div className="checkbox">
-        <input
-          id="link-previews"
-          type="checkbox"
-          checked={linkPreviews}
-          onChange={(event) => setLinkPreviews(event.target.checked)}
-        />
-        <label htmlFor="link-previews">{t.settings.linkPreviews}</label>
-      </div>
+      <Checkbox
+        id="check-on-whatsapp"
+        label={t.settings.checkOnWhatsApp}
+        checked={checkOnWhatsApp}
+        onChange={setCheckOnWhatsApp}
+      />
+      <Checkbox
+        id="link-previews"
+        label={t.settings.linkPreviews}
+        checked={linkPreviews}
+        onChange={setLinkPreviews}
+      />
       <ErrorText message={formError} />
       <div className="actions">
         <Button type="submit" isLoading={update.isPending} loadingLabel={t.settings.saving}>
@@ -113,5 +107,24 @@ export function SettingsForm({ initial }: { initial: Settings }) {
         ) : null}
       </div>
     </form>
+  );
+}
+
+function Checkbox(props: {
+  id: string;
+  label: string;
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+}) {
+  return (
+    <div className="checkbox">
+      <input
+        id={props.id}
+        type="checkbox"
+        checked={props.checked}
+        onChange={(event) => props.onChange(event.target.checked)}
+      />
+      <label htmlFor={props.id}>{props.label}</label>
+    </div>
   );
 }
