@@ -75,6 +75,27 @@ describe("outbox worker", { timeout: 20_000 }, () => {
     expect(harness.port.sends).toHaveLength(0);
   });
 
+  it("does not count a send the dropping socket failed as an attempt, and sends at once on reconnect", async () => {
+    harness = await createHarness({ settings: { maxAttempts: 1 } });
+    harness.port.script.push("drop_during_send");
+    harness.session.connect();
+    const { id } = await harness.outbox.messages.send({ to: "081234567890", message: "halo" });
+    await nextEvent(
+      harness.events,
+      (event) =>
+        event.type === "message.status" &&
+        event.message.id === id &&
+        event.message.status === "queued" &&
+        event.message.detail !== null,
+    );
+    const sent = nextEvent(harness.events, statusOf(id, "sent"));
+    harness.session.connect();
+    await sent;
+    const record = await harness.outbox.messages.get(id);
+    expect(record).toMatchObject({ status: "sent", attempts: 2 });
+    expect(record?.events.some((event) => event.detail?.includes("attempt 1 of"))).toBe(false);
+  });
+
   it("fails a library error at once, and the text queued behind it to someone else goes out", async () => {
     harness = await createHarness({ settings: { maxAttempts: 8 } });
     harness.port.script.push("library_bug");

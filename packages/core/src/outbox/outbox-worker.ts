@@ -173,7 +173,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       publish: "sending",
     });
     if (!claimed) return "again";
-    const outcome = await attemptSend(
+    const attempted = await attemptSend(
       options,
       sessionId,
       row,
@@ -186,6 +186,10 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       linkPreview,
     );
     inflightAbort = null;
+    // A send that failed because the socket went away is a disconnect, not a failed attempt: a
+    // flapping connection must not use up a message's attempts.
+    const outcome: SendOutcome =
+      attempted.kind === "transient" && !isConnected() ? { kind: "disconnected" } : attempted;
     const sentAt = clock.now();
     globalNextAt = sentAt + drawGapMs(settings, random);
     // The per-recipient gap is about what reached the person: a message WhatsApp refused (463, an

@@ -24,7 +24,9 @@ export type FakeSendBehaviour =
   /** The server answers 463 (no privacy token for this recipient), reported as a sendError event. */
   | "restricted"
   /** sendText throws a TypeError, as a bug inside the library does: the same on every attempt. */
-  | "library_bug";
+  | "library_bug"
+  /** The socket closes during the send, which then rejects with a transient error. */
+  | "drop_during_send";
 
 export interface FakeSend {
   sessionId: string;
@@ -122,6 +124,10 @@ export class FakeWhatsAppPort implements WhatsAppPort {
     if (behaviour === "transient_error") throw new WhatsAppSendError(null, "Connection Closed", true);
     if (behaviour === "library_bug")
       throw new TypeError("Cannot read properties of undefined (reading 'attrs')");
+    if (behaviour === "drop_during_send") {
+      this.emit("close", { sessionId, kind: "connection_closed", statusCode: 428, detail: "dropped" });
+      throw new WhatsAppSendError(428, "Connection Closed", true);
+    }
     this.sends.push({ sessionId, messageId, to, text, media, at: Date.now() });
     // Like Baileys, the answer comes from the server after sendMessage has resolved.
     if (behaviour === "ack") setImmediate(() => this.ack(sessionId, messageId, "server_ack"));
