@@ -15,6 +15,7 @@ import { buildLinkPreview, type LinkPreviewOptions } from "./link-preview.js";
 import { decideNextSend } from "./next-send.js";
 import { OutboxPause } from "./outbox-pause.js";
 import { createRecipientHolds } from "./recipient-holds.js";
+import { createSettler } from "./settle-send.js";
 import { isOnWhatsAppAnswerFresh } from "./on-whatsapp-answers.js";
 
 export interface OutboxWorkerOptions extends OutboxDependencies {
@@ -56,8 +57,6 @@ const MAX_STEP_BACKOFF_MS = 10_000;
 export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const { repository, session, clock, logger } = options;
   const random = options.random ?? Math.random;
-  const maxAckTimeouts = options.maxAckTimeouts ?? 10;
-  const ackTimeouts = new Map<string, number>();
   const lastToRecipient = new Map<string, number>();
   const latencies: number[] = [];
   const cleanups: (() => void)[] = [];
@@ -73,6 +72,13 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   let endBackOff: (() => void) | null = null;
   const pause = new OutboxPause(options, () => wake());
   const holds = createRecipientHolds(options, pause, () => wake());
+  const settler = createSettler({
+    ...options,
+    maxAckTimeouts: options.maxAckTimeouts ?? 10,
+    random,
+    holds,
+    acksSettled: () => acks?.settled() ?? Promise.resolve(),
+  });
 
   function wake(): void {
     wakePending = true;
@@ -113,7 +119,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     if (connected && !wasConnected) {
       // A fresh connection is the reason to try now: backoffs earned while the socket was dying
       // would only delay the queue.
-      ackTimeouts.clear();
+      settler.forgetAckTimeouts();
     }
     if (!connected) inflightAbort?.({ kind: "disconnected" });
     wasConnected = connected;
@@ -198,7 +204,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       lastToRecipient.set(row.to, sentAt);
       forgetPastRecipientGaps(sentAt, settings.perRecipientGapMs);
     }
-    await settle(row, outcome);
+    await settler.settle(row, outcome);
     return "again";
   }
 
@@ -207,78 +213,6 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   function forgetPastRecipientGaps(now: number, gapMs: number): void {
     if (lastToRecipient.size < MAX_REMEMBERED_RECIPIENTS) return;
     for (const [to, at] of lastToRecipient) if (at + gapMs <= now) lastToRecipient.delete(to);
-  }
-
-  async function settle(row: OutboxRow, outcome: SendOutcome): Promise<void> {
-    const now = new Date(clock.now());
-    const requeue = (detail: string, nextAttemptAt: Date, status: "retry" | "paused" = "retry") =>
-      changeStatus(options, row, {
-        from: ["sending"],
-        data: { status: "queued", nextAttemptAt, lastError: detail },
-        event: { status, detail },
-        publish: "queued",
-      });
-    const fail = (reason: string, failedAttempts = row.failedAttempts) =>
-      changeStatus(options, row, {
-        from: ["sending"],
-        data: { status: "failed", failedAt: now, lastError: reason, failedAttempts },
-        event: { status: "failed", detail: reason },
-        publish: "failed",
-      });
-    switch (outcome.kind) {
-      case "acked":
-        ackTimeouts.delete(row.id);
-        // The daily cap counts sentAt rows: wait until this one is written before the next count.
-        await acks?.settled();
-        return;
-      case "disconnected":
-        await requeue("the session disconnected before the server ack; re-sending with the same id", now);
-        return;
-      case "timeout": {
-        const count = (ackTimeouts.get(row.id) ?? 0) + 1;
-        ackTimeouts.set(row.id, count);
-        if (count >= maxAckTimeouts) {
-          ackTimeouts.delete(row.id);
-          await fail(`no server ack after ${count} attempts of ${options.ackTimeoutMs} ms`);
-          return;
-        }
-        await requeue(`no server ack within ${options.ackTimeoutMs} ms; re-sending with the same id`, now);
-        return;
-      }
-      case "transient": {
-        const failures = row.failedAttempts + 1;
-        const { maxAttempts } = options.settings.current();
-        if (failures >= maxAttempts) {
-          await fail(`${outcome.detail} (gave up after ${failures} attempts)`, failures);
-          return;
-        }
-        const delay = retryDelayMs(failures, random, options.retryBaseDelayMs);
-        await changeStatus(options, row, {
-          from: ["sending"],
-          data: {
-            status: "queued",
-            failedAttempts: failures,
-            nextAttemptAt: new Date(now.getTime() + delay),
-            lastError: outcome.detail,
-          },
-          event: {
-            status: "retry",
-            detail: `${outcome.detail}; attempt ${failures} of ${maxAttempts}, next in ${Math.round(delay / 1000)} s`,
-          },
-          publish: "queued",
-        });
-        return;
-      }
-      case "cold":
-        await holds.hold(row, outcome.detail);
-        return;
-      case "refused":
-        await fail(
-          `WhatsApp refused the message${outcome.code === null ? "" : ` (${outcome.code})`}: ${outcome.detail}`,
-          row.failedAttempts + 1,
-        );
-        return;
-    }
   }
 
   async function holdForDailyCap(row: OutboxRow, until: number, cap: number): Promise<void> {
@@ -377,15 +311,6 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
 
 function mayHaveReached(outcome: SendOutcome): boolean {
   return outcome.kind === "acked" || outcome.kind === "timeout" || outcome.kind === "disconnected";
-}
-
-/**
- * The wait after the n-th transient failure: base, doubling, capped at 30 min, plus up to 20 % jitter
- * (never less, so the default 8 attempts from 30 s span at least an hour: 30+60+…+1800 s = 61.5 min).
- */
-export function retryDelayMs(failures: number, random: () => number, baseMs = 30_000): number {
-  const base = Math.min(30 * 60_000, baseMs * 2 ** Math.max(0, failures - 1));
-  return Math.round(base * (1 + 0.2 * random()));
 }
 
 /** 1 s, 2 s, 4 s … capped at 60 s, with ±20 % jitter so retries of many clients do not line up. */
