@@ -50,7 +50,7 @@ export interface SessionStatus {
   lastDisconnectReason: string | null;
   /** Attempts since the connection was last open. */
   reconnectAttempts: number;
-  /** Set while the outbox is paused (e.g. WhatsApp answered 463 "restricted"). */
+  /** Set while the outbox is paused: by hand, or 463s from several recipients (a restricted account). */
   outboxPausedReason: string | null;
   /**
    * Set while wa_sessions/ refuses the credential writes (which folder, which OS error): they are

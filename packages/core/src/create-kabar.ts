@@ -18,7 +18,7 @@ import type { WhatsAppPort } from "./whatsapp/port.js";
 export interface CreateKabarOptions extends KabarOptions {
   /** Another WhatsAppPort instead of the wa-multi-session adapter (unit tests use the fake). */
   port?: WhatsAppPort;
-  /** How long a 463 "restricted" answer pauses the outbox; default 15 min. */
+  /** How long the account-level 463 pause (several recipients held at once) lasts; default 15 min. */
   restrictedCooldownMs?: number;
   reconnect?: ReconnectOptions;
   clock?: Clock;

@@ -31,7 +31,7 @@ export interface WhatsAppPortEvents {
   close: { sessionId: string; kind: DisconnectKind; statusCode: number | null; detail: string };
   /** Status reports for messages this device sent, by WhatsApp message id. */
   ack: { sessionId: string; messageId: string; status: AckStatus };
-  /** The server refused a send (e.g. 463 "restricted"). */
+  /** The server refused a send in its ack (e.g. 463: no privacy token for that recipient). */
   sendError: { sessionId: string; messageId: string; code: number; detail: string };
   /**
    * The credential folder refuses writes (read-only, full, permissions): `problem` says which folder
