@@ -24,6 +24,9 @@ const screenshotsDir =
     ? path.join(adminDir, "screenshots")
     : path.join(adminDir, "screenshots", "latest");
 const recipient = "6281299990000";
+const coldRecipient = "6281299990002";
+const coldText = "Nomor BIB kamu 1234, simpan pesan ini";
+const cancelText = "Pesan ini dibatalkan";
 const notOnWhatsApp = "6281299990001";
 const resendText = "Nomor ini belum terdaftar di WhatsApp";
 const testText = "Halo dari Kabar! Pengambilan race pack hari Sabtu 07:00, sampai jumpa!";
@@ -189,6 +192,46 @@ describe("admin panel against the simulated WhatsApp", () => {
     await failed.getByRole("button", { name: en.messages.resend }).click();
     await failed.locator(".message-head .status-delivered, .message-head .status-read").waitFor();
     expect((await phone.messagesOf(notOnWhatsApp)).map((message) => message.text)).toContain(resendText);
+
+    // The answers the check cached, per number; one cleared.
+    await page.getByRole("link", { name: en.nav.settings }).click();
+    const answer = page.locator(`li[data-number="${notOnWhatsApp}"]`);
+    await answer.getByText(`${en.onWhatsApp.answer}: ${en.onWhatsApp.no}`).waitFor();
+    await answer.getByRole("button", { name: en.onWhatsApp.clear }).click();
+    await answer.waitFor({ state: "detached" });
+
+    // A cold recipient: held with the wa.me link, delivered by itself once they write.
+    await phone.addColdContact(coldRecipient);
+    await page.getByRole("link", { name: en.nav.messages }).click();
+    await page.getByLabel(en.messages.to, { exact: true }).fill(coldRecipient);
+    await page.getByLabel(en.messages.text, { exact: true }).fill(coldText);
+    await page.getByRole("button", { name: en.messages.send, exact: true }).click();
+    const held = page.locator("li.message", { hasText: coldText });
+    await held.locator(".message-head .status-held").waitFor();
+    expect(await held.locator("a[data-hold-link]").getAttribute("href")).toBe(
+      "https://wa.me/6281200000001?text=Halo",
+    );
+    await held.getByText(en.messages.holdLink).waitFor();
+    await shoot("message-held", "en", true);
+    await phone.contactWrites(coldRecipient, "Halo, saya peserta");
+    await held.locator(".message-head .status-delivered, .message-head .status-read").waitFor();
+    expect((await phone.messagesOf(coldRecipient)).map((message) => message.text)).toContain(coldText);
+
+    // Pause the outbox by hand: a message waits queued, is cancelled, and resume sends nothing of it.
+    await page.getByLabel(en.outbox.reason, { exact: true }).fill("race postponed");
+    await page.getByRole("button", { name: en.outbox.pause, exact: true }).click();
+    await page.getByText(en.outbox.paused.replace("{reason}", "race postponed")).waitFor();
+    await page.getByLabel(en.messages.to, { exact: true }).fill(recipient);
+    await page.getByLabel(en.messages.text, { exact: true }).fill(cancelText);
+    await page.getByRole("button", { name: en.messages.send, exact: true }).click();
+    const cancelled = page.locator("li.message", { hasText: cancelText });
+    await cancelled.locator(".message-head .status-queued").waitFor();
+    await cancelled.getByRole("button", { name: en.messages.cancel }).click();
+    await cancelled.locator(".message-head .status-cancelled").waitFor();
+    await shoot("outbox-paused", "en");
+    await page.getByRole("button", { name: en.outbox.resume, exact: true }).click();
+    await page.getByText(en.outbox.running).waitFor();
+    expect((await phone.messagesOf(recipient)).map((message) => message.text)).not.toContain(cancelText);
 
     // An API token: shown once, listed, revoked.
     await page.getByRole("link", { name: en.nav.tokens }).click();

@@ -9,6 +9,8 @@ import type {
   ListInboundInput,
   ListMessagesInput,
   MessageStatus,
+  OnWhatsAppNumberInput,
+  PauseOutboxInput,
   SendMessageInput,
   SettingsInput,
   UpdateSessionInput,
@@ -63,7 +65,7 @@ export interface SessionStatus {
   lastDisconnectReason: string | null;
   /** Attempts since the connection was last open. */
   reconnectAttempts: number;
-  /** Set while the outbox is paused (e.g. WhatsApp answered 463 "restricted"). */
+  /** Set while the outbox is paused: by hand, or 463s from several recipients (a restricted account). */
   outboxPausedReason: string | null;
   /**
    * Set while wa_sessions/ refuses the credential writes (which folder, which OS error): they are
@@ -92,6 +94,8 @@ export interface MessageRecord {
   waMessageId: string;
   attempts: number;
   lastError: string | null;
+  /** While held (463): the https://wa.me/<our number>?text=… link to share with the recipient. */
+  holdLink: string | null;
   createdAt: string;
   updatedAt: string;
   sentAt: string | null;
@@ -154,6 +158,13 @@ export interface Settings {
   dailyCap: number;
   defaultCountry: string;
   checkOnWhatsApp: boolean;
+  /** Attempts that end in a transient error before a message fails with its last error. */
+  maxAttempts: number;
+  /** Distinct recipients answered 463 within holdsWindowMs before the whole outbox pauses. */
+  holdsBeforePause: number;
+  holdsWindowMs: number;
+  /** Off by default: a preview makes the server fetch whatever URL a caller put in a text. */
+  linkPreviews: boolean;
 }
 
 export type CoreEvent =
@@ -218,11 +229,41 @@ export interface MessageService {
   sendMedia(type: "image" | "document", input: MediaInput, options?: SendOptions): Promise<SendResult>;
   get(id: string): Promise<MessageRecord | null>;
   list(input: ListMessagesInput): Promise<{ items: MessageRecord[]; nextCursor: string | null }>;
-  /** Queues a failed message again (same WhatsApp id). */
+  /** Queues a failed or held message again (same WhatsApp id). */
   resend(id: string): Promise<MessageRecord>;
+  /** Cancels a queued or held message; MessageNotCancellableError for any other status. */
+  cancel(id: string): Promise<MessageRecord>;
   countByStatus(): Promise<Record<MessageStatus, number>>;
   /** Messages contacts sent, newest first. */
   inbound(input: ListInboundInput): Promise<{ items: InboundMessageRecord[]; nextCursor: string | null }>;
+}
+
+export interface OutboxState {
+  /** Why nothing is sent now (by hand, or 463s from several recipients); null: sending. */
+  pausedReason: string | null;
+  /** True when a person paused it: only a resume ends it, also across restarts. */
+  isPausedByHand: boolean;
+}
+
+export interface OutboxService {
+  state(): OutboxState;
+  pause(input?: PauseOutboxInput): Promise<OutboxState>;
+  /** Ends the pause by hand and a 463 pause. */
+  resume(): Promise<OutboxState>;
+}
+
+export interface OnWhatsAppAnswer {
+  number: string;
+  isOnWhatsApp: boolean;
+  checkedAt: string;
+  /** After this the number is looked up again before the next send (yes: 7 days, no: 1 day). */
+  expiresAt: string;
+}
+
+export interface OnWhatsAppAnswerService {
+  list(): Promise<OnWhatsAppAnswer[]>;
+  /** Forgets the answer for one number; true when there was one. */
+  clear(input: OnWhatsAppNumberInput): Promise<{ cleared: boolean }>;
 }
 
 export interface SettingsService {
@@ -246,6 +287,8 @@ export interface HealthReport {
 export interface Kabar {
   sessions: SessionService;
   messages: MessageService;
+  outbox: OutboxService;
+  onWhatsApp: OnWhatsAppAnswerService;
   settings: SettingsService;
   events: EventBus;
   health(): Promise<HealthReport>;

@@ -24,7 +24,7 @@ import type { WhatsAppPort } from "./whatsapp/port.js";
 export interface CreateKabarOptions extends KabarOptions {
   /** Another WhatsAppPort instead of the wa-multi-session adapter (unit tests use the fake). */
   port?: WhatsAppPort;
-  /** How long a 463 "restricted" answer pauses the outbox; default 15 min. */
+  /** How long the account-level 463 pause (several recipients held at once) lasts; default 15 min. */
   restrictedCooldownMs?: number;
   reconnect?: ReconnectOptions;
   clock?: Clock;
@@ -32,6 +32,8 @@ export interface CreateKabarOptions extends KabarOptions {
   timers?: Timers;
   /** Options of the wa-multi-session adapter that tests tune (ignored when `port` is given). */
   keepAliveIntervalMs?: number;
+  /** The first transient failure's backoff (doubling after); default 30 s. Tests shorten it. */
+  retryBaseDelayMs?: number;
 }
 
 export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
@@ -86,6 +88,7 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
     ...(options.restrictedCooldownMs === undefined
       ? {}
       : { restrictedCooldownMs: options.restrictedCooldownMs }),
+    ...(options.retryBaseDelayMs === undefined ? {} : { retryBaseDelayMs: options.retryBaseDelayMs }),
   });
 
   const inboundRepository = createInboundRepository(db);
@@ -141,6 +144,8 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
       },
     },
     messages: { ...outbox.messages, inbound: (input) => listInbound(inboundRepository, input) },
+    outbox: outbox.controls,
+    onWhatsApp: outbox.onWhatsApp,
     settings,
     events,
     async health() {

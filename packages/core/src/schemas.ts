@@ -93,7 +93,17 @@ export const sendMessageInput = z.object({
 });
 export type SendMessageInput = z.input<typeof sendMessageInput>;
 
-export const MESSAGE_STATUSES = ["queued", "sending", "sent", "delivered", "read", "failed"] as const;
+export const MESSAGE_STATUSES = [
+  "queued",
+  "sending",
+  /** WhatsApp answered 463: the recipient must write to us first; goes out by itself once they do. */
+  "held",
+  "sent",
+  "delivered",
+  "read",
+  "failed",
+  "cancelled",
+] as const;
 export const messageStatusSchema = z.enum(MESSAGE_STATUSES);
 export type MessageStatus = z.infer<typeof messageStatusSchema>;
 
@@ -117,6 +127,28 @@ export type ListInboundInput = z.input<typeof listInboundInput>;
 
 export const messageIdInput = z.object({ id: z.string().min(1, { error: "id is required" }).max(100) });
 
+export const pauseOutboxInput = z
+  .object({
+    reason: z
+      .string({ error: "reason must be a string" })
+      .trim()
+      .min(1, { error: "reason must not be empty" })
+      .max(200, { error: "reason must be at most 200 characters" })
+      .optional(),
+  })
+  .strict();
+export type PauseOutboxInput = z.input<typeof pauseOutboxInput>;
+
+/** A number whose on-WhatsApp answer is cleared: digits as stored, or as a person types it. */
+export const onWhatsAppNumberInput = z.object({
+  number: z
+    .string({ error: "number is required" })
+    .trim()
+    .min(1, { error: "number is required" })
+    .max(32, { error: "number must be at most 32 characters" }),
+});
+export type OnWhatsAppNumberInput = z.input<typeof onWhatsAppNumberInput>;
+
 export const settingsInput = z.object({
   minGapMs: z.number().int().min(0).max(600_000).optional(),
   maxGapMs: z.number().int().min(0).max(600_000).optional(),
@@ -127,5 +159,9 @@ export const settingsInput = z.object({
     .regex(/^[A-Z]{2}$/, { error: "defaultCountry must be a two-letter country code, e.g. ID" })
     .optional(),
   checkOnWhatsApp: z.boolean().optional(),
+  maxAttempts: z.number().int().min(1).max(100).optional(),
+  holdsBeforePause: z.number().int().min(1).max(1000).optional(),
+  holdsWindowMs: z.number().int().min(1000).max(86_400_000).optional(),
+  linkPreviews: z.boolean().optional(),
 });
 export type SettingsInput = z.input<typeof settingsInput>;

@@ -33,6 +33,8 @@ export interface SimulatorEvents {
   "contact-sent": [{ number: string; id: string; text: string }];
   /** The library acknowledged a message a contact sent to it. */
   "contact-message-acked": [{ number: string; id: string }];
+  /** A cold contact wrote: the account's devices got (and acked) its privacy_token notification. */
+  "privacy-token": [{ number: string }];
   "device-removed": [{ deviceJid: string; by: "phone" | "library" | "fault" }];
   /** No device was connected: the server holds a contact's stanza for this device's next login. */
   queued: [{ number: string; id: string; kind: "message" | "receipt"; deviceJid: string }];

@@ -18,6 +18,7 @@ export const addContactInput = z.object({
   number: phoneNumber,
   onWhatsApp: z.boolean(),
   lid: z.boolean().optional(),
+  cold: z.boolean().optional(),
 });
 export const receiptIdsInput = z.object({
   ids: z.array(z.string().min(1).max(128)).min(1, "at least one id").max(1000, "at most 1000 ids"),
@@ -33,6 +34,7 @@ export const acksInput = z
 export const sendErrorInput = z.object({
   code: z.number().int().min(400).max(599).nullable(),
   count: z.number().int().positive().optional(),
+  number: phoneNumber.optional(),
 });
 
 export const loginFailureInput = z.object({
@@ -137,8 +139,12 @@ const routes: { method: string; pattern: RegExp; run: Route }[] = [
     method: "POST",
     pattern: /^\/contacts$/,
     run: async (sim, request) => {
-      const { number, onWhatsApp, lid } = await parse(addContactInput, request);
-      return sim.contacts.add(number, { onWhatsApp, ...(lid === undefined ? {} : { lid }) });
+      const { number, onWhatsApp, lid, cold } = await parse(addContactInput, request);
+      return sim.contacts.add(number, {
+        onWhatsApp,
+        ...(lid === undefined ? {} : { lid }),
+        ...(cold === undefined ? {} : { cold }),
+      });
     },
   },
   { method: "POST", pattern: /^\/faults\/drop$/, run: async (sim) => ({ dropped: sim.faults.drop() }) },
@@ -170,8 +176,8 @@ const routes: { method: string; pattern: RegExp; run: Route }[] = [
     method: "POST",
     pattern: /^\/faults\/send-error$/,
     run: async (sim, request) => {
-      const { code, count } = await parse(sendErrorInput, request);
-      sim.faults.sendError(code, count);
+      const { code, count, number } = await parse(sendErrorInput, request);
+      sim.faults.sendError(code, count, number);
       return sim.state().faults;
     },
   },

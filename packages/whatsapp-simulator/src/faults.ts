@@ -46,7 +46,7 @@ export type WaWebMode = (typeof waWebModes)[number];
 export interface FaultState {
   refusingUntil: number | null;
   acks: { mode: AckMode; ms: number; withheld: number };
-  sendError: { code: number; remaining: number | null } | null;
+  sendError: { code: number; remaining: number | null; number: string | null } | null;
   loginFailure: { reason: LoginFailureReason; remaining: number | null } | null;
   /** Until when (ms epoch) the server answers nothing; null when not blackholed. */
   blackholeUntil: number | null;
@@ -58,7 +58,7 @@ export class Faults {
   private refuseUntil = 0;
   private ackMode: AckMode = "normal";
   private ackDelayMs = 0;
-  private sendError: { code: number; remaining: number | null } | null = null;
+  private sendError: { code: number; remaining: number | null; number: string | null } | null = null;
   private withheld: (() => void)[] = [];
   private loginFailure: { reason: LoginFailureReason; remaining: number | null } | null = null;
   private blackholeEnd = 0;
@@ -85,15 +85,18 @@ export class Faults {
     }
   }
 
-  /** `count` omitted: every send fails until cleared with `setSendError(null)`. */
-  setSendError(code: number | null, count?: number): void {
-    this.sendError = code === null ? null : { code, remaining: count ?? null };
+  /**
+   * `count` omitted: every send fails until cleared with `setSendError(null)`. `number`: only sends
+   * to that contact fail (a message the server rejects for one recipient, e.g. 500 each time).
+   */
+  setSendError(code: number | null, count?: number, number?: string): void {
+    this.sendError = code === null ? null : { code, remaining: count ?? null, number: number ?? null };
   }
 
-  /** The error code the next send must get, if any, consuming one of the configured failures. */
-  takeSendError(): number | undefined {
+  /** The error code a send to `to` must get, if any, consuming one of the configured failures. */
+  takeSendError(to: string): number | undefined {
     const error = this.sendError;
-    if (!error) return undefined;
+    if (!error || (error.number !== null && error.number !== to)) return undefined;
     if (error.remaining !== null) {
       error.remaining -= 1;
       if (error.remaining <= 0) this.sendError = null;

@@ -97,13 +97,23 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEvents> {
     /**
      * `lid: true` gives the contact a LID (kept for good, like WhatsApp's): its stanzas then come
      * from `<lid>@lid` with `sender_pn`. Omitted or false leaves an existing LID in place.
+     * `cold`: the contact never wrote to the account; the account's messages get 463 until they do.
      */
-    add: (number: string, options: { onWhatsApp: boolean; lid?: boolean } = { onWhatsApp: true }) => {
+    add: (
+      number: string,
+      options: { onWhatsApp: boolean; lid?: boolean; cold?: boolean } = { onWhatsApp: true },
+    ) => {
       const contact = this.context.store.contact(number);
       contact.onWhatsApp = options.onWhatsApp;
       if (options.lid && !contact.lid) contact.lid = newLid();
+      if (options.cold !== undefined) contact.cold = options.cold;
       this.context.store.save();
-      return { number, onWhatsApp: contact.onWhatsApp, lid: contact.lid ?? null };
+      return {
+        number,
+        onWhatsApp: contact.onWhatsApp,
+        lid: contact.lid ?? null,
+        cold: contact.cold === true,
+      };
     },
     messages: (number: string): ReceivedMessage[] =>
       (this.context.store.data.contacts[number]?.messages ?? []).map((message) => ({ ...message })),
@@ -133,8 +143,12 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEvents> {
     refuse: (seconds: number): void => this.context.faults.refuse(seconds),
     streamError: (kind: StreamErrorKind): number => this.streamError(kind),
     acks: (mode: AckMode, ms = 0): void => this.context.faults.setAcks(mode, ms),
-    /** The next `count` sends (all, if omitted) get an ack with this error; `null` clears. */
-    sendError: (code: number | null, count?: number): void => this.context.faults.setSendError(code, count),
+    /**
+     * The next `count` sends (all, if omitted) get an ack with this error; `null` clears. With `number`,
+     * only sends to that contact.
+     */
+    sendError: (code: number | null, count?: number, number?: string): void =>
+      this.context.faults.setSendError(code, count, number),
     /** The next `count` logins (all, if omitted) get `<failure reason=…>`; `null` clears. */
     loginFailure: (reason: LoginFailureReason | null, count?: number): void =>
       this.context.faults.setLoginFailure(reason, count),

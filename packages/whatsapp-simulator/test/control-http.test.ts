@@ -65,6 +65,26 @@ describe("HTTP control API", () => {
     expect(await call("POST", "/faults/send-error", { code: null })).toMatchObject({
       body: { sendError: null },
     });
+    expect(
+      await call("POST", "/contacts", { number: "6281299990099", onWhatsApp: true, cold: "yes" }),
+    ).toMatchObject({
+      status: 400,
+      body: { error: expect.stringMatching(/^cold: /) },
+    });
+    expect(await call("POST", "/faults/send-error", { code: 500, number: "62 812" })).toMatchObject({
+      status: 400,
+      body: { error: expect.stringMatching(/^number: /) },
+    });
+    expect(
+      await call("POST", "/contacts", { number: "6281299990099", onWhatsApp: true, cold: true }),
+    ).toMatchObject({
+      status: 200,
+      body: { number: "6281299990099", onWhatsApp: true, cold: true },
+    });
+    expect(await call("POST", "/faults/send-error", { code: 500, number: "6281299990099" })).toMatchObject({
+      body: { sendError: { code: 500, remaining: null, number: "6281299990099" } },
+    });
+    await call("POST", "/faults/send-error", { code: null });
   });
 
   /** A raw request, so a test can set Host and Origin as a hostile page or a rebound name would. */

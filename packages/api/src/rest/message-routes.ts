@@ -44,4 +44,15 @@ export const messageRoutes: RestRoute[] = [
       json: await caller.messages.get(messageIdInput.parse({ id: params.id })),
     }),
   },
+  {
+    method: "POST",
+    path: "/api/messages/{id}/cancel",
+    access: "send",
+    summary: "Cancel a queued or held message; 409 naming its status otherwise",
+    successStatus: 200,
+    handle: async ({ caller, params }) => ({
+      status: 200,
+      json: await caller.messages.cancel(messageIdInput.parse({ id: params.id })),
+    }),
+  },
 ];

@@ -5,11 +5,15 @@
  */
 import { randomUUID } from "node:crypto";
 import {
+  DEFAULT_SETTINGS,
   DefaultSessionUndeletableError,
   InMemoryEventBus,
   initialStatus,
   KabarError,
+  MessageNotCancellableError,
   MessageNotFoundError,
+  normalizePhoneNumber,
+  type OnWhatsAppAnswer,
   type MessageStatus,
   SessionAlreadyExistsError,
   SessionNotFoundError,
@@ -34,13 +38,14 @@ export class FakeKabar implements Kabar {
   readonly inbound: InboundMessageRecord[] = [];
   private readonly latencies: number[] = [];
   private currentSettings: Settings = {
+    ...DEFAULT_SETTINGS,
     minGapMs: 0,
     maxGapMs: 0,
     perRecipientGapMs: 0,
-    dailyCap: 1000,
-    defaultCountry: "ID",
-    checkOnWhatsApp: false,
   };
+  private pausedByHand: string | null = null;
+  /** On-WhatsApp answers by number, as the worker would have cached them. */
+  readonly onWhatsAppAnswers = new Map<string, OnWhatsAppAnswer>();
   reconnects = 0;
   isDatabaseUp = true;
 
@@ -178,6 +183,7 @@ export class FakeKabar implements Kabar {
         waMessageId: randomUUID(),
         attempts: 0,
         lastError: null,
+        holdLink: null,
         createdAt: at,
         updatedAt: at,
         sentAt: null,
@@ -205,19 +211,28 @@ export class FakeKabar implements Kabar {
     resend: async (id) => {
       const message = this.messagesById.get(id);
       if (!message) throw new MessageNotFoundError(id);
-      if (message.status !== "failed")
-        throw new KabarError("MESSAGE_NOT_RESENDABLE", "Only a failed message can be resent.");
+      if (message.status !== "failed" && message.status !== "held")
+        throw new KabarError("MESSAGE_NOT_RESENDABLE", "Only a failed or held message can be resent.");
       return this.setMessageStatus(id, "queued");
     },
     inbound: async (input) => ({ items: this.inbound.slice(0, input.limit ?? 25), nextCursor: null }),
+    cancel: async (id) => {
+      const message = this.messagesById.get(id);
+      if (!message) throw new MessageNotFoundError(id);
+      if (message.status !== "queued" && message.status !== "held")
+        throw new MessageNotCancellableError(id, message.status);
+      return this.setMessageStatus(id, "cancelled");
+    },
     countByStatus: async () => {
       const counts: Record<MessageStatus, number> = {
         queued: 0,
         sending: 0,
+        held: 0,
         sent: 0,
         delivered: 0,
         read: 0,
         failed: 0,
+        cancelled: 0,
       };
       for (const message of this.messagesById.values()) counts[message.status] += 1;
       return counts;
@@ -247,6 +262,28 @@ export class FakeKabar implements Kabar {
       },
     });
   }
+
+  readonly outbox: Kabar["outbox"] = {
+    state: () => ({ pausedReason: this.pausedByHand, isPausedByHand: this.pausedByHand !== null }),
+    pause: async (input) => {
+      this.pausedByHand = input?.reason ?? "paused by hand";
+      this.setState({ outboxPausedReason: this.pausedByHand });
+      return this.outbox.state();
+    },
+    resume: async () => {
+      this.pausedByHand = null;
+      this.setState({ outboxPausedReason: null });
+      return this.outbox.state();
+    },
+  };
+
+  readonly onWhatsApp: Kabar["onWhatsApp"] = {
+    list: async () => [...this.onWhatsAppAnswers.values()],
+    clear: async (input) => {
+      const number = normalizePhoneNumber(input.number, this.currentSettings.defaultCountry);
+      return { cleared: this.onWhatsAppAnswers.delete(number) };
+    },
+  };
 
   readonly settings: Kabar["settings"] = {
     get: async () => this.currentSettings,

@@ -37,7 +37,7 @@ export interface WhatsAppPortEvents {
   close: { sessionId: string; kind: DisconnectKind; statusCode: number | null; detail: string };
   /** Status reports for messages this device sent, by WhatsApp message id. */
   ack: { sessionId: string; messageId: string; status: AckStatus };
-  /** The server refused a send (e.g. 463 "restricted"). */
+  /** The server refused a send in its ack (e.g. 463: no privacy token for that recipient). */
   sendError: { sessionId: string; messageId: string; code: number; detail: string };
   /**
    * The credential folder refuses writes (read-only, full, permissions): `problem` says which folder
@@ -47,6 +47,11 @@ export interface WhatsAppPortEvents {
   storage: { sessionId: string; problem: string | null };
   /** A message from someone else arrived: live, or held by the server and flushed at login. */
   incoming: IncomingMessage;
+  /**
+   * A contact shared their privacy token with us (WhatsApp's `privacy_token` notification, which
+   * Baileys surfaces as a chats.update with tcToken): messages to them no longer get 463.
+   */
+  privacyToken: { sessionId: string; from: string };
 }
 
 export type WhatsAppPortEventName = keyof WhatsAppPortEvents;
@@ -82,6 +87,19 @@ export interface OutgoingText {
   text: string;
   /** Core fixes the id before the first attempt so a retry is the same message for the recipient. */
   messageId: string;
+  /**
+   * The link preview to attach, built by core from a host it checked; null: none. The adapter never
+   * lets the library fetch a URL of a text by itself.
+   */
+  linkPreview?: LinkPreview | null;
+}
+
+export interface LinkPreview {
+  /** The URL as it appears in the text. */
+  matchedText: string;
+  canonicalUrl: string;
+  title: string;
+  description?: string;
 }
 
 export interface OutgoingMedia {

@@ -256,7 +256,7 @@ export function createWaMultiSessionPort(options: WaMultiSessionPortOptions): Wh
       closeAuthStorage(resolveSessionFolder(sessionsDir, sessionId));
     },
     sendText: (sessionId, message: OutgoingText) =>
-      send(sessionId, message.to, { text: message.text }, message.messageId),
+      send(sessionId, message.to, textContent(message), message.messageId),
     sendMedia(sessionId, message: OutgoingMedia) {
       const data = Buffer.from(message.data);
       const content: AnyMessageContent =
@@ -293,11 +293,36 @@ export function createWaMultiSessionPort(options: WaMultiSessionPortOptions): Wh
   };
 }
 
+/**
+ * `linkPreview: null` stops Baileys from fetching the first URL of the text itself
+ * (generateWAMessageContent in Utils/messages.js calls getUrlInfo only when it is undefined): the
+ * fetch would reach any host a caller names, internal ones included.
+ */
+function textContent(message: OutgoingText): AnyMessageContent {
+  const preview = message.linkPreview ?? null;
+  if (preview === null) return { text: message.text, linkPreview: null };
+  return {
+    text: message.text,
+    linkPreview: {
+      "canonical-url": preview.canonicalUrl,
+      "matched-text": preview.matchedText,
+      title: preview.title,
+      ...(preview.description === undefined ? {} : { description: preview.description }),
+    },
+  };
+}
+
 function toSendError(error: unknown): WhatsAppSendError {
   if (error instanceof WhatsAppSendError) return error;
   const message = error instanceof Error ? error.message : String(error);
   const code = statusCodeOf(error);
-  // Socket-level failures (closed, timed out) are worth a retry; an answer from WhatsApp is not.
-  const isTransient = code === null || code === 408 || code === 428 || code >= 500;
+  // A TypeError and its kind come from a bug in the library's handling of this message (e.g. reading
+  // `attrs` of a missing media_conn answer): it fails the same way every time.
+  if (error instanceof TypeError || error instanceof RangeError || error instanceof SyntaxError) {
+    return new WhatsAppSendError(code, `${error.name}: ${message}`, false);
+  }
+  // Socket-level failures (closed, timed out), rate limits and server trouble are worth a retry;
+  // any other answer from WhatsApp is not.
+  const isTransient = code === null || code === 408 || code === 428 || code === 429 || code >= 500;
   return new WhatsAppSendError(code, message, isTransient);
 }
