@@ -10,7 +10,7 @@ let token: string;
 beforeAll(async () => {
   api = await createTestApi();
   baseUrl = await api.listen();
-  token = (await api.deps.auth.createToken("tests")).token;
+  token = (await api.deps.auth.createToken("tests", "send")).token;
   await api.admin().session.create({ name: "Panitia", sessionId: "panitia" });
 });
 afterAll(() => api.cleanup());

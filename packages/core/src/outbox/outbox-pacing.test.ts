@@ -98,8 +98,13 @@ describe("outbox pacing against bans", { timeout: 20_000 }, () => {
       sessionId: harness.session.sessionId,
       from: "6281111111111",
       messageId: "IN1",
+      fromLid: null,
+      type: "text",
       text: "halo",
+      caption: null,
+      mimeType: null,
       at: new Date(),
+      isOffline: false,
     });
     await bothSent;
     // Per recipient order: the held one first, then the one behind it.

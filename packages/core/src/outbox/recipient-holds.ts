@@ -75,9 +75,10 @@ export function createRecipientHolds(
   return {
     hold,
     listen() {
-      const offIncoming = deps.port.on("incoming", (event) =>
-        enqueueRelease(event.from, "the recipient wrote to us"),
-      );
+      // a sender WhatsApp named only by LID cannot be matched to a held number until it is mapped
+      const offIncoming = deps.port.on("incoming", (event) => {
+        if (event.from) enqueueRelease(event.from, "the recipient wrote to us");
+      });
       const offToken = deps.port.on("privacyToken", (event) =>
         enqueueRelease(event.from, "the recipient shared a privacy token"),
       );
