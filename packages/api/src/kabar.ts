@@ -3,6 +3,7 @@ export type {
   CoreEvent,
   EventBus,
   HealthReport,
+  InboundMessageRecord,
   Kabar,
   KabarOptions,
   MessageRecord,
@@ -19,6 +20,7 @@ export {
   createKabar,
   KabarError,
   type KabarErrorCode,
+  InvalidInputError,
   MessageNotFoundError,
 } from "@kabar/core";
 export type { Prisma, PrismaClient } from "@kabar/db";

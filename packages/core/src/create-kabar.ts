@@ -6,10 +6,16 @@
 import { createDatabase, migrateDatabase } from "@kabar/db";
 import { pino } from "pino";
 import type { Kabar, KabarOptions, SessionState } from "./contract.js";
+import { InvalidInputError } from "./errors.js";
 import { InMemoryEventBus } from "./events/event-bus.js";
+import { createInboundRepository } from "./inbox/inbound-repository.js";
+import { listInbound } from "./inbox/list-inbound.js";
+import { recordInbound } from "./inbox/record-inbound.js";
 import { createOutbox } from "./outbox/create-outbox.js";
 import type { Clock } from "./outbox/outbox-context.js";
 import type { ReconnectOptions } from "./session/reconnect-backoff.js";
+import type { Timers } from "./session/timers.js";
+import { createWaWebVersionResolver, parseWaWebVersion, waWebVersionUrl } from "./session/wa-web-version.js";
 import { createSessionManager } from "./session/session-manager.js";
 import { createSettingsStore } from "./settings/settings-service.js";
 import { createWaMultiSessionPort } from "./whatsapp/adapters/wa-multi-session/index.js";
@@ -18,16 +24,24 @@ import type { WhatsAppPort } from "./whatsapp/port.js";
 export interface CreateKabarOptions extends KabarOptions {
   /** Another WhatsAppPort instead of the wa-multi-session adapter (unit tests use the fake). */
   port?: WhatsAppPort;
-  /** How long a 463 "restricted" answer pauses the outbox; default 15 min. */
+  /** How long the account-level 463 pause (several recipients held at once) lasts; default 15 min. */
   restrictedCooldownMs?: number;
   reconnect?: ReconnectOptions;
   clock?: Clock;
   /** A WhatsApp key-store transaction still running after this long is abandoned; default 30 s. */
   keyTransactionDeadlineMs?: number;
+  /** The session supervisor's reconnect timers; tests pass a fake clock. */
+  timers?: Timers;
+  /** Options of the wa-multi-session adapter that tests tune (ignored when `port` is given). */
+  keepAliveIntervalMs?: number;
+  /** The first transient failure's backoff (doubling after); default 30 s. Tests shorten it. */
+  retryBaseDelayMs?: number;
 }
 
 export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
   const logger = options.logger ?? pino({ name: "kabar" });
+  // Validated before anything starts: a bad WA_WEB_VERSION is a startup error that names it.
+  const versionOverride = parseVersionOption(options.waWebVersion);
   // Migrating on every start is what lets a fresh clone run with no manual database step.
   await migrateDatabase(options.databaseUrl);
   // A host that already has a client passes it: two libsql clients in one process can block
@@ -49,6 +63,16 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
       ...(options.keyTransactionDeadlineMs === undefined
         ? {}
         : { keyTransactionDeadlineMs: options.keyTransactionDeadlineMs }),
+      ...(options.keepAliveIntervalMs ? { keepAliveIntervalMs: options.keepAliveIntervalMs } : {}),
+    });
+  const bundled = port.bundledWaWebVersion?.();
+  const versions =
+    bundled &&
+    createWaWebVersionResolver({
+      bundled,
+      logger,
+      url: waWebVersionUrl({ override: options.waWebVersionUrl, whatsappWsUrl: options.whatsappWsUrl }),
+      ...(versionOverride ? { override: versionOverride } : {}),
     });
   const sessions = createSessionManager({
     db,
@@ -58,6 +82,8 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
     logger,
     defaultCountry: settings.current().defaultCountry,
     ...(options.reconnect ? { reconnect: options.reconnect } : {}),
+    ...(options.timers ? { timers: options.timers } : {}),
+    ...(versions ? { versions } : {}),
   });
   const outbox = createOutbox({
     db,
@@ -71,7 +97,12 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
     ...(options.restrictedCooldownMs === undefined
       ? {}
       : { restrictedCooldownMs: options.restrictedCooldownMs }),
+    ...(options.retryBaseDelayMs === undefined ? {} : { retryBaseDelayMs: options.retryBaseDelayMs }),
   });
+
+  const inboundRepository = createInboundRepository(db);
+  // before the session starts: what WhatsApp flushes at login must find a listener
+  const inbound = recordInbound({ port, repository: inboundRepository, logger });
 
   let reconnects = 0;
   let hasConnected = false;
@@ -89,6 +120,9 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
     await outbox.worker.close();
     await sessions.close();
     await port.close();
+    // after the socket is gone: a message the library acked must still reach the database
+    inbound.off();
+    await inbound.settled();
     if (ownsDatabase) await db.$disconnect();
   }
 
@@ -113,8 +147,14 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
         outbox.worker.resume();
         return sessions.connect(input);
       },
+      takeOver() {
+        outbox.worker.resume();
+        return sessions.takeOver();
+      },
     },
-    messages: outbox.messages,
+    messages: { ...outbox.messages, inbound: (input) => listInbound(inboundRepository, input) },
+    outbox: outbox.controls,
+    onWhatsApp: outbox.onWhatsApp,
     settings,
     events,
     async health() {
@@ -131,6 +171,7 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
         outboxDepth: database ? await outbox.depth() : -1,
         credentialsWritable: status.storageProblem === null,
         storageProblem: status.storageProblem,
+        waWebVersion: status.waWebVersion,
       };
     },
     stats: () => ({
@@ -144,4 +185,16 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
       await shutdown();
     },
   };
+}
+
+function parseVersionOption(text: string | undefined) {
+  if (text === undefined) return undefined;
+  try {
+    return parseWaWebVersion(text);
+  } catch {
+    throw new InvalidInputError(
+      "WA_WEB_VERSION",
+      `WA_WEB_VERSION "${text}" is not a WhatsApp Web version; expected three numbers like 2.3000.1030000000`,
+    );
+  }
 }

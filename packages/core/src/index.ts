@@ -26,4 +26,5 @@ export { DEFAULT_COUNTRY, normalizePhoneNumber } from "./phone/normalize-phone-n
 export * from "./schemas.js";
 /** The status before anything happened: what fakes and a fresh process start from. */
 export { initialStatus } from "./session/session-status-store.js";
+export { waWebVersionText } from "./session/wa-web-version.js";
 export { DEFAULT_SETTINGS } from "./settings/settings-service.js";

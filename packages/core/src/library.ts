@@ -16,6 +16,7 @@ import type {
 } from "./contract.js";
 import { createKabar } from "./create-kabar.js";
 import { parseInput } from "./session/parse-input.js";
+import { waWebVersionText } from "./session/wa-web-version.js";
 import type { SendMessageInput } from "./schemas.js";
 
 const libraryEnvSchema = z.object({
@@ -42,6 +43,11 @@ const libraryEnvSchema = z.object({
     .trim()
     .optional()
     .or(z.literal("").transform(() => undefined)),
+  WA_WEB_VERSION: waWebVersionText.optional().or(z.literal("").transform(() => undefined)),
+  WA_WEB_VERSION_URL: z
+    .url()
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
 });
 
 /** The only place the library reads the environment. */
@@ -53,6 +59,8 @@ export function readLibraryEnv(env: Record<string, string | undefined> = process
     ...(parsed.WHATSAPP_WS_URL ? { whatsappWsUrl: parsed.WHATSAPP_WS_URL } : {}),
     ...(parsed.WHATSAPP_MEDIA_URL ? { whatsappMediaUrl: parsed.WHATSAPP_MEDIA_URL } : {}),
     ...(parsed.WHATSAPP_EXTRA_CA ? { whatsappExtraCa: parsed.WHATSAPP_EXTRA_CA } : {}),
+    ...(parsed.WA_WEB_VERSION ? { waWebVersion: parsed.WA_WEB_VERSION } : {}),
+    ...(parsed.WA_WEB_VERSION_URL ? { waWebVersionUrl: parsed.WA_WEB_VERSION_URL } : {}),
   };
 }
 

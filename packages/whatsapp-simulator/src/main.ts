@@ -8,6 +8,8 @@ const simulator = await startSimulator({
   host: env.SIMULATOR_HOST,
   dataDir: env.SIMULATOR_DATA_DIR,
   accountNumber: env.SIMULATOR_ACCOUNT_NUMBER,
+  minWaVersion: env.SIMULATOR_MIN_WA_VERSION,
+  waWebVersion: env.SIMULATOR_WA_WEB_VERSION,
   trace: env.SIMULATOR_TRACE === "1" ? (line) => console.log(line) : undefined,
 });
 
@@ -20,6 +22,10 @@ const media = simulator.media.info();
 console.log(
   `  Media:     ${media.url}   (CA: ${media.caPath}; product: WHATSAPP_MEDIA_URL=${media.url} WHATSAPP_EXTRA_CA=${media.caPath})`,
 );
+const { waWeb } = simulator.state();
+console.log(
+  `  Version: minimum ${waWeb.minimum ?? "none"}, ${simulator.controlUrl}/wa-web/sw.js serves ${waWeb.served}`,
+);
 console.log(
   `  State:     ${env.SIMULATOR_DATA_DIR ? `persisted in ${env.SIMULATOR_DATA_DIR}` : "in memory"}`,
 );
@@ -29,6 +35,7 @@ simulator.on("qr-refs", log("qr-refs"));
 simulator.on("paired", log("paired"));
 simulator.on("login", log("login"));
 simulator.on("login-rejected", log("login-rejected"));
+simulator.on("replaced", log("replaced"));
 simulator.on("disconnect", log("disconnect"));
 simulator.on("device-removed", log("device-removed"));
 simulator.on("message", ({ number, message, isDuplicate }) =>

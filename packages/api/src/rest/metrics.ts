@@ -9,6 +9,9 @@ const SESSION_STATES: readonly SessionState[] = [
   "waiting_pairing_code",
   "connected",
   "logged_out",
+  "client_too_old",
+  "banned",
+  "replaced",
 ];
 
 /** Milliseconds; a send is "fast" under a second and suspicious beyond 30 s (the ack timeout). */
@@ -54,6 +57,15 @@ export async function renderMetrics(kabar: Kabar): Promise<string> {
     "1 when wa_sessions/ takes the credential writes; 0 while they are held in memory.",
   );
   lines.push(`kabar_credentials_writable ${health.credentialsWritable ? 1 : 0}`);
+  family(
+    "kabar_wa_web_version_info",
+    "gauge",
+    "The WhatsApp Web version the socket announces and its source (env, live or bundled).",
+  );
+  if (health.waWebVersion) {
+    const { version, source } = health.waWebVersion;
+    lines.push(`kabar_wa_web_version_info{version="${label(version)}",source="${source}"} 1`);
+  }
   family("kabar_database_up", "gauge", "1 when the database answers.");
   lines.push(`kabar_database_up ${health.database ? 1 : 0}`);
   return `${lines.join("\n")}\n`;

@@ -26,7 +26,7 @@ export interface SessionLock {
 const heldTokens = new Set<string>();
 
 export function acquireSessionLock(sessionsDir: string): SessionLock {
-  fs.mkdirSync(sessionsDir, { recursive: true });
+  fs.mkdirSync(sessionsDir, { recursive: true, mode: 0o700 });
   const lockPath = path.join(path.resolve(sessionsDir), LOCK_FILE);
   const content: LockContent = {
     pid: process.pid,
@@ -37,7 +37,7 @@ export function acquireSessionLock(sessionsDir: string): SessionLock {
   // Two rounds: the second runs after removing a stale lock; losing that race to another process is a refusal.
   for (let round = 0; round < 2; round += 1) {
     try {
-      fs.writeFileSync(lockPath, `${JSON.stringify(content, null, 2)}\n`, { flag: "wx" });
+      fs.writeFileSync(lockPath, `${JSON.stringify(content, null, 2)}\n`, { flag: "wx", mode: 0o600 });
       heldTokens.add(content.token);
       return { path: lockPath, release: () => releaseLock(lockPath, content.token) };
     } catch (error) {

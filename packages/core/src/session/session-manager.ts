@@ -15,6 +15,8 @@ import { createSession } from "./create-session.js";
 import { deleteSession } from "./delete-session.js";
 import { parseInput } from "./parse-input.js";
 import type { ReconnectOptions } from "./reconnect-backoff.js";
+import type { Timers } from "./timers.js";
+import type { WaWebVersionResolver } from "./wa-web-version.js";
 import { acquireSessionLock, type SessionLock } from "./session-lock.js";
 import { createSessionRepository } from "./session-repository.js";
 import { createSessionStatusStore } from "./session-status-store.js";
@@ -43,6 +45,10 @@ export interface SessionManagerDeps {
   heartbeatMs?: number;
   /** Country assumed for a pairing-code phone number written without one; default ID. */
   defaultCountry?: string;
+  /** The supervisor's reconnect timers (a fake clock in tests). */
+  timers?: Timers;
+  /** Resolves the WhatsApp Web version before every connect. */
+  versions?: WaWebVersionResolver;
 }
 
 export function createSessionManager(deps: SessionManagerDeps): SessionManager {
@@ -60,6 +66,8 @@ export function createSessionManager(deps: SessionManagerDeps): SessionManager {
     sessionsDir,
     logger,
     reconnect: deps.reconnect,
+    ...(deps.timers ? { timers: deps.timers } : {}),
+    ...(deps.versions ? { versions: deps.versions } : {}),
   });
   let lock: SessionLock | null = null;
   let holding: Promise<void> | null = null;
@@ -147,6 +155,10 @@ export function createSessionManager(deps: SessionManagerDeps): SessionManager {
     async disconnect() {
       await requireSession();
       return supervisor.disconnect();
+    },
+    async takeOver() {
+      await requireSession();
+      return supervisor.takeOver();
     },
     async logout() {
       await requireSession();
