@@ -21,6 +21,7 @@ describe("a strict connection: version gate, login failures, stream errors, conf
   const call = async (method: string, path: string, body?: unknown) => {
     const response = await fetch(`${sim.controlUrl}${path}`, {
       method,
+      headers: { "content-type": "application/json" },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
