@@ -96,6 +96,7 @@ describe("media host, app-state collections and server_sync, through the real li
     const muted = nextChatUpdate("muteEndTime");
     const response = await fetch(`${harness.sim.controlUrl}/phone/app-state`, {
       method: "POST",
+      headers: { "content-type": "application/json" },
       body: JSON.stringify({ action: "mute", chat }),
     });
     const answer = (await response.json()) as { collection: string; version: number; notified: number };
@@ -214,6 +215,7 @@ describe("media host, app-state collections and server_sync, through the real li
     });
     const response = await fetch(`${harness.sim.controlUrl}/phone/history`, {
       method: "POST",
+      headers: { "content-type": "application/json" },
       body: JSON.stringify({ chat, text: "Sampai jumpa di garis start" }),
     });
     const { directPath } = (await response.json()) as { directPath: string };
@@ -225,7 +227,11 @@ describe("media host, app-state collections and server_sync, through the real li
 
   it("answers bad control input with 400 naming the field, and changes nothing", async () => {
     const post = (path: string, body: unknown) =>
-      fetch(`${harness.sim.controlUrl}${path}`, { method: "POST", body: JSON.stringify(body) });
+      fetch(`${harness.sim.controlUrl}${path}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
     const before = harness.sim.state();
     const slow = await post("/faults/media", { mode: "slow" });
     expect(slow.status).toBe(400);
