@@ -47,7 +47,7 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
     sessionsDir: options.sessionsDir,
     events,
     logger,
-    defaultCountry: settings.current().defaultCountry,
+    defaultCountry: () => settings.current().defaultCountry,
     ...(options.reconnect ? { reconnect: options.reconnect } : {}),
   });
   const outbox = createOutbox({

@@ -22,7 +22,12 @@ export {
   type WhatsAppSendResult,
 } from "./library.js";
 export { MEDIA_LIMITS } from "./outbox/read-media.js";
-export { DEFAULT_COUNTRY, normalizePhoneNumber } from "./phone/normalize-phone-number.js";
+export {
+  assertSupportedCountry,
+  DEFAULT_COUNTRY,
+  normalizePhoneNumber,
+  phoneSearchDigits,
+} from "./phone/normalize-phone-number.js";
 export * from "./schemas.js";
 /** The status before anything happened: what fakes and a fresh process start from. */
 export { initialStatus } from "./session/session-status-store.js";

@@ -12,11 +12,22 @@ export const sessionIdSchema = z
     error: "sessionId must be 3–64 characters: lowercase letters, digits or underscore",
   });
 
-/** The stored phone number of the session: international digits without "+", e.g. 6281234567890. */
+/**
+ * The characters people type in phone numbers. Only the shape lives here (browser-safe); core's
+ * normalizePhoneNumber is the rule that reads the number, and it checks this pattern first.
+ */
+export const PHONE_CHARACTERS = /^\+?[0-9\s\-().]+$/;
+
+/**
+ * The session's own number as a person types it (+62 851-1713-2297, 0851…, 62851…): core
+ * normalises it with the same rule as recipients and stores international digits, e.g. 6285117132297.
+ */
 export const sessionPhoneNumberSchema = z
   .string()
-  .regex(/^[1-9][0-9]{7,14}$/, {
-    error: "phoneNumber must be 8–15 digits in international form without +, e.g. 6281234567890",
+  .trim()
+  .max(32, { error: "phoneNumber must be at most 32 characters" })
+  .regex(PHONE_CHARACTERS, {
+    error: "phoneNumber must be a phone number, e.g. +62 851-1713-2297 or 6285117132297",
   });
 
 const optionalText = (field: string, max: number) =>

@@ -28,7 +28,7 @@ async function setUp() {
   temp = await createTempKabarDir();
 }
 
-function newManager(options: { heartbeatMs?: number } = {}) {
+function newManager(options: { heartbeatMs?: number; defaultCountry?: () => string } = {}) {
   const port = new ScriptedWhatsAppPort();
   const events = new InMemoryEventBus();
   const manager = createSessionManager({
@@ -87,6 +87,28 @@ describe("one session", () => {
     await expect(manager.delete(session.id)).rejects.toBeInstanceOf(DefaultSessionUndeletableError);
     await expect(manager.delete("nope")).rejects.toBeInstanceOf(SessionNotFoundError);
     expect(await manager.list()).toHaveLength(1);
+  });
+
+  it("stores the session's number by the recipients' rule, with the country read at each use", async () => {
+    await setUp();
+    let country = "ID";
+    const { manager, port } = newManager({ defaultCountry: () => country });
+    await manager.start();
+    // The seed's own POST body writes the number with "+".
+    const session = await manager.create({ name: "Main", sessionId: "main_session", phoneNumber: "+6285117132297" });
+    expect(session.phoneNumber).toBe("6285117132297");
+    expect((await manager.update({ id: session.id, phoneNumber: "0851-1713-2297" })).phoneNumber).toBe(
+      "6285117132297",
+    );
+    await expect(manager.update({ id: session.id, phoneNumber: "+62 812" })).rejects.toMatchObject({
+      field: "phoneNumber",
+    });
+    expect((await manager.get())?.phoneNumber).toBe("6285117132297");
+
+    // A settings change reaches the pairing-code number without a restart.
+    country = "MY";
+    await manager.connect({ phoneNumber: "012-345 6789" });
+    expect(port.calls.at(-1)).toMatchObject({ method: "start", pairingPhoneNumber: "60123456789" });
   });
 
   it.each([

@@ -65,7 +65,7 @@ export const en: Messages = {
     sessionId: "Session ID",
     sessionIdHint: "Lowercase letters, digits or underscore, 3–64 characters",
     phoneNumber: "WhatsApp number",
-    phoneNumberHint: "Format 628…, without +",
+    phoneNumberHint: "e.g. +62 812-3456-7890 or 0812-3456-7890",
     description: "Description",
     active: "Active",
     activeHint: "The one session is always active and the default.",

@@ -66,7 +66,7 @@ export const id = {
     sessionId: "Session ID",
     sessionIdHint: "Huruf kecil, angka atau garis bawah, 3–64 karakter",
     phoneNumber: "Nomor WhatsApp",
-    phoneNumberHint: "Format 628…, tanpa +",
+    phoneNumberHint: "mis. +62 812-3456-7890 atau 0812-3456-7890",
     description: "Deskripsi",
     active: "Aktif",
     activeHint: "Satu-satunya sesi selalu aktif dan menjadi sesi default.",

@@ -5,12 +5,15 @@
  */
 import { randomUUID } from "node:crypto";
 import {
+  assertSupportedCountry,
   DefaultSessionUndeletableError,
   InMemoryEventBus,
   initialStatus,
   KabarError,
   MessageNotFoundError,
   type MessageStatus,
+  normalizePhoneNumber,
+  phoneSearchDigits,
   SessionAlreadyExistsError,
   SessionNotFoundError,
 } from "@kabar/core";
@@ -50,13 +53,15 @@ export class FakeKabar implements Kabar {
     list: async () => (this.session ? [this.session] : []),
     get: async () => this.session,
     create: async (input) => {
+      // Bad input is refused before the one-session rule, as in core.
+      const phoneNumber = this.sessionNumber(input.phoneNumber) ?? null;
       if (this.session) throw new SessionAlreadyExistsError(this.session);
       const at = now();
       this.session = {
         id: randomUUID(),
         name: input.name.trim(),
         sessionId: input.sessionId,
-        phoneNumber: input.phoneNumber ?? null,
+        phoneNumber,
         description: input.description ?? null,
         isActive: true,
         isDefault: true,
@@ -74,7 +79,7 @@ export class FakeKabar implements Kabar {
         ...existing,
         ...(input.name === undefined ? {} : { name: input.name }),
         ...(input.sessionId === undefined ? {} : { sessionId: input.sessionId }),
-        ...(input.phoneNumber === undefined ? {} : { phoneNumber: input.phoneNumber }),
+        ...(input.phoneNumber === undefined ? {} : { phoneNumber: this.sessionNumber(input.phoneNumber) }),
         ...(input.description === undefined ? {} : { description: input.description }),
         updatedAt: now(),
       };
@@ -82,7 +87,8 @@ export class FakeKabar implements Kabar {
     },
     delete: async (id) => {
       const existing = this.requireSession();
-      if (existing.id !== id) throw new SessionNotFoundError(`No WhatsApp session with id "${id}".`);
+      if (existing.id !== id && existing.sessionId !== id)
+        throw new SessionNotFoundError(`No WhatsApp session with id or sessionId "${id}".`);
       throw new DefaultSessionUndeletableError(existing.name);
     },
     status: () => this.current,
@@ -109,6 +115,13 @@ export class FakeKabar implements Kabar {
         lastDisconnectReason: "logged out",
       }),
   };
+
+  /** Core's rule for the session's own number, as createKabar applies it. */
+  private sessionNumber(phoneNumber: string | null | undefined): string | null | undefined {
+    return typeof phoneNumber === "string"
+      ? normalizePhoneNumber(phoneNumber, this.currentSettings.defaultCountry, "phoneNumber")
+      : phoneNumber;
+  }
 
   /** What the simulator's phone does when it scans: the session opens. */
   scan(linkedNumber = "6281234567890"): SessionStatus {
@@ -140,9 +153,7 @@ export class FakeKabar implements Kabar {
           duplicate: true,
         };
       }
-      const to = input.to.replace(/\D/g, "").replace(/^0/, "62");
-      if (to.length < 8)
-        throw new KabarError("INVALID_INPUT", `to: "${input.to}" is not a phone number`, "to");
+      const to = normalizePhoneNumber(input.to, this.currentSettings.defaultCountry);
       const at = now();
       const message: MessageRecord = {
         id: randomUUID(),
@@ -175,7 +186,7 @@ export class FakeKabar implements Kabar {
       const items = [...this.messagesById.values()].filter(
         (message) =>
           (input.status === undefined || message.status === input.status) &&
-          (!input.to || message.to === input.to),
+          (!input.to || message.to.includes(phoneSearchDigits(input.to, this.currentSettings.defaultCountry))),
       );
       return { items: items.slice(0, input.limit ?? 25), nextCursor: null };
     },
@@ -227,6 +238,7 @@ export class FakeKabar implements Kabar {
   readonly settings: Kabar["settings"] = {
     get: async () => this.currentSettings,
     update: async (input) => {
+      if (input.defaultCountry !== undefined) assertSupportedCountry(input.defaultCountry);
       this.currentSettings = { ...this.currentSettings, ...stripUndefined(input) };
       return this.currentSettings;
     },

@@ -5,9 +5,9 @@
 import type { PrismaClient } from "@kabar/db";
 import type { Logger } from "pino";
 import type { SessionService, SessionStatus } from "../contract.js";
-import { InvalidInputError, SessionNotFoundError } from "../errors.js";
+import { SessionNotFoundError } from "../errors.js";
 import type { InMemoryEventBus } from "../events/event-bus.js";
-import { normalizePhoneNumber } from "../phone/normalize-phone-number.js";
+import { DEFAULT_COUNTRY, normalizePhoneNumber } from "../phone/normalize-phone-number.js";
 import { connectSessionInput } from "../schemas.js";
 import type { WhatsAppPort } from "../whatsapp/port.js";
 import { createConnectionSupervisor, REASONS } from "./connection-supervisor.js";
@@ -41,8 +41,11 @@ export interface SessionManagerDeps {
   reconnect?: ReconnectOptions;
   /** How often heartbeatAt is refreshed while this process holds the session; default 10 s. */
   heartbeatMs?: number;
-  /** Country assumed for a pairing-code phone number written without one; default ID. */
-  defaultCountry?: string;
+  /**
+   * Country assumed for a number written without one (the session's own number, a pairing-code
+   * number); read on every use so a settings change applies at once. Default ID.
+   */
+  defaultCountry?: () => string;
 }
 
 export function createSessionManager(deps: SessionManagerDeps): SessionManager {
@@ -61,6 +64,7 @@ export function createSessionManager(deps: SessionManagerDeps): SessionManager {
     logger,
     reconnect: deps.reconnect,
   });
+  const defaultCountry = deps.defaultCountry ?? (() => DEFAULT_COUNTRY);
   let lock: SessionLock | null = null;
   let holding: Promise<void> | null = null;
   let isClosed = false;
@@ -95,12 +99,7 @@ export function createSessionManager(deps: SessionManagerDeps): SessionManager {
 
   function pairingNumber(phoneNumber: string | undefined): string | null {
     if (phoneNumber === undefined) return null;
-    try {
-      return normalizePhoneNumber(phoneNumber, deps.defaultCountry);
-    } catch (error) {
-      if (error instanceof InvalidInputError) throw new InvalidInputError("phoneNumber", error.message);
-      throw error;
-    }
+    return normalizePhoneNumber(phoneNumber, defaultCountry(), "phoneNumber");
   }
 
   return {
@@ -118,12 +117,12 @@ export function createSessionManager(deps: SessionManagerDeps): SessionManager {
       return (await repository.findTheOne())?.record ?? null;
     },
     async create(input) {
-      const record = await createSession({ repository, sessionsDir }, input);
+      const record = await createSession({ repository, sessionsDir, defaultCountry }, input);
       if (lock) store.set({ session: record });
       return record;
     },
     async update(input) {
-      const record = await updateSession({ repository, sessionsDir }, input);
+      const record = await updateSession({ repository, sessionsDir, defaultCountry }, input);
       if (lock && store.current().session?.id === record.id) store.set({ session: record });
       return record;
     },

@@ -66,6 +66,10 @@ export function createSessionRepository(db: PrismaClient) {
       const row = await db.whatsAppSession.findUnique({ where: { id }, select: recordSelect });
       return row ? toRecord(row) : null;
     },
+    async findBySessionId(sessionId: string): Promise<SessionRecord | null> {
+      const row = await db.whatsAppSession.findUnique({ where: { sessionId }, select: recordSelect });
+      return row ? toRecord(row) : null;
+    },
     async create(fields: SessionFields): Promise<SessionRecord> {
       const row = await db.whatsAppSession.create({
         data: { ...fields, isActive: true, isDefault: true },
