@@ -1,5 +1,5 @@
 /** The only session code that talks to Prisma: the WhatsAppSession row, its fields selected explicitly. */
-import type { Prisma, PrismaClient } from "@kabar/db";
+import { type Prisma, type PrismaClient, THE_SESSION_ORDER } from "@kabar/db";
 import type { SessionRecord, SessionState } from "../contract.js";
 
 const recordSelect = {
@@ -46,11 +46,9 @@ export interface SessionFields {
   description: string | null;
 }
 
-// An older database may still hold several rows (pnpm whatsapp:cleanup fixes it): the default, oldest first, is the one.
-const theOneFirst = [
-  { isDefault: "desc" },
-  { createdAt: "asc" },
-] satisfies Prisma.WhatsAppSessionOrderByWithRelationInput[];
+// An older database may still hold several rows (pnpm whatsapp:cleanup fixes it): @kabar/db's one
+// ordering says which is the one, so the scripts and the product agree.
+const theOneFirst = [...THE_SESSION_ORDER];
 
 export function createSessionRepository(db: PrismaClient) {
   return {
