@@ -15,7 +15,7 @@ import { createSession } from "./create-session.js";
 import { deleteSession } from "./delete-session.js";
 import { parseInput } from "./parse-input.js";
 import type { ReconnectOptions } from "./reconnect-backoff.js";
-import { acquireSessionLock, type SessionLock } from "./session-lock.js";
+import { acquireSessionLock, type SessionLock, type SessionLockOptions } from "./session-lock.js";
 import { createSessionRepository } from "./session-repository.js";
 import { createSessionStatusStore } from "./session-status-store.js";
 import { updateSession } from "./update-session.js";
@@ -39,6 +39,8 @@ export interface SessionManagerDeps {
   logger: Logger;
   /** Defaults: first retry within 1 s, cap 60 s, jitter. */
   reconnect?: ReconnectOptions;
+  /** The lock file's heartbeat and stale limit (defaults 10 s and 60 s). */
+  lock?: Omit<SessionLockOptions, "logger">;
   /** How often heartbeatAt is refreshed while this process holds the session; default 10 s. */
   heartbeatMs?: number;
   /**
@@ -72,7 +74,7 @@ export function createSessionManager(deps: SessionManagerDeps): SessionManager {
   /** Lock first, then load: a second process must refuse before it touches the row or the folder. */
   function hold(): Promise<void> {
     holding ??= (async () => {
-      lock = acquireSessionLock(sessionsDir);
+      lock = acquireSessionLock(sessionsDir, { logger, ...deps.lock });
       const stored = await repository.findTheOne();
       store.set({
         session: stored?.record ?? null,
