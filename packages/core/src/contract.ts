@@ -9,9 +9,11 @@ import type {
   ListMessagesInput,
   MessageStatus,
   SendMessageInput,
+  SessionReasonCode,
   SettingsInput,
   UpdateSessionInput,
 } from "./schemas.js";
+import type { DisconnectKind } from "./whatsapp/port.js";
 
 export type SessionState =
   | "disconnected"
@@ -37,15 +39,23 @@ export interface SessionStatus {
   /** null when no session has been created yet. */
   session: SessionRecord | null;
   state: SessionState;
-  /** Why the state last changed, e.g. "QR expired", "socket closed", "logged out on phone". */
+  /** Why the state last changed, in English for logs and scripts, e.g. "QR expired". */
   reason: string | null;
+  /** The same as a code, for the panel to translate; null only before anything happened. */
+  reasonCode: SessionReasonCode | null;
   qr: { value: string; expiresAt: string } | null;
   pairingCode: { code: string; phoneNumber: string } | null;
   /** The number WhatsApp reports as linked, international digits. */
   linkedNumber: string | null;
   lastConnectedAt: string | null;
   lastDisconnectAt: string | null;
+  /** WhatsApp's or the library's own words for the last disconnect (English, e.g. "Connection Closed"). */
   lastDisconnectReason: string | null;
+  /**
+   * The last disconnect as a code the panel translates (the port's DisconnectKind, e.g.
+   * "connection_lost", "logged_out"). WhatsApp's routine restart after linking (515) is not one.
+   */
+  lastDisconnectCode: DisconnectKind | null;
   /** Attempts since the connection was last open. */
   reconnectAttempts: number;
   /** Set while the outbox is paused (e.g. WhatsApp answered 463 "restricted"). */

@@ -71,6 +71,33 @@ export const connectSessionInput = z.object({
 });
 export type ConnectSessionInput = z.input<typeof connectSessionInput>;
 
+/**
+ * Why the session's state last changed, as a code the panel translates (SessionStatus.reasonCode);
+ * `reason` beside it is the same in English for logs and scripts. A new code here fails the panel's
+ * typecheck until both languages say it.
+ */
+export const SESSION_REASON_CODES = [
+  "restoring",
+  "connecting",
+  "requesting_pairing_code",
+  "new_qr_requested",
+  "restarting_after_link",
+  "reconnect_scheduled",
+  "reconnecting",
+  "scan_qr",
+  "enter_pairing_code",
+  "connected",
+  "qr_expired",
+  "pairing_code_expired",
+  "closed_before_link",
+  "logged_out_on_phone",
+  "logged_out_by_admin",
+  "replaced",
+  "disconnected_by_admin",
+  "server_stopped",
+] as const;
+export type SessionReasonCode = (typeof SESSION_REASON_CODES)[number];
+
 export const MAX_TEXT_LENGTH = 4096;
 
 /** A recipient as a person types it: +62 812-3456-7890, 0812…, 62812…; core normalises it with libphonenumber-js. */

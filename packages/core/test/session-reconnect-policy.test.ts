@@ -97,7 +97,7 @@ describe("the reconnect policy", () => {
   });
 
   it.each([
-    ["qr_expired", "disconnected", REASONS.qrExpired],
+    ["qr_expired", "disconnected", REASONS.qr_expired],
     ["connection_replaced", "disconnected", REASONS.replaced],
   ] as const)("does not reconnect after %s", async (kind, state, reason) => {
     if (kind === "connection_replaced") link();
@@ -127,7 +127,7 @@ describe("the reconnect policy", () => {
     port.drop(SESSION_ID, "logged_out");
     expect(manager.status()).toMatchObject({
       state: "logged_out",
-      reason: REASONS.loggedOutOnPhone,
+      reason: REASONS.logged_out_on_phone,
       linkedNumber: null,
     });
     expect(fs.existsSync(folder)).toBe(false);
@@ -146,6 +146,6 @@ describe("the reconnect policy", () => {
     await manager.disconnect();
     await vi.advanceTimersByTimeAsync(10 * 60_000);
     expect(port.starts()).toBe(starts);
-    expect(manager.status()).toMatchObject({ state: "disconnected", reason: REASONS.disconnectedByAdmin });
+    expect(manager.status()).toMatchObject({ state: "disconnected", reason: REASONS.disconnected_by_admin });
   });
 });

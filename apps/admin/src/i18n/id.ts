@@ -1,7 +1,13 @@
+import type { SessionReasonCode } from "@kabar/core/schemas";
+import type { SessionStatus } from "../api/trpc";
+
 /**
  * Indonesian, the default language. This object is the source of the `Messages` type, so a key missing
  * from another language fails the typecheck. Placeholders are `{name}`, filled by `format()`.
  */
+/** How the last connection ended, as the server sends it; a new kind fails this file's typecheck. */
+type DisconnectCode = NonNullable<SessionStatus["lastDisconnectCode"]>;
+
 export const id = {
   app: {
     name: "Kabar",
@@ -94,6 +100,7 @@ export const id = {
     lastConnected: "Terakhir terhubung",
     reconnectAttempts: "Percobaan menyambung ulang",
     lastDisconnectReason: "Alasan terakhir terputus",
+    stateReason: "Keterangan",
     outboxPaused: "Pengiriman dijeda: {reason}",
     storageProblemTitle: "Kredensial WhatsApp tidak bisa disimpan",
     storageProblemAdvice:
@@ -195,10 +202,41 @@ export const id = {
     unauthorized: "Sesi login berakhir; silakan masuk lagi.",
     fieldInvalid: "Isian tidak valid",
   },
+  /** SessionStatus.reasonCode: why the state last changed. */
+  sessionReasons: {
+    restoring: "Memulihkan sesi yang tersimpan",
+    connecting: "Menghubungkan",
+    requesting_pairing_code: "Meminta kode penautan",
+    new_qr_requested: "Meminta kode QR baru",
+    restarting_after_link: "Tertaut; menyambung ulang seperti yang diminta WhatsApp",
+    reconnect_scheduled: "Koneksi terputus; menyambung ulang sebentar lagi",
+    reconnecting: "Menyambung ulang",
+    scan_qr: "Pindai kode QR dengan WhatsApp di ponsel",
+    enter_pairing_code: "Masukkan kode penautan di WhatsApp di ponsel",
+    connected: "Terhubung",
+    qr_expired: "Kode QR kedaluwarsa; minta kode QR baru",
+    pairing_code_expired: "Kode penautan kedaluwarsa; minta kode baru",
+    closed_before_link: "Koneksi terputus sebelum perangkat tertaut; minta kode QR baru",
+    logged_out_on_phone: "Perangkat dikeluarkan dari ponsel. Tautkan lagi dengan kode QR atau kode penautan baru.",
+    logged_out_by_admin: "Perangkat dikeluarkan oleh admin. Tautkan lagi dengan kode QR atau kode penautan baru.",
+    replaced: "Sesi diambil alih oleh klien WhatsApp Web lain. Hubungkan lagi untuk mengambilnya kembali.",
+    disconnected_by_admin: "Diputuskan oleh admin",
+    server_stopped: "Server berhenti",
+  } satisfies Record<SessionReasonCode, string>,
+  /** SessionStatus.lastDisconnectCode: how the last connection ended. */
+  disconnectCodes: {
+    connection_closed: "Koneksi ditutup",
+    connection_lost: "Koneksi hilang (tidak ada balasan dari WhatsApp)",
+    restart_required: "WhatsApp meminta koneksi baru",
+    connection_replaced: "Diambil alih oleh klien WhatsApp Web lain",
+    logged_out: "Perangkat dikeluarkan dari WhatsApp",
+    qr_expired: "Kode QR kedaluwarsa",
+    other: "Kesalahan lain dari WhatsApp",
+  } satisfies Record<DisconnectCode, string>,
   validation: {
     name: "Nama wajib diisi (maksimal 100 karakter)",
     sessionId: "Session ID 3–64 karakter: huruf kecil, angka atau garis bawah",
-    phoneNumber: "Nomor 8–15 digit format internasional tanpa +, mis. 6281234567890",
+    phoneNumber: "Nomor telepon, mis. +62 851-1713-2297 atau 6285117132297",
     description: "Deskripsi maksimal 500 karakter",
     to: "Nomor tujuan wajib diisi (maksimal 32 karakter)",
     message: "Pesan wajib diisi (maksimal 4096 karakter)",

@@ -113,6 +113,7 @@ export class FakeKabar implements Kabar {
         qr: null,
         linkedNumber: null,
         lastDisconnectReason: "logged out",
+        lastDisconnectCode: "logged_out",
       }),
   };
 

@@ -4,22 +4,40 @@
  */
 import type { Logger } from "pino";
 import type { SessionStatus } from "../contract.js";
+import type { SessionReasonCode } from "../schemas.js";
 import type { DisconnectKind, WhatsAppPort, WhatsAppPortEvents } from "../whatsapp/port.js";
 import { type ReconnectOptions, reconnectDelayMs } from "./reconnect-backoff.js";
 import { backUpSessionFolder, hasSavedCredentials } from "./session-folder.js";
 import type { SessionStatusStore } from "./session-status-store.js";
 
+/** The English beside each reason code (logs, scripts, REST); the panel translates the code instead. */
 export const REASONS = {
-  qrExpired: "QR expired",
-  pairingCodeExpired: "Pairing code expired",
-  loggedOutOnPhone:
+  restoring: "Restoring the saved session",
+  connecting: "Connecting",
+  requesting_pairing_code: "Requesting a pairing code",
+  new_qr_requested: "New QR code requested",
+  restarting_after_link: "Linked; WhatsApp asks for a fresh connection (515), reconnecting",
+  reconnect_scheduled: "Socket closed; reconnecting",
+  reconnecting: "Reconnecting",
+  scan_qr: "Scan the QR code with WhatsApp on the phone",
+  enter_pairing_code: "Enter the pairing code in WhatsApp on the phone",
+  connected: "Connected",
+  qr_expired: "QR expired",
+  pairing_code_expired: "Pairing code expired",
+  closed_before_link: "Socket closed before the device was linked; ask for a new QR code",
+  logged_out_on_phone:
     "Logged out on the phone (this device was removed from WhatsApp). Link it again: ask for a new QR code or pairing code.",
-  loggedOutByAdmin: "Logged out by the admin. Link the device again: ask for a new QR code or pairing code.",
+  logged_out_by_admin: "Logged out by the admin. Link the device again: ask for a new QR code or pairing code.",
   replaced:
     "Connection replaced: another WhatsApp Web client took over this session. Connect again to take it back.",
-  disconnectedByAdmin: "Disconnected by the admin",
-  serverStopped: "The server stopped",
-} as const;
+  disconnected_by_admin: "Disconnected by the admin",
+  server_stopped: "The server stopped",
+} as const satisfies Record<SessionReasonCode, string>;
+
+/** A reason for the status: the code the panel translates, the English beside it, and any detail. */
+export function because(code: SessionReasonCode, detail?: string): { reasonCode: SessionReasonCode; reason: string } {
+  return { reasonCode: code, reason: detail ? `${REASONS[code]} (${detail})` : REASONS[code] };
+}
 
 /** Kinds after which the same credentials are worth another try. */
 const TRANSIENT: ReadonlySet<DisconnectKind> = new Set(["connection_closed", "connection_lost", "other"]);
@@ -49,11 +67,11 @@ export function createConnectionSupervisor(deps: ConnectionSupervisorDeps) {
     reconnectTimer = null;
   }
 
-  async function openSocket(reason: string): Promise<SessionStatus> {
+  async function openSocket(code: SessionReasonCode, detail?: string): Promise<SessionStatus> {
     const id = sessionId();
     if (!id || isClosed) return store.current();
     cancelReconnect();
-    store.set({ state: "connecting", reason, qr: null, pairingCode: null });
+    store.set({ state: "connecting", ...because(code, detail), qr: null, pairingCode: null });
     try {
       await port.start(id, pairingPhoneNumber ? { pairingPhoneNumber } : undefined);
     } catch (error) {
@@ -68,14 +86,14 @@ export function createConnectionSupervisor(deps: ConnectionSupervisorDeps) {
     const delay = reconnectDelayMs(attempt, deps.reconnect, deps.random);
     store.set({
       state: "connecting",
-      reason: `${detail}; reconnecting in ${(delay / 1000).toFixed(1)} s (attempt ${attempt + 1})`,
+      ...because("reconnect_scheduled", `${detail}; in ${(delay / 1000).toFixed(1)} s, attempt ${attempt + 1}`),
       reconnectAttempts: attempt + 1,
       qr: null,
       pairingCode: null,
     });
     reconnectTimer = setTimeout(() => {
       reconnectTimer = null;
-      void openSocket(`Reconnecting (attempt ${attempt + 1})`);
+      void openSocket("reconnecting", `attempt ${attempt + 1}`);
     }, delay);
   }
 
@@ -91,7 +109,11 @@ export function createConnectionSupervisor(deps: ConnectionSupervisorDeps) {
   function onClose(event: WhatsAppPortEvents["close"]): void {
     if (!isOurs(event)) return;
     cancelReconnect();
-    const disconnected = { lastDisconnectAt: new Date().toISOString(), lastDisconnectReason: event.detail };
+    const disconnected = {
+      lastDisconnectAt: new Date().toISOString(),
+      lastDisconnectReason: event.detail,
+      lastDisconnectCode: event.kind,
+    };
     logger.info(
       { sessionId: event.sessionId, kind: event.kind, detail: event.detail },
       "WhatsApp socket closed",
@@ -103,7 +125,7 @@ export function createConnectionSupervisor(deps: ConnectionSupervisorDeps) {
       store.set({
         ...disconnected,
         state: "logged_out",
-        reason: REASONS.loggedOutOnPhone,
+        ...because("logged_out_on_phone"),
         linkedNumber: null,
         qr: null,
         pairingCode: null,
@@ -112,22 +134,22 @@ export function createConnectionSupervisor(deps: ConnectionSupervisorDeps) {
       return;
     }
     if (event.kind === "restart_required") {
-      // WhatsApp asks for a fresh socket right after linking: the new credentials are good.
+      // WhatsApp asks for a fresh socket right after linking: the new credentials are good. This is
+      // the normal second step of every link, not a disconnect to show, so the last one stays.
       isLinked = true;
-      store.set(disconnected);
-      void openSocket("Restart required by WhatsApp after linking");
+      void openSocket("restarting_after_link");
       return;
     }
     if (event.kind === "qr_expired") {
-      const reason = pairingPhoneNumber ? REASONS.pairingCodeExpired : REASONS.qrExpired;
-      store.set({ ...disconnected, state: "disconnected", reason, qr: null, pairingCode: null });
+      const reason = because(pairingPhoneNumber ? "pairing_code_expired" : "qr_expired");
+      store.set({ ...disconnected, state: "disconnected", ...reason, qr: null, pairingCode: null });
       return;
     }
     if (event.kind === "connection_replaced") {
       store.set({
         ...disconnected,
         state: "disconnected",
-        reason: REASONS.replaced,
+        ...because("replaced"),
         qr: null,
         pairingCode: null,
       });
@@ -135,14 +157,14 @@ export function createConnectionSupervisor(deps: ConnectionSupervisorDeps) {
     }
     if (TRANSIENT.has(event.kind) && isLinked) {
       store.set(disconnected);
-      scheduleReconnect(`Socket closed: ${event.detail}`);
+      scheduleReconnect(event.detail);
       return;
     }
     // Not linked yet: a new socket would only show a new QR nobody asked for; the admin asks again.
     store.set({
       ...disconnected,
       state: "disconnected",
-      reason: `Socket closed before the device was linked (${event.detail}); ask for a new QR code`,
+      ...because("closed_before_link", event.detail),
       qr: null,
       pairingCode: null,
     });
@@ -156,7 +178,7 @@ export function createConnectionSupervisor(deps: ConnectionSupervisorDeps) {
       if (!isOurs(event) || pairingPhoneNumber) return;
       store.set({
         state: "waiting_qr",
-        reason: "Scan the QR code with WhatsApp on the phone",
+        ...because("scan_qr"),
         qr: { value: event.qr, expiresAt: event.expiresAt.toISOString() },
       });
     }),
@@ -164,7 +186,7 @@ export function createConnectionSupervisor(deps: ConnectionSupervisorDeps) {
       if (!isOurs(event) || !pairingPhoneNumber) return;
       store.set({
         state: "waiting_pairing_code",
-        reason: "Enter the pairing code in WhatsApp on the phone",
+        ...because("enter_pairing_code"),
         pairingCode: { code: event.code, phoneNumber: pairingPhoneNumber },
       });
     }),
@@ -174,7 +196,7 @@ export function createConnectionSupervisor(deps: ConnectionSupervisorDeps) {
       pairingPhoneNumber = null;
       store.set({
         state: "connected",
-        reason: "Connected",
+        ...because("connected"),
         linkedNumber: event.linkedNumber || null,
         lastConnectedAt: new Date().toISOString(),
         reconnectAttempts: 0,
@@ -196,7 +218,7 @@ export function createConnectionSupervisor(deps: ConnectionSupervisorDeps) {
       const id = sessionId();
       if (!id || !hasSavedCredentials(sessionsDir, id)) return store.current();
       isLinked = true;
-      return openSocket("Restoring the saved session");
+      return openSocket("restoring");
     },
     async connect(options: { pairingPhoneNumber?: string | null } = {}): Promise<SessionStatus> {
       if (store.current().state === "connected") return store.current();
@@ -204,13 +226,13 @@ export function createConnectionSupervisor(deps: ConnectionSupervisorDeps) {
       isLinked = id !== null && hasSavedCredentials(sessionsDir, id);
       pairingPhoneNumber = isLinked ? null : (options.pairingPhoneNumber ?? null);
       store.set({ reconnectAttempts: 0 });
-      return openSocket(pairingPhoneNumber ? "Requesting a pairing code" : "Connecting");
+      return openSocket(pairingPhoneNumber ? "requesting_pairing_code" : "connecting");
     },
     /** A fresh socket means fresh QR refs; allowed any time the session is not connected. */
     async refreshQr(): Promise<SessionStatus> {
       if (store.current().state === "connected") return store.current();
       pairingPhoneNumber = null;
-      return openSocket("New QR code requested");
+      return openSocket("new_qr_requested");
     },
     async disconnect(): Promise<SessionStatus> {
       cancelReconnect();
@@ -218,7 +240,7 @@ export function createConnectionSupervisor(deps: ConnectionSupervisorDeps) {
       if (id) await port.stop(id);
       return store.set({
         state: "disconnected",
-        reason: REASONS.disconnectedByAdmin,
+        ...because("disconnected_by_admin"),
         qr: null,
         pairingCode: null,
       });
@@ -232,7 +254,7 @@ export function createConnectionSupervisor(deps: ConnectionSupervisorDeps) {
       moveCredentialsAside(id);
       return store.set({
         state: "logged_out",
-        reason: REASONS.loggedOutByAdmin,
+        ...because("logged_out_by_admin"),
         linkedNumber: null,
         qr: null,
         pairingCode: null,

@@ -10,7 +10,7 @@ import type { InMemoryEventBus } from "../events/event-bus.js";
 import { DEFAULT_COUNTRY, normalizePhoneNumber } from "../phone/normalize-phone-number.js";
 import { connectSessionInput } from "../schemas.js";
 import type { WhatsAppPort } from "../whatsapp/port.js";
-import { createConnectionSupervisor, REASONS } from "./connection-supervisor.js";
+import { because, createConnectionSupervisor } from "./connection-supervisor.js";
 import { createSession } from "./create-session.js";
 import { deleteSession } from "./delete-session.js";
 import { parseInput } from "./parse-input.js";
@@ -82,6 +82,7 @@ export function createSessionManager(deps: SessionManagerDeps): SessionManager {
         lastConnectedAt: stored?.lastConnectedAt ?? null,
         lastDisconnectAt: stored?.lastDisconnectAt ?? null,
         lastDisconnectReason: stored?.lastDisconnectReason ?? null,
+        lastDisconnectCode: stored?.lastDisconnectCode ?? null,
       });
       store.startHeartbeat();
     })().catch((error: unknown) => {
@@ -159,7 +160,7 @@ export function createSessionManager(deps: SessionManagerDeps): SessionManager {
       await supervisor.close();
       store.stopHeartbeat();
       if (lock) {
-        store.set({ state: "disconnected", reason: REASONS.serverStopped, qr: null, pairingCode: null });
+        store.set({ state: "disconnected", ...because("server_stopped"), qr: null, pairingCode: null });
         await store.flush();
         lock.release();
         lock = null;
