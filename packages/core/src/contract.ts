@@ -13,6 +13,7 @@ import type {
   SettingsInput,
   UpdateSessionInput,
 } from "./schemas.js";
+import type { LatencyHistogram } from "./outbox/send-latency.js";
 import type { DisconnectKind } from "./whatsapp/port.js";
 
 export type SessionState =
@@ -92,6 +93,17 @@ export interface MessageRecord {
   readAt: string | null;
   failedAt: string | null;
   events: MessageEventRecord[];
+}
+
+export interface KabarStats {
+  reconnects: number;
+  /** Send attempt → first ack, the last 1000 samples (a window, for a panel). */
+  sendLatencyMs: number[];
+  /** Send attempt → first ack, cumulative since start (for /metrics: count and sum only grow). */
+  sendLatency: LatencyHistogram;
+  lastDisconnectReason: string | null;
+  /** A code from a fixed set, fit for a metric label (never WhatsApp's free text). */
+  lastDisconnectCode: DisconnectKind | null;
 }
 
 export interface SendResult {
@@ -214,7 +226,7 @@ export interface Kabar {
   events: EventBus;
   health(): Promise<HealthReport>;
   /** Counters for /metrics. */
-  stats(): { reconnects: number; sendLatencyMs: number[]; lastDisconnectReason: string | null };
+  stats(): KabarStats;
   /** Stops the worker and the socket; the credentials stay. */
   close(): Promise<void>;
 }

@@ -127,7 +127,9 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
     stats: () => ({
       reconnects,
       sendLatencyMs: outbox.worker.latencySamples(),
+      sendLatency: outbox.worker.latencyHistogram(),
       lastDisconnectReason: sessions.status().lastDisconnectReason,
+      lastDisconnectCode: sessions.status().lastDisconnectCode,
     }),
     async close() {
       if (isClosed) return;

@@ -14,6 +14,7 @@ import {
   type MessageStatus,
   normalizePhoneNumber,
   phoneSearchDigits,
+  SEND_LATENCY_BUCKETS_MS,
   SessionAlreadyExistsError,
   SessionNotFoundError,
 } from "@kabar/core";
@@ -261,7 +262,17 @@ export class FakeKabar implements Kabar {
     return {
       reconnects: this.reconnects,
       sendLatencyMs: [...this.latencies],
+      // Cumulative over every latency ever set, like core's histogram.
+      sendLatency: {
+        buckets: SEND_LATENCY_BUCKETS_MS.map((le) => ({
+          le,
+          count: this.latencies.filter((ms) => ms <= le).length,
+        })),
+        count: this.latencies.length,
+        sum: this.latencies.reduce((sum, ms) => sum + ms, 0),
+      },
       lastDisconnectReason: this.current.lastDisconnectReason,
+      lastDisconnectCode: this.current.lastDisconnectCode,
     };
   }
 

@@ -6,6 +6,7 @@
 import { type OutboxDependencies, changeStatus } from "./outbox-context.js";
 import { applyAcks } from "./apply-acks.js";
 import { attemptSend, outboxMessageLookup, type SendOutcome } from "./attempt-send.js";
+import { createSendLatency, type LatencyHistogram } from "./send-latency.js";
 import type { OutboxRow } from "./outbox-repository.js";
 import { decidePacing, drawGapMs, startOfDay, startOfNextDay } from "./pacing.js";
 import { interruptibleDelay } from "./interruptible-delay.js";
@@ -29,11 +30,13 @@ export interface OutboxWorker {
   /** Ends a 463 pause before its cool-down is over. */
   resume(): void;
   pausedReason(): string | null;
+  /** Send attempt → first ack: the last 1000 samples, for a panel. */
   latencySamples(): number[];
+  /** The same, cumulative since start, for /metrics. */
+  latencyHistogram(): LatencyHistogram;
   close(): Promise<void>;
 }
 
-const MAX_LATENCY_SAMPLES = 1000;
 const MAX_REMEMBERED_RECIPIENTS = 1000;
 // A database that comes back should not wait long for the worker to notice.
 const MAX_STEP_BACKOFF_MS = 10_000;
@@ -46,7 +49,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   // Backoff lives in memory: after a restart or a fresh connection, trying at once is right.
   const retryAt = new Map<string, number>();
   const lastToRecipient = new Map<string, number>();
-  const latencies: number[] = [];
+  const latency = createSendLatency(options.port, () => clock.now());
   const cleanups: (() => void)[] = [];
   let globalNextAt = 0;
   let acks: ReturnType<typeof applyAcks> | null = null;
@@ -153,6 +156,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       publish: "sending",
     });
     if (!claimed) return "again";
+    latency.attemptStarted(row.waMessageId);
     const outcome = await attemptSend(options, sessionId, row, options.ackTimeoutMs, (abort) => {
       inflightAbort = abort;
       // The socket may have dropped, or close() been called, while the claim was being written.
@@ -281,14 +285,12 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
         logger.warn({ count: interrupted.length }, "re-queued messages left in sending");
       const seed = await repository.lastSentAt();
       if (seed) globalNextAt = seed.getTime() + drawGapMs(options.settings.current(), random);
-      acks = applyAcks(options, (latency) => {
-        latencies.push(latency);
-        if (latencies.length > MAX_LATENCY_SAMPLES) latencies.shift();
-      });
+      acks = applyAcks(options);
       options.port.setMessageLookup?.(outboxMessageLookup(repository));
       cleanups.push(
         () => options.port.setMessageLookup?.(null),
         acks.off,
+        latency.off,
         session.onStatus(() => onConnectionChange()),
         options.settings.onChange(() => wake()),
       );
@@ -298,7 +300,8 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     wake,
     resume: () => pause.end(),
     pausedReason: () => pause.reason(),
-    latencySamples: () => [...latencies],
+    latencySamples: () => latency.recentSamples(),
+    latencyHistogram: () => latency.histogram(),
     async close() {
       closed = true;
       pause.dispose();
