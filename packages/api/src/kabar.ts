@@ -17,6 +17,7 @@ export type {
 export {
   BEFORE_FIRST_EVENT_ID,
   createKabar,
+  installProcessGuards,
   KabarError,
   type KabarErrorCode,
   MessageNotFoundError,

@@ -13,6 +13,7 @@ import type { ReconnectOptions } from "./session/reconnect-backoff.js";
 import { createSessionManager } from "./session/session-manager.js";
 import { createSettingsStore } from "./settings/settings-service.js";
 import { createWaMultiSessionPort } from "./whatsapp/adapters/wa-multi-session/index.js";
+import { installProcessGuards } from "./whatsapp/adapters/wa-multi-session/process-guards.js";
 import type { WhatsAppPort } from "./whatsapp/port.js";
 
 export interface CreateKabarOptions extends KabarOptions {
@@ -22,10 +23,17 @@ export interface CreateKabarOptions extends KabarOptions {
   restrictedCooldownMs?: number;
   reconnect?: ReconnectOptions;
   clock?: Clock;
+  /**
+   * Install the process-wide guards the WhatsApp library needs (console filter for libsignal's
+   * secrets, unhandledRejection filter for Baileys' abandoned queries; see process-guards.ts).
+   * Off by default: a library must not change its host process unless asked.
+   */
+  installProcessGuards?: boolean;
 }
 
 export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
   const logger = options.logger ?? pino({ name: "kabar" });
+  if (options.installProcessGuards) installProcessGuards(logger);
   // Migrating on every start is what lets a fresh clone run with no manual database step.
   await migrateDatabase(options.databaseUrl);
   // A host that already has a client passes it: two libsql clients in one process can block

@@ -66,7 +66,8 @@ export async function closeWhatsApp(): Promise<void> {
 function kabar(): Promise<Kabar> {
   if (!current) {
     isOwned = true;
-    const building: Promise<Kabar> = createKabar(readLibraryEnv()).then(
+    // A script has no other entry point, so the library asks for the process guards.
+    const building: Promise<Kabar> = createKabar({ ...readLibraryEnv(), installProcessGuards: true }).then(
       (built) => {
         // closeWhatsApp() may have run meanwhile; a closed Kabar must not answer the sync checks.
         if (current === building) ready = built;
