@@ -5,10 +5,10 @@
  */
 import path from "node:path";
 import { startSimulator } from "@kabar/whatsapp-simulator";
-import { readEnv } from "./env.js";
-import { createKabar, installProcessGuards } from "./kabar.js";
-import { createLogger } from "./logger.js";
-import { runUntilSignal, StartupError, startKabar } from "./start.js";
+import { readEnv } from "../src/env.js";
+import { createKabar, installProcessGuards } from "../src/kabar.js";
+import { createLogger } from "../src/logger.js";
+import { runUntilSignal, StartupError, startKabar } from "../src/start.js";
 
 await runUntilSignal(async () => {
   const env = readEnv();
