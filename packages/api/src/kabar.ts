@@ -3,6 +3,7 @@ export type {
   CoreEvent,
   EventBus,
   HealthReport,
+  InboundMessageRecord,
   Kabar,
   KabarOptions,
   MessageRecord,
@@ -20,6 +21,7 @@ export {
   installProcessGuards,
   KabarError,
   type KabarErrorCode,
+  InvalidInputError,
   MessageNotFoundError,
 } from "@kabar/core";
 export type { Prisma, PrismaClient } from "@kabar/db";

@@ -6,8 +6,11 @@
 import type {
   ConnectSessionInput,
   CreateSessionInput,
+  ListInboundInput,
   ListMessagesInput,
   MessageStatus,
+  OnWhatsAppNumberInput,
+  PauseOutboxInput,
   SendMessageInput,
   SessionReasonCode,
   SettingsInput,
@@ -22,7 +25,21 @@ export type SessionState =
   | "waiting_qr"
   | "waiting_pairing_code"
   | "connected"
-  | "logged_out";
+  | "logged_out"
+  /** WhatsApp refused the announced client version (405); retried slowly, WA_WEB_VERSION fixes it. */
+  | "client_too_old"
+  /** WhatsApp refused the account (403: banned or locked); no automatic retries. */
+  | "banned"
+  /** Another client logged in as this device (440); no automatic fight, "use this server" takes it back. */
+  | "replaced";
+
+/** The WhatsApp Web version the socket announces and where it came from. */
+export interface WaWebVersionInUse {
+  /** e.g. "2.3000.1030000000" */
+  version: string;
+  /** `env`: WA_WEB_VERSION; `live`: read from the sw.js page; `bundled`: the library's own. */
+  source: "env" | "live" | "bundled";
+}
 
 export interface SessionRecord {
   id: string;
@@ -59,13 +76,15 @@ export interface SessionStatus {
   lastDisconnectCode: DisconnectKind | null;
   /** Attempts since the connection was last open. */
   reconnectAttempts: number;
-  /** Set while the outbox is paused (e.g. WhatsApp answered 463 "restricted"). */
+  /** Set while the outbox is paused: by hand, or 463s from several recipients (a restricted account). */
   outboxPausedReason: string | null;
   /**
    * Set while wa_sessions/ refuses the credential writes (which folder, which OS error): they are
    * kept in memory, so restarting or a crash now may unlink the device. Null once they all landed.
    */
   storageProblem: string | null;
+  /** The version the last socket announced; null before the first connect. */
+  waWebVersion: WaWebVersionInUse | null;
   changedAt: string;
 }
 
@@ -86,6 +105,8 @@ export interface MessageRecord {
   waMessageId: string;
   attempts: number;
   lastError: string | null;
+  /** While held (463): the https://wa.me/<our number>?text=… link to share with the recipient. */
+  holdLink: string | null;
   createdAt: string;
   updatedAt: string;
   sentAt: string | null;
@@ -104,6 +125,26 @@ export interface KabarStats {
   lastDisconnectReason: string | null;
   /** A code from a fixed set, fit for a metric label (never WhatsApp's free text). */
   lastDisconnectCode: DisconnectKind | null;
+}
+
+/** A message a contact sent to the account, stored once (by WhatsApp id). */
+export interface InboundMessageRecord {
+  id: string;
+  waMessageId: string;
+  /** International digits; null when WhatsApp named the sender only by LID (see fromLid). */
+  from: string | null;
+  /** The sender's LID when the chat came addressed by LID; never a phone number. */
+  fromLid: string | null;
+  type: "text" | "image" | "document" | "other";
+  text: string | null;
+  caption: string | null;
+  mimeType: string | null;
+  /** When the sender sent it (WhatsApp's timestamp). */
+  receivedAt: string;
+  /** Held by WhatsApp while the device was away and delivered at login. */
+  isOffline: boolean;
+  /** When Kabar stored it. */
+  createdAt: string;
 }
 
 export interface SendResult {
@@ -139,6 +180,13 @@ export interface Settings {
   dailyCap: number;
   defaultCountry: string;
   checkOnWhatsApp: boolean;
+  /** Attempts that end in a transient error before a message fails with its last error. */
+  maxAttempts: number;
+  /** Distinct recipients answered 463 within holdsWindowMs before the whole outbox pauses. */
+  holdsBeforePause: number;
+  holdsWindowMs: number;
+  /** Off by default: a preview makes the server fetch whatever URL a caller put in a text. */
+  linkPreviews: boolean;
 }
 
 export type CoreEvent =
@@ -191,6 +239,11 @@ export interface SessionService {
   requestPairingCode(input: { phoneNumber: string }): Promise<SessionStatus>;
   disconnect(): Promise<SessionStatus>;
   logout(): Promise<SessionStatus>;
+  /**
+   * "Use this server": reconnect on purpose after another client took the session over (replaced),
+   * or after a refusal that needs no new link (banned, client too old). That client is then replaced.
+   */
+  takeOver(): Promise<SessionStatus>;
 }
 
 export interface MessageService {
@@ -198,9 +251,41 @@ export interface MessageService {
   sendMedia(type: "image" | "document", input: MediaInput, options?: SendOptions): Promise<SendResult>;
   get(id: string): Promise<MessageRecord | null>;
   list(input: ListMessagesInput): Promise<{ items: MessageRecord[]; nextCursor: string | null }>;
-  /** Queues a failed message again (same WhatsApp id). */
+  /** Queues a failed or held message again (same WhatsApp id). */
   resend(id: string): Promise<MessageRecord>;
+  /** Cancels a queued or held message; MessageNotCancellableError for any other status. */
+  cancel(id: string): Promise<MessageRecord>;
   countByStatus(): Promise<Record<MessageStatus, number>>;
+  /** Messages contacts sent, newest first. */
+  inbound(input: ListInboundInput): Promise<{ items: InboundMessageRecord[]; nextCursor: string | null }>;
+}
+
+export interface OutboxState {
+  /** Why nothing is sent now (by hand, or 463s from several recipients); null: sending. */
+  pausedReason: string | null;
+  /** True when a person paused it: only a resume ends it, also across restarts. */
+  isPausedByHand: boolean;
+}
+
+export interface OutboxService {
+  state(): OutboxState;
+  pause(input?: PauseOutboxInput): Promise<OutboxState>;
+  /** Ends the pause by hand and a 463 pause. */
+  resume(): Promise<OutboxState>;
+}
+
+export interface OnWhatsAppAnswer {
+  number: string;
+  isOnWhatsApp: boolean;
+  checkedAt: string;
+  /** After this the number is looked up again before the next send (yes: 7 days, no: 1 day). */
+  expiresAt: string;
+}
+
+export interface OnWhatsAppAnswerService {
+  list(): Promise<OnWhatsAppAnswer[]>;
+  /** Forgets the answer for one number; true when there was one. */
+  clear(input: OnWhatsAppNumberInput): Promise<{ cleared: boolean }>;
 }
 
 export interface SettingsService {
@@ -217,11 +302,15 @@ export interface HealthReport {
   credentialsWritable: boolean;
   /** The session status's storageProblem: which folder refuses writes and why. */
   storageProblem: string | null;
+  /** The WhatsApp Web version in use and its source; null before the first connect. */
+  waWebVersion: WaWebVersionInUse | null;
 }
 
 export interface Kabar {
   sessions: SessionService;
   messages: MessageService;
+  outbox: OutboxService;
+  onWhatsApp: OnWhatsAppAnswerService;
   settings: SettingsService;
   events: EventBus;
   health(): Promise<HealthReport>;
@@ -242,6 +331,10 @@ export interface KabarOptions {
   sessionsDir: string;
   /** Point the adapter at a WhatsApp simulator instead of WhatsApp. */
   whatsappWsUrl?: string;
+  /** WA_WEB_VERSION, e.g. "2.3000.1030000000": announce this version instead of resolving it. */
+  waWebVersion?: string;
+  /** WA_WEB_VERSION_URL: the sw.js page read for the live version (default: derived, see README). */
+  waWebVersionUrl?: string;
   /** Overrides of the stored settings, e.g. pacing off in tests. */
   settings?: Partial<Settings>;
   /** A message with no server ack within this time is retried with the same id. Default 30 s. */

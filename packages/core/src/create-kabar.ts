@@ -6,10 +6,16 @@
 import { createDatabase, migrateDatabase } from "@kabar/db";
 import { pino } from "pino";
 import type { Kabar, KabarOptions, SessionState } from "./contract.js";
+import { InvalidInputError } from "./errors.js";
 import { InMemoryEventBus } from "./events/event-bus.js";
+import { createInboundRepository } from "./inbox/inbound-repository.js";
+import { listInbound } from "./inbox/list-inbound.js";
+import { recordInbound } from "./inbox/record-inbound.js";
 import { createOutbox } from "./outbox/create-outbox.js";
 import type { Clock } from "./outbox/outbox-context.js";
 import type { ReconnectOptions } from "./session/reconnect-backoff.js";
+import type { Timers } from "./session/timers.js";
+import { createWaWebVersionResolver, parseWaWebVersion, waWebVersionUrl } from "./session/wa-web-version.js";
 import { createSessionManager } from "./session/session-manager.js";
 import { createSettingsStore } from "./settings/settings-service.js";
 import { createWaMultiSessionPort } from "./whatsapp/adapters/wa-multi-session/index.js";
@@ -19,7 +25,7 @@ import type { WhatsAppPort } from "./whatsapp/port.js";
 export interface CreateKabarOptions extends KabarOptions {
   /** Another WhatsAppPort instead of the wa-multi-session adapter (unit tests use the fake). */
   port?: WhatsAppPort;
-  /** How long a 463 "restricted" answer pauses the outbox; default 15 min. */
+  /** How long the account-level 463 pause (several recipients held at once) lasts; default 15 min. */
   restrictedCooldownMs?: number;
   reconnect?: ReconnectOptions;
   clock?: Clock;
@@ -29,11 +35,19 @@ export interface CreateKabarOptions extends KabarOptions {
    * Off by default: a library must not change its host process unless asked.
    */
   installProcessGuards?: boolean;
+  /** The session supervisor's reconnect timers; tests pass a fake clock. */
+  timers?: Timers;
+  /** Options of the wa-multi-session adapter that tests tune (ignored when `port` is given). */
+  keepAliveIntervalMs?: number;
+  /** The first transient failure's backoff (doubling after); default 30 s. Tests shorten it. */
+  retryBaseDelayMs?: number;
 }
 
 export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
   const logger = options.logger ?? pino({ name: "kabar" });
   if (options.installProcessGuards) installProcessGuards(logger);
+  // Validated before anything starts: a bad WA_WEB_VERSION is a startup error that names it.
+  const versionOverride = parseVersionOption(options.waWebVersion);
   // Migrating on every start is what lets a fresh clone run with no manual database step.
   await migrateDatabase(options.databaseUrl);
   // A host that already has a client passes it: two libsql clients in one process can block
@@ -48,6 +62,16 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
       sessionsDir: options.sessionsDir,
       logger,
       ...(options.whatsappWsUrl ? { wsUrl: options.whatsappWsUrl } : {}),
+      ...(options.keepAliveIntervalMs ? { keepAliveIntervalMs: options.keepAliveIntervalMs } : {}),
+    });
+  const bundled = port.bundledWaWebVersion?.();
+  const versions =
+    bundled &&
+    createWaWebVersionResolver({
+      bundled,
+      logger,
+      url: waWebVersionUrl({ override: options.waWebVersionUrl, whatsappWsUrl: options.whatsappWsUrl }),
+      ...(versionOverride ? { override: versionOverride } : {}),
     });
   const sessions = createSessionManager({
     db,
@@ -57,6 +81,8 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
     logger,
     defaultCountry: () => settings.current().defaultCountry,
     ...(options.reconnect ? { reconnect: options.reconnect } : {}),
+    ...(options.timers ? { timers: options.timers } : {}),
+    ...(versions ? { versions } : {}),
   });
   const outbox = createOutbox({
     db,
@@ -70,7 +96,12 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
     ...(options.restrictedCooldownMs === undefined
       ? {}
       : { restrictedCooldownMs: options.restrictedCooldownMs }),
+    ...(options.retryBaseDelayMs === undefined ? {} : { retryBaseDelayMs: options.retryBaseDelayMs }),
   });
+
+  const inboundRepository = createInboundRepository(db);
+  // before the session starts: what WhatsApp flushes at login must find a listener
+  const inbound = recordInbound({ port, repository: inboundRepository, logger });
 
   let reconnects = 0;
   let hasConnected = false;
@@ -88,6 +119,9 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
     await outbox.worker.close();
     await sessions.close();
     await port.close();
+    // after the socket is gone: a message the library acked must still reach the database
+    inbound.off();
+    await inbound.settled();
     if (ownsDatabase) await db.$disconnect();
   }
 
@@ -112,8 +146,14 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
         outbox.worker.resume();
         return sessions.connect(input);
       },
+      takeOver() {
+        outbox.worker.resume();
+        return sessions.takeOver();
+      },
     },
-    messages: outbox.messages,
+    messages: { ...outbox.messages, inbound: (input) => listInbound(inboundRepository, input) },
+    outbox: outbox.controls,
+    onWhatsApp: outbox.onWhatsApp,
     settings,
     events,
     async health() {
@@ -130,6 +170,7 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
         outboxDepth: database ? await outbox.depth() : -1,
         credentialsWritable: status.storageProblem === null,
         storageProblem: status.storageProblem,
+        waWebVersion: status.waWebVersion,
       };
     },
     stats: () => ({
@@ -145,4 +186,16 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
       await shutdown();
     },
   };
+}
+
+function parseVersionOption(text: string | undefined) {
+  if (text === undefined) return undefined;
+  try {
+    return parseWaWebVersion(text);
+  } catch {
+    throw new InvalidInputError(
+      "WA_WEB_VERSION",
+      `WA_WEB_VERSION "${text}" is not a WhatsApp Web version; expected three numbers like 2.3000.1030000000`,
+    );
+  }
 }

@@ -11,6 +11,7 @@ export type KabarErrorCode =
   | "SESSION_LOCKED"
   | "MESSAGE_NOT_FOUND"
   | "MESSAGE_NOT_RESENDABLE"
+  | "MESSAGE_NOT_CANCELLABLE"
   | "MEDIA_TOO_LARGE"
   | "NOT_ON_WHATSAPP"
   | "TIMEOUT";
@@ -66,5 +67,14 @@ export class SessionLockedError extends KabarError {
 export class MessageNotFoundError extends KabarError {
   constructor(id: string) {
     super("MESSAGE_NOT_FOUND", `No message with id "${id}".`);
+  }
+}
+
+export class MessageNotCancellableError extends KabarError {
+  constructor(id: string, status: string) {
+    super(
+      "MESSAGE_NOT_CANCELLABLE",
+      `Message ${id} is ${status}; only queued or held messages can be cancelled.`,
+    );
   }
 }

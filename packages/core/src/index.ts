@@ -32,5 +32,6 @@ export {
 export * from "./schemas.js";
 /** The status before anything happened: what fakes and a fresh process start from. */
 export { initialStatus } from "./session/session-status-store.js";
+export { waWebVersionText } from "./session/wa-web-version.js";
 export { DEFAULT_SETTINGS } from "./settings/settings-service.js";
 export { installProcessGuards } from "./whatsapp/adapters/wa-multi-session/process-guards.js";

@@ -16,6 +16,7 @@ import type {
 } from "./contract.js";
 import { createKabar } from "./create-kabar.js";
 import { parseInput } from "./session/parse-input.js";
+import { waWebVersionText } from "./session/wa-web-version.js";
 import type { SendMessageInput } from "./schemas.js";
 
 const libraryEnvSchema = z.object({
@@ -29,6 +30,11 @@ const libraryEnvSchema = z.object({
     })
     .optional()
     .or(z.literal("").transform(() => undefined)),
+  WA_WEB_VERSION: waWebVersionText.optional().or(z.literal("").transform(() => undefined)),
+  WA_WEB_VERSION_URL: z
+    .url()
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
 });
 
 /** The only place the library reads the environment. */
@@ -38,6 +44,8 @@ export function readLibraryEnv(env: Record<string, string | undefined> = process
     databaseUrl: resolveDatabaseUrl(parsed),
     sessionsDir: resolveSessionsDir(parsed),
     ...(parsed.WHATSAPP_WS_URL ? { whatsappWsUrl: parsed.WHATSAPP_WS_URL } : {}),
+    ...(parsed.WA_WEB_VERSION ? { waWebVersion: parsed.WA_WEB_VERSION } : {}),
+    ...(parsed.WA_WEB_VERSION_URL ? { waWebVersionUrl: parsed.WA_WEB_VERSION_URL } : {}),
   };
 }
 

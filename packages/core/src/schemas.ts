@@ -6,11 +6,9 @@ import { z } from "zod";
 
 export const SESSION_ID_PATTERN = /^[a-z0-9_]{3,64}$/;
 
-export const sessionIdSchema = z
-  .string({ error: "sessionId is required" })
-  .regex(SESSION_ID_PATTERN, {
-    error: "sessionId must be 3–64 characters: lowercase letters, digits or underscore",
-  });
+export const sessionIdSchema = z.string({ error: "sessionId is required" }).regex(SESSION_ID_PATTERN, {
+  error: "sessionId must be 3–64 characters: lowercase letters, digits or underscore",
+});
 
 /**
  * The characters people type in phone numbers. Only the shape lives here (browser-safe); core's
@@ -35,7 +33,9 @@ const optionalText = (field: string, max: number) =>
     .string()
     .max(max, { error: `${field} must be at most ${max} characters` })
     .nullish()
-    .transform((value) => (value === undefined || value === null || value.trim() === "" ? null : value.trim()));
+    .transform((value) =>
+      value === undefined || value === null || value.trim() === "" ? null : value.trim(),
+    );
 
 export const sessionNameSchema = z
   .string({ error: "name is required" })
@@ -93,12 +93,26 @@ export const SESSION_REASON_CODES = [
   "logged_out_on_phone",
   "logged_out_by_admin",
   "replaced",
+  "taking_over",
+  "banned",
+  "client_too_old_retrying",
+  "client_too_old_waiting",
+  "client_too_old_connect_again",
+  "retrying_fresh_version",
+  "retrying_after_too_old",
   "disconnected_by_admin",
   "server_stopped",
 ] as const;
 export type SessionReasonCode = (typeof SESSION_REASON_CODES)[number];
 
 export const MAX_TEXT_LENGTH = 4096;
+
+/** Characters as WhatsApp counts them (code points), without building an array of a huge string. */
+export function countCodePoints(text: string): number {
+  let count = 0;
+  for (const _ of text) count += 1;
+  return count;
+}
 
 /** A recipient as a person types it: +62 812-3456-7890, 0812…, 62812…; core normalises it with libphonenumber-js. */
 export const recipientSchema = z
@@ -112,7 +126,11 @@ export const sendMessageInput = z.object({
   message: z
     .string({ error: "message is required" })
     .min(1, { error: "message must not be empty" })
-    .max(MAX_TEXT_LENGTH, { error: `message must be at most ${MAX_TEXT_LENGTH} characters` }),
+    .refine((text) => text.trim() !== "", { error: "message must not be only whitespace" })
+    // WhatsApp counts characters as code points: an emoji is one, not the two UTF-16 units of .length.
+    .refine((text) => countCodePoints(text) <= MAX_TEXT_LENGTH, {
+      error: `message must be at most ${MAX_TEXT_LENGTH} characters`,
+    }),
   sessionName: z.string().max(100).optional(),
   idempotencyKey: z
     .string()
@@ -122,7 +140,17 @@ export const sendMessageInput = z.object({
 });
 export type SendMessageInput = z.input<typeof sendMessageInput>;
 
-export const MESSAGE_STATUSES = ["queued", "sending", "sent", "delivered", "read", "failed"] as const;
+export const MESSAGE_STATUSES = [
+  "queued",
+  "sending",
+  /** WhatsApp answered 463: the recipient must write to us first; goes out by itself once they do. */
+  "held",
+  "sent",
+  "delivered",
+  "read",
+  "failed",
+  "cancelled",
+] as const;
 export const messageStatusSchema = z.enum(MESSAGE_STATUSES);
 export type MessageStatus = z.infer<typeof messageStatusSchema>;
 
@@ -135,7 +163,38 @@ export const listMessagesInput = z.object({
 });
 export type ListMessagesInput = z.input<typeof listMessagesInput>;
 
+export const listInboundInput = z.object({
+  /** The sender's number, as stored digits; "+62 812-…" is accepted and reduced to digits. */
+  from: z.string().trim().max(32).optional(),
+  /** The last id of the previous page. */
+  cursor: z.string().max(100).optional(),
+  limit: z.number().int().min(1).max(100).default(25),
+});
+export type ListInboundInput = z.input<typeof listInboundInput>;
+
 export const messageIdInput = z.object({ id: z.string().min(1, { error: "id is required" }).max(100) });
+
+export const pauseOutboxInput = z
+  .object({
+    reason: z
+      .string({ error: "reason must be a string" })
+      .trim()
+      .min(1, { error: "reason must not be empty" })
+      .max(200, { error: "reason must be at most 200 characters" })
+      .optional(),
+  })
+  .strict();
+export type PauseOutboxInput = z.input<typeof pauseOutboxInput>;
+
+/** A number whose on-WhatsApp answer is cleared: digits as stored, or as a person types it. */
+export const onWhatsAppNumberInput = z.object({
+  number: z
+    .string({ error: "number is required" })
+    .trim()
+    .min(1, { error: "number is required" })
+    .max(32, { error: "number must be at most 32 characters" }),
+});
+export type OnWhatsAppNumberInput = z.input<typeof onWhatsAppNumberInput>;
 
 export const settingsInput = z.object({
   minGapMs: z.number().int().min(0).max(600_000).optional(),
@@ -147,5 +206,9 @@ export const settingsInput = z.object({
     .regex(/^[A-Z]{2}$/, { error: "defaultCountry must be a two-letter country code, e.g. ID" })
     .optional(),
   checkOnWhatsApp: z.boolean().optional(),
+  maxAttempts: z.number().int().min(1).max(100).optional(),
+  holdsBeforePause: z.number().int().min(1).max(1000).optional(),
+  holdsWindowMs: z.number().int().min(1000).max(86_400_000).optional(),
+  linkPreviews: z.boolean().optional(),
 });
 export type SettingsInput = z.input<typeof settingsInput>;

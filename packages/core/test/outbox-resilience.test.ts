@@ -2,13 +2,12 @@
  * The outbox under the faults issue 4 names, through the real wa-multi-session + Baileys against
  * the simulator: socket drops mid-burst, and kill -9 of the sending process.
  */
-import { spawn } from "node:child_process";
-import { once } from "node:events";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import type { WhatsAppSimulator } from "@kabar/whatsapp-simulator";
 import { afterEach, describe, expect, it } from "vitest";
 import { burstRecipient, countReaching } from "./outbox-harness.js";
+import { spawnKabarChild } from "./support/kabar-child.js";
 import {
   linkSession,
   expectDecryptedExactlyOnce,
@@ -74,34 +73,21 @@ describe("the outbox under faults", { timeout: 180_000 }, () => {
     const retryReceipts = countRetryReceipts(simulator);
     // The child takes over the linked session: this process lets go of it first.
     await harness.kabar.close();
-    const child = spawn(
-      process.execPath,
-      [
-        "--import",
-        "tsx",
-        path.join(import.meta.dirname, "outbox-burst-child.ts"),
-        harness.databaseUrl,
-        harness.sessionsDir,
-        simulator.wsUrl,
-        "500",
-      ],
-      { cwd: path.join(import.meta.dirname, ".."), stdio: ["ignore", "pipe", "inherit"] },
-    );
-    const exited = once(child, "exit");
+    const child = spawnKabarChild("outbox-burst-child.ts", [
+      harness.databaseUrl,
+      harness.sessionsDir,
+      simulator.wsUrl,
+      "500",
+    ]);
+    let signal: NodeJS.Signals | null = null;
     try {
-      const queued = new Promise<void>((resolve) => {
-        child.stdout.on("data", (chunk: Buffer) => {
-          if (chunk.toString().includes("queued")) resolve();
-        });
-      });
-      await Promise.race([queued, exited.then(() => Promise.reject(new Error("the child exited early")))]);
+      await child.printed("queued");
       // Kill it mid-burst, with a message in flight.
       await simulator.waitFor("message", () => receivedByContacts(simulator).length >= 120, 60_000);
     } finally {
-      child.kill("SIGKILL");
+      signal = await child.kill();
     }
-    const [exitCode, signal] = await exited;
-    expect({ exitCode, signal }).toEqual({ exitCode: null, signal: "SIGKILL" });
+    expect(signal).toBe("SIGKILL");
     const beforeRestart = receivedByContacts(simulator).length;
     expect(beforeRestart).toBeLessThan(500);
 

@@ -98,9 +98,10 @@ describe("the reconnect policy", () => {
 
   it.each([
     ["qr_expired", "disconnected", REASONS.qr_expired],
-    ["connection_replaced", "disconnected", REASONS.replaced],
+    ["connection_replaced", "replaced", REASONS.replaced],
+    ["banned", "banned", REASONS.banned],
   ] as const)("does not reconnect after %s", async (kind, state, reason) => {
-    if (kind === "connection_replaced") link();
+    if (kind !== "qr_expired") link();
     else port.qr(SESSION_ID);
     const starts = port.starts();
     port.drop(SESSION_ID, kind);

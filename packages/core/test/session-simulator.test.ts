@@ -210,7 +210,7 @@ describe("the single session against the simulator", () => {
     harness.simulator.on("connection", () => {
       connections += 1;
     });
-    const replaced = waitForStatus(manager, (status) => status.state === "disconnected");
+    const replaced = waitForStatus(manager, (status) => status.state === "replaced");
     harness.simulator.faults.streamError("conflict");
     expect((await replaced).reason).toBe(REASONS.replaced);
     expect(fs.existsSync(path.join(harness.sessionsDir, SESSION_ID, "creds.json"))).toBe(true);

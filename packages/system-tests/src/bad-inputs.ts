@@ -184,9 +184,53 @@ function otherProcedureCases(): BadInput[] {
   return [
     ...idCases(trpcQuery("messages.get")),
     ...idCases(trpcMutation("messages.resend")),
+    ...idCases(trpcMutation("messages.cancel")),
+    ...each(
+      trpcMutation("outbox.pause"),
+      "reason",
+      ["", " ", 5, null, "r".repeat(201), ["x"]],
+      (reason) => ({ reason }),
+      "reason",
+    ),
+    ...each(trpcMutation("outbox.pause"), "unknown field", [1], (until) => ({ until })),
+    ...each(
+      trpcMutation("onWhatsApp.clear"),
+      "number",
+      ["", 5, null, "9".repeat(40)],
+      (number) => ({ number }),
+      "number",
+    ),
+    ...each(
+      rest("POST", "/api/outbox/pause"),
+      "reason",
+      ["", 5, "r".repeat(201)],
+      (reason) => ({ reason }),
+      "reason",
+    ),
+    ...[`..%2F..%2F${MARKER}`, "%00", "i".repeat(300), "no-such-message"].map(
+      (id): BadInput => ({
+        name: `POST /api/messages/${id.slice(0, 20)}/cancel`,
+        method: "POST",
+        route: `/api/messages/${id}/cancel`,
+        credential: "token",
+      }),
+    ),
     ...each(trpcQuery("messages.list"), "limit", [0, 101, 1.5, "10", -1], (limit) => ({ limit }), "limit"),
     ...each(trpcQuery("messages.list"), "status", ["lost", 3], (status) => ({ status }), "status"),
     ...each(trpcQuery("messages.list"), "search", ["s".repeat(201)], (search) => ({ search }), "search"),
+    ...each(trpcQuery("messages.inbound"), "limit", [0, 101, 1.5, "10", -1], (limit) => ({ limit }), "limit"),
+    ...each(trpcQuery("messages.inbound"), "from", ["f".repeat(33), 62812], (from) => ({ from }), "from"),
+    ...each(trpcQuery("messages.inbound"), "cursor", ["c".repeat(101), "no-such-message"], (cursor) => ({
+      cursor,
+    })),
+    ...["limit=0", "limit=101", "limit=ten", `from=${"f".repeat(33)}`, "cursor=no-such-message"].map(
+      (query): BadInput => ({
+        name: `GET /api/messages/inbound?${query.slice(0, 20)}`,
+        method: "GET",
+        route: `/api/messages/inbound?${query}`,
+        credential: "token",
+      }),
+    ),
     ...each(
       trpcMutation("session.requestPairingCode"),
       "phoneNumber",

@@ -4,7 +4,12 @@ import path from "node:path";
 import type { PrismaClient } from "@kabar/db";
 
 /** Columns that change by design when a valid credential is used, not by the input under test. */
-const USAGE_COLUMNS: Record<string, string[]> = { ApiToken: ["lastUsedAt"] };
+const USAGE_COLUMNS: Record<string, string[]> = {
+  ApiToken: ["lastUsedAt"],
+  // the connected session's heartbeat is written every 10 s (and bumps updatedAt): a run longer than
+  // that changed them without any input having done so; every other column still shows a change
+  WhatsAppSession: ["heartbeatAt", "updatedAt"],
+};
 
 /**
  * Read through the same driver the server uses (libsql). Not the sqlite3 shell: while the server had

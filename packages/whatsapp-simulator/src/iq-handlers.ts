@@ -1,7 +1,10 @@
 import { baileys, type BinaryNode, bytesOf, childOf, childrenOf } from "./baileys.js";
 import type { DeviceConnection } from "./connection.js";
 import type { SimulatorContext } from "./context.js";
-import { sharePhoneAppStateKey, takeDeviceBundle } from "./messaging.js";
+import { sharePhoneAppStateKey } from "./messaging.js";
+import { resolveJid } from "./lid.js";
+import { flushOfflineQueue } from "./offline-queue.js";
+import { takeDeviceBundle } from "./pre-keys.js";
 import { recordPairingCodeRequest } from "./pairing-code.js";
 import { bundleNode } from "./signal-party.js";
 
@@ -26,13 +29,17 @@ export async function answerIq(context: SimulatorContext, connection: DeviceConn
       return;
     case "passive":
       connection.send(result(node));
-      // the library reports "open" after this answer; now tell it the offline queue is empty,
-      // which is what makes a logged-in Baileys flush the events it buffered since connecting
-      connection.send({ tag: "ib", attrs: {}, content: [{ tag: "offline", attrs: { count: "0" } }] });
-      // not awaited: it waits for the library's ack, which arrives through this same node queue
-      sharePhoneAppStateKey(context, connection).catch((error: unknown) =>
-        process.emitWarning(`whatsapp-simulator: app-state key share failed: ${String(error)}`),
-      );
+      // The library reports "open" after this answer; then what was held for it while it was away,
+      // ending with <ib><offline count="N"/>, which makes a logged-in Baileys flush the events it
+      // buffered since connecting. Not awaited: both wait for the library's answers, which arrive
+      // through this same node queue.
+      flushOfflineQueue(context, connection)
+        .then(() => sharePhoneAppStateKey(context, connection))
+        .catch((error: unknown) =>
+          process.emitWarning(
+            `whatsapp-simulator: offline flush / app-state key share failed: ${String(error)}`,
+          ),
+        );
       return;
     case "w:sync:app:state":
       connection.send(result(node, [answerAppStateSync(node)]));
@@ -84,12 +91,15 @@ async function answerEncrypt(
   }
   if (node.attrs.type === "set" && device) {
     // pre-key upload: keep them to hand out to contacts and the phone that start sessions with the device
-    for (const key of childrenOf(childOf(node, "list"))) {
+    const keys = childrenOf(childOf(node, "list"));
+    for (const key of keys) {
       const id = bytesOf(childOf(key, "id"));
       const value = bytesOf(childOf(key, "value"));
       if (id && value) device.preKeys[id.readUIntBE(0, id.length).toString()] = value;
     }
     context.store.save();
+    const total = Object.keys(device.preKeys).length;
+    context.events.emit("pre-keys-uploaded", { deviceJid: device.jid, uploaded: keys.length, total });
     return result(node);
   }
   if (first?.tag === "key") {
@@ -103,21 +113,21 @@ async function answerEncrypt(
 }
 
 async function keyBundleFor(context: SimulatorContext, jid: string): Promise<BinaryNode> {
-  const decoded = jidDecode(jid);
-  const number = decoded?.user ?? "";
-  const deviceId = decoded?.device ?? 0;
+  // the library asks by phone number or by LID (`<lid>@lid`), and gets the same person's keys
+  const addressed = resolveJid(context, jid);
   const notFound: BinaryNode = {
     tag: "user",
     attrs: { jid },
     content: [{ tag: "error", attrs: { code: "404", text: "item-not-found" } }],
   };
-  if (number === context.store.accountNumber) {
-    if (deviceId === 0) return bundleNode(jid, await context.store.phone().bundle());
-    const device = context.store.device(deviceId);
+  if (addressed.kind === "account") {
+    if (addressed.device === 0) return bundleNode(jid, await context.store.phone().bundle());
+    const device = context.store.device(addressed.device);
     return device && !device.isRemoved ? bundleNode(jid, takeDeviceBundle(context, device)) : notFound;
   }
-  if (deviceId !== 0 || !context.store.contact(number).onWhatsApp) return notFound;
-  return bundleNode(jid, await context.store.contactParty(number).bundle());
+  if (addressed.kind !== "contact" || addressed.device !== 0) return notFound;
+  if (!context.store.contact(addressed.number).onWhatsApp) return notFound;
+  return bundleNode(jid, await context.store.contactParty(addressed.number).bundle());
 }
 
 /** usync: device lists for sending, and `contact` (is this number on WhatsApp?) for onWhatsApp checks. */
@@ -126,9 +136,18 @@ function answerUsync(context: SimulatorContext, node: BinaryNode): BinaryNode {
   const protocols = new Set(childrenOf(childOf(usync, "query")).map((protocol) => protocol.tag));
   const users = childrenOf(childOf(usync, "list")).map((user): BinaryNode => {
     const phone = bytesOf(childOf(user, "contact"))?.toString("utf8");
-    const number = phone ? phone.replace(/^\+/, "") : (jidDecode(user.attrs.jid ?? "")?.user ?? "");
-    const isAccount = number === context.store.accountNumber;
-    const isRegistered = isAccount || context.store.contact(number).onWhatsApp;
+    const queried = user.attrs.jid ?? "";
+    const isLidQuery = !phone && jidDecode(queried)?.server === "lid";
+    const addressed = resolveJid(context, phone ? `${phone.replace(/^\+/, "")}@s.whatsapp.net` : queried);
+    const isAccount = addressed.kind === "account";
+    const number =
+      addressed.kind === "contact" ? addressed.number : isAccount ? context.store.accountNumber : "";
+    const isRegistered = isAccount || (number !== "" && context.store.contact(number).onWhatsApp);
+    const lid = isAccount
+      ? context.store.accountLid
+      : number
+        ? context.store.data.contacts[number]?.lid
+        : undefined;
     const content: BinaryNode[] = [];
     if (protocols.has("devices")) {
       const devices = !isRegistered
@@ -148,7 +167,11 @@ function answerUsync(context: SimulatorContext, node: BinaryNode): BinaryNode {
     }
     if (protocols.has("contact"))
       content.push({ tag: "contact", attrs: { type: isRegistered ? "in" : "out" } });
-    return { tag: "user", attrs: { jid: `${number}@s.whatsapp.net` }, content };
+    // Baileys 6.17.16 never asks the `lid` protocol; later versions parse `<lid val="<lid>@lid"/>`
+    if (protocols.has("lid") && lid) content.push({ tag: "lid", attrs: { val: `${lid}@lid` } });
+    // answer under the jid asked: Baileys keys the device list by the user part it queried
+    const jid = isLidQuery ? queried : `${number || jidDecode(queried)?.user || ""}@s.whatsapp.net`;
+    return { tag: "user", attrs: { jid }, content };
   });
   return result(node, [
     {

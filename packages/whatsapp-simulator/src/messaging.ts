@@ -1,41 +1,21 @@
 import { randomBytes } from "node:crypto";
 import { baileys, type BinaryNode, bytesOf, childOf, childrenOf, proto, type WAProto } from "./baileys.js";
+import { coldContactRefusal, warmUpContact } from "./cold-contacts.js";
 import type { DeviceConnection } from "./connection.js";
-import { readyConnections, type SimulatorContext, SimulatorError } from "./context.js";
-import type { PreKeyBundle } from "./signal-party.js";
-import type { LinkedDevice, ReceivedMessage } from "./store.js";
+import { type SimulatorContext, SimulatorError } from "./context.js";
+import { contactSenderAttrs, resolveJid } from "./lid.js";
+import { type DeliveryStatus, deliverFromContact } from "./offline-queue.js";
+import { takeDeviceBundle } from "./pre-keys.js";
+import type { ReceivedMessage } from "./store.js";
 
-const { encodeBigEndian, isJidUser, jidDecode, unixTimestampSeconds } = baileys;
+const { encodeBigEndian, unixTimestampSeconds } = baileys;
 
-function jidIsUser(jid: string): boolean {
-  return isJidUser(jid) === true;
-}
-
-function userOf(jid: string | undefined): string {
-  return (jid && jidDecode(jid)?.user) || "";
-}
-
-function newMessageId(): string {
+export function newMessageId(): string {
   return `3EB0${randomBytes(8).toString("hex").toUpperCase()}`;
 }
 
-function now(): string {
+export function now(): string {
   return unixTimestampSeconds().toString();
-}
-
-/** The server hands out one of the device's uploaded one-time pre-keys and forgets it, like the real one. */
-export function takeDeviceBundle(context: SimulatorContext, device: LinkedDevice): PreKeyBundle {
-  const [keyId] = Object.keys(device.preKeys).sort((a, b) => Number(a) - Number(b));
-  const publicKey = keyId === undefined ? undefined : device.preKeys[keyId];
-  if (keyId === undefined || !publicKey) throw new SimulatorError(409, `${device.jid} has no pre-keys left`);
-  delete device.preKeys[keyId];
-  context.store.save();
-  return {
-    registrationId: device.registrationId,
-    identityKey: device.identityKey,
-    signedPreKey: device.signedPreKey,
-    preKey: { keyId: Number(keyId), publicKey },
-  };
 }
 
 /** A `<message>` the linked device sent: the addressed contact decrypts its copy; then ack and receipts. */
@@ -46,7 +26,10 @@ export async function handleDeviceMessage(
 ): Promise<void> {
   const id = node.attrs.id ?? "";
   const to = node.attrs.to ?? "";
-  const errorCode = context.faults.takeSendError();
+  // addressed by phone number or by LID: both name the same contact
+  const addressed = resolveJid(context, to);
+  const recipient = addressed.kind === "contact" ? addressed.number : "";
+  const errorCode = context.faults.takeSendError(recipient) ?? coldContactRefusal(context, recipient);
   if (errorCode !== undefined) {
     connection.send({
       tag: "ack",
@@ -56,8 +39,8 @@ export async function handleDeviceMessage(
     return;
   }
   const device = connection.deviceId === undefined ? undefined : context.store.device(connection.deviceId);
-  const number = userOf(to);
-  if (!device || !number || number === context.store.accountNumber || !jidIsUser(to)) {
+  const number = addressed.kind === "contact" ? addressed.number : "";
+  if (!device || !number) {
     // peer messages to the phone, groups, broadcasts: accepted, but nobody simulated reads them
     connection.send({ tag: "ack", attrs: { class: "message", id, from: to, t: now() } });
     return;
@@ -120,7 +103,7 @@ function sendRetryReceipt(
   const registrationId = context.store.contactParty(number).state.creds.registrationId;
   connection.send({
     tag: "receipt",
-    attrs: { id, type: "retry", from: `${number}@s.whatsapp.net`, t: now() },
+    attrs: { id, type: "retry", ...contactSenderAttrs(context.store.contact(number)), t: now() },
     content: [
       { tag: "retry", attrs: { count: count.toString(), id, t: node.attrs.t ?? now(), v: "1" } },
       { tag: "registration", attrs: {}, content: encodeBigEndian(registrationId) },
@@ -135,9 +118,10 @@ async function decryptForContact(
   senderJid: string,
   node: BinaryNode,
 ): Promise<string> {
-  const participants = childrenOf(childOf(node, "participants")).filter(
-    (to) => userOf(to.attrs.jid) === number,
-  );
+  const participants = childrenOf(childOf(node, "participants")).filter((to) => {
+    const addressed = resolveJid(context, to.attrs.jid);
+    return addressed.kind === "contact" && addressed.number === number;
+  });
   const enc = childOf(participants[0], "enc") ?? childOf(node, "enc");
   const ciphertext = bytesOf(enc);
   const type = enc?.attrs.type;
@@ -161,47 +145,54 @@ async function sendReceipts(
   number: string,
   id: string,
 ) {
-  const from = `${number}@s.whatsapp.net`;
+  const from = contactSenderAttrs(context.store.contact(number));
   const deliveredAcked = connection.waitForAck(id, "receipt");
-  connection.send({ tag: "receipt", attrs: { id, from, t: now() } });
+  connection.send({ tag: "receipt", attrs: { id, ...from, t: now() } });
   context.events.emit("receipt", { number, id, type: "delivered" });
   if (!(await deliveredAcked)) return;
   await new Promise((resolve) => setTimeout(resolve, context.options.readReceiptDelayMs));
   if (!connection.isOpen) return;
-  connection.send({ tag: "receipt", attrs: { id, from, t: now(), type: "read" } });
+  connection.send({ tag: "receipt", attrs: { id, ...from, t: now(), type: "read" } });
   context.events.emit("receipt", { number, id, type: "read" });
 }
 
-/** A contact sends a text to every connected linked device of the account. */
+/**
+ * A contact sends a text to every linked device of the account: live to a connected one, held in the
+ * offline queue for one that is away (`status: "queued"`).
+ */
 export async function contactSend(
   context: SimulatorContext,
   number: string,
   text: string,
-): Promise<{ id: string }> {
+): Promise<{ id: string; status: DeliveryStatus }> {
   const contact = context.store.contact(number);
   if (!contact.onWhatsApp)
     throw new SimulatorError(409, `number: ${number} is configured as not on WhatsApp`);
-  const connections = readyConnections(context);
-  if (connections.length === 0) throw new SimulatorError(409, "no linked device is connected");
+  // a first message from a cold contact hands the account its privacy token (cold-contacts.ts)
+  await warmUpContact(context, number);
   const id = newMessageId();
   const party = context.store.contactParty(number);
-  for (const connection of connections) {
-    const device = connection.deviceId === undefined ? undefined : context.store.device(connection.deviceId);
-    if (!device) continue;
-    const encrypted = await party.encrypt(device.jid, { conversation: text }, () =>
-      takeDeviceBundle(context, device),
-    );
-    const acked = connection.waitForAck(id, "message");
-    connection.send({
-      tag: "message",
-      attrs: { id, from: `${number}@s.whatsapp.net`, type: "text", t: now(), notify: number },
-      content: [{ tag: "enc", attrs: { v: "2", type: encrypted.type }, content: encrypted.ciphertext }],
-    });
-    void acked.then((isAcked) => isAcked && context.events.emit("contact-message-acked", { number, id }));
-  }
-  context.store.save();
+  const status = await deliverFromContact(
+    context,
+    { kind: "message", id, number },
+    async (device) => {
+      const encrypted = await party.encrypt(device.jid, { conversation: text }, () =>
+        takeDeviceBundle(context, device),
+      );
+      return {
+        tag: "message",
+        attrs: { id, ...contactSenderAttrs(contact), type: "text", t: now(), notify: number },
+        content: [{ tag: "enc", attrs: { v: "2", type: encrypted.type }, content: encrypted.ciphertext }],
+      };
+    },
+    (connection) => {
+      void connection
+        .waitForAck(id, "message")
+        .then((isAcked) => isAcked && context.events.emit("contact-message-acked", { number, id }));
+    },
+  );
   context.events.emit("contact-sent", { number, id, text });
-  return { id };
+  return { id, status };
 }
 
 /**

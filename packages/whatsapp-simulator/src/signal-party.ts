@@ -25,7 +25,8 @@ export interface PreKeyBundle {
   registrationId: number;
   identityKey: Uint8Array;
   signedPreKey: { keyId: number; publicKey: Uint8Array; signature: Uint8Array };
-  preKey: { keyId: number; publicKey: Uint8Array };
+  /** Absent when the owner's one-time pre-keys ran out: a session from the signed pre-key alone is valid. */
+  preKey?: { keyId: number; publicKey: Uint8Array };
 }
 
 class MemoryKeyStore implements SignalKeyStore {
@@ -104,7 +105,7 @@ export class SignalParty {
     const sessions = await this.store.get("session", [address]);
     if (!sessions[address]) {
       const bundle = fetchBundle();
-      await this.repository.injectE2ESession({
+      await injectSession(this.repository, {
         jid: toJid,
         session: {
           registrationId: bundle.registrationId,
@@ -114,13 +115,35 @@ export class SignalParty {
             publicKey: generateSignalPubKey(bundle.signedPreKey.publicKey),
             signature: bundle.signedPreKey.signature,
           },
-          preKey: { keyId: bundle.preKey.keyId, publicKey: generateSignalPubKey(bundle.preKey.publicKey) },
+          preKey: bundle.preKey && {
+            keyId: bundle.preKey.keyId,
+            publicKey: generateSignalPubKey(bundle.preKey.publicKey),
+          },
         },
       });
     }
     // encodeWAMessage already appends the random padding the receiver strips
     return this.repository.encryptMessage({ jid: toJid, data: encodeWAMessage(message) });
   }
+}
+
+type Repository = ReturnType<typeof makeLibSignalRepository>;
+type BundleSession = Omit<Parameters<Repository["injectE2ESession"]>[0]["session"], "preKey"> & {
+  preKey: { keyId: number; publicKey: Uint8Array } | undefined;
+};
+
+/**
+ * Baileys types the one-time pre-key as required, but its libsignal builds a session without one
+ * (`session_builder.js` initOutgoing: `device.preKey && …`), as WhatsApp's protocol allows when a
+ * device's one-time pre-keys ran out. The method type is bivariant, so this view needs no cast.
+ */
+interface SessionInjector {
+  injectE2ESession(opts: { jid: string; session: BundleSession }): Promise<void>;
+}
+
+function injectSession(repository: Repository, opts: { jid: string; session: BundleSession }): Promise<void> {
+  const injector: SessionInjector = repository;
+  return injector.injectE2ESession(opts);
 }
 
 /** The `<user>` node of an `encrypt` key answer. */
@@ -138,14 +161,16 @@ export function bundleNode(jid: string, bundle: PreKeyBundle): BinaryNode {
         { tag: "signature", attrs: {}, content: bundle.signedPreKey.signature },
       ],
     },
-    {
+  ];
+  if (bundle.preKey) {
+    content.push({
       tag: "key",
       attrs: {},
       content: [
         { tag: "id", attrs: {}, content: encodeBigEndian(bundle.preKey.keyId, 3) },
         { tag: "value", attrs: {}, content: bundle.preKey.publicKey },
       ],
-    },
-  ];
+    });
+  }
   return { tag: "user", attrs: { jid }, content };
 }

@@ -1,8 +1,8 @@
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomInt } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
-import { BufferJSON, Curve, type KeyPair } from "./baileys.js";
+import { type BinaryNode, BufferJSON, Curve, type KeyPair } from "./baileys.js";
 import { SignalParty, type SignalPartyState } from "./signal-party.js";
 
 /** A companion (the library) the phone has linked, with the keys it registered and uploaded. */
@@ -36,8 +36,27 @@ export interface ReceivedMessage {
 export interface ContactRecord {
   number: string;
   onWhatsApp: boolean;
+  /** Set for a contact WhatsApp addresses by LID: its stanzas come from `<lid>@lid` with `sender_pn`. */
+  lid?: string;
+  /** Never wrote to the account: messages to them get ack error 463 until they do (cold-contacts.ts). */
+  cold?: boolean;
   signal: SignalPartyState;
   messages: ReceivedMessage[];
+}
+
+/**
+ * A stanza the server holds for a linked device that was not connected, delivered at its next login
+ * (see offline-queue.ts). Encrypted when queued, as the sender's phone did it then.
+ */
+export interface QueuedStanza {
+  deviceId: number;
+  kind: "message" | "receipt";
+  /** The stanza id, which is also what the library's ack names. */
+  id: string;
+  /** The contact it comes from. */
+  number: string;
+  node: BinaryNode;
+  queuedAt: number;
 }
 
 export interface SimulatorData {
@@ -50,12 +69,25 @@ export interface SimulatorData {
     nextDeviceId: number;
     appStateKeyId: Uint8Array;
     appStateKeyData: Uint8Array;
+    /** The account's LID (digits), announced in `success` and `pair-success`. */
+    lid: string;
   };
   devices: Record<string, LinkedDevice>;
   contacts: Record<string, ContactRecord>;
+  offlineQueue: QueuedStanza[];
 }
 
 const storedFileSchema = z.object({ version: z.literal(1), account: z.object({ number: z.string() }) });
+
+/**
+ * A LID is an opaque number WhatsApp assigns per account, unrelated to the phone number (15 digits
+ * in the reports of Baileys #1718 / #2124), so nothing can derive one from the other.
+ */
+export function newLid(): string {
+  return `${randomInt(1, 10)}${randomInt(0, 10 ** 14)
+    .toString()
+    .padStart(14, "0")}`;
+}
 
 function freshData(accountNumber: string): SimulatorData {
   return {
@@ -67,9 +99,11 @@ function freshData(accountNumber: string): SimulatorData {
       nextDeviceId: 1,
       appStateKeyId: randomBytes(6),
       appStateKeyData: randomBytes(32),
+      lid: newLid(),
     },
     devices: {},
     contacts: {},
+    offlineQueue: [],
   };
 }
 
@@ -117,6 +151,15 @@ export class SimulatorStore {
     return this.party(`contact:${number}`, this.contact(number).signal);
   }
 
+  get accountLid(): string {
+    return this.data.account.lid;
+  }
+
+  /** The contact a `<number>@s.whatsapp.net` or `<lid>@lid` user part names, if any. */
+  contactByLid(lid: string): ContactRecord | undefined {
+    return Object.values(this.data.contacts).find((contact) => contact.lid === lid);
+  }
+
   activeDevices(): LinkedDevice[] {
     return Object.values(this.data.devices).filter((device) => !device.isRemoved);
   }
@@ -152,6 +195,10 @@ export class SimulatorStore {
     const parsed: unknown = JSON.parse(text, BufferJSON.reviver);
     storedFileSchema.parse(parsed);
     // The file is our own output (checked by version above); its Buffers were revived by BufferJSON.
-    return parsed as SimulatorData;
+    const data = parsed as SimulatorData;
+    // fields added later: a state file written before them still loads
+    data.account.lid ??= newLid();
+    data.offlineQueue ??= [];
+    return data;
   }
 }

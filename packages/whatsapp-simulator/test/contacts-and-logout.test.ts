@@ -18,8 +18,8 @@ describe("on-WhatsApp checks and a logout the library starts", () => {
     expect(await isExist({ sessionId, to: "6281299990009" })).toBe(false);
     expect(harness.sim.state().contacts).toEqual(
       expect.arrayContaining([
-        { number: "6281299990008", onWhatsApp: true, messages: 0 },
-        { number: "6281299990009", onWhatsApp: false, messages: 0 },
+        { number: "6281299990008", onWhatsApp: true, lid: null, messages: 0 },
+        { number: "6281299990009", onWhatsApp: false, lid: null, messages: 0 },
       ]),
     );
   });

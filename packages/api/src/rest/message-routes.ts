@@ -1,10 +1,17 @@
-import { messageIdInput, sendMessageInput } from "@kabar/core/schemas";
+import { listInboundInput, messageIdInput, sendMessageInput } from "@kabar/core/schemas";
+import { z } from "zod";
 import type { RestRoute } from "./route.js";
+
+/** Query strings carry text: the same rules as `messages.inbound`, with the limit read as a number. */
+const inboundQuery = listInboundInput.extend({
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+});
 
 export const messageRoutes: RestRoute[] = [
   {
     method: "POST",
     path: "/api/messages",
+    access: "send",
     summary: "Queue a text message; 202 with its id and status",
     requestBody: sendMessageInput,
     successStatus: 202,
@@ -14,13 +21,38 @@ export const messageRoutes: RestRoute[] = [
     },
   },
   {
+    // before /api/messages/{id}, which would otherwise take "inbound" for an id
+    method: "GET",
+    path: "/api/messages/inbound",
+    access: "read",
+    summary: "Messages contacts sent, newest first: ?from=<number>&limit=1..100&cursor=<id>",
+    query: inboundQuery,
+    successStatus: 200,
+    handle: async ({ caller, query }) => ({
+      status: 200,
+      json: await caller.messages.inbound(inboundQuery.parse(Object.fromEntries(query))),
+    }),
+  },
+  {
     method: "GET",
     path: "/api/messages/{id}",
+    access: "read",
     summary: "One message with its status history",
     successStatus: 200,
     handle: async ({ caller, params }) => ({
       status: 200,
       json: await caller.messages.get(messageIdInput.parse({ id: params.id })),
+    }),
+  },
+  {
+    method: "POST",
+    path: "/api/messages/{id}/cancel",
+    access: "send",
+    summary: "Cancel a queued or held message; 409 naming its status otherwise",
+    successStatus: 200,
+    handle: async ({ caller, params }) => ({
+      status: 200,
+      json: await caller.messages.cancel(messageIdInput.parse({ id: params.id })),
     }),
   },
 ];

@@ -9,8 +9,15 @@ const SESSION_STATES: readonly SessionState[] = [
   "waiting_pairing_code",
   "connected",
   "logged_out",
+  "client_too_old",
+  "banned",
+  "replaced",
 ];
 
+/** Escapes a label value (the version comes from the environment or the network). */
+function label(value: string): string {
+  return value.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/"/g, '\\"');
+}
 
 export async function renderMetrics(kabar: Kabar): Promise<string> {
   const [health, counts] = await Promise.all([kabar.health(), kabar.messages.countByStatus()]);
@@ -54,6 +61,15 @@ export async function renderMetrics(kabar: Kabar): Promise<string> {
     "1 when wa_sessions/ takes the credential writes; 0 while they are held in memory.",
   );
   lines.push(`kabar_credentials_writable ${health.credentialsWritable ? 1 : 0}`);
+  family(
+    "kabar_wa_web_version_info",
+    "gauge",
+    "The WhatsApp Web version the socket announces and its source (env, live or bundled).",
+  );
+  if (health.waWebVersion) {
+    const { version, source } = health.waWebVersion;
+    lines.push(`kabar_wa_web_version_info{version="${label(version)}",source="${source}"} 1`);
+  }
   family("kabar_database_up", "gauge", "1 when the database answers.");
   lines.push(`kabar_database_up ${health.database ? 1 : 0}`);
   return `${lines.join("\n")}\n`;

@@ -6,19 +6,29 @@
 import { randomUUID } from "node:crypto";
 import {
   assertSupportedCountry,
+  DEFAULT_SETTINGS,
   DefaultSessionUndeletableError,
   InMemoryEventBus,
   initialStatus,
   KabarError,
+  MessageNotCancellableError,
   MessageNotFoundError,
-  type MessageStatus,
   normalizePhoneNumber,
+  type OnWhatsAppAnswer,
+  type MessageStatus,
   phoneSearchDigits,
   SEND_LATENCY_BUCKETS_MS,
   SessionAlreadyExistsError,
   SessionNotFoundError,
 } from "@kabar/core";
-import type { Kabar, MessageRecord, SessionRecord, SessionStatus, Settings } from "../kabar.js";
+import type {
+  InboundMessageRecord,
+  Kabar,
+  MessageRecord,
+  SessionRecord,
+  SessionStatus,
+  Settings,
+} from "../kabar.js";
 
 const now = () => new Date().toISOString();
 
@@ -27,15 +37,18 @@ export class FakeKabar implements Kabar {
   private session: SessionRecord | null = null;
   private current: SessionStatus = initialStatus();
   private readonly messagesById = new Map<string, MessageRecord>();
+  /** What `messages.inbound` answers; tests push records here. */
+  readonly inbound: InboundMessageRecord[] = [];
   private readonly latencies: number[] = [];
   private currentSettings: Settings = {
+    ...DEFAULT_SETTINGS,
     minGapMs: 0,
     maxGapMs: 0,
     perRecipientGapMs: 0,
-    dailyCap: 1000,
-    defaultCountry: "ID",
-    checkOnWhatsApp: false,
   };
+  private pausedByHand: string | null = null;
+  /** On-WhatsApp answers by number, as the worker would have cached them. */
+  readonly onWhatsAppAnswers = new Map<string, OnWhatsAppAnswer>();
   reconnects = 0;
   isDatabaseUp = true;
 
@@ -108,6 +121,10 @@ export class FakeKabar implements Kabar {
     },
     disconnect: async () =>
       this.setState({ state: "disconnected", qr: null, reason: "disconnected by the admin" }),
+    takeOver: async () => {
+      this.requireSession();
+      return this.setState({ state: "connected", reason: "taken over on this server" });
+    },
     logout: async () =>
       this.setState({
         state: "logged_out",
@@ -134,6 +151,16 @@ export class FakeKabar implements Kabar {
       linkedNumber,
       lastConnectedAt: now(),
     });
+  }
+
+  /** What the supervisor reports when WhatsApp refuses or replaces the session. */
+  refuse(state: "client_too_old" | "banned" | "replaced", reason: string): SessionStatus {
+    return this.setState({ state, reason, qr: null });
+  }
+
+  /** The version the last socket announced and where it came from. */
+  setWaWebVersion(waWebVersion: SessionStatus["waWebVersion"]): SessionStatus {
+    return this.setState({ waWebVersion });
   }
 
   /** What the adapter reports when wa_sessions/ refuses writes (a problem) and once they land (null). */
@@ -168,6 +195,7 @@ export class FakeKabar implements Kabar {
         waMessageId: randomUUID(),
         attempts: 0,
         lastError: null,
+        holdLink: null,
         createdAt: at,
         updatedAt: at,
         sentAt: null,
@@ -195,18 +223,28 @@ export class FakeKabar implements Kabar {
     resend: async (id) => {
       const message = this.messagesById.get(id);
       if (!message) throw new MessageNotFoundError(id);
-      if (message.status !== "failed")
-        throw new KabarError("MESSAGE_NOT_RESENDABLE", "Only a failed message can be resent.");
+      if (message.status !== "failed" && message.status !== "held")
+        throw new KabarError("MESSAGE_NOT_RESENDABLE", "Only a failed or held message can be resent.");
       return this.setMessageStatus(id, "queued");
+    },
+    inbound: async (input) => ({ items: this.inbound.slice(0, input.limit ?? 25), nextCursor: null }),
+    cancel: async (id) => {
+      const message = this.messagesById.get(id);
+      if (!message) throw new MessageNotFoundError(id);
+      if (message.status !== "queued" && message.status !== "held")
+        throw new MessageNotCancellableError(id, message.status);
+      return this.setMessageStatus(id, "cancelled");
     },
     countByStatus: async () => {
       const counts: Record<MessageStatus, number> = {
         queued: 0,
         sending: 0,
+        held: 0,
         sent: 0,
         delivered: 0,
         read: 0,
         failed: 0,
+        cancelled: 0,
       };
       for (const message of this.messagesById.values()) counts[message.status] += 1;
       return counts;
@@ -237,6 +275,28 @@ export class FakeKabar implements Kabar {
     });
   }
 
+  readonly outbox: Kabar["outbox"] = {
+    state: () => ({ pausedReason: this.pausedByHand, isPausedByHand: this.pausedByHand !== null }),
+    pause: async (input) => {
+      this.pausedByHand = input?.reason ?? "paused by hand";
+      this.setState({ outboxPausedReason: this.pausedByHand });
+      return this.outbox.state();
+    },
+    resume: async () => {
+      this.pausedByHand = null;
+      this.setState({ outboxPausedReason: null });
+      return this.outbox.state();
+    },
+  };
+
+  readonly onWhatsApp: Kabar["onWhatsApp"] = {
+    list: async () => [...this.onWhatsAppAnswers.values()],
+    clear: async (input) => {
+      const number = normalizePhoneNumber(input.number, this.currentSettings.defaultCountry);
+      return { cleared: this.onWhatsAppAnswers.delete(number) };
+    },
+  };
+
   readonly settings: Kabar["settings"] = {
     get: async () => this.currentSettings,
     update: async (input) => {
@@ -255,6 +315,7 @@ export class FakeKabar implements Kabar {
       outboxDepth: counts.queued + counts.sending,
       credentialsWritable: this.current.storageProblem === null,
       storageProblem: this.current.storageProblem,
+      waWebVersion: this.current.waWebVersion,
     };
   }
 

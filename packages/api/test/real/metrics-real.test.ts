@@ -22,7 +22,7 @@ beforeAll(async () => {
   simulator = await startSimulator({ port: 0, host: "127.0.0.1" });
   api = await createTestApi<Kabar>({ kabar: simulatedKabar(simulator) });
   baseUrl = await api.listen();
-  token = (await api.deps.auth.createToken("metrics test")).token;
+  token = (await api.deps.auth.createToken("metrics test", "read")).token;
 }, 60_000);
 
 afterAll(async () => {

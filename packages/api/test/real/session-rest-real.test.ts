@@ -26,7 +26,7 @@ beforeAll(async () => {
     kabar: simulatedKabar(simulator),
   });
   baseUrl = await api.listen();
-  token = (await api.deps.auth.createToken("seed scripts")).token;
+  token = (await api.deps.auth.createToken("seed scripts", "admin")).token;
 }, 60_000);
 
 afterAll(async () => {

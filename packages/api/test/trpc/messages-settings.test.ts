@@ -20,6 +20,25 @@ describe("messages procedures", () => {
     expect((await api.app().messages.list({})).items).toHaveLength(1);
   });
 
+  it("inbound lists the messages contacts sent, for a token as for the admin", async () => {
+    const stored = {
+      id: "in1",
+      waMessageId: "3EB0AA",
+      from: "6281234567890",
+      fromLid: "123456789012345",
+      type: "text" as const,
+      text: "Ukuran kaos M",
+      caption: null,
+      mimeType: null,
+      receivedAt: "2026-12-02T05:00:00.000Z",
+      isOffline: true,
+      createdAt: "2026-12-02T05:00:01.000Z",
+    };
+    api.kabar.inbound.push(stored);
+    expect(await api.app().messages.inbound({})).toEqual({ items: [stored], nextCursor: null });
+    expect(await api.admin().messages.inbound({ limit: 5 })).toEqual({ items: [stored], nextCursor: null });
+  });
+
   it("onStatus streams each status change with a resumable id", async () => {
     const sent = await api.app().messages.send({ to: "081234567890", message: "Halo" });
     // "0" matches no event id, so the bus replays what it holds: the queued event sent above.
@@ -45,7 +64,8 @@ describe("messages procedures", () => {
 
 describe("settings, health and me", () => {
   it("settings get and update (admin only)", async () => {
-    expect((await api.app().settings.get()).defaultCountry).toBe("ID");
+    await expect(api.app().settings.get()).rejects.toMatchObject({ code: "FORBIDDEN" });
+    expect((await api.app(undefined, "admin").settings.get()).defaultCountry).toBe("ID");
     expect(await api.admin().settings.update({ dailyCap: 50 })).toMatchObject({ dailyCap: 50 });
     await expect(api.app().settings.update({ dailyCap: 1 })).rejects.toMatchObject({ code: "FORBIDDEN" });
   });

@@ -6,7 +6,9 @@ import { changeStatus, type OutboxDependencies } from "./outbox-context.js";
 const RANK: Record<MessageStatus, number> = {
   queued: 0,
   sending: 1,
+  held: 1,
   failed: 1,
+  cancelled: 1,
   sent: 2,
   delivered: 3,
   read: 4,

@@ -25,6 +25,7 @@ const recordSelect = {
   waMessageId: true,
   attempts: true,
   lastError: true,
+  holdLink: true,
   createdAt: true,
   updatedAt: true,
   sentAt: true,
@@ -78,10 +79,12 @@ export function createMessageRecords(db: PrismaClient, defaultCountry: () => str
       const counts: Record<MessageStatus, number> = {
         queued: 0,
         sending: 0,
+        held: 0,
         sent: 0,
         delivered: 0,
         read: 0,
         failed: 0,
+        cancelled: 0,
       };
       for (const group of groups) counts[toStatus(group.status)] += group._count._all;
       return counts;
@@ -102,6 +105,8 @@ function toRecord(row: RecordRow): MessageRecord {
     waMessageId: row.waMessageId,
     attempts: row.attempts,
     lastError: row.lastError,
+    // Only while held: after the contact wrote, the link has done its job.
+    holdLink: toStatus(row.status) === "held" ? row.holdLink : null,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
     sentAt: iso(row.sentAt),

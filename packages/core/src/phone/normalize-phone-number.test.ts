@@ -22,20 +22,27 @@ describe("normalizePhoneNumber", () => {
     expect(normalizePhoneNumber("012 345 6789", "MY")).toBe("60123456789");
   });
 
-  it.each(["0812", "abc", "0000", "+62 1", "4155552671", "+999 123", "0812-3456-7890xyz", "+62 812 3456 7890 ☎", "0812\u00003456"])(
-    "rejects %s naming the input",
-    (input) => {
-      let caught: unknown;
-      try {
-        normalizePhoneNumber(input);
-      } catch (error) {
-        caught = error;
-      }
-      expect(caught).toBeInstanceOf(InvalidInputError);
-      expect(caught).toMatchObject({ code: "INVALID_INPUT", field: "to" });
-      expect(caught).toMatchObject({ message: expect.stringContaining(`"${input}"`) });
-    },
-  );
+  it.each([
+    "0812",
+    "abc",
+    "0000",
+    "+62 1",
+    "4155552671",
+    "+999 123",
+    "0812-3456-7890xyz",
+    "+62 812 3456 7890 ☎",
+    "0812\u00003456",
+  ])("rejects %s naming the input", (input) => {
+    let caught: unknown;
+    try {
+      normalizePhoneNumber(input);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(InvalidInputError);
+    expect(caught).toMatchObject({ code: "INVALID_INPUT", field: "to" });
+    expect(caught).toMatchObject({ message: expect.stringContaining(`"${input}"`) });
+  });
 
   it("rejects an unknown default country, naming the setting", () => {
     expect(() => normalizePhoneNumber("0812", "XX")).toThrow(/"XX"/);

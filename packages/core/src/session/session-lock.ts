@@ -45,7 +45,7 @@ const heldTokens = new Set<string>();
 export function acquireSessionLock(sessionsDir: string, options: SessionLockOptions = {}): SessionLock {
   const now = options.now ?? Date.now;
   const staleAfterMs = options.staleAfterMs ?? LOCK_STALE_AFTER_MS;
-  fs.mkdirSync(sessionsDir, { recursive: true });
+  fs.mkdirSync(sessionsDir, { recursive: true, mode: 0o700 });
   const lockPath = path.join(path.resolve(sessionsDir), LOCK_FILE);
   const content: LockContent = {
     pid: process.pid,
@@ -56,7 +56,7 @@ export function acquireSessionLock(sessionsDir: string, options: SessionLockOpti
   // Two rounds: the second runs after removing a stale lock; losing that race to another process is a refusal.
   for (let round = 0; round < 2; round += 1) {
     try {
-      fs.writeFileSync(lockPath, `${JSON.stringify(content, null, 2)}\n`, { flag: "wx" });
+      fs.writeFileSync(lockPath, `${JSON.stringify(content, null, 2)}\n`, { flag: "wx", mode: 0o600 });
       heldTokens.add(content.token);
       const heartbeat = setInterval(
         () => beat(lockPath, content.token),

@@ -15,6 +15,8 @@ import { createSession } from "./create-session.js";
 import { deleteSession } from "./delete-session.js";
 import { parseInput } from "./parse-input.js";
 import type { ReconnectOptions } from "./reconnect-backoff.js";
+import type { Timers } from "./timers.js";
+import type { WaWebVersionResolver } from "./wa-web-version.js";
 import { acquireSessionLock, type SessionLock, type SessionLockOptions } from "./session-lock.js";
 import { createSessionRepository } from "./session-repository.js";
 import { createSessionStatusStore } from "./session-status-store.js";
@@ -48,6 +50,10 @@ export interface SessionManagerDeps {
    * number); read on every use so a settings change applies at once. Default ID.
    */
   defaultCountry?: () => string;
+  /** The supervisor's reconnect timers (a fake clock in tests). */
+  timers?: Timers;
+  /** Resolves the WhatsApp Web version before every connect. */
+  versions?: WaWebVersionResolver;
 }
 
 export function createSessionManager(deps: SessionManagerDeps): SessionManager {
@@ -65,6 +71,8 @@ export function createSessionManager(deps: SessionManagerDeps): SessionManager {
     sessionsDir,
     logger,
     reconnect: deps.reconnect,
+    ...(deps.timers ? { timers: deps.timers } : {}),
+    ...(deps.versions ? { versions: deps.versions } : {}),
   });
   const defaultCountry = deps.defaultCountry ?? (() => DEFAULT_COUNTRY);
   let lock: SessionLock | null = null;
@@ -149,6 +157,10 @@ export function createSessionManager(deps: SessionManagerDeps): SessionManager {
     async disconnect() {
       await requireSession();
       return supervisor.disconnect();
+    },
+    async takeOver() {
+      await requireSession();
+      return supervisor.takeOver();
     },
     async logout() {
       await requireSession();

@@ -29,6 +29,7 @@ export function initialStatus(now = new Date()): SessionStatus {
     reconnectAttempts: 0,
     outboxPausedReason: null,
     storageProblem: null,
+    waWebVersion: null,
     changedAt: now.toISOString(),
   };
 }

@@ -18,6 +18,11 @@ export const DEFAULT_SETTINGS: Settings = {
   dailyCap: 1000,
   defaultCountry: "ID",
   checkOnWhatsApp: false,
+  // 8 attempts whose backoff (30 s doubling, capped at 30 min) spans just over an hour.
+  maxAttempts: 8,
+  holdsBeforePause: 5,
+  holdsWindowMs: 10 * 60_000,
+  linkPreviews: false,
 };
 
 const SETTING_KEYS = [
@@ -27,6 +32,10 @@ const SETTING_KEYS = [
   "dailyCap",
   "defaultCountry",
   "checkOnWhatsApp",
+  "maxAttempts",
+  "holdsBeforePause",
+  "holdsWindowMs",
+  "linkPreviews",
 ] as const satisfies readonly (keyof Settings)[];
 
 /** The stored form: every key filled, so a row written by an older version still reads. */

@@ -1,5 +1,7 @@
 import { router } from "../../trpc/trpc.js";
+import { cancelMessage } from "./cancel-message.js";
 import { getMessage } from "./get-message.js";
+import { listInboundMessages } from "./list-inbound-messages.js";
 import { listMessages } from "./list-messages.js";
 import { onMessageStatus } from "./on-message-status.js";
 import { resendMessage } from "./resend-message.js";
@@ -8,7 +10,9 @@ import { sendMessage } from "./send-message.js";
 export const messagesRouter = router({
   send: sendMessage,
   list: listMessages,
+  inbound: listInboundMessages,
   get: getMessage,
   resend: resendMessage,
+  cancel: cancelMessage,
   onStatus: onMessageStatus,
 });

@@ -1,7 +1,7 @@
 import { sendMessageInput } from "@kabar/core/schemas";
-import { authedProcedure } from "../../trpc/trpc.js";
+import { sendProcedure } from "../../trpc/trpc.js";
 
 /** Queues a text in the durable outbox; resolves with its id and status "queued". */
-export const sendMessage = authedProcedure
+export const sendMessage = sendProcedure
   .input(sendMessageInput)
   .mutation(({ ctx, input }) => ctx.kabar.messages.send(input));

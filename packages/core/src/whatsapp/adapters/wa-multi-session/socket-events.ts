@@ -1,12 +1,14 @@
-import type { BinaryNode, WAMessage, WAMessageUpdate, WASocket } from "@whiskeysockets/baileys";
+import type { BinaryNode, WAMessageUpdate, WASocket } from "@whiskeysockets/baileys";
 import type { AckStatus, DisconnectKind } from "../../port.js";
 import type { PortEventEmitter } from "../port-event-emitter.js";
 import { classifyDisconnect } from "./classify-disconnect.js";
+import { type StanzaDirectory, toIncoming } from "./incoming-messages.js";
 import { baileys } from "./library-modules.js";
 
 export interface SocketContext {
   sessionId: string;
   events: PortEventEmitter;
+  stanzas: StanzaDirectory;
   /** Set when the session links by pairing code: the code is asked for instead of showing QRs. */
   pairingPhoneNumber: string | null;
   /** Baileys' QR lifetimes: the first QR, then each later one. */
@@ -56,11 +58,23 @@ export function bindSocketEvents(socket: WASocket, context: SocketContext): void
       if (!isDeliberate) events.emit("close", { sessionId, ...classified });
     }
     for (const entry of batch["messages.update"] ?? []) emitAck(entry, context);
-    const upsert = batch["messages.upsert"];
-    if (upsert?.type === "notify") {
-      for (const message of upsert.messages) emitIncoming(message, context);
+    // Baileys turns a `privacy_token` notification into a chats.update carrying tcToken
+    // (processNotification in Socket/messages-recv.js); the token is what a 463 says we lack.
+    for (const chat of batch["chats.update"] ?? []) {
+      const from = chat.tcToken && chat.id ? baileys.jidDecode(chat.id)?.user : undefined;
+      if (from) events.emit("privacyToken", { sessionId, from });
+    }
+    // "notify" for live messages, "append" for what the server flushes at login (offline) — and a
+    // buffered batch takes the type of its first entry, so both must be read.
+    for (const message of batch["messages.upsert"]?.messages ?? []) {
+      const incoming = toIncoming(message, context.stanzas, sessionId);
+      if (incoming) events.emit("incoming", incoming);
     }
   });
+
+  // Registered after Baileys' own listeners: they start decrypting, we note what the upsert loses.
+  socket.ws.on("CB:message", (node: BinaryNode) => context.stanzas.learn(node));
+  socket.ws.on("CB:receipt", (node: BinaryNode) => context.stanzas.learn(node));
 
   // The server's <ack class="message"> is the "sent" moment; Baileys turns only failed ones into
   // events (status ERROR), so we read the ack itself: server_ack, or a refusal such as 463.
@@ -79,7 +93,9 @@ export function bindSocketEvents(socket: WASocket, context: SocketContext): void
       messageId,
       code: Number.isFinite(code) ? code : 0,
       detail:
-        code === 463 ? "WhatsApp refused the message (463: account restricted)" : `WhatsApp error ${error}`,
+        code === 463
+          ? "WhatsApp answered 463: no privacy token for this recipient"
+          : `WhatsApp error ${error}`,
     });
   });
 }
@@ -105,26 +121,4 @@ function emitAck(entry: WAMessageUpdate, context: SocketContext): void {
   if (!entry.key.fromMe || !messageId || typeof status !== "number") return;
   const ack = STATUS_TO_ACK.get(status);
   if (ack) context.events.emit("ack", { sessionId: context.sessionId, messageId, status: ack });
-}
-
-function emitIncoming(message: WAMessage, context: SocketContext): void {
-  const { key } = message;
-  if (key.fromMe || !key.id || !key.remoteJid) return;
-  const from = baileys.jidDecode(key.remoteJid)?.user;
-  if (!from) return;
-  const content = message.message;
-  const text =
-    content?.conversation ??
-    content?.extendedTextMessage?.text ??
-    content?.imageMessage?.caption ??
-    content?.documentMessage?.caption ??
-    null;
-  const seconds = Number(message.messageTimestamp ?? 0);
-  context.events.emit("incoming", {
-    sessionId: context.sessionId,
-    from,
-    messageId: key.id,
-    text,
-    at: seconds > 0 ? new Date(seconds * 1000) : new Date(),
-  });
 }
