@@ -97,15 +97,16 @@ describe("the reconnect policy", () => {
   });
 
   it.each([
-    ["qr_expired", "disconnected", REASONS.qr_expired],
-    ["connection_replaced", "replaced", REASONS.replaced],
-    ["banned", "banned", REASONS.banned],
-  ] as const)("does not reconnect after %s", async (kind, state, reason) => {
+    ["qr_expired", "disconnected", REASONS.qr_expired, "qr_expired"],
+    ["connection_replaced", "replaced", REASONS.replaced, "replaced"],
+    ["banned", "banned", REASONS.banned, "banned"],
+  ] as const)("does not reconnect after %s", async (kind, state, reason, reasonCode) => {
     if (kind !== "qr_expired") link();
     else port.qr(SESSION_ID);
     const starts = port.starts();
     port.drop(SESSION_ID, kind);
-    expect(manager.status()).toMatchObject({ state, reason });
+    // The panel translates the code; the last disconnect keeps its kind as a code too.
+    expect(manager.status()).toMatchObject({ state, reason, reasonCode, lastDisconnectCode: kind });
     await vi.advanceTimersByTimeAsync(10 * 60_000);
     expect(port.starts()).toBe(starts);
   });
