@@ -18,6 +18,7 @@ export type {
 export {
   BEFORE_FIRST_EVENT_ID,
   createKabar,
+  installProcessGuards,
   KabarError,
   type KabarErrorCode,
   InvalidInputError,

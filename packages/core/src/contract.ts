@@ -12,9 +12,12 @@ import type {
   OnWhatsAppNumberInput,
   PauseOutboxInput,
   SendMessageInput,
+  SessionReasonCode,
   SettingsInput,
   UpdateSessionInput,
 } from "./schemas.js";
+import type { LatencyHistogram } from "./outbox/send-latency.js";
+import type { DisconnectKind } from "./whatsapp/port.js";
 
 export type SessionState =
   | "disconnected"
@@ -54,15 +57,23 @@ export interface SessionStatus {
   /** null when no session has been created yet. */
   session: SessionRecord | null;
   state: SessionState;
-  /** Why the state last changed, e.g. "QR expired", "socket closed", "logged out on phone". */
+  /** Why the state last changed, in English for logs and scripts, e.g. "QR expired". */
   reason: string | null;
+  /** The same as a code, for the panel to translate; null only before anything happened. */
+  reasonCode: SessionReasonCode | null;
   qr: { value: string; expiresAt: string } | null;
   pairingCode: { code: string; phoneNumber: string } | null;
   /** The number WhatsApp reports as linked, international digits. */
   linkedNumber: string | null;
   lastConnectedAt: string | null;
   lastDisconnectAt: string | null;
+  /** WhatsApp's or the library's own words for the last disconnect (English, e.g. "Connection Closed"). */
   lastDisconnectReason: string | null;
+  /**
+   * The last disconnect as a code the panel translates (the port's DisconnectKind, e.g.
+   * "connection_lost", "logged_out"). WhatsApp's routine restart after linking (515) is not one.
+   */
+  lastDisconnectCode: DisconnectKind | null;
   /** Attempts since the connection was last open. */
   reconnectAttempts: number;
   /** Set while the outbox is paused: by hand, or 463s from several recipients (a restricted account). */
@@ -103,6 +114,17 @@ export interface MessageRecord {
   readAt: string | null;
   failedAt: string | null;
   events: MessageEventRecord[];
+}
+
+export interface KabarStats {
+  reconnects: number;
+  /** Send attempt → first ack, the last 1000 samples (a window, for a panel). */
+  sendLatencyMs: number[];
+  /** Send attempt → first ack, cumulative since start (for /metrics: count and sum only grow). */
+  sendLatency: LatencyHistogram;
+  lastDisconnectReason: string | null;
+  /** A code from a fixed set, fit for a metric label (never WhatsApp's free text). */
+  lastDisconnectCode: DisconnectKind | null;
 }
 
 /** A message a contact sent to the account, stored once (by WhatsApp id). */
@@ -293,7 +315,7 @@ export interface Kabar {
   events: EventBus;
   health(): Promise<HealthReport>;
   /** Counters for /metrics. */
-  stats(): { reconnects: number; sendLatencyMs: number[]; lastDisconnectReason: string | null };
+  stats(): KabarStats;
   /** Stops the worker and the socket; the credentials stay. */
   close(): Promise<void>;
 }

@@ -19,6 +19,7 @@ import { createWaWebVersionResolver, parseWaWebVersion, waWebVersionUrl } from "
 import { createSessionManager } from "./session/session-manager.js";
 import { createSettingsStore } from "./settings/settings-service.js";
 import { createWaMultiSessionPort } from "./whatsapp/adapters/wa-multi-session/index.js";
+import { installProcessGuards } from "./whatsapp/adapters/wa-multi-session/process-guards.js";
 import type { WhatsAppPort } from "./whatsapp/port.js";
 
 export interface CreateKabarOptions extends KabarOptions {
@@ -30,6 +31,12 @@ export interface CreateKabarOptions extends KabarOptions {
   clock?: Clock;
   /** A WhatsApp key-store transaction still running after this long is abandoned; default 30 s. */
   keyTransactionDeadlineMs?: number;
+  /**
+   * Install the process-wide guards the WhatsApp library needs (console filter for libsignal's
+   * secrets, unhandledRejection filter for Baileys' abandoned queries; see process-guards.ts).
+   * Off by default: a library must not change its host process unless asked.
+   */
+  installProcessGuards?: boolean;
   /** The session supervisor's reconnect timers; tests pass a fake clock. */
   timers?: Timers;
   /** Options of the wa-multi-session adapter that tests tune (ignored when `port` is given). */
@@ -40,6 +47,7 @@ export interface CreateKabarOptions extends KabarOptions {
 
 export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
   const logger = options.logger ?? pino({ name: "kabar" });
+  if (options.installProcessGuards) installProcessGuards(logger);
   // Validated before anything starts: a bad WA_WEB_VERSION is a startup error that names it.
   const versionOverride = parseVersionOption(options.waWebVersion);
   // Migrating on every start is what lets a fresh clone run with no manual database step.
@@ -80,7 +88,7 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
     sessionsDir: options.sessionsDir,
     events,
     logger,
-    defaultCountry: settings.current().defaultCountry,
+    defaultCountry: () => settings.current().defaultCountry,
     ...(options.reconnect ? { reconnect: options.reconnect } : {}),
     ...(options.timers ? { timers: options.timers } : {}),
     ...(versions ? { versions } : {}),
@@ -177,7 +185,9 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
     stats: () => ({
       reconnects,
       sendLatencyMs: outbox.worker.latencySamples(),
+      sendLatency: outbox.worker.latencyHistogram(),
       lastDisconnectReason: sessions.status().lastDisconnectReason,
+      lastDisconnectCode: sessions.status().lastDisconnectCode,
     }),
     async close() {
       if (isClosed) return;

@@ -10,10 +10,23 @@ export const sessionIdSchema = z.string({ error: "sessionId is required" }).rege
   error: "sessionId must be 3–64 characters: lowercase letters, digits or underscore",
 });
 
-/** The stored phone number of the session: international digits without "+", e.g. 6281234567890. */
-export const sessionPhoneNumberSchema = z.string().regex(/^[1-9][0-9]{7,14}$/, {
-  error: "phoneNumber must be 8–15 digits in international form without +, e.g. 6281234567890",
-});
+/**
+ * The characters people type in phone numbers. Only the shape lives here (browser-safe); core's
+ * normalizePhoneNumber is the rule that reads the number, and it checks this pattern first.
+ */
+export const PHONE_CHARACTERS = /^\+?[0-9\s\-().]+$/;
+
+/**
+ * The session's own number as a person types it (+62 851-1713-2297, 0851…, 62851…): core
+ * normalises it with the same rule as recipients and stores international digits, e.g. 6285117132297.
+ */
+export const sessionPhoneNumberSchema = z
+  .string()
+  .trim()
+  .max(32, { error: "phoneNumber must be at most 32 characters" })
+  .regex(PHONE_CHARACTERS, {
+    error: "phoneNumber must be a phone number, e.g. +62 851-1713-2297 or 6285117132297",
+  });
 
 const optionalText = (field: string, max: number) =>
   z
@@ -57,6 +70,40 @@ export const connectSessionInput = z.object({
   phoneNumber: z.string().trim().min(1).max(32).optional(),
 });
 export type ConnectSessionInput = z.input<typeof connectSessionInput>;
+
+/**
+ * Why the session's state last changed, as a code the panel translates (SessionStatus.reasonCode);
+ * `reason` beside it is the same in English for logs and scripts. A new code here fails the panel's
+ * typecheck until both languages say it.
+ */
+export const SESSION_REASON_CODES = [
+  "restoring",
+  "connecting",
+  "requesting_pairing_code",
+  "new_qr_requested",
+  "restarting_after_link",
+  "reconnect_scheduled",
+  "reconnecting",
+  "scan_qr",
+  "enter_pairing_code",
+  "connected",
+  "qr_expired",
+  "pairing_code_expired",
+  "closed_before_link",
+  "logged_out_on_phone",
+  "logged_out_by_admin",
+  "replaced",
+  "taking_over",
+  "banned",
+  "client_too_old_retrying",
+  "client_too_old_waiting",
+  "client_too_old_connect_again",
+  "retrying_fresh_version",
+  "retrying_after_too_old",
+  "disconnected_by_admin",
+  "server_stopped",
+] as const;
+export type SessionReasonCode = (typeof SESSION_REASON_CODES)[number];
 
 export const MAX_TEXT_LENGTH = 4096;
 

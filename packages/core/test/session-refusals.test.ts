@@ -69,6 +69,8 @@ describe("refusals from WhatsApp, each with its own state and policy", () => {
       (status) => status.state === "client_too_old" && /in 10 minutes/.test(status.reason ?? ""),
     );
     expect(waiting.reason).toContain("WA_WEB_VERSION");
+    // the panel translates the code, not the English
+    expect(waiting).toMatchObject({ reasonCode: "client_too_old_waiting", lastDisconnectCode: "client_too_old" });
     expect(waiting.waWebVersion).toEqual({ version: expect.stringMatching(/^2\.3000\./), source: "bundled" });
     expect(timers.waiting()).toEqual([10 * MINUTE]);
 
@@ -96,7 +98,10 @@ describe("refusals from WhatsApp, each with its own state and policy", () => {
       /press Connect again/.test(status.reason ?? ""),
     );
     await current.kabar.sessions.connect();
-    expect((await waiting).state).toBe("client_too_old");
+    expect(await waiting).toMatchObject({
+      state: "client_too_old",
+      reasonCode: "client_too_old_connect_again",
+    });
     expect(attempts()).toBe(2);
     expect(timers.waiting()).toEqual([]);
   });

@@ -3,4 +3,5 @@ export { DatabaseUrlError, databaseFilePath, resolveDatabaseUrl } from "./databa
 export { MigrationError, type MigrationResult, migrateDatabase } from "./migrate-database.js";
 export { isOneSessionViolation, ONE_SESSION_MESSAGE } from "./one-session.js";
 export { resolveSessionsDir } from "./paths.js";
+export { THE_SESSION_ORDER } from "./the-session-order.js";
 export type { Prisma, PrismaClient } from "../generated/client/index.js";

@@ -132,7 +132,8 @@ function sessionCases(
     ...each(
       create,
       "phoneNumber",
-      ["+6281234567890", "0812", "abc", 6281234567890],
+      // A number in any form a recipient may take is valid (the seed's "+62…" included); these are not.
+      ["+62 812", "+6281234567890123", "0812", "abc", 6281234567890],
       (phoneNumber) => ({ ...valid, phoneNumber }),
       "phoneNumber",
     ),

@@ -31,6 +31,7 @@ const kabar = await createKabar({
   reconnect: { initialDelayMs: 20, maxDelayMs: 200 },
   logger,
   db,
+  installProcessGuards: true,
 });
 kabar.events.on(({ event }) => {
   if (event.type === "session.state")

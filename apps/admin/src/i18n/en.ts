@@ -71,7 +71,7 @@ export const en: Messages = {
     sessionId: "Session ID",
     sessionIdHint: "Lowercase letters, digits or underscore, 3–64 characters",
     phoneNumber: "WhatsApp number",
-    phoneNumberHint: "Format 628…, without +",
+    phoneNumberHint: "e.g. +62 812-3456-7890 or 0812-3456-7890",
     description: "Description",
     active: "Active",
     activeHint: "The one session is always active and the default.",
@@ -99,6 +99,7 @@ export const en: Messages = {
     lastConnected: "Last connected",
     reconnectAttempts: "Reconnect attempts",
     lastDisconnectReason: "Last disconnect reason",
+    stateReason: "Details",
     outboxPaused: "Sending paused: {reason}",
     storageProblemTitle: "The WhatsApp credentials cannot be saved",
     storageProblemAdvice:
@@ -260,5 +261,49 @@ export const en: Messages = {
     fieldInvalid: "Invalid value",
   },
   // Left empty on purpose: English shows the shared zod schemas' own messages.
+  sessionReasons: {
+    restoring: "Restoring the saved session",
+    connecting: "Connecting",
+    requesting_pairing_code: "Requesting a pairing code",
+    new_qr_requested: "Requesting a new QR code",
+    restarting_after_link: "Linked; reconnecting as WhatsApp asks",
+    reconnect_scheduled: "Connection lost; reconnecting shortly",
+    reconnecting: "Reconnecting",
+    scan_qr: "Scan the QR code with WhatsApp on the phone",
+    enter_pairing_code: "Enter the pairing code in WhatsApp on the phone",
+    connected: "Connected",
+    qr_expired: "The QR code expired; ask for a new one",
+    pairing_code_expired: "The pairing code expired; ask for a new one",
+    closed_before_link: "The connection closed before the device was linked; ask for a new QR code",
+    logged_out_on_phone: "The device was removed on the phone. Link it again with a new QR code or pairing code.",
+    logged_out_by_admin: "Logged out by the admin. Link it again with a new QR code or pairing code.",
+    replaced:
+      'Another WhatsApp Web client (or another server) took over this session. Kabar does not fight it: press "Use this server" to take it back here.',
+    taking_over: "Taking the session over on this server",
+    banned:
+      "WhatsApp refused this number (403: banned or locked). Kabar will not retry: check the number in the WhatsApp app on the phone (appeal if it was banned), then press Connect.",
+    client_too_old_retrying:
+      "WhatsApp refused this client version as too old (405). Kabar looks the version up again and retries once right now.",
+    client_too_old_waiting:
+      "WhatsApp refused this client version as too old (405). Set WA_WEB_VERSION to the current WhatsApp Web version and restart, or wait: Kabar retries later.",
+    client_too_old_connect_again:
+      "WhatsApp refused this client version as too old (405). Set WA_WEB_VERSION to the current WhatsApp Web version and restart, or press Connect again.",
+    retrying_fresh_version: "Retrying with a freshly looked-up WhatsApp Web version after a 405",
+    retrying_after_too_old: "Retrying after a 405 (client too old)",
+    disconnected_by_admin: "Disconnected by the admin",
+    server_stopped: "The server stopped",
+  },
+  disconnectCodes: {
+    connection_closed: "Connection closed",
+    connection_lost: "Connection lost (no answer from WhatsApp)",
+    restart_required: "WhatsApp asked for a new connection",
+    connection_replaced: "Taken over by another WhatsApp Web client",
+    client_too_old: "WhatsApp refused the client version (405: too old)",
+    banned: "WhatsApp refused this number (403: banned or locked)",
+    service_unavailable: "WhatsApp was unavailable (503)",
+    logged_out: "Device removed from WhatsApp",
+    qr_expired: "QR code expired",
+    other: "Another error from WhatsApp",
+  },
   validation: {},
 };

@@ -1,7 +1,13 @@
+import type { SessionReasonCode } from "@kabar/core/schemas";
+import type { SessionStatus } from "../api/trpc";
+
 /**
  * Indonesian, the default language. This object is the source of the `Messages` type, so a key missing
  * from another language fails the typecheck. Placeholders are `{name}`, filled by `format()`.
  */
+/** How the last connection ended, as the server sends it; a new kind fails this file's typecheck. */
+type DisconnectCode = NonNullable<SessionStatus["lastDisconnectCode"]>;
+
 export const id = {
   app: {
     name: "Kabar",
@@ -71,7 +77,7 @@ export const id = {
     sessionId: "Session ID",
     sessionIdHint: "Huruf kecil, angka atau garis bawah, 3–64 karakter",
     phoneNumber: "Nomor WhatsApp",
-    phoneNumberHint: "Format 628…, tanpa +",
+    phoneNumberHint: "mis. +62 812-3456-7890 atau 0812-3456-7890",
     description: "Deskripsi",
     active: "Aktif",
     activeHint: "Satu-satunya sesi selalu aktif dan menjadi sesi default.",
@@ -99,6 +105,7 @@ export const id = {
     lastConnected: "Terakhir terhubung",
     reconnectAttempts: "Percobaan menyambung ulang",
     lastDisconnectReason: "Alasan terakhir terputus",
+    stateReason: "Keterangan",
     outboxPaused: "Pengiriman dijeda: {reason}",
     storageProblemTitle: "Kredensial WhatsApp tidak bisa disimpan",
     storageProblemAdvice:
@@ -260,10 +267,56 @@ export const id = {
     unauthorized: "Sesi login berakhir; silakan masuk lagi.",
     fieldInvalid: "Isian tidak valid",
   },
+  /** SessionStatus.reasonCode: why the state last changed. */
+  sessionReasons: {
+    restoring: "Memulihkan sesi yang tersimpan",
+    connecting: "Menghubungkan",
+    requesting_pairing_code: "Meminta kode penautan",
+    new_qr_requested: "Meminta kode QR baru",
+    restarting_after_link: "Tertaut; menyambung ulang seperti yang diminta WhatsApp",
+    reconnect_scheduled: "Koneksi terputus; menyambung ulang sebentar lagi",
+    reconnecting: "Menyambung ulang",
+    scan_qr: "Pindai kode QR dengan WhatsApp di ponsel",
+    enter_pairing_code: "Masukkan kode penautan di WhatsApp di ponsel",
+    connected: "Terhubung",
+    qr_expired: "Kode QR kedaluwarsa; minta kode QR baru",
+    pairing_code_expired: "Kode penautan kedaluwarsa; minta kode baru",
+    closed_before_link: "Koneksi terputus sebelum perangkat tertaut; minta kode QR baru",
+    logged_out_on_phone: "Perangkat dikeluarkan dari ponsel. Tautkan lagi dengan kode QR atau kode penautan baru.",
+    logged_out_by_admin: "Perangkat dikeluarkan oleh admin. Tautkan lagi dengan kode QR atau kode penautan baru.",
+    replaced:
+      'Sesi diambil alih oleh klien WhatsApp Web lain (atau server lain). Kabar tidak merebutnya kembali: tekan "Gunakan server ini" untuk memindahkan sesi ke sini.',
+    taking_over: "Mengambil alih sesi di server ini",
+    banned:
+      "WhatsApp menolak nomor ini (403: diblokir atau dikunci). Kabar tidak mencoba lagi: periksa nomor di aplikasi WhatsApp di ponsel (ajukan banding bila diblokir), lalu tekan Hubungkan.",
+    client_too_old_retrying:
+      "WhatsApp menolak versi klien ini karena terlalu lama (405). Kabar mencari versi terbaru dan mencoba sekali lagi sekarang.",
+    client_too_old_waiting:
+      "WhatsApp menolak versi klien ini karena terlalu lama (405). Atur WA_WEB_VERSION ke versi WhatsApp Web terbaru lalu mulai ulang server, atau tunggu: Kabar mencoba lagi nanti.",
+    client_too_old_connect_again:
+      "WhatsApp menolak versi klien ini karena terlalu lama (405). Atur WA_WEB_VERSION ke versi WhatsApp Web terbaru lalu mulai ulang server, atau tekan Hubungkan lagi.",
+    retrying_fresh_version: "Mencoba lagi dengan versi WhatsApp Web yang baru dicari setelah 405",
+    retrying_after_too_old: "Mencoba lagi setelah 405 (versi klien terlalu lama)",
+    disconnected_by_admin: "Diputuskan oleh admin",
+    server_stopped: "Server berhenti",
+  } satisfies Record<SessionReasonCode, string>,
+  /** SessionStatus.lastDisconnectCode: how the last connection ended. */
+  disconnectCodes: {
+    connection_closed: "Koneksi ditutup",
+    connection_lost: "Koneksi hilang (tidak ada balasan dari WhatsApp)",
+    restart_required: "WhatsApp meminta koneksi baru",
+    connection_replaced: "Diambil alih oleh klien WhatsApp Web lain",
+    client_too_old: "WhatsApp menolak versi klien (405: terlalu lama)",
+    banned: "WhatsApp menolak nomor ini (403: diblokir atau dikunci)",
+    service_unavailable: "WhatsApp sedang tidak tersedia (503)",
+    logged_out: "Perangkat dikeluarkan dari WhatsApp",
+    qr_expired: "Kode QR kedaluwarsa",
+    other: "Kesalahan lain dari WhatsApp",
+  } satisfies Record<DisconnectCode, string>,
   validation: {
     name: "Nama wajib diisi (maksimal 100 karakter)",
     sessionId: "Session ID 3–64 karakter: huruf kecil, angka atau garis bawah",
-    phoneNumber: "Nomor 8–15 digit format internasional tanpa +, mis. 6281234567890",
+    phoneNumber: "Nomor telepon, mis. +62 851-1713-2297 atau 6285117132297",
     description: "Deskripsi maksimal 500 karakter",
     to: "Nomor tujuan wajib diisi (maksimal 32 karakter)",
     message: "Pesan wajib diisi (maksimal 4096 karakter)",

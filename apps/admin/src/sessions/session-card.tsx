@@ -49,7 +49,17 @@ export function SessionCard({ session, status, isLive, onEdit, onShowQr }: Sessi
       status?.lastConnectedAt == null ? t.sessions.never : formatDateTime(status.lastConnectedAt),
     ],
     [t.sessions.reconnectAttempts, String(status?.reconnectAttempts ?? 0)],
-    [t.sessions.lastDisconnectReason, status?.lastDisconnectReason ?? t.sessions.none],
+    // Codes from the server, translated here; its English text only for a code this panel predates.
+    [
+      t.sessions.stateReason,
+      status?.reasonCode == null ? (status?.reason ?? t.sessions.none) : t.sessionReasons[status.reasonCode],
+    ],
+    [
+      t.sessions.lastDisconnectReason,
+      status?.lastDisconnectCode == null
+        ? (status?.lastDisconnectReason ?? t.sessions.none)
+        : t.disconnectCodes[status.lastDisconnectCode],
+    ],
     [
       t.sessions.waWebVersion,
       status?.waWebVersion == null

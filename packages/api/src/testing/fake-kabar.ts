@@ -5,6 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import {
+  assertSupportedCountry,
   DEFAULT_SETTINGS,
   DefaultSessionUndeletableError,
   InMemoryEventBus,
@@ -15,6 +16,8 @@ import {
   normalizePhoneNumber,
   type OnWhatsAppAnswer,
   type MessageStatus,
+  phoneSearchDigits,
+  SEND_LATENCY_BUCKETS_MS,
   SessionAlreadyExistsError,
   SessionNotFoundError,
 } from "@kabar/core";
@@ -64,13 +67,15 @@ export class FakeKabar implements Kabar {
     list: async () => (this.session ? [this.session] : []),
     get: async () => this.session,
     create: async (input) => {
+      // Bad input is refused before the one-session rule, as in core.
+      const phoneNumber = this.sessionNumber(input.phoneNumber) ?? null;
       if (this.session) throw new SessionAlreadyExistsError(this.session);
       const at = now();
       this.session = {
         id: randomUUID(),
         name: input.name.trim(),
         sessionId: input.sessionId,
-        phoneNumber: input.phoneNumber ?? null,
+        phoneNumber,
         description: input.description ?? null,
         isActive: true,
         isDefault: true,
@@ -88,7 +93,7 @@ export class FakeKabar implements Kabar {
         ...existing,
         ...(input.name === undefined ? {} : { name: input.name }),
         ...(input.sessionId === undefined ? {} : { sessionId: input.sessionId }),
-        ...(input.phoneNumber === undefined ? {} : { phoneNumber: input.phoneNumber }),
+        ...(input.phoneNumber === undefined ? {} : { phoneNumber: this.sessionNumber(input.phoneNumber) }),
         ...(input.description === undefined ? {} : { description: input.description }),
         updatedAt: now(),
       };
@@ -96,7 +101,8 @@ export class FakeKabar implements Kabar {
     },
     delete: async (id) => {
       const existing = this.requireSession();
-      if (existing.id !== id) throw new SessionNotFoundError(`No WhatsApp session with id "${id}".`);
+      if (existing.id !== id && existing.sessionId !== id)
+        throw new SessionNotFoundError(`No WhatsApp session with id or sessionId "${id}".`);
       throw new DefaultSessionUndeletableError(existing.name);
     },
     status: () => this.current,
@@ -125,8 +131,16 @@ export class FakeKabar implements Kabar {
         qr: null,
         linkedNumber: null,
         lastDisconnectReason: "logged out",
+        lastDisconnectCode: "logged_out",
       }),
   };
+
+  /** Core's rule for the session's own number, as createKabar applies it. */
+  private sessionNumber(phoneNumber: string | null | undefined): string | null | undefined {
+    return typeof phoneNumber === "string"
+      ? normalizePhoneNumber(phoneNumber, this.currentSettings.defaultCountry, "phoneNumber")
+      : phoneNumber;
+  }
 
   /** What the simulator's phone does when it scans: the session opens. */
   scan(linkedNumber = "6281234567890"): SessionStatus {
@@ -168,9 +182,7 @@ export class FakeKabar implements Kabar {
           duplicate: true,
         };
       }
-      const to = input.to.replace(/\D/g, "").replace(/^0/, "62");
-      if (to.length < 8)
-        throw new KabarError("INVALID_INPUT", `to: "${input.to}" is not a phone number`, "to");
+      const to = normalizePhoneNumber(input.to, this.currentSettings.defaultCountry);
       const at = now();
       const message: MessageRecord = {
         id: randomUUID(),
@@ -204,7 +216,7 @@ export class FakeKabar implements Kabar {
       const items = [...this.messagesById.values()].filter(
         (message) =>
           (input.status === undefined || message.status === input.status) &&
-          (!input.to || message.to === input.to),
+          (!input.to || message.to.includes(phoneSearchDigits(input.to, this.currentSettings.defaultCountry))),
       );
       return { items: items.slice(0, input.limit ?? 25), nextCursor: null };
     },
@@ -288,6 +300,7 @@ export class FakeKabar implements Kabar {
   readonly settings: Kabar["settings"] = {
     get: async () => this.currentSettings,
     update: async (input) => {
+      if (input.defaultCountry !== undefined) assertSupportedCountry(input.defaultCountry);
       this.currentSettings = { ...this.currentSettings, ...stripUndefined(input) };
       return this.currentSettings;
     },
@@ -310,7 +323,17 @@ export class FakeKabar implements Kabar {
     return {
       reconnects: this.reconnects,
       sendLatencyMs: [...this.latencies],
+      // Cumulative over every latency ever set, like core's histogram.
+      sendLatency: {
+        buckets: SEND_LATENCY_BUCKETS_MS.map((le) => ({
+          le,
+          count: this.latencies.filter((ms) => ms <= le).length,
+        })),
+        count: this.latencies.length,
+        sum: this.latencies.reduce((sum, ms) => sum + ms, 0),
+      },
       lastDisconnectReason: this.current.lastDisconnectReason,
+      lastDisconnectCode: this.current.lastDisconnectCode,
     };
   }
 

@@ -45,6 +45,8 @@ export function simulatedKabar(simulator: WhatsAppSimulator): KabarFactory<Kabar
       settings: { minGapMs: 0, maxGapMs: 0, perRecipientGapMs: 0, dailyCap: 0 },
       ackTimeoutMs: 3_000,
       logger: pino({ level: "silent" }),
+      // Tests drop sockets on purpose: Baileys' abandoned queries must not fail the run.
+      installProcessGuards: true,
     });
 }
 

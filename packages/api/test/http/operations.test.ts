@@ -96,7 +96,7 @@ describe("/metrics", () => {
     expect(text).toContain('kabar_send_latency_ms_bucket{le="500"} 1');
     expect(text).toContain("kabar_send_latency_ms_count 1");
     expect(text).toContain("kabar_reconnects_total 2");
-    expect(text).toContain('kabar_last_disconnect_info{reason="logged out"} 1');
+    expect(text).toContain('kabar_last_disconnect_info{reason="logged_out"} 1');
     expect(text).toMatch(/# TYPE kabar_send_latency_ms histogram/);
   });
 });

@@ -45,7 +45,7 @@ export interface Outbox {
 export function createOutbox(options: OutboxOptions): Outbox {
   const clock = options.clock ?? systemClock;
   const repository = createOutboxRepository(options.db);
-  const records = createMessageRecords(options.db);
+  const records = createMessageRecords(options.db, () => options.settings.current().defaultCountry);
   const worker = createOutboxWorker({
     ...options,
     repository,

@@ -8,6 +8,7 @@
 import { type OutboxDependencies, changeStatus } from "./outbox-context.js";
 import { applyAcks } from "./apply-acks.js";
 import { attemptSend, outboxMessageLookup, type SendOutcome } from "./attempt-send.js";
+import { createSendLatency, type LatencyHistogram } from "./send-latency.js";
 import type { OutboxRow } from "./outbox-repository.js";
 import { drawGapMs, startOfDay, startOfNextDay } from "./pacing.js";
 import { interruptibleDelay } from "./interruptible-delay.js";
@@ -45,11 +46,13 @@ export interface OutboxWorker {
   resumeByHand(): Promise<void>;
   pausedReason(): string | null;
   isPausedByHand(): boolean;
+  /** Send attempt → first ack: the last 1000 samples, for a panel. */
   latencySamples(): number[];
+  /** The same, cumulative since start, for /metrics. */
+  latencyHistogram(): LatencyHistogram;
   close(): Promise<void>;
 }
 
-const MAX_LATENCY_SAMPLES = 1000;
 const MAX_REMEMBERED_RECIPIENTS = 1000;
 // A database that comes back should not wait long for the worker to notice.
 const MAX_STEP_BACKOFF_MS = 10_000;
@@ -58,7 +61,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const { repository, session, clock, logger } = options;
   const random = options.random ?? Math.random;
   const lastToRecipient = new Map<string, number>();
-  const latencies: number[] = [];
+  const latency = createSendLatency(options.port, () => clock.now());
   const cleanups: (() => void)[] = [];
   let globalNextAt = 0;
   let acks: ReturnType<typeof applyAcks> | null = null;
@@ -179,6 +182,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       publish: "sending",
     });
     if (!claimed) return "again";
+    latency.attemptStarted(row.waMessageId);
     const attempted = await attemptSend(
       options,
       sessionId,
@@ -264,10 +268,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       // Before anything awaits: the session is already connecting, and receipts WhatsApp held while
       // this process was down arrive right after login; an ack for a row still in "sending" is
       // simply applied before that row is re-queued.
-      acks = applyAcks(options, (latency) => {
-        latencies.push(latency);
-        if (latencies.length > MAX_LATENCY_SAMPLES) latencies.shift();
-      });
+      acks = applyAcks(options);
       const interrupted = await repository.requeueInterrupted("re-sent with the same id after a restart");
       if (interrupted.length > 0)
         logger.warn({ count: interrupted.length }, "re-queued messages left in sending");
@@ -279,6 +280,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       cleanups.push(
         () => options.port.setMessageLookup?.(null),
         acks.off,
+        latency.off,
         session.onStatus(() => onConnectionChange()),
         options.settings.onChange(() => wake()),
         holds.listen(),
@@ -299,7 +301,8 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     },
     pausedReason: () => pause.reason(),
     isPausedByHand: () => pause.isByHand(),
-    latencySamples: () => [...latencies],
+    latencySamples: () => latency.recentSamples(),
+    latencyHistogram: () => latency.histogram(),
     async close() {
       closed = true;
       pause.dispose();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { InvalidInputError } from "../errors.js";
-import { normalizePhoneNumber } from "./normalize-phone-number.js";
+import { normalizePhoneNumber, phoneSearchDigits } from "./normalize-phone-number.js";
 
 describe("normalizePhoneNumber", () => {
   it.each([
@@ -44,7 +44,28 @@ describe("normalizePhoneNumber", () => {
     expect(caught).toMatchObject({ message: expect.stringContaining(`"${input}"`) });
   });
 
-  it("rejects an unknown default country", () => {
+  it("rejects an unknown default country, naming the setting", () => {
     expect(() => normalizePhoneNumber("0812", "XX")).toThrow(/"XX"/);
+    expect(() => normalizePhoneNumber("0812", "XX")).toThrow(
+      expect.objectContaining({ field: "defaultCountry" }),
+    );
+  });
+
+  it("names the field it reads for", () => {
+    expect(() => normalizePhoneNumber("+62 812", "ID", "phoneNumber")).toThrow(
+      expect.objectContaining({ field: "phoneNumber" }),
+    );
+    expect(normalizePhoneNumber("+6285117132297", "ID", "phoneNumber")).toBe("6285117132297");
+  });
+
+  it.each([
+    ["0812-3456-7890", "ID", "6281234567890"],
+    ["0812", "ID", "62812"],
+    ["62812", "ID", "62812"],
+    ["+62 812", "ID", "62812"],
+    ["012 345", "MY", "6012345"],
+    ["3456", "ID", "3456"],
+  ])("searches %s (%s) as %s", (input, country, expected) => {
+    expect(phoneSearchDigits(input, country)).toBe(expected);
   });
 });

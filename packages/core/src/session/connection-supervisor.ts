@@ -4,6 +4,7 @@
  */
 import type { Logger } from "pino";
 import type { SessionStatus } from "../contract.js";
+import type { SessionReasonCode } from "../schemas.js";
 import type { DisconnectKind, WhatsAppPort, WhatsAppPortEvents } from "../whatsapp/port.js";
 import { type ReconnectOptions, reconnectDelayMs } from "./reconnect-backoff.js";
 import { systemTimers, type Timers } from "./timers.js";
@@ -11,21 +12,45 @@ import { formatWaWebVersion, type WaWebVersionResolver } from "./wa-web-version.
 import { backUpSessionFolder, hasSavedCredentials } from "./session-folder.js";
 import type { SessionStatusStore } from "./session-status-store.js";
 
+/** The English beside each reason code (logs, scripts, REST); the panel translates the code instead. */
 export const REASONS = {
-  qrExpired: "QR expired",
-  pairingCodeExpired: "Pairing code expired",
-  loggedOutOnPhone:
+  restoring: "Restoring the saved session",
+  connecting: "Connecting",
+  requesting_pairing_code: "Requesting a pairing code",
+  new_qr_requested: "New QR code requested",
+  restarting_after_link: "Linked; WhatsApp asks for a fresh connection (515), reconnecting",
+  reconnect_scheduled: "Socket closed; reconnecting",
+  reconnecting: "Reconnecting",
+  scan_qr: "Scan the QR code with WhatsApp on the phone",
+  enter_pairing_code: "Enter the pairing code in WhatsApp on the phone",
+  connected: "Connected",
+  qr_expired: "QR expired",
+  pairing_code_expired: "Pairing code expired",
+  closed_before_link: "Socket closed before the device was linked; ask for a new QR code",
+  logged_out_on_phone:
     "Logged out on the phone (this device was removed from WhatsApp). Link it again: ask for a new QR code or pairing code.",
-  loggedOutByAdmin: "Logged out by the admin. Link the device again: ask for a new QR code or pairing code.",
+  logged_out_by_admin: "Logged out by the admin. Link the device again: ask for a new QR code or pairing code.",
   replaced:
     'Connection replaced: another WhatsApp Web client (or another server) logged in as this device. Kabar does not fight it: press "Use this server" to take the session back here.',
+  taking_over: "Taking the session over on this server",
   banned:
     "WhatsApp refused this number (403: banned or locked). Kabar will not retry: check the number in the WhatsApp app on the phone (appeal if it was banned), then press Connect.",
-  clientTooOld: (version: string, nextTry: string) =>
-    `WhatsApp refused this client version as too old (405, announced ${version}). Set WA_WEB_VERSION to the current WhatsApp Web version (e.g. 2.3000.1030000000) and restart, or wait: Kabar looks the version up again and retries ${nextTry}.`,
-  disconnectedByAdmin: "Disconnected by the admin",
-  serverStopped: "The server stopped",
-} as const;
+  client_too_old_retrying:
+    "WhatsApp refused this client version as too old (405). Set WA_WEB_VERSION to the current WhatsApp Web version (e.g. 2.3000.1030000000) and restart, or wait: Kabar looks the version up again and retries once right now",
+  client_too_old_waiting:
+    "WhatsApp refused this client version as too old (405). Set WA_WEB_VERSION to the current WhatsApp Web version (e.g. 2.3000.1030000000) and restart, or wait: Kabar looks the version up again and retries later",
+  client_too_old_connect_again:
+    "WhatsApp refused this client version as too old (405). Set WA_WEB_VERSION to the current WhatsApp Web version (e.g. 2.3000.1030000000) and restart, or look the version up again when you press Connect again",
+  retrying_fresh_version: "Retrying with a freshly looked-up WhatsApp Web version after a 405",
+  retrying_after_too_old: "Retrying after a 405 (client too old)",
+  disconnected_by_admin: "Disconnected by the admin",
+  server_stopped: "The server stopped",
+} as const satisfies Record<SessionReasonCode, string>;
+
+/** A reason for the status: the code the panel translates, the English beside it, and any detail. */
+export function because(code: SessionReasonCode, detail?: string): { reasonCode: SessionReasonCode; reason: string } {
+  return { reasonCode: code, reason: detail ? `${REASONS[code]} (${detail})` : REASONS[code] };
+}
 
 /** Kinds after which the same credentials are worth another try. */
 const TRANSIENT: ReadonlySet<DisconnectKind> = new Set([
@@ -82,11 +107,11 @@ export function createConnectionSupervisor(deps: ConnectionSupervisorDeps) {
     return resolved.version;
   }
 
-  async function openSocket(reason: string): Promise<SessionStatus> {
+  async function openSocket(code: SessionReasonCode, detail?: string): Promise<SessionStatus> {
     const id = sessionId();
     if (!id || isClosed) return store.current();
     cancelReconnect();
-    store.set({ state: "connecting", reason, qr: null, pairingCode: null });
+    store.set({ state: "connecting", ...because(code, detail), qr: null, pairingCode: null });
     try {
       // Without a resolver the start stays synchronous with the event that asked for it.
       const waWebVersion = deps.versions ? await resolveVersion() : undefined;
@@ -108,14 +133,14 @@ export function createConnectionSupervisor(deps: ConnectionSupervisorDeps) {
     const delay = reconnectDelayMs(attempt, deps.reconnect, deps.random);
     store.set({
       state: "connecting",
-      reason: `${detail}; reconnecting in ${(delay / 1000).toFixed(1)} s (attempt ${attempt + 1})`,
+      ...because("reconnect_scheduled", `${detail}; in ${(delay / 1000).toFixed(1)} s, attempt ${attempt + 1}`),
       reconnectAttempts: attempt + 1,
       qr: null,
       pairingCode: null,
     });
     reconnectTimer = timers.setTimeout(() => {
       reconnectTimer = null;
-      void openSocket(`Reconnecting (attempt ${attempt + 1})`);
+      void openSocket("reconnecting", `attempt ${attempt + 1}`);
     }, delay);
   }
 
@@ -125,7 +150,7 @@ export function createConnectionSupervisor(deps: ConnectionSupervisorDeps) {
    */
   function onClientTooOld(
     detail: string,
-    disconnected: { lastDisconnectAt: string; lastDisconnectReason: string },
+    disconnected: { lastDisconnectAt: string; lastDisconnectReason: string; lastDisconnectCode: DisconnectKind },
   ): void {
     tooOldRefusals += 1;
     needsFreshVersion = true;
@@ -134,11 +159,11 @@ export function createConnectionSupervisor(deps: ConnectionSupervisorDeps) {
       store.set({
         ...disconnected,
         state: "client_too_old",
-        reason: REASONS.clientTooOld(announced, "once right now"),
+        ...because("client_too_old_retrying", `announced ${announced}`),
         qr: null,
         pairingCode: null,
       });
-      void openSocket("Retrying with a freshly looked-up WhatsApp Web version after a 405");
+      void openSocket("retrying_fresh_version");
       return;
     }
     const wait = Math.min(
@@ -150,7 +175,9 @@ export function createConnectionSupervisor(deps: ConnectionSupervisorDeps) {
     store.set({
       ...disconnected,
       state: "client_too_old",
-      reason: REASONS.clientTooOld(announced, nextTry),
+      ...(isLinked
+        ? because("client_too_old_waiting", `announced ${announced}; next try ${nextTry}`)
+        : because("client_too_old_connect_again", `announced ${announced}`)),
       qr: null,
       pairingCode: null,
     });
@@ -158,7 +185,7 @@ export function createConnectionSupervisor(deps: ConnectionSupervisorDeps) {
     if (!isLinked) return;
     reconnectTimer = timers.setTimeout(() => {
       reconnectTimer = null;
-      void openSocket("Retrying after a 405 (client too old)");
+      void openSocket("retrying_after_too_old");
     }, wait);
   }
 
@@ -174,7 +201,11 @@ export function createConnectionSupervisor(deps: ConnectionSupervisorDeps) {
   function onClose(event: WhatsAppPortEvents["close"]): void {
     if (!isOurs(event)) return;
     cancelReconnect();
-    const disconnected = { lastDisconnectAt: new Date().toISOString(), lastDisconnectReason: event.detail };
+    const disconnected = {
+      lastDisconnectAt: new Date().toISOString(),
+      lastDisconnectReason: event.detail,
+      lastDisconnectCode: event.kind,
+    };
     logger.info(
       { sessionId: event.sessionId, kind: event.kind, detail: event.detail },
       "WhatsApp socket closed",
@@ -186,7 +217,7 @@ export function createConnectionSupervisor(deps: ConnectionSupervisorDeps) {
       store.set({
         ...disconnected,
         state: "logged_out",
-        reason: REASONS.loggedOutOnPhone,
+        ...because("logged_out_on_phone"),
         linkedNumber: null,
         qr: null,
         pairingCode: null,
@@ -195,15 +226,15 @@ export function createConnectionSupervisor(deps: ConnectionSupervisorDeps) {
       return;
     }
     if (event.kind === "restart_required") {
-      // WhatsApp asks for a fresh socket right after linking: the new credentials are good.
+      // WhatsApp asks for a fresh socket right after linking: the new credentials are good. This is
+      // the normal second step of every link, not a disconnect to show, so the last one stays.
       isLinked = true;
-      store.set(disconnected);
-      void openSocket("Restart required by WhatsApp after linking");
+      void openSocket("restarting_after_link");
       return;
     }
     if (event.kind === "qr_expired") {
-      const reason = pairingPhoneNumber ? REASONS.pairingCodeExpired : REASONS.qrExpired;
-      store.set({ ...disconnected, state: "disconnected", reason, qr: null, pairingCode: null });
+      const reason = because(pairingPhoneNumber ? "pairing_code_expired" : "qr_expired");
+      store.set({ ...disconnected, state: "disconnected", ...reason, qr: null, pairingCode: null });
       return;
     }
     if (event.kind === "connection_replaced") {
@@ -211,14 +242,14 @@ export function createConnectionSupervisor(deps: ConnectionSupervisorDeps) {
       store.set({
         ...disconnected,
         state: "replaced",
-        reason: REASONS.replaced,
+        ...because("replaced"),
         qr: null,
         pairingCode: null,
       });
       return;
     }
     if (event.kind === "banned") {
-      store.set({ ...disconnected, state: "banned", reason: REASONS.banned, qr: null, pairingCode: null });
+      store.set({ ...disconnected, state: "banned", ...because("banned"), qr: null, pairingCode: null });
       return;
     }
     if (event.kind === "client_too_old") {
@@ -227,14 +258,14 @@ export function createConnectionSupervisor(deps: ConnectionSupervisorDeps) {
     }
     if (TRANSIENT.has(event.kind) && isLinked) {
       store.set(disconnected);
-      scheduleReconnect(`Socket closed: ${event.detail}`);
+      scheduleReconnect(event.detail);
       return;
     }
     // Not linked yet: a new socket would only show a new QR nobody asked for; the admin asks again.
     store.set({
       ...disconnected,
       state: "disconnected",
-      reason: `Socket closed before the device was linked (${event.detail}); ask for a new QR code`,
+      ...because("closed_before_link", event.detail),
       qr: null,
       pairingCode: null,
     });
@@ -248,7 +279,7 @@ export function createConnectionSupervisor(deps: ConnectionSupervisorDeps) {
       if (!isOurs(event) || pairingPhoneNumber) return;
       store.set({
         state: "waiting_qr",
-        reason: "Scan the QR code with WhatsApp on the phone",
+        ...because("scan_qr"),
         qr: { value: event.qr, expiresAt: event.expiresAt.toISOString() },
       });
     }),
@@ -256,7 +287,7 @@ export function createConnectionSupervisor(deps: ConnectionSupervisorDeps) {
       if (!isOurs(event) || !pairingPhoneNumber) return;
       store.set({
         state: "waiting_pairing_code",
-        reason: "Enter the pairing code in WhatsApp on the phone",
+        ...because("enter_pairing_code"),
         pairingCode: { code: event.code, phoneNumber: pairingPhoneNumber },
       });
     }),
@@ -267,7 +298,7 @@ export function createConnectionSupervisor(deps: ConnectionSupervisorDeps) {
       tooOldRefusals = 0;
       store.set({
         state: "connected",
-        reason: "Connected",
+        ...because("connected"),
         linkedNumber: event.linkedNumber || null,
         lastConnectedAt: new Date().toISOString(),
         reconnectAttempts: 0,
@@ -289,7 +320,7 @@ export function createConnectionSupervisor(deps: ConnectionSupervisorDeps) {
       const id = sessionId();
       if (!id || !hasSavedCredentials(sessionsDir, id)) return store.current();
       isLinked = true;
-      return openSocket("Restoring the saved session");
+      return openSocket("restoring");
     },
     async connect(options: { pairingPhoneNumber?: string | null } = {}): Promise<SessionStatus> {
       if (store.current().state === "connected") return store.current();
@@ -297,7 +328,7 @@ export function createConnectionSupervisor(deps: ConnectionSupervisorDeps) {
       isLinked = id !== null && hasSavedCredentials(sessionsDir, id);
       pairingPhoneNumber = isLinked ? null : (options.pairingPhoneNumber ?? null);
       store.set({ reconnectAttempts: 0 });
-      return openSocket(pairingPhoneNumber ? "Requesting a pairing code" : "Connecting");
+      return openSocket(pairingPhoneNumber ? "requesting_pairing_code" : "connecting");
     },
     /** The admin's "use this server": a deliberate reconnect with the saved credentials. */
     async takeOver(): Promise<SessionStatus> {
@@ -306,13 +337,13 @@ export function createConnectionSupervisor(deps: ConnectionSupervisorDeps) {
       isLinked = id !== null && hasSavedCredentials(sessionsDir, id);
       pairingPhoneNumber = null;
       store.set({ reconnectAttempts: 0 });
-      return openSocket("Taking the session over on this server");
+      return openSocket("taking_over");
     },
     /** A fresh socket means fresh QR refs; allowed any time the session is not connected. */
     async refreshQr(): Promise<SessionStatus> {
       if (store.current().state === "connected") return store.current();
       pairingPhoneNumber = null;
-      return openSocket("New QR code requested");
+      return openSocket("new_qr_requested");
     },
     async disconnect(): Promise<SessionStatus> {
       cancelReconnect();
@@ -320,7 +351,7 @@ export function createConnectionSupervisor(deps: ConnectionSupervisorDeps) {
       if (id) await port.stop(id);
       return store.set({
         state: "disconnected",
-        reason: REASONS.disconnectedByAdmin,
+        ...because("disconnected_by_admin"),
         qr: null,
         pairingCode: null,
       });
@@ -334,7 +365,7 @@ export function createConnectionSupervisor(deps: ConnectionSupervisorDeps) {
       moveCredentialsAside(id);
       return store.set({
         state: "logged_out",
-        reason: REASONS.loggedOutByAdmin,
+        ...because("logged_out_by_admin"),
         linkedNumber: null,
         qr: null,
         pairingCode: null,

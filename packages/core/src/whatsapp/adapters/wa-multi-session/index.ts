@@ -27,19 +27,16 @@ import {
   library,
   bundledWaWebVersion,
   registerSessionOwner,
-  setWebSocketUrl,
 } from "./library-bridge.js";
 import { type MediaRouting, mediaSocketConfig } from "./media-routing.js";
 import { createRetryCounts, messageRetryConfig } from "./message-retry.js";
 import { createSendQueue, type SendQueue } from "./send-queue.js";
 import { type KeyStoreLanes, serializeKeyTransactions } from "./serial-transactions.js";
-import { guardSignalConsole } from "./signal-console-guard.js";
 import { StanzaDirectory } from "./incoming-messages.js";
 import { bindSocketEvents } from "./socket-events.js";
 import {
   afterSocketEnd,
   failPendingQueries,
-  installDanglingQuerySafetyNet,
   rawWebSocketOf,
 } from "./socket-teardown.js";
 
@@ -96,11 +93,9 @@ export function createWaMultiSessionPort(options: WaMultiSessionPortOptions): Wh
   const quietLevel = logger.levelVal > (logger.levels.values.warn ?? 40) ? logger.level : "warn";
   const baileysLogger = logger.child({ module: "baileys" }, { level: options.baileysLogLevel ?? quietLevel });
   const qrLifetimesMs = { first: options.qrTimeoutMs ?? 60_000, next: options.qrTimeoutMs ?? 20_000 };
-  // Hooks first: nothing may reach wa-multi-session (or its version lookup) unpatched.
+  // Hooks first: nothing may reach wa-multi-session (or its version lookup) unpatched. The process
+  // itself (console, unhandledRejection) is left alone: see process-guards.ts.
   installLibraryHooks();
-  guardSignalConsole(logger);
-  installDanglingQuerySafetyNet(logger);
-  setWebSocketUrl(options.wsUrl);
   const mediaConfig = mediaSocketConfig(options.media);
 
   function entryFor(sessionId: string): SessionEntry {
@@ -126,6 +121,9 @@ export function createWaMultiSessionPort(options: WaMultiSessionPortOptions): Wh
       socketConfig: () => ({
         logger: baileysLogger,
         ...mediaConfig,
+        // Per socket, not Baileys' shared DEFAULT_CONNECTION_CONFIG: another Baileys user in the
+        // same process keeps WhatsApp's own URL.
+        ...(options.wsUrl ? { waWebSocketUrl: options.wsUrl } : {}),
         keepAliveIntervalMs: options.keepAliveIntervalMs ?? DEFAULT_KEEP_ALIVE_INTERVAL_MS,
         ...(entry.waWebVersion ? { version: entry.waWebVersion } : {}),
         ...(options.qrTimeoutMs === undefined ? {} : { qrTimeout: options.qrTimeoutMs }),

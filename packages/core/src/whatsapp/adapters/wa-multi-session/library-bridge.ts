@@ -72,14 +72,6 @@ export const bundledWaWebVersion = (): [number, number, number] => {
   return [major, minor, patch];
 };
 
-const productionWebSocketUrl = baileys.DEFAULT_CONNECTION_CONFIG.waWebSocketUrl;
-/**
- * Baileys spreads DEFAULT_CONNECTION_CONFIG into every socket and wa-multi-session passes no URL, so
- * this one assignment is the whole difference between the simulator and WhatsApp.
- */
-export function setWebSocketUrl(url: string | undefined): void {
-  baileys.DEFAULT_CONNECTION_CONFIG.waWebSocketUrl = url ?? productionWebSocketUrl;
-}
 
 export function installLibraryHooks(): void {
   if (isInstalled) return;
