@@ -54,7 +54,11 @@ afterAll(async () => {
 });
 
 describe("10. credentials and database are private", () => {
-  it("tightens an open wa_sessions/ and database file at start, with a warning", () => {
+  it("tightens an open wa_sessions/ and database file at start, with a warning", async () => {
+    // the warnings are log lines on the child's stdout: wait until the last one has been read
+    const isDatabaseWarning = (line: unknown) =>
+      /kabar\.db was 0644/.test(String((line as { msg?: unknown }).msg ?? ""));
+    await server.waitForLine(isDatabaseWarning, 10_000, true);
     expect(modeOf(sessionsDir)).toBe(0o700);
     expect(modeOf(databaseFile)).toBe(0o600);
     expect(logged(/wa_sessions was 0755, other users could read it: now 0700/)).toHaveLength(1);
