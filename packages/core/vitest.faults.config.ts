@@ -9,7 +9,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     // The order burst runs small in `pnpm test` and at full size here (FAULT_SCALE, see package.json).
-    include: ["test/faults/**/*.faults.ts", "test/outbox-order-burst.test.ts"],
+    include: ["test/faults/**/*.faults.ts", "test/outbox-order-burst.test.ts", "test/half-open-60s.test.ts"],
     fileParallelism: false,
     testTimeout: 300_000,
     hookTimeout: 60_000,

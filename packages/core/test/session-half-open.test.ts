@@ -1,9 +1,8 @@
 /**
  * A half-open network (the simulator's blackhole: the socket stays open, nothing comes back) during
  * a burst: the product must notice, replace the socket, and deliver every message once with its id.
- * This run shortens Baileys' keep-alive so it fits `pnpm test`; the fault suite
- * (test/faults/half-open.faults.ts) runs the 60 s blackhole with the product's default settings and
- * asserts the 45 s detection.
+ * This run shortens Baileys' keep-alive and the blackhole (12 s); test/half-open-60s.test.ts runs the
+ * 60 s blackhole with the product's default settings and asserts the 45 s detection.
  */
 import { afterEach, describe, it } from "vitest";
 import { burstThroughBlackhole } from "./half-open-burst.js";

@@ -1,11 +1,12 @@
 /**
  * The 60 s half-open network of issue 11 with the product's default settings (keep-alive 15 s, ack
  * timeout 30 s): the dead socket must be noticed within 45 s, then every message of the 100-message
- * burst reaches its contact once, with its id. Too slow for `pnpm test`, which runs a shorter one.
+ * burst reaches its contact once, with its id. About 90 s: `pnpm test` runs it (issue 11's acceptance)
+ * beside the quicker 12 s case with a shortened keep-alive (session-half-open.test.ts).
  */
 import { afterEach, describe, it } from "vitest";
-import { burstThroughBlackhole } from "../half-open-burst.js";
-import { linkSession, type SimulatedKabar, startSimulatedKabar } from "../outbox-simulated.js";
+import { burstThroughBlackhole } from "./half-open-burst.js";
+import { linkSession, type SimulatedKabar, startSimulatedKabar } from "./outbox-simulated.js";
 
 let harness: SimulatedKabar | null = null;
 afterEach(async () => {
@@ -23,5 +24,5 @@ describe("a 60 s blackhole with default settings", () => {
       seconds: 60,
       detectWithinMs: 45_000,
     });
-  });
+  }, 300_000);
 });
