@@ -7,11 +7,16 @@ import { createDatabase, migrateDatabase } from "@kabar/db";
 import { pino } from "pino";
 import type { Kabar, KabarOptions, SessionState } from "./contract.js";
 import { InMemoryEventBus } from "./events/event-bus.js";
+import { createAutoReplies } from "./autoreply/auto-replies.js";
 import { createInboundRepository } from "./inbox/inbound-repository.js";
+import { createInboxRepository } from "./inbox/inbox-repository.js";
+import { createInboxService } from "./inbox/inbox-service.js";
+import { createInboundResponder } from "./inbox/respond-to-inbound.js";
+import { createOptOutList } from "./optout/opt-out-list.js";
 import { listInbound } from "./inbox/list-inbound.js";
 import { recordInbound } from "./inbox/record-inbound.js";
 import { createOutbox } from "./outbox/create-outbox.js";
-import type { Clock } from "./outbox/outbox-context.js";
+import { type Clock, systemClock } from "./outbox/outbox-context.js";
 import type { ReconnectOptions } from "./session/reconnect-backoff.js";
 import { createSessionManager } from "./session/session-manager.js";
 import { createSettingsStore } from "./settings/settings-service.js";
@@ -25,6 +30,10 @@ export interface CreateKabarOptions extends KabarOptions {
   restrictedCooldownMs?: number;
   reconnect?: ReconnectOptions;
   clock?: Clock;
+  /** At most one auto-reply per contact per keyword within this time; default one hour. */
+  autoReplyWindowMs?: number;
+  /** The inbox's clock (read marks, the auto-reply window); tests move it instead of waiting an hour. */
+  inboxClock?: Clock;
 }
 
 export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
@@ -53,8 +62,11 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
     defaultCountry: settings.current().defaultCountry,
     ...(options.reconnect ? { reconnect: options.reconnect } : {}),
   });
+  const optOuts = createOptOutList(db, settings);
+  const autoReplies = createAutoReplies(db, options.autoReplyWindowMs);
   const outbox = createOutbox({
     db,
+    isOptedOut: (phone) => optOuts.isOptedOutDigits(phone),
     port,
     session: sessions,
     settings,
@@ -69,7 +81,24 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
 
   const inboundRepository = createInboundRepository(db);
   // before the session starts: what WhatsApp flushes at login must find a listener
-  const inbound = recordInbound({ port, repository: inboundRepository, logger });
+  const inboxClock = options.inboxClock ?? options.clock ?? systemClock;
+  const respond = createInboundResponder({
+    events,
+    settings,
+    optOuts,
+    autoReplies,
+    clock: inboxClock,
+    logger,
+    send: (input) => outbox.messages.send(input),
+  });
+  const inbound = recordInbound({ port, repository: inboundRepository, logger, afterStore: respond });
+  const inbox = createInboxService({
+    repository: createInboxRepository(db),
+    optOuts,
+    settings,
+    clock: inboxClock,
+    send: (input, sendOptions) => outbox.messages.send(input, sendOptions),
+  });
 
   let reconnects = 0;
   let hasConnected = false;
@@ -117,6 +146,9 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
     },
     messages: { ...outbox.messages, inbound: (input) => listInbound(inboundRepository, input) },
     settings,
+    inbox,
+    optOuts,
+    autoReplies,
     events,
     async health() {
       const database = await db

@@ -13,6 +13,7 @@ export type KabarErrorCode =
   | "MESSAGE_NOT_RESENDABLE"
   | "MEDIA_TOO_LARGE"
   | "NOT_ON_WHATSAPP"
+  | "OPTED_OUT"
   | "TIMEOUT";
 
 export class KabarError extends Error {
@@ -66,5 +67,15 @@ export class SessionLockedError extends KabarError {
 export class MessageNotFoundError extends KabarError {
   constructor(id: string) {
     super("MESSAGE_NOT_FOUND", `No message with id "${id}".`);
+  }
+}
+
+export class OptedOutError extends KabarError {
+  constructor(phone: string) {
+    super(
+      "OPTED_OUT",
+      `${phone} opted out: they asked not to receive messages. Pass force: true to send anyway.`,
+      "to",
+    );
   }
 }

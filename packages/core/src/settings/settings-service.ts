@@ -17,6 +17,12 @@ export const DEFAULT_SETTINGS: Settings = {
   dailyCap: 1000,
   defaultCountry: "ID",
   checkOnWhatsApp: false,
+  optOutKeywords: ["STOP", "BERHENTI", "UNSUBSCRIBE"],
+  optInKeywords: ["MULAI", "START"],
+  optOutReply: "Kamu tidak akan menerima pesan lagi dari nomor ini. Kirim MULAI untuk berlangganan kembali.",
+  optInReply: "Kamu akan menerima pesan lagi dari nomor ini. Kirim BERHENTI untuk berhenti.",
+  alertLanguage: "id",
+  alertDisconnectedMs: 5 * 60_000,
 };
 
 const SETTING_KEYS = [
@@ -26,6 +32,12 @@ const SETTING_KEYS = [
   "dailyCap",
   "defaultCountry",
   "checkOnWhatsApp",
+  "optOutKeywords",
+  "optInKeywords",
+  "optOutReply",
+  "optInReply",
+  "alertLanguage",
+  "alertDisconnectedMs",
 ] as const satisfies readonly (keyof Settings)[];
 
 /** The stored form: every key filled, so a row written by an older version still reads. */
