@@ -1,6 +1,7 @@
+import { inboxRoutes } from "./inbox-routes.js";
 import { messageRoutes } from "./message-routes.js";
 import { operationsRoutes } from "./operations-routes.js";
 import type { RestRoute } from "./route.js";
 import { sessionRoutes } from "./session-routes.js";
 
-export const restRoutes: readonly RestRoute[] = [...operationsRoutes, ...sessionRoutes, ...messageRoutes];
+export const restRoutes: readonly RestRoute[] = [...operationsRoutes, ...sessionRoutes, ...messageRoutes, ...inboxRoutes];

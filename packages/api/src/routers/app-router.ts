@@ -1,7 +1,10 @@
 import { router } from "../trpc/trpc.js";
 import { authRouter } from "./auth/auth-router.js";
+import { autoRepliesRouter } from "./auto-replies/auto-replies-router.js";
 import { getHealth } from "./get-health.js";
+import { inboxRouter } from "./inbox/inbox-router.js";
 import { messagesRouter } from "./messages/messages-router.js";
+import { optOutsRouter } from "./opt-outs/opt-outs-router.js";
 import { sessionRouter } from "./session/session-router.js";
 import { settingsRouter } from "./settings/settings-router.js";
 import { tokensRouter } from "./tokens/tokens-router.js";
@@ -15,6 +18,9 @@ export const appRouter = router({
   tokens: tokensRouter,
   settings: settingsRouter,
   webhooks: webhooksRouter,
+  inbox: inboxRouter,
+  optOuts: optOutsRouter,
+  autoReplies: autoRepliesRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -5,12 +5,14 @@
  */
 import { randomUUID } from "node:crypto";
 import {
+  DEFAULT_SETTINGS,
   DefaultSessionUndeletableError,
   InMemoryEventBus,
   initialStatus,
   KabarError,
   MessageNotFoundError,
   type MessageStatus,
+  OptedOutError,
   SessionAlreadyExistsError,
   SessionNotFoundError,
 } from "@kabar/core";
@@ -23,6 +25,8 @@ import type {
   Settings,
 } from "../kabar.js";
 
+import { createFakeInbox } from "./fake-inbox.js";
+
 const now = () => new Date().toISOString();
 
 export class FakeKabar implements Kabar {
@@ -34,12 +38,10 @@ export class FakeKabar implements Kabar {
   readonly inbound: InboundMessageRecord[] = [];
   private readonly latencies: number[] = [];
   private currentSettings: Settings = {
+    ...DEFAULT_SETTINGS,
     minGapMs: 0,
     maxGapMs: 0,
     perRecipientGapMs: 0,
-    dailyCap: 1000,
-    defaultCountry: "ID",
-    checkOnWhatsApp: false,
   };
   reconnects = 0;
   isDatabaseUp = true;
@@ -152,6 +154,7 @@ export class FakeKabar implements Kabar {
       const to = input.to.replace(/\D/g, "").replace(/^0/, "62");
       if (to.length < 8)
         throw new KabarError("INVALID_INPUT", `to: "${input.to}" is not a phone number`, "to");
+      if (input.force !== true && this.fakeInbox.optedOut.has(to)) throw new OptedOutError(to);
       const at = now();
       const message: MessageRecord = {
         id: randomUUID(),
@@ -233,6 +236,14 @@ export class FakeKabar implements Kabar {
       },
     });
   }
+
+  private readonly fakeInbox = createFakeInbox({
+    inbound: this.inbound,
+    send: (input) => this.messages.send(input),
+  });
+  readonly inbox = this.fakeInbox.inbox;
+  readonly optOuts = this.fakeInbox.optOuts;
+  readonly autoReplies = this.fakeInbox.autoReplies;
 
   readonly settings: Kabar["settings"] = {
     get: async () => this.currentSettings,

@@ -1,0 +1,51 @@
+import { contactInput, listInboundInput } from "@kabar/core/schemas";
+import { z } from "zod";
+import type { RestRoute } from "./route.js";
+
+/** Query strings carry text: the same rules as `messages.inbound`, with the limit read as a number. */
+const inboxQuery = listInboundInput.extend({
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+});
+
+export const inboxRoutes: RestRoute[] = [
+  {
+    method: "GET",
+    path: "/api/inbox",
+    summary: "Messages contacts sent, latest first: ?from=628…&limit=1..100&cursor=<id>",
+    query: inboxQuery,
+    successStatus: 200,
+    handle: async ({ caller, query }) => ({
+      status: 200,
+      json: await caller.messages.inbound(inboxQuery.parse(Object.fromEntries(query))),
+    }),
+  },
+  {
+    method: "GET",
+    path: "/api/opt-outs",
+    summary: "Numbers on the opt-out list, newest first",
+    successStatus: 200,
+    handle: async ({ caller }) => ({ status: 200, json: { items: await caller.optOuts.list() } }),
+  },
+  {
+    method: "POST",
+    path: "/api/opt-outs",
+    summary: "Put a number ({phone}) on the opt-out list; single sends to it then answer 409",
+    requestBody: contactInput,
+    successStatus: 201,
+    handle: async ({ caller, body }) => ({
+      status: 201,
+      json: await caller.optOuts.add(contactInput.parse(await body())),
+    }),
+  },
+  {
+    method: "DELETE",
+    path: "/api/opt-outs",
+    summary: "Take a number (?phone=) off the opt-out list",
+    query: contactInput,
+    successStatus: 200,
+    handle: async ({ caller, query }) => ({
+      status: 200,
+      json: await caller.optOuts.remove(contactInput.parse({ phone: query.get("phone") ?? undefined })),
+    }),
+  },
+];
