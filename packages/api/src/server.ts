@@ -18,6 +18,7 @@ import { appRouter } from "./routers/app-router.js";
 import { type ApiDeps, contextFromRequest, type ServerMeta } from "./trpc/context.js";
 import { watchLatestEventId } from "./trpc/events.js";
 import { WebhookService } from "./webhooks/webhook-service.js";
+import { createAlertMailer } from "./alerts/alert-mailer.js";
 
 export interface ServerOptions {
   kabar: Kabar;
@@ -47,6 +48,16 @@ export function createApiDeps(options: ServerOptions): ApiDeps {
     logger: options.logger,
     loginLimiter: new RateLimiter(options.env.LOGIN_ATTEMPTS_PER_MINUTE, 60_000),
     webhooks: new WebhookService(options.db, { logger: options.logger }),
+    alertMailer:
+      options.env.SMTP_URL && options.env.ALERT_EMAIL_TO
+        ? createAlertMailer({
+            smtpUrl: options.env.SMTP_URL,
+            to: options.env.ALERT_EMAIL_TO,
+            publicUrl: options.env.PUBLIC_URL,
+            logger: options.logger,
+            language: async () => (await options.kabar.settings.get()).alertLanguage,
+          })
+        : null,
     meta: options.meta ?? { simulated: false, simulatorControlUrl: null },
   };
 }
@@ -109,6 +120,7 @@ export function createServer(options: ServerOptions): KabarServer {
   });
 
   let stopWebhooks: (() => Promise<void>) | null = null;
+  let stopAlertMails: (() => Promise<void>) | null = null;
 
   return {
     deps,
@@ -126,6 +138,7 @@ export function createServer(options: ServerOptions): KabarServer {
         });
       });
       stopWebhooks ??= deps.webhooks.start(deps.kabar.events);
+      stopAlertMails ??= deps.alertMailer?.start(deps.kabar.events) ?? null;
       const bound = (server.address() as AddressInfo).port;
       const shownHost = host === "0.0.0.0" || host === "::" ? "localhost" : host;
       return { port: bound, url: `http://${shownHost}:${bound}` };
@@ -136,6 +149,8 @@ export function createServer(options: ServerOptions): KabarServer {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await stopWebhooks?.();
       stopWebhooks = null;
+      await stopAlertMails?.();
+      stopAlertMails = null;
     },
   };
 }

@@ -297,6 +297,13 @@ export interface AutoReplyService {
   remove(input: AutoReplyKeywordInput): Promise<{ removed: boolean }>;
 }
 
+export interface AlertService {
+  /** The incidents open now (at most one per channel: session, outbox, storage). */
+  open(): AlertRecord[];
+  /** Publishes an alert of kind "test" (webhooks get it; the API also e-mails it). */
+  test(): AlertRecord;
+}
+
 export interface SettingsService {
   get(): Promise<Settings>;
   update(input: SettingsInput): Promise<Settings>;
@@ -320,6 +327,7 @@ export interface Kabar {
   inbox: InboxService;
   optOuts: OptOutService;
   autoReplies: AutoReplyService;
+  alerts: AlertService;
   events: EventBus;
   health(): Promise<HealthReport>;
   /** Counters for /metrics. */

@@ -7,6 +7,7 @@ import { createDatabase, migrateDatabase } from "@kabar/db";
 import { pino } from "pino";
 import type { Kabar, KabarOptions, SessionState } from "./contract.js";
 import { InMemoryEventBus } from "./events/event-bus.js";
+import { createAlertMonitor } from "./alerts/alert-monitor.js";
 import { createAutoReplies } from "./autoreply/auto-replies.js";
 import { createInboundRepository } from "./inbox/inbound-repository.js";
 import { createInboxRepository } from "./inbox/inbox-repository.js";
@@ -100,6 +101,9 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
     send: (input, sendOptions) => outbox.messages.send(input, sendOptions),
   });
 
+  const alerts = createAlertMonitor({ events, settings, clock: options.clock ?? systemClock });
+  const offAlerts = sessions.onStatus((status) => alerts.observe(status));
+
   let reconnects = 0;
   let hasConnected = false;
   let previousState: SessionState | null = null;
@@ -113,6 +117,8 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
 
   async function shutdown(): Promise<void> {
     offStatus();
+    offAlerts();
+    alerts.close();
     await outbox.worker.close();
     await sessions.close();
     await port.close();
@@ -149,6 +155,7 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
     inbox,
     optOuts,
     autoReplies,
+    alerts: { open: () => Object.values(alerts.open()), test: () => alerts.test() },
     events,
     async health() {
       const database = await db

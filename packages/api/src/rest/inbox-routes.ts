@@ -1,22 +1,17 @@
-import { contactInput, listInboundInput } from "@kabar/core/schemas";
-import { z } from "zod";
+import { contactInput } from "@kabar/core/schemas";
+import { inboundQuery } from "./message-routes.js";
 import type { RestRoute } from "./route.js";
-
-/** Query strings carry text: the same rules as `messages.inbound`, with the limit read as a number. */
-const inboxQuery = listInboundInput.extend({
-  limit: z.coerce.number().int().min(1).max(100).default(25),
-});
 
 export const inboxRoutes: RestRoute[] = [
   {
     method: "GET",
     path: "/api/inbox",
     summary: "Messages contacts sent, latest first: ?from=628…&limit=1..100&cursor=<id>",
-    query: inboxQuery,
+    query: inboundQuery,
     successStatus: 200,
     handle: async ({ caller, query }) => ({
       status: 200,
-      json: await caller.messages.inbound(inboxQuery.parse(Object.fromEntries(query))),
+      json: await caller.messages.inbound(inboundQuery.parse(Object.fromEntries(query))),
     }),
   },
   {

@@ -1,4 +1,5 @@
 import { router } from "../trpc/trpc.js";
+import { alertsRouter } from "./alerts/alerts-router.js";
 import { authRouter } from "./auth/auth-router.js";
 import { autoRepliesRouter } from "./auto-replies/auto-replies-router.js";
 import { getHealth } from "./get-health.js";
@@ -21,6 +22,7 @@ export const appRouter = router({
   inbox: inboxRouter,
   optOuts: optOutsRouter,
   autoReplies: autoRepliesRouter,
+  alerts: alertsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -244,6 +244,14 @@ export class FakeKabar implements Kabar {
   readonly inbox = this.fakeInbox.inbox;
   readonly optOuts = this.fakeInbox.optOuts;
   readonly autoReplies = this.fakeInbox.autoReplies;
+  readonly alerts: Kabar["alerts"] = {
+    open: () => [],
+    test: () => {
+      const alert = { kind: "test" as const, phase: "raised" as const, reason: null, at: now() };
+      this.events.publish({ type: "alert", alert });
+      return alert;
+    },
+  };
 
   readonly settings: Kabar["settings"] = {
     get: async () => this.currentSettings,

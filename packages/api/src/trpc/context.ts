@@ -4,6 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "pino";
+import type { AlertMailer } from "../alerts/alert-mailer.js";
 import type { AuthService, Principal } from "../auth/auth-service.js";
 import { ADMIN_COOKIE, readBearer, readCookie } from "../auth/cookies.js";
 import type { RateLimiter } from "../auth/rate-limit.js";
@@ -25,6 +26,8 @@ export interface ApiDeps {
   logger: Logger;
   loginLimiter: RateLimiter;
   webhooks: WebhookService;
+  /** Null when SMTP_URL or ALERT_EMAIL_TO is not set: alerts then go to webhooks only. */
+  alertMailer: AlertMailer | null;
   meta: ServerMeta;
 }
 

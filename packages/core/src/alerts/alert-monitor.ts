@@ -1,0 +1,122 @@
+/**
+ * Turns the session status into incidents: one `alert` event when a problem starts and one when it
+ * clears, never one per flap. Three independent channels, because they have independent causes:
+ * the session (logged out, QR needed, banned, client too old, replaced, disconnected too long), the
+ * outbox (paused by a 463 or the daily cap) and the credential storage (wa_sessions/ refusing writes).
+ * While a channel's incident is open, its kind may change (logged out → waiting for a QR) without a
+ * second alert: it is the same incident to the person reading the e-mail.
+ */
+import type { AlertKind, AlertRecord, SessionStatus } from "../contract.js";
+import type { InMemoryEventBus } from "../events/event-bus.js";
+import type { Clock } from "../outbox/outbox-context.js";
+import type { SettingsStore } from "../settings/settings-service.js";
+
+type Channel = "session" | "outbox" | "storage";
+
+/**
+ * Session states that are an incident by themselves, by name: `banned`, `client_too_old` and
+ * `replaced` come from the connection-state work and are matched as strings so they slot in as is.
+ */
+const SESSION_STATE_ALERTS: Readonly<Record<string, AlertKind>> = {
+  logged_out: "logged_out",
+  banned: "banned",
+  client_too_old: "client_too_old",
+  replaced: "replaced",
+};
+
+export interface AlertMonitor {
+  /** Feeds a status; the session manager's onStatus calls this on every change. */
+  observe(status: SessionStatus): void;
+  /** An alert of kind "test", published like a real one (webhooks) so the whole path can be tried. */
+  test(): AlertRecord;
+  open(): Partial<Record<Channel, AlertRecord>>;
+  close(): void;
+}
+
+export function createAlertMonitor(deps: {
+  events: InMemoryEventBus;
+  settings: SettingsStore;
+  clock: Clock;
+}): AlertMonitor {
+  const open: Partial<Record<Channel, AlertRecord>> = {};
+  let disconnectedTimer: NodeJS.Timeout | null = null;
+  let latest: SessionStatus | null = null;
+
+  function publish(alert: AlertRecord): AlertRecord {
+    deps.events.publish({ type: "alert", alert });
+    return alert;
+  }
+
+  function set(channel: Channel, problem: { kind: AlertKind; reason: string | null } | null): void {
+    const current = open[channel];
+    const at = new Date(deps.clock.now()).toISOString();
+    if (problem && !current) {
+      open[channel] = publish({ ...problem, phase: "raised", at });
+    } else if (!problem && current) {
+      delete open[channel];
+      publish({ kind: current.kind, phase: "cleared", reason: current.reason, at });
+    }
+  }
+
+  function stopDisconnectedTimer(): void {
+    if (disconnectedTimer) clearTimeout(disconnectedTimer);
+    disconnectedTimer = null;
+  }
+
+  function sessionProblem(status: SessionStatus): { kind: AlertKind; reason: string | null } | null {
+    const state: string = status.state;
+    const named = SESSION_STATE_ALERTS[state];
+    if (named) return { kind: named, reason: status.reason ?? status.lastDisconnectReason };
+    // a QR on the very first link is the admin at the panel; after a link it means the device is gone
+    if (state === "waiting_qr" && status.lastConnectedAt !== null)
+      return { kind: "qr_needed", reason: status.reason };
+    return null;
+  }
+
+  return {
+    observe(status) {
+      latest = status;
+      const problem = sessionProblem(status);
+      if (status.state === "connected") {
+        stopDisconnectedTimer();
+        set("session", null);
+      } else if (problem) {
+        stopDisconnectedTimer();
+        set("session", problem);
+      } else if (
+        status.session !== null &&
+        status.lastConnectedAt !== null &&
+        !disconnectedTimer &&
+        !open.session
+      ) {
+        // disconnected or reconnecting: an incident only if it lasts (a flapping socket is not one)
+        disconnectedTimer = setTimeout(() => {
+          disconnectedTimer = null;
+          const now = latest;
+          if (now && now.state !== "connected") {
+            set("session", { kind: "disconnected", reason: now.lastDisconnectReason ?? now.reason });
+          }
+        }, deps.settings.current().alertDisconnectedMs);
+        disconnectedTimer.unref();
+      }
+      set(
+        "outbox",
+        status.outboxPausedReason ? { kind: "outbox_paused", reason: status.outboxPausedReason } : null,
+      );
+      set(
+        "storage",
+        status.storageProblem ? { kind: "storage_problem", reason: status.storageProblem } : null,
+      );
+    },
+    test() {
+      return publish({
+        kind: "test",
+        phase: "raised",
+        reason: null,
+        at: new Date(deps.clock.now()).toISOString(),
+      });
+    },
+    open: () => ({ ...open }),
+    close: stopDisconnectedTimer,
+  };
+}
