@@ -35,7 +35,7 @@ export interface AlertMonitor {
 
 export function createAlertMonitor(deps: {
   events: InMemoryEventBus;
-  settings: SettingsStore;
+  settings: Pick<SettingsStore, "current">;
   clock: Clock;
 }): AlertMonitor {
   const open: Partial<Record<Channel, AlertRecord>> = {};
