@@ -3,6 +3,7 @@ import { trpc } from "../api/trpc";
 import { ErrorText } from "../components/error-text";
 import { useI18n } from "../i18n/i18n";
 import { SettingsForm } from "./settings-form";
+import { TestAlertCard } from "./test-alert-card";
 
 export function SettingsPage() {
   const { t } = useI18n();
@@ -16,6 +17,7 @@ export function SettingsPage() {
       <ErrorText message={settings.error === null ? null : readError(settings.error, t).message} />
       {/* Mounted once the values are loaded, so the form starts from what the server holds. */}
       {settings.data === undefined ? null : <SettingsForm initial={settings.data} />}
+      <TestAlertCard />
     </div>
   );
 }

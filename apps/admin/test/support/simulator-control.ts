@@ -21,6 +21,9 @@ export function simulatorControl(controlUrl: string) {
     logout: () => call<unknown>("POST", "/phone/logout"),
     setOnWhatsApp: (number: string, onWhatsApp: boolean) =>
       call<unknown>("POST", "/contacts", { number, onWhatsApp }),
+    /** The contact sends a text to the linked account. */
+    contactSends: (number: string, text: string) =>
+      call<unknown>("POST", `/contacts/${number}/send`, { text }),
     messagesOf: async (number: string) =>
       (await call<{ messages: ReceivedMessage[] }>("GET", `/contacts/${number}/messages`)).messages,
   };
