@@ -187,6 +187,8 @@ export interface MediaInput {
   mimeType?: string;
   caption?: string;
   idempotencyKey?: string;
+  /** Send even to a number on the opt-out list. */
+  force?: boolean;
 }
 
 export interface Settings {

@@ -85,6 +85,13 @@ describe("inbox, opt-out and auto-replies", { timeout: 180_000 }, () => {
     const refused = kabar.messages.send({ to: CONTACT, message: "Race pack H-1" });
     await expect(refused).rejects.toBeInstanceOf(OptedOutError);
     await expect(refused).rejects.toThrow(/opted out/);
+    await expect(
+      kabar.messages.sendMedia("document", {
+        to: CONTACT,
+        file: new TextEncoder().encode("%PDF-1.4 jadwal"),
+        fileName: "jadwal.pdf",
+      }),
+    ).rejects.toBeInstanceOf(OptedOutError);
     expect(await kabar.messages.countByStatus()).toMatchObject({ queued: 0 });
 
     await kabar.messages.send({ to: CONTACT, message: "Info darurat: rute berubah", force: true });
@@ -134,7 +141,10 @@ describe("inbox, opt-out and auto-replies", { timeout: 180_000 }, () => {
     await expect(kabar.autoReplies.set({ keyword: " ", reply: "x" })).rejects.toMatchObject({
       field: "keyword",
     });
-    await expect(kabar.optOuts.add({ phone: "abc" })).rejects.toMatchObject({ code: "INVALID_INPUT" });
+    await expect(kabar.optOuts.add({ phone: "abc" })).rejects.toMatchObject({
+      code: "INVALID_INPUT",
+      field: "phone",
+    });
     await expect(kabar.settings.update({ optOutKeywords: [] })).rejects.toThrow(/optOutKeywords/);
     expect(await kabar.autoReplies.list()).toEqual([]);
     expect(await kabar.optOuts.list()).toEqual([]);

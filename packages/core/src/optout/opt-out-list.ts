@@ -4,6 +4,7 @@
  */
 import type { PrismaClient } from "@kabar/db";
 import type { OptOutRecord, OptOutService } from "../contract.js";
+import { InvalidInputError } from "../errors.js";
 import { normalizePhoneNumber } from "../phone/normalize-phone-number.js";
 import { type ContactInput, contactInput } from "../schemas.js";
 import { parseInput } from "../session/parse-input.js";
@@ -22,7 +23,17 @@ export function createOptOutList(db: PrismaClient, settings: SettingsStore): Opt
     source: row.source === "keyword" ? "keyword" : "admin",
     createdAt: row.createdAt.toISOString(),
   });
-  const normalize = (phone: string) => normalizePhoneNumber(phone, settings.current().defaultCountry);
+  const normalize = (phone: string) => {
+    try {
+      return normalizePhoneNumber(phone, settings.current().defaultCountry);
+    } catch (error) {
+      // the normaliser names a send's field; here the number comes in as `phone`
+      if (error instanceof InvalidInputError && error.field === "to") {
+        throw new InvalidInputError("phone", `phone: ${error.message}`);
+      }
+      throw error;
+    }
+  };
 
   const list: OptOutList = {
     async list() {

@@ -63,6 +63,7 @@ export async function sendMedia(
 ): Promise<SendResult> {
   const parsed = parseInput(mediaInputSchema, input);
   const to = normalizePhoneNumber(parsed.to, deps.settings.current().defaultCountry);
+  if (parsed.force !== true && (await deps.isOptedOut?.(to))) throw new OptedOutError(to);
   const media = await readMedia(type, input);
   const { sessionId } = await deps.resolveSession(undefined);
   return enqueue(deps, options, false, {
