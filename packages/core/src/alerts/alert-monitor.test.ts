@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { AlertRecord, SessionStatus } from "../contract.js";
 import { InMemoryEventBus } from "../events/event-bus.js";
+import { REASONS } from "../session/connection-supervisor.js";
 import { initialStatus } from "../session/session-status-store.js";
 import { DEFAULT_SETTINGS } from "../settings/settings-service.js";
 import { createAlertMonitor } from "./alert-monitor.js";
@@ -98,5 +99,19 @@ describe("alert monitor", () => {
       "storage_problem:cleared:EACCES wa_sessions/panitia_lari",
     ]);
     expect(monitor.open()).toMatchObject({ session: { kind: "qr_needed" } });
+  });
+
+  it("the admin's own logout or disconnect, and the QR they then ask for, are no incident", () => {
+    const { alerts, observe } = setup();
+    observe({ state: "connected", lastConnectedAt: "2026-12-02T00:00:00.000Z" });
+    observe({ state: "logged_out", reason: REASONS.loggedOutByAdmin });
+    observe({ state: "waiting_qr", reason: null });
+    observe({ state: "connected" });
+    observe({ state: "disconnected", reason: REASONS.disconnectedByAdmin });
+    vi.advanceTimersByTime(3_600_000);
+    expect(alerts).toEqual([]);
+    observe({ state: "connected" });
+    observe({ state: "logged_out", reason: REASONS.loggedOutOnPhone });
+    expect(alerts).toEqual([`logged_out:raised:${REASONS.loggedOutOnPhone}`]);
   });
 });

@@ -9,6 +9,7 @@
 import type { AlertKind, AlertRecord, SessionStatus } from "../contract.js";
 import type { InMemoryEventBus } from "../events/event-bus.js";
 import type { Clock } from "../outbox/outbox-context.js";
+import { REASONS } from "../session/connection-supervisor.js";
 import type { SettingsStore } from "../settings/settings-service.js";
 
 type Channel = "session" | "outbox" | "storage";
@@ -23,6 +24,13 @@ const SESSION_STATE_ALERTS: Readonly<Record<string, AlertKind>> = {
   client_too_old: "client_too_old",
   replaced: "replaced",
 };
+
+/** What the admin did on purpose is no incident, nor is the QR they then asked for. */
+const ADMIN_ACTIONS: ReadonlySet<string> = new Set([
+  REASONS.loggedOutByAdmin,
+  REASONS.disconnectedByAdmin,
+  REASONS.serverStopped,
+]);
 
 export interface AlertMonitor {
   /** Feeds a status; the session manager's onStatus calls this on every change. */
@@ -41,6 +49,8 @@ export function createAlertMonitor(deps: {
   const open: Partial<Record<Channel, AlertRecord>> = {};
   let disconnectedTimer: NodeJS.Timeout | null = null;
   let latest: SessionStatus | null = null;
+  /** Set by an admin's logout or disconnect, until the session is connected again. */
+  let isAdminAction = false;
 
   function publish(alert: AlertRecord): AlertRecord {
     deps.events.publish({ type: "alert", alert });
@@ -76,10 +86,14 @@ export function createAlertMonitor(deps: {
   return {
     observe(status) {
       latest = status;
+      if (status.reason !== null && ADMIN_ACTIONS.has(status.reason)) isAdminAction = true;
       const problem = sessionProblem(status);
       if (status.state === "connected") {
+        isAdminAction = false;
         stopDisconnectedTimer();
         set("session", null);
+      } else if (isAdminAction) {
+        stopDisconnectedTimer();
       } else if (problem) {
         stopDisconnectedTimer();
         set("session", problem);
