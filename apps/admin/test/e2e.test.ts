@@ -284,5 +284,17 @@ describe("admin panel against the simulated WhatsApp", () => {
     await page.getByRole("link", { name: en.nav.settings }).click();
     await page.getByRole("button", { name: en.alerts.sendTest }).click();
     await page.getByText(en.alerts.sentWebhookOnly).waitFor();
+    // Opt-out words: an empty list is refused under the field, a new list and the alert language saved.
+    const replyForm = page.locator("form", {
+      has: page.getByRole("heading", { name: en.replySettings.title }),
+    });
+    await replyForm.getByLabel(en.replySettings.optOutKeywords, { exact: true }).fill(" , ");
+    await replyForm.getByRole("button", { name: en.replySettings.save, exact: true }).click();
+    await replyForm.locator('[aria-invalid="true"][name="optOutKeywords"]').waitFor();
+    await replyForm.getByLabel(en.replySettings.optOutKeywords, { exact: true }).fill("STOP, BERHENTI, UDAH");
+    await replyForm.getByLabel(en.replySettings.alertLanguage).selectOption("en");
+    await replyForm.getByRole("button", { name: en.replySettings.save, exact: true }).click();
+    await replyForm.getByText(en.settings.saved).waitFor();
+    await shoot("settings-alerts", "en", true);
   });
 });

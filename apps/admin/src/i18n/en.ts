@@ -201,6 +201,17 @@ export const en: Messages = {
     sentEmail: "Test e-mail sent.",
     sentWebhookOnly: "Test alert sent to webhooks (e-mail is not set up).",
   },
+  replySettings: {
+    title: "Opt-out & alerts",
+    optOutKeywords: "Opt-out words",
+    optInKeywords: "Opt-in words",
+    wordsHint: "Separated by commas; matched on the whole message, in any case",
+    optOutReply: "Reply on opt-out",
+    optInReply: "Reply on opt-in",
+    alertLanguage: "Alert e-mail language",
+    alertMinutes: "Alert when disconnected longer than (minutes)",
+    save: "Save these settings",
+  },
   tokens: {
     title: "API Tokens",
     intro: "Internal apps send this token as Authorization: Bearer ….",

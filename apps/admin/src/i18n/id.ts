@@ -202,6 +202,17 @@ export const id = {
     sentEmail: "E-mail uji terkirim.",
     sentWebhookOnly: "Peringatan uji dikirim ke webhook (e-mail belum diatur).",
   },
+  replySettings: {
+    title: "Berhenti berlangganan & peringatan",
+    optOutKeywords: "Kata untuk berhenti",
+    optInKeywords: "Kata untuk berlangganan lagi",
+    wordsHint: "Pisahkan dengan koma; dicocokkan dengan seluruh pesan, huruf besar/kecil sama saja",
+    optOutReply: "Balasan saat berhenti",
+    optInReply: "Balasan saat berlangganan lagi",
+    alertLanguage: "Bahasa e-mail peringatan",
+    alertMinutes: "Peringatan jika terputus lebih dari (menit)",
+    save: "Simpan pengaturan ini",
+  },
   tokens: {
     title: "API Tokens",
     intro: "Aplikasi internal mengirim token ini sebagai Authorization: Bearer ….",
