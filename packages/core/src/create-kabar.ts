@@ -102,7 +102,14 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
   });
 
   const alerts = createAlertMonitor({ events, settings, clock: options.clock ?? systemClock });
-  const offAlerts = sessions.onStatus((status) => alerts.observe(status));
+  const offAlertStatus = sessions.onStatus((status) => alerts.observe(status));
+  const offAlertMessages = events.on(({ event }) => {
+    if (event.type === "message.status") alerts.observeMessage(event.message);
+  });
+  const offAlerts = () => {
+    offAlertStatus();
+    offAlertMessages();
+  };
 
   let reconnects = 0;
   let hasConnected = false;

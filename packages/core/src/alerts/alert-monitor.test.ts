@@ -114,4 +114,15 @@ describe("alert monitor", () => {
     observe({ state: "logged_out", reason: REASONS.loggedOutOnPhone });
     expect(alerts).toEqual([`logged_out:raised:${REASONS.loggedOutOnPhone}`]);
   });
+
+  it("the daily cap holding messages is one incident, cleared by the next message sent", () => {
+    const { alerts, monitor } = setup();
+    const detail = "daily cap of 2 messages reached; waits until 2026-12-03T00:00:00.000Z";
+    monitor.observeMessage({ status: "queued", detail: null });
+    monitor.observeMessage({ status: "sent", detail: null });
+    monitor.observeMessage({ status: "queued", detail });
+    monitor.observeMessage({ status: "queued", detail });
+    monitor.observeMessage({ status: "sent", detail: null });
+    expect(alerts).toEqual([`outbox_paused:raised:${detail}`, `outbox_paused:cleared:${detail}`]);
+  });
 });

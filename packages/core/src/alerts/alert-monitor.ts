@@ -1,8 +1,9 @@
 /**
  * Turns the session status into incidents: one `alert` event when a problem starts and one when it
- * clears, never one per flap. Three independent channels, because they have independent causes:
- * the session (logged out, QR needed, banned, client too old, replaced, disconnected too long), the
- * outbox (paused by a 463 or the daily cap) and the credential storage (wa_sessions/ refusing writes).
+ * clears, never one per flap. Independent channels, because they have independent causes: the
+ * session (logged out, QR needed, banned, client too old, replaced, disconnected too long), the
+ * outbox paused by a 463, the daily cap holding messages, and the credential storage (wa_sessions/
+ * refusing writes).
  * While a channel's incident is open, its kind may change (logged out → waiting for a QR) without a
  * second alert: it is the same incident to the person reading the e-mail.
  */
@@ -12,7 +13,7 @@ import type { Clock } from "../outbox/outbox-context.js";
 import { REASONS } from "../session/connection-supervisor.js";
 import type { SettingsStore } from "../settings/settings-service.js";
 
-type Channel = "session" | "outbox" | "storage";
+type Channel = "session" | "outbox" | "dailyCap" | "storage";
 
 /**
  * Session states that are an incident by themselves, by name: `banned`, `client_too_old` and
@@ -35,6 +36,11 @@ const ADMIN_ACTIONS: ReadonlySet<string> = new Set([
 export interface AlertMonitor {
   /** Feeds a status; the session manager's onStatus calls this on every change. */
   observe(status: SessionStatus): void;
+  /**
+   * Follows message events for the daily cap, which holds messages one by one rather than pausing
+   * the worker: the first hold opens the incident, the next message sent closes it.
+   */
+  observeMessage(message: { status: string; detail: string | null }): void;
   /** An alert of kind "test", published like a real one (webhooks) so the whole path can be tried. */
   test(): AlertRecord;
   open(): Partial<Record<Channel, AlertRecord>>;
@@ -121,6 +127,11 @@ export function createAlertMonitor(deps: {
         "storage",
         status.storageProblem ? { kind: "storage_problem", reason: status.storageProblem } : null,
       );
+    },
+    observeMessage(message) {
+      if (message.detail?.startsWith("daily cap"))
+        set("dailyCap", { kind: "outbox_paused", reason: message.detail });
+      else if (message.status === "sent") set("dailyCap", null);
     },
     test() {
       return publish({
