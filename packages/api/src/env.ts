@@ -4,7 +4,9 @@
  */
 import path from "node:path";
 import { resolveDatabaseUrl, resolveSessionsDir } from "@kabar/db";
+import { waWebVersionText } from "@kabar/core";
 import { z } from "zod";
+import { trustProxySchema } from "./http/client-address.js";
 
 /** <repo>/ — packages/api/src is three levels below it. */
 export const REPO_ROOT = path.resolve(import.meta.dirname, "..", "..", "..");
@@ -29,6 +31,10 @@ export const envSchema = z.object({
   /** Resolved by @kabar/db: default <repo>/wa_sessions. */
   WA_SESSIONS_DIR: z.string().optional(),
   WHATSAPP_WS_URL: z.url({ error: "must be a ws:// or wss:// URL" }).optional(),
+  /** Announce this WhatsApp Web version instead of looking it up (the cure for a 405 loop). */
+  WA_WEB_VERSION: waWebVersionText.optional(),
+  /** The sw.js page the live version is read from; default web.whatsapp.com, or the simulator's. */
+  WA_WEB_VERSION_URL: z.url({ error: "must be an http:// or https:// URL" }).optional(),
   ADMIN_PASSWORD: z.string().min(8, { error: "must be at least 8 characters" }).optional(),
   COOKIE_SECURE: booleanFlag.default(false),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -44,7 +50,9 @@ export const envSchema = z.object({
     .int()
     .min(1024)
     .default(1024 * 1024),
-  TRUST_PROXY: booleanFlag.default(false),
+  TRUST_PROXY: trustProxySchema,
+  /** Webhooks to loopback/private/link-local receivers (on-premise); off: they could scan our network. */
+  WEBHOOKS_ALLOW_PRIVATE: booleanFlag.default(false),
   /** Where alert e-mails go out, e.g. smtps://user:pass@smtp.example.com:465; never logged or shown. */
   SMTP_URL: z
     .url({ protocol: /^smtps?$/, error: "must be an smtp:// or smtps:// URL" })

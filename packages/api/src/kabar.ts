@@ -20,8 +20,10 @@ export type {
 export {
   BEFORE_FIRST_EVENT_ID,
   createKabar,
+  installProcessGuards,
   KabarError,
   type KabarErrorCode,
+  InvalidInputError,
   MessageNotFoundError,
 } from "@kabar/core";
 export type { Prisma, PrismaClient } from "@kabar/db";

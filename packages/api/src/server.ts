@@ -8,14 +8,19 @@ import type { Options as HashOptions } from "@node-rs/argon2";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import type { Logger } from "pino";
 import { AuthService } from "./auth/auth-service.js";
-import { RateLimiter } from "./auth/rate-limit.js";
+import { LoginLimiter } from "./auth/login-limiter.js";
 import type { Env } from "./env.js";
-import { sendJson } from "./http/json.js";
+import { HttpError, sendJson } from "./http/json.js";
+import { isTrustingProxies } from "./http/client-address.js";
+import { guardRequest } from "./http/request-guard.js";
+import { applySecurityHeaders, securityHeaders } from "./http/security-headers.js";
 import { createStaticHandler } from "./http/static-files.js";
 import type { Kabar, PrismaClient } from "./kabar.js";
-import { createRestHandler } from "./rest/rest-handler.js";
+import { createRestHandler, restAcceptsMultipart } from "./rest/rest-handler.js";
+import { restRoutes } from "./rest/routes.js";
 import { appRouter } from "./routers/app-router.js";
 import { type ApiDeps, contextFromRequest, type ServerMeta } from "./trpc/context.js";
+import { anonymousProcedures, guardBatch, MAX_BATCH_SIZE } from "./trpc/batch-guard.js";
 import { watchLatestEventId } from "./trpc/events.js";
 import { WebhookService } from "./webhooks/webhook-service.js";
 import { createAlertMailer } from "./alerts/alert-mailer.js";
@@ -46,8 +51,11 @@ export function createApiDeps(options: ServerOptions): ApiDeps {
     }),
     env: options.env,
     logger: options.logger,
-    loginLimiter: new RateLimiter(options.env.LOGIN_ATTEMPTS_PER_MINUTE, 60_000),
-    webhooks: new WebhookService(options.db, { logger: options.logger }),
+    loginLimiter: new LoginLimiter(options.env.LOGIN_ATTEMPTS_PER_MINUTE),
+    webhooks: new WebhookService(options.db, {
+      logger: options.logger,
+      allowPrivateAddresses: options.env.WEBHOOKS_ALLOW_PRIVATE,
+    }),
     alertMailer:
       options.env.SMTP_URL && options.env.ALERT_EMAIL_TO
         ? createAlertMailer({
@@ -89,20 +97,33 @@ export function createServer(options: ServerOptions): KabarServer {
     router: appRouter,
     basePath: "/trpc/",
     maxBodySize: deps.env.MAX_BODY_BYTES,
+    maxBatchSize: MAX_BATCH_SIZE,
     createContext: ({ req, res }) => contextFromRequest(deps, req, res),
     onError: ({ error, path }) => {
       if (error.code === "INTERNAL_SERVER_ERROR") logger.error({ err: error, path }, "tRPC procedure failed");
     },
   });
   const handleRest = createRestHandler(deps);
+  const anonymous = anonymousProcedures(appRouter);
   const handleStatic = createStaticHandler(deps.env.ADMIN_DIST_DIR);
+  const headers = securityHeaders(deps.meta.simulatorControlUrl);
+  const guardOptions = {
+    acceptsMultipart: restAcceptsMultipart(restRoutes),
+    isForwardedHostTrusted: isTrustingProxies(deps.env.TRUST_PROXY),
+  };
 
   const server = http.createServer(async (req, res) => {
     const startedAt = performance.now();
     res.once("finish", () => logRequest(logger, req, res, startedAt));
+    applySecurityHeaders(res, headers);
     try {
       const url = new URL(req.url ?? "/", "http://localhost");
-      if (url.pathname === "/trpc" || url.pathname.startsWith("/trpc/")) return handleTrpc(req, res);
+      // Before any route or procedure: new routes get the CSRF checks without opting in.
+      guardRequest(req, url.pathname, guardOptions);
+      if (url.pathname === "/trpc" || url.pathname.startsWith("/trpc/")) {
+        guardBatch(url, anonymous);
+        return handleTrpc(req, res);
+      }
       if (await handleRest(req, res, url)) return;
       if (url.pathname === "/api" || url.pathname.startsWith("/api/")) {
         sendJson(res, 404, {
@@ -112,6 +133,10 @@ export function createServer(options: ServerOptions): KabarServer {
       }
       await handleStatic(req, res, url);
     } catch (error) {
+      if (error instanceof HttpError) {
+        sendJson(res, error.status, { error: error.body }, { connection: "close" });
+        return;
+      }
       logger.error({ err: error, url: req.url }, "request failed");
       if (!res.headersSent)
         sendJson(res, 500, { error: { code: "INTERNAL_SERVER_ERROR", message: "Server error." } });
@@ -128,8 +153,13 @@ export function createServer(options: ServerOptions): KabarServer {
       const admin = await deps.auth.ensureInitialAdmin(deps.env.ADMIN_PASSWORD);
       if (admin === "created" || admin === "updated")
         logger.info(`admin password ${admin} from ADMIN_PASSWORD`);
-      if (admin === "needs-setup")
-        logger.warn("no admin yet: open the panel to set a password, or set ADMIN_PASSWORD");
+      if (admin === "needs-setup") {
+        // Printed on purpose: whoever can read the server's log may set the first password from afar.
+        const setupToken = deps.auth.issueSetupToken();
+        logger.warn(
+          `no admin yet: open the panel on this machine to set a password, or set ADMIN_PASSWORD; from another machine the panel asks for this one-time setup token: ${setupToken}`,
+        );
+      }
       await new Promise<void>((resolve, reject) => {
         server.once("error", reject);
         server.listen(port, host, () => {

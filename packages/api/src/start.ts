@@ -7,6 +7,7 @@ import { createDatabase, DatabaseUrlError, MigrationError, migrateDatabase } fro
 import type { Logger } from "pino";
 import { EnvError, type Env } from "./env.js";
 import { type Kabar, KabarError, type KabarOptions } from "./kabar.js";
+import { tightenPrivateFiles } from "./private-files.js";
 import { createServer } from "./server.js";
 import type { ServerMeta } from "./trpc/context.js";
 
@@ -29,7 +30,7 @@ export interface RunningKabar {
 
 function ensureWritableFolder(folder: string): void {
   try {
-    mkdirSync(folder, { recursive: true });
+    mkdirSync(folder, { recursive: true, mode: 0o700 });
     accessSync(folder, constants.W_OK);
   } catch (error) {
     const code = error instanceof Error && "code" in error ? String(error.code) : "unknown error";
@@ -64,6 +65,7 @@ export async function startKabar(options: StartOptions): Promise<RunningKabar> {
   ensureWritableFolder(env.WA_SESSIONS_DIR);
   const migration = await migrateDatabase(env.DATABASE_URL);
   if (migration.applied.length > 0) logger.info({ applied: migration.applied }, "database migrated");
+  tightenPrivateFiles({ databaseUrl: env.DATABASE_URL, sessionsDir: env.WA_SESSIONS_DIR }, logger);
   const db = createDatabase(env.DATABASE_URL);
   let kabar: Kabar | null = null;
   try {
@@ -75,6 +77,8 @@ export async function startKabar(options: StartOptions): Promise<RunningKabar> {
       logger,
     };
     if (env.WHATSAPP_WS_URL) kabarOptions.whatsappWsUrl = env.WHATSAPP_WS_URL;
+    if (env.WA_WEB_VERSION) kabarOptions.waWebVersion = env.WA_WEB_VERSION;
+    if (env.WA_WEB_VERSION_URL) kabarOptions.waWebVersionUrl = env.WA_WEB_VERSION_URL;
     kabar = await options.createKabar(kabarOptions);
     const server = createServer({ kabar, db, env, logger, ...(options.meta ? { meta: options.meta } : {}) });
     const { url, port } = await server.listen(env.PORT, env.HOST).catch((error: unknown) => {

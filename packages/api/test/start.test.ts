@@ -68,6 +68,13 @@ describe("start-up failures a user can fix are one line: problem — fix", () =>
     expect(startupErrorLine(catching(() => envFor({ PORT: "http" })))).toMatch(/PORT must be a port number/);
   });
 
+  it("a WA_WEB_VERSION that is not a WhatsApp Web version names the variable and the form", () => {
+    expect(startupErrorLine(catching(() => envFor({ WA_WEB_VERSION: "2.3000" })))).toMatch(
+      /WA_WEB_VERSION expected a WhatsApp Web version like 2\.3000\.1030000000/,
+    );
+    expect(envFor({ WA_WEB_VERSION: "2.3000.1030000000" }).WA_WEB_VERSION).toBe("2.3000.1030000000");
+  });
+
   it("pnpm start prints only that line and exits 1 (no stack trace)", async () => {
     const tsx = path.join(import.meta.dirname, "..", "node_modules", ".bin", "tsx");
     const result = await promisify(execFile)(tsx, ["src/main.ts"], {

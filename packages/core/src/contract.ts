@@ -13,10 +13,15 @@ import type {
   ListInboundInput,
   ListMessagesInput,
   MessageStatus,
+  OnWhatsAppNumberInput,
+  PauseOutboxInput,
   SendMessageInput,
+  SessionReasonCode,
   SettingsInput,
   UpdateSessionInput,
 } from "./schemas.js";
+import type { LatencyHistogram } from "./outbox/send-latency.js";
+import type { DisconnectKind } from "./whatsapp/port.js";
 
 export type SessionState =
   | "disconnected"
@@ -24,7 +29,21 @@ export type SessionState =
   | "waiting_qr"
   | "waiting_pairing_code"
   | "connected"
-  | "logged_out";
+  | "logged_out"
+  /** WhatsApp refused the announced client version (405); retried slowly, WA_WEB_VERSION fixes it. */
+  | "client_too_old"
+  /** WhatsApp refused the account (403: banned or locked); no automatic retries. */
+  | "banned"
+  /** Another client logged in as this device (440); no automatic fight, "use this server" takes it back. */
+  | "replaced";
+
+/** The WhatsApp Web version the socket announces and where it came from. */
+export interface WaWebVersionInUse {
+  /** e.g. "2.3000.1030000000" */
+  version: string;
+  /** `env`: WA_WEB_VERSION; `live`: read from the sw.js page; `bundled`: the library's own. */
+  source: "env" | "live" | "bundled";
+}
 
 export interface SessionRecord {
   id: string;
@@ -42,24 +61,34 @@ export interface SessionStatus {
   /** null when no session has been created yet. */
   session: SessionRecord | null;
   state: SessionState;
-  /** Why the state last changed, e.g. "QR expired", "socket closed", "logged out on phone". */
+  /** Why the state last changed, in English for logs and scripts, e.g. "QR expired". */
   reason: string | null;
+  /** The same as a code, for the panel to translate; null only before anything happened. */
+  reasonCode: SessionReasonCode | null;
   qr: { value: string; expiresAt: string } | null;
   pairingCode: { code: string; phoneNumber: string } | null;
   /** The number WhatsApp reports as linked, international digits. */
   linkedNumber: string | null;
   lastConnectedAt: string | null;
   lastDisconnectAt: string | null;
+  /** WhatsApp's or the library's own words for the last disconnect (English, e.g. "Connection Closed"). */
   lastDisconnectReason: string | null;
+  /**
+   * The last disconnect as a code the panel translates (the port's DisconnectKind, e.g.
+   * "connection_lost", "logged_out"). WhatsApp's routine restart after linking (515) is not one.
+   */
+  lastDisconnectCode: DisconnectKind | null;
   /** Attempts since the connection was last open. */
   reconnectAttempts: number;
-  /** Set while the outbox is paused (e.g. WhatsApp answered 463 "restricted"). */
+  /** Set while the outbox is paused: by hand, or 463s from several recipients (a restricted account). */
   outboxPausedReason: string | null;
   /**
    * Set while wa_sessions/ refuses the credential writes (which folder, which OS error): they are
    * kept in memory, so restarting or a crash now may unlink the device. Null once they all landed.
    */
   storageProblem: string | null;
+  /** The version the last socket announced; null before the first connect. */
+  waWebVersion: WaWebVersionInUse | null;
   changedAt: string;
 }
 
@@ -80,6 +109,8 @@ export interface MessageRecord {
   waMessageId: string;
   attempts: number;
   lastError: string | null;
+  /** While held (463): the https://wa.me/<our number>?text=… link to share with the recipient. */
+  holdLink: string | null;
   createdAt: string;
   updatedAt: string;
   sentAt: string | null;
@@ -87,6 +118,17 @@ export interface MessageRecord {
   readAt: string | null;
   failedAt: string | null;
   events: MessageEventRecord[];
+}
+
+export interface KabarStats {
+  reconnects: number;
+  /** Send attempt → first ack, the last 1000 samples (a window, for a panel). */
+  sendLatencyMs: number[];
+  /** Send attempt → first ack, cumulative since start (for /metrics: count and sum only grow). */
+  sendLatency: LatencyHistogram;
+  lastDisconnectReason: string | null;
+  /** A code from a fixed set, fit for a metric label (never WhatsApp's free text). */
+  lastDisconnectCode: DisconnectKind | null;
 }
 
 /** A message a contact sent to the account, stored once (by WhatsApp id). */
@@ -204,6 +246,13 @@ export interface Settings {
   optInReply: string;
   alertLanguage: "id" | "en";
   alertDisconnectedMs: number;
+  /** Attempts that end in a transient error before a message fails with its last error. */
+  maxAttempts: number;
+  /** Distinct recipients answered 463 within holdsWindowMs before the whole outbox pauses. */
+  holdsBeforePause: number;
+  holdsWindowMs: number;
+  /** Off by default: a preview makes the server fetch whatever URL a caller put in a text. */
+  linkPreviews: boolean;
 }
 
 export type CoreEvent =
@@ -258,6 +307,11 @@ export interface SessionService {
   requestPairingCode(input: { phoneNumber: string }): Promise<SessionStatus>;
   disconnect(): Promise<SessionStatus>;
   logout(): Promise<SessionStatus>;
+  /**
+   * "Use this server": reconnect on purpose after another client took the session over (replaced),
+   * or after a refusal that needs no new link (banned, client too old). That client is then replaced.
+   */
+  takeOver(): Promise<SessionStatus>;
 }
 
 export interface MessageService {
@@ -265,8 +319,10 @@ export interface MessageService {
   sendMedia(type: "image" | "document", input: MediaInput, options?: SendOptions): Promise<SendResult>;
   get(id: string): Promise<MessageRecord | null>;
   list(input: ListMessagesInput): Promise<{ items: MessageRecord[]; nextCursor: string | null }>;
-  /** Queues a failed message again (same WhatsApp id). */
+  /** Queues a failed or held message again (same WhatsApp id). */
   resend(id: string): Promise<MessageRecord>;
+  /** Cancels a queued or held message; MessageNotCancellableError for any other status. */
+  cancel(id: string): Promise<MessageRecord>;
   countByStatus(): Promise<Record<MessageStatus, number>>;
   /** Messages contacts sent, newest first. */
   inbound(input: ListInboundInput): Promise<{ items: InboundMessageRecord[]; nextCursor: string | null }>;
@@ -306,6 +362,34 @@ export interface AlertService {
   test(): AlertRecord;
 }
 
+export interface OutboxState {
+  /** Why nothing is sent now (by hand, or 463s from several recipients); null: sending. */
+  pausedReason: string | null;
+  /** True when a person paused it: only a resume ends it, also across restarts. */
+  isPausedByHand: boolean;
+}
+
+export interface OutboxService {
+  state(): OutboxState;
+  pause(input?: PauseOutboxInput): Promise<OutboxState>;
+  /** Ends the pause by hand and a 463 pause. */
+  resume(): Promise<OutboxState>;
+}
+
+export interface OnWhatsAppAnswer {
+  number: string;
+  isOnWhatsApp: boolean;
+  checkedAt: string;
+  /** After this the number is looked up again before the next send (yes: 7 days, no: 1 day). */
+  expiresAt: string;
+}
+
+export interface OnWhatsAppAnswerService {
+  list(): Promise<OnWhatsAppAnswer[]>;
+  /** Forgets the answer for one number; true when there was one. */
+  clear(input: OnWhatsAppNumberInput): Promise<{ cleared: boolean }>;
+}
+
 export interface SettingsService {
   get(): Promise<Settings>;
   update(input: SettingsInput): Promise<Settings>;
@@ -320,11 +404,15 @@ export interface HealthReport {
   credentialsWritable: boolean;
   /** The session status's storageProblem: which folder refuses writes and why. */
   storageProblem: string | null;
+  /** The WhatsApp Web version in use and its source; null before the first connect. */
+  waWebVersion: WaWebVersionInUse | null;
 }
 
 export interface Kabar {
   sessions: SessionService;
   messages: MessageService;
+  outbox: OutboxService;
+  onWhatsApp: OnWhatsAppAnswerService;
   settings: SettingsService;
   inbox: InboxService;
   optOuts: OptOutService;
@@ -333,7 +421,7 @@ export interface Kabar {
   events: EventBus;
   health(): Promise<HealthReport>;
   /** Counters for /metrics. */
-  stats(): { reconnects: number; sendLatencyMs: number[]; lastDisconnectReason: string | null };
+  stats(): KabarStats;
   /** Stops the worker and the socket; the credentials stay. */
   close(): Promise<void>;
 }
@@ -349,6 +437,10 @@ export interface KabarOptions {
   sessionsDir: string;
   /** Point the adapter at a WhatsApp simulator instead of WhatsApp. */
   whatsappWsUrl?: string;
+  /** WA_WEB_VERSION, e.g. "2.3000.1030000000": announce this version instead of resolving it. */
+  waWebVersion?: string;
+  /** WA_WEB_VERSION_URL: the sw.js page read for the live version (default: derived, see README). */
+  waWebVersionUrl?: string;
   /** Overrides of the stored settings, e.g. pacing off in tests. */
   settings?: Partial<Settings>;
   /** A message with no server ack within this time is retried with the same id. Default 30 s. */

@@ -6,6 +6,7 @@
 import { createDatabase, migrateDatabase } from "@kabar/db";
 import { pino } from "pino";
 import type { Kabar, KabarOptions, SessionState } from "./contract.js";
+import { InvalidInputError } from "./errors.js";
 import { InMemoryEventBus } from "./events/event-bus.js";
 import { createAlertMonitor } from "./alerts/alert-monitor.js";
 import { createAutoReplies } from "./autoreply/auto-replies.js";
@@ -19,15 +20,18 @@ import { recordInbound } from "./inbox/record-inbound.js";
 import { createOutbox } from "./outbox/create-outbox.js";
 import { type Clock, systemClock } from "./outbox/outbox-context.js";
 import type { ReconnectOptions } from "./session/reconnect-backoff.js";
+import type { Timers } from "./session/timers.js";
+import { createWaWebVersionResolver, parseWaWebVersion, waWebVersionUrl } from "./session/wa-web-version.js";
 import { createSessionManager } from "./session/session-manager.js";
 import { createSettingsStore } from "./settings/settings-service.js";
 import { createWaMultiSessionPort } from "./whatsapp/adapters/wa-multi-session/index.js";
+import { installProcessGuards } from "./whatsapp/adapters/wa-multi-session/process-guards.js";
 import type { WhatsAppPort } from "./whatsapp/port.js";
 
 export interface CreateKabarOptions extends KabarOptions {
   /** Another WhatsAppPort instead of the wa-multi-session adapter (unit tests use the fake). */
   port?: WhatsAppPort;
-  /** How long a 463 "restricted" answer pauses the outbox; default 15 min. */
+  /** How long the account-level 463 pause (several recipients held at once) lasts; default 15 min. */
   restrictedCooldownMs?: number;
   reconnect?: ReconnectOptions;
   clock?: Clock;
@@ -35,10 +39,25 @@ export interface CreateKabarOptions extends KabarOptions {
   autoReplyWindowMs?: number;
   /** The inbox's clock (read marks, the auto-reply window); tests move it instead of waiting an hour. */
   inboxClock?: Clock;
+  /**
+   * Install the process-wide guards the WhatsApp library needs (console filter for libsignal's
+   * secrets, unhandledRejection filter for Baileys' abandoned queries; see process-guards.ts).
+   * Off by default: a library must not change its host process unless asked.
+   */
+  installProcessGuards?: boolean;
+  /** The session supervisor's reconnect timers; tests pass a fake clock. */
+  timers?: Timers;
+  /** Options of the wa-multi-session adapter that tests tune (ignored when `port` is given). */
+  keepAliveIntervalMs?: number;
+  /** The first transient failure's backoff (doubling after); default 30 s. Tests shorten it. */
+  retryBaseDelayMs?: number;
 }
 
 export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
   const logger = options.logger ?? pino({ name: "kabar" });
+  if (options.installProcessGuards) installProcessGuards(logger);
+  // Validated before anything starts: a bad WA_WEB_VERSION is a startup error that names it.
+  const versionOverride = parseVersionOption(options.waWebVersion);
   // Migrating on every start is what lets a fresh clone run with no manual database step.
   await migrateDatabase(options.databaseUrl);
   // A host that already has a client passes it: two libsql clients in one process can block
@@ -53,6 +72,16 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
       sessionsDir: options.sessionsDir,
       logger,
       ...(options.whatsappWsUrl ? { wsUrl: options.whatsappWsUrl } : {}),
+      ...(options.keepAliveIntervalMs ? { keepAliveIntervalMs: options.keepAliveIntervalMs } : {}),
+    });
+  const bundled = port.bundledWaWebVersion?.();
+  const versions =
+    bundled &&
+    createWaWebVersionResolver({
+      bundled,
+      logger,
+      url: waWebVersionUrl({ override: options.waWebVersionUrl, whatsappWsUrl: options.whatsappWsUrl }),
+      ...(versionOverride ? { override: versionOverride } : {}),
     });
   const sessions = createSessionManager({
     db,
@@ -60,8 +89,10 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
     sessionsDir: options.sessionsDir,
     events,
     logger,
-    defaultCountry: settings.current().defaultCountry,
+    defaultCountry: () => settings.current().defaultCountry,
     ...(options.reconnect ? { reconnect: options.reconnect } : {}),
+    ...(options.timers ? { timers: options.timers } : {}),
+    ...(versions ? { versions } : {}),
   });
   const optOuts = createOptOutList(db, settings);
   const autoReplies = createAutoReplies(db, options.autoReplyWindowMs);
@@ -78,6 +109,7 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
     ...(options.restrictedCooldownMs === undefined
       ? {}
       : { restrictedCooldownMs: options.restrictedCooldownMs }),
+    ...(options.retryBaseDelayMs === undefined ? {} : { retryBaseDelayMs: options.retryBaseDelayMs }),
   });
 
   const inboundRepository = createInboundRepository(db);
@@ -156,8 +188,14 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
         outbox.worker.resume();
         return sessions.connect(input);
       },
+      takeOver() {
+        outbox.worker.resume();
+        return sessions.takeOver();
+      },
     },
     messages: { ...outbox.messages, inbound: (input) => listInbound(inboundRepository, input) },
+    outbox: outbox.controls,
+    onWhatsApp: outbox.onWhatsApp,
     settings,
     inbox,
     optOuts,
@@ -178,12 +216,15 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
         outboxDepth: database ? await outbox.depth() : -1,
         credentialsWritable: status.storageProblem === null,
         storageProblem: status.storageProblem,
+        waWebVersion: status.waWebVersion,
       };
     },
     stats: () => ({
       reconnects,
       sendLatencyMs: outbox.worker.latencySamples(),
+      sendLatency: outbox.worker.latencyHistogram(),
       lastDisconnectReason: sessions.status().lastDisconnectReason,
+      lastDisconnectCode: sessions.status().lastDisconnectCode,
     }),
     async close() {
       if (isClosed) return;
@@ -191,4 +232,16 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
       await shutdown();
     },
   };
+}
+
+function parseVersionOption(text: string | undefined) {
+  if (text === undefined) return undefined;
+  try {
+    return parseWaWebVersion(text);
+  } catch {
+    throw new InvalidInputError(
+      "WA_WEB_VERSION",
+      `WA_WEB_VERSION "${text}" is not a WhatsApp Web version; expected three numbers like 2.3000.1030000000`,
+    );
+  }
 }

@@ -11,6 +11,7 @@ export type KabarErrorCode =
   | "SESSION_LOCKED"
   | "MESSAGE_NOT_FOUND"
   | "MESSAGE_NOT_RESENDABLE"
+  | "MESSAGE_NOT_CANCELLABLE"
   | "MEDIA_TOO_LARGE"
   | "NOT_ON_WHATSAPP"
   | "OPTED_OUT"
@@ -76,6 +77,15 @@ export class OptedOutError extends KabarError {
       "OPTED_OUT",
       `${phone} opted out: they asked not to receive messages. Pass force: true to send anyway.`,
       "to",
+    );
+  }
+}
+
+export class MessageNotCancellableError extends KabarError {
+  constructor(id: string, status: string) {
+    super(
+      "MESSAGE_NOT_CANCELLABLE",
+      `Message ${id} is ${status}; only queued or held messages can be cancelled.`,
     );
   }
 }

@@ -22,8 +22,16 @@ export {
   type WhatsAppSendResult,
 } from "./library.js";
 export { MEDIA_LIMITS } from "./outbox/read-media.js";
-export { DEFAULT_COUNTRY, normalizePhoneNumber } from "./phone/normalize-phone-number.js";
+export { type LatencyHistogram, SEND_LATENCY_BUCKETS_MS } from "./outbox/send-latency.js";
+export {
+  assertSupportedCountry,
+  DEFAULT_COUNTRY,
+  normalizePhoneNumber,
+  phoneSearchDigits,
+} from "./phone/normalize-phone-number.js";
 export * from "./schemas.js";
 /** The status before anything happened: what fakes and a fresh process start from. */
 export { initialStatus } from "./session/session-status-store.js";
+export { waWebVersionText } from "./session/wa-web-version.js";
 export { DEFAULT_SETTINGS } from "./settings/settings-service.js";
+export { installProcessGuards } from "./whatsapp/adapters/wa-multi-session/process-guards.js";

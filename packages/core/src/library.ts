@@ -16,6 +16,7 @@ import type {
 } from "./contract.js";
 import { createKabar } from "./create-kabar.js";
 import { parseInput } from "./session/parse-input.js";
+import { waWebVersionText } from "./session/wa-web-version.js";
 import type { SendMessageInput } from "./schemas.js";
 
 const libraryEnvSchema = z.object({
@@ -29,6 +30,11 @@ const libraryEnvSchema = z.object({
     })
     .optional()
     .or(z.literal("").transform(() => undefined)),
+  WA_WEB_VERSION: waWebVersionText.optional().or(z.literal("").transform(() => undefined)),
+  WA_WEB_VERSION_URL: z
+    .url()
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
 });
 
 /** The only place the library reads the environment. */
@@ -38,16 +44,21 @@ export function readLibraryEnv(env: Record<string, string | undefined> = process
     databaseUrl: resolveDatabaseUrl(parsed),
     sessionsDir: resolveSessionsDir(parsed),
     ...(parsed.WHATSAPP_WS_URL ? { whatsappWsUrl: parsed.WHATSAPP_WS_URL } : {}),
+    ...(parsed.WA_WEB_VERSION ? { waWebVersion: parsed.WA_WEB_VERSION } : {}),
+    ...(parsed.WA_WEB_VERSION_URL ? { waWebVersionUrl: parsed.WA_WEB_VERSION_URL } : {}),
   };
 }
 
 let current: Promise<Kabar> | null = null;
+/** The Kabar once built, so the seed's synchronous checks can read its status from memory. */
+let ready: Kabar | null = null;
 /** Only a Kabar the library built itself is closed by closeWhatsApp(). */
 let isOwned = false;
 
 /** Makes the library functions use a Kabar built elsewhere (the API server does this at start). */
 export function configureWhatsApp(kabar: Kabar): void {
   current = Promise.resolve(kabar);
+  ready = kabar;
   isOwned = false;
 }
 
@@ -55,6 +66,7 @@ export function configureWhatsApp(kabar: Kabar): void {
 export async function closeWhatsApp(): Promise<void> {
   const closing = current;
   current = null;
+  ready = null;
   if (closing && isOwned) await (await closing).close();
   isOwned = false;
 }
@@ -62,11 +74,20 @@ export async function closeWhatsApp(): Promise<void> {
 function kabar(): Promise<Kabar> {
   if (!current) {
     isOwned = true;
-    current = createKabar(readLibraryEnv()).catch((error: unknown) => {
-      // A failed start (e.g. the session lock is held) must not poison every later call.
-      current = null;
-      throw error;
-    });
+    // A script has no other entry point, so the library asks for the process guards.
+    const building: Promise<Kabar> = createKabar({ ...readLibraryEnv(), installProcessGuards: true }).then(
+      (built) => {
+        // closeWhatsApp() may have run meanwhile; a closed Kabar must not answer the sync checks.
+        if (current === building) ready = built;
+        return built;
+      },
+      (error: unknown) => {
+        // A failed start (e.g. the session lock is held) must not poison every later call.
+        if (current === building) current = null;
+        throw error;
+      },
+    );
+    current = building;
   }
   return current;
 }
@@ -120,14 +141,18 @@ export async function initializeAllSessions(): Promise<SessionStatus> {
   return (await kabar()).sessions.status();
 }
 
-/** sessionIds of the sessions that are connected right now (zero or one). */
-export async function getActiveSessionIds(): Promise<string[]> {
-  const status = (await kabar()).sessions.status();
-  return status.state === "connected" && status.session ? [status.session.sessionId] : [];
+/**
+ * sessionIds of the sessions that are connected right now (zero or one). Synchronous, from
+ * memory, as the seed calls it (`if (isSessionConnected(id))`): before anything started the
+ * session (initializeAllSessions, a send, configureWhatsApp), nothing is connected.
+ */
+export function getActiveSessionIds(): string[] {
+  const status = ready?.sessions.status();
+  return status?.state === "connected" && status.session ? [status.session.sessionId] : [];
 }
 
-export async function isSessionConnected(sessionId: string): Promise<boolean> {
-  return (await getActiveSessionIds()).includes(sessionId);
+export function isSessionConnected(sessionId: string): boolean {
+  return getActiveSessionIds().includes(sessionId);
 }
 
 /** The status of the one session; a name that does not match falls back to it and says so. */

@@ -6,17 +6,26 @@ import { z } from "zod";
 
 export const SESSION_ID_PATTERN = /^[a-z0-9_]{3,64}$/;
 
-export const sessionIdSchema = z
-  .string({ error: "sessionId is required" })
-  .regex(SESSION_ID_PATTERN, {
-    error: "sessionId must be 3–64 characters: lowercase letters, digits or underscore",
-  });
+export const sessionIdSchema = z.string({ error: "sessionId is required" }).regex(SESSION_ID_PATTERN, {
+  error: "sessionId must be 3–64 characters: lowercase letters, digits or underscore",
+});
 
-/** The stored phone number of the session: international digits without "+", e.g. 6281234567890. */
+/**
+ * The characters people type in phone numbers. Only the shape lives here (browser-safe); core's
+ * normalizePhoneNumber is the rule that reads the number, and it checks this pattern first.
+ */
+export const PHONE_CHARACTERS = /^\+?[0-9\s\-().]+$/;
+
+/**
+ * The session's own number as a person types it (+62 851-1713-2297, 0851…, 62851…): core
+ * normalises it with the same rule as recipients and stores international digits, e.g. 6285117132297.
+ */
 export const sessionPhoneNumberSchema = z
   .string()
-  .regex(/^[1-9][0-9]{7,14}$/, {
-    error: "phoneNumber must be 8–15 digits in international form without +, e.g. 6281234567890",
+  .trim()
+  .max(32, { error: "phoneNumber must be at most 32 characters" })
+  .regex(PHONE_CHARACTERS, {
+    error: "phoneNumber must be a phone number, e.g. +62 851-1713-2297 or 6285117132297",
   });
 
 const optionalText = (field: string, max: number) =>
@@ -24,7 +33,9 @@ const optionalText = (field: string, max: number) =>
     .string()
     .max(max, { error: `${field} must be at most ${max} characters` })
     .nullish()
-    .transform((value) => (value === undefined || value === null || value.trim() === "" ? null : value.trim()));
+    .transform((value) =>
+      value === undefined || value === null || value.trim() === "" ? null : value.trim(),
+    );
 
 export const sessionNameSchema = z
   .string({ error: "name is required" })
@@ -60,7 +71,48 @@ export const connectSessionInput = z.object({
 });
 export type ConnectSessionInput = z.input<typeof connectSessionInput>;
 
+/**
+ * Why the session's state last changed, as a code the panel translates (SessionStatus.reasonCode);
+ * `reason` beside it is the same in English for logs and scripts. A new code here fails the panel's
+ * typecheck until both languages say it.
+ */
+export const SESSION_REASON_CODES = [
+  "restoring",
+  "connecting",
+  "requesting_pairing_code",
+  "new_qr_requested",
+  "restarting_after_link",
+  "reconnect_scheduled",
+  "reconnecting",
+  "scan_qr",
+  "enter_pairing_code",
+  "connected",
+  "qr_expired",
+  "pairing_code_expired",
+  "closed_before_link",
+  "logged_out_on_phone",
+  "logged_out_by_admin",
+  "replaced",
+  "taking_over",
+  "banned",
+  "client_too_old_retrying",
+  "client_too_old_waiting",
+  "client_too_old_connect_again",
+  "retrying_fresh_version",
+  "retrying_after_too_old",
+  "disconnected_by_admin",
+  "server_stopped",
+] as const;
+export type SessionReasonCode = (typeof SESSION_REASON_CODES)[number];
+
 export const MAX_TEXT_LENGTH = 4096;
+
+/** Characters as WhatsApp counts them (code points), without building an array of a huge string. */
+export function countCodePoints(text: string): number {
+  let count = 0;
+  for (const _ of text) count += 1;
+  return count;
+}
 
 /** A recipient as a person types it: +62 812-3456-7890, 0812…, 62812…; core normalises it with libphonenumber-js. */
 export const recipientSchema = z
@@ -74,7 +126,11 @@ export const sendMessageInput = z.object({
   message: z
     .string({ error: "message is required" })
     .min(1, { error: "message must not be empty" })
-    .max(MAX_TEXT_LENGTH, { error: `message must be at most ${MAX_TEXT_LENGTH} characters` }),
+    .refine((text) => text.trim() !== "", { error: "message must not be only whitespace" })
+    // WhatsApp counts characters as code points: an emoji is one, not the two UTF-16 units of .length.
+    .refine((text) => countCodePoints(text) <= MAX_TEXT_LENGTH, {
+      error: `message must be at most ${MAX_TEXT_LENGTH} characters`,
+    }),
   sessionName: z.string().max(100).optional(),
   idempotencyKey: z
     .string()
@@ -86,7 +142,17 @@ export const sendMessageInput = z.object({
 });
 export type SendMessageInput = z.input<typeof sendMessageInput>;
 
-export const MESSAGE_STATUSES = ["queued", "sending", "sent", "delivered", "read", "failed"] as const;
+export const MESSAGE_STATUSES = [
+  "queued",
+  "sending",
+  /** WhatsApp answered 463: the recipient must write to us first; goes out by itself once they do. */
+  "held",
+  "sent",
+  "delivered",
+  "read",
+  "failed",
+  "cancelled",
+] as const;
 export const messageStatusSchema = z.enum(MESSAGE_STATUSES);
 export type MessageStatus = z.infer<typeof messageStatusSchema>;
 
@@ -131,6 +197,27 @@ function replyText(field: string) {
     .min(1, { error: `${field} must not be empty` })
     .max(MAX_TEXT_LENGTH, { error: `${field} must be at most ${MAX_TEXT_LENGTH} characters` });
 }
+export const pauseOutboxInput = z
+  .object({
+    reason: z
+      .string({ error: "reason must be a string" })
+      .trim()
+      .min(1, { error: "reason must not be empty" })
+      .max(200, { error: "reason must be at most 200 characters" })
+      .optional(),
+  })
+  .strict();
+export type PauseOutboxInput = z.input<typeof pauseOutboxInput>;
+
+/** A number whose on-WhatsApp answer is cleared: digits as stored, or as a person types it. */
+export const onWhatsAppNumberInput = z.object({
+  number: z
+    .string({ error: "number is required" })
+    .trim()
+    .min(1, { error: "number is required" })
+    .max(32, { error: "number must be at most 32 characters" }),
+});
+export type OnWhatsAppNumberInput = z.input<typeof onWhatsAppNumberInput>;
 
 export const settingsInput = z.object({
   minGapMs: z.number().int().min(0).max(600_000).optional(),
@@ -159,6 +246,10 @@ export const settingsInput = z.object({
     .min(10_000, { error: "alertDisconnectedMs must be at least 10000 (10 s)" })
     .max(86_400_000, { error: "alertDisconnectedMs must be at most 86400000 (a day)" })
     .optional(),
+  maxAttempts: z.number().int().min(1).max(100).optional(),
+  holdsBeforePause: z.number().int().min(1).max(1000).optional(),
+  holdsWindowMs: z.number().int().min(1000).max(86_400_000).optional(),
+  linkPreviews: z.boolean().optional(),
 });
 export type SettingsInput = z.input<typeof settingsInput>;
 

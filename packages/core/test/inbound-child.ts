@@ -18,6 +18,8 @@ const kabar = await createKabar({
   settings: NO_PACING,
   reconnect: { initialDelayMs: 20, maxDelayMs: 200 },
   logger: pino({ level: "silent" }),
+  // A process entry point, as the server's: sockets dropped on purpose must not end it.
+  installProcessGuards: true,
 });
 const report = () => {
   if (kabar.sessions.status().state === "connected") process.stdout.write("connected\n");

@@ -19,6 +19,7 @@ const kabar = await createKabar({
   ackTimeoutMs: 3_000,
   reconnect: { initialDelayMs: 20, maxDelayMs: 200 },
   logger: pino({ level: "silent" }),
+  installProcessGuards: true,
 });
 for (let index = 0; index < Number(countText); index += 1) {
   await kabar.messages.send({

@@ -35,6 +35,7 @@ export async function createHarness(
     restrictedCooldownMs?: number;
     clock?: Clock;
     random?: () => number;
+    retryBaseDelayMs?: number;
     /** What the outbox sees of the database, e.g. one whose writes fail for a while. */
     databaseView?: (db: PrismaClient) => PrismaClient;
   } = {},
@@ -57,6 +58,7 @@ export async function createHarness(
       ackTimeoutMs: options.ackTimeoutMs ?? 5_000,
       restrictedCooldownMs: options.restrictedCooldownMs ?? 60_000,
       ...(options.random ? { random: options.random } : {}),
+      ...(options.retryBaseDelayMs === undefined ? {} : { retryBaseDelayMs: options.retryBaseDelayMs }),
     });
   const harness: Harness = {
     database,

@@ -51,6 +51,7 @@ export async function startSimulatedKabar(
     ackTimeoutMs: 3_000,
     reconnect: { initialDelayMs: 20, maxDelayMs: 200 },
     logger: pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" }),
+    installProcessGuards: true,
     ...options.kabar,
     ...overrides,
   });

@@ -77,25 +77,30 @@ describe("sending against the simulator", { timeout: 60_000 }, () => {
     await expectDecryptedExactlyOnce(harness, 4);
   });
 
-  it("pauses the outbox on 463, keeps the message queued, and sends it after a resend", async () => {
-    harness = await startSimulatedKabar();
+  it("pauses on an account-level 463 (the global fault), and sends the held messages after resume and resend", async () => {
+    harness = await startSimulatedKabar({ settings: { holdsBeforePause: 2 } });
     await linkSession(harness);
     const { kabar, simulator } = harness;
-    simulator.faults.sendError(463, 1);
+    simulator.faults.sendError(463);
     const paused = sessionReaches(kabar, (status) => status.outboxPausedReason !== null);
     const first = await kabar.messages.send({ to: "081234567890", message: "restricted" });
-    const second = await kabar.messages.send({ to: "081234567891", message: "behind it" });
-    expect((await paused).outboxPausedReason).toMatch(/463/);
-    expect(await kabar.messages.get(first.id)).toMatchObject({ status: "queued" });
-    expect(await kabar.messages.get(second.id)).toMatchObject({ status: "queued" });
+    const second = await kabar.messages.send({ to: "081234567891", message: "restricted too" });
+    const third = await kabar.messages.send({ to: "081234567892", message: "behind them" });
+    expect((await paused).outboxPausedReason).toMatch(/463 for 2 different recipients/);
+    expect(await kabar.messages.get(first.id)).toMatchObject({ status: "held" });
+    expect(await kabar.messages.get(second.id)).toMatchObject({ status: "held" });
+    expect(await kabar.messages.get(third.id)).toMatchObject({ status: "queued" });
 
-    const bothSent = countReaching(kabar.events, "sent", 2, 30_000);
+    simulator.faults.sendError(null);
+    const allSent = countReaching(kabar.events, "sent", 3, 30_000);
+    await kabar.outbox.resume();
     await kabar.messages.resend(first.id);
-    await bothSent;
+    await kabar.messages.resend(second.id);
+    await allSent;
     expect(kabar.sessions.status().outboxPausedReason).toBeNull();
     const arrived = receivedByContacts(simulator).map((message) => message.id);
     expect(arrived.sort()).toEqual((await outboxWaMessageIds(kabar)).sort());
-    await expectDecryptedExactlyOnce(harness, 2);
+    await expectDecryptedExactlyOnce(harness, 3);
   });
 
   it("keeps queued messages through a logout on the phone and delivers them after re-linking", async () => {

@@ -97,14 +97,16 @@ describe("the reconnect policy", () => {
   });
 
   it.each([
-    ["qr_expired", "disconnected", REASONS.qrExpired],
-    ["connection_replaced", "disconnected", REASONS.replaced],
-  ] as const)("does not reconnect after %s", async (kind, state, reason) => {
-    if (kind === "connection_replaced") link();
+    ["qr_expired", "disconnected", REASONS.qr_expired, "qr_expired"],
+    ["connection_replaced", "replaced", REASONS.replaced, "replaced"],
+    ["banned", "banned", REASONS.banned, "banned"],
+  ] as const)("does not reconnect after %s", async (kind, state, reason, reasonCode) => {
+    if (kind !== "qr_expired") link();
     else port.qr(SESSION_ID);
     const starts = port.starts();
     port.drop(SESSION_ID, kind);
-    expect(manager.status()).toMatchObject({ state, reason });
+    // The panel translates the code; the last disconnect keeps its kind as a code too.
+    expect(manager.status()).toMatchObject({ state, reason, reasonCode, lastDisconnectCode: kind });
     await vi.advanceTimersByTimeAsync(10 * 60_000);
     expect(port.starts()).toBe(starts);
   });
@@ -127,7 +129,7 @@ describe("the reconnect policy", () => {
     port.drop(SESSION_ID, "logged_out");
     expect(manager.status()).toMatchObject({
       state: "logged_out",
-      reason: REASONS.loggedOutOnPhone,
+      reason: REASONS.logged_out_on_phone,
       linkedNumber: null,
     });
     expect(fs.existsSync(folder)).toBe(false);
@@ -146,6 +148,6 @@ describe("the reconnect policy", () => {
     await manager.disconnect();
     await vi.advanceTimersByTimeAsync(10 * 60_000);
     expect(port.starts()).toBe(starts);
-    expect(manager.status()).toMatchObject({ state: "disconnected", reason: REASONS.disconnectedByAdmin });
+    expect(manager.status()).toMatchObject({ state: "disconnected", reason: REASONS.disconnected_by_admin });
   });
 });

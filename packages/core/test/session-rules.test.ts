@@ -28,7 +28,7 @@ async function setUp() {
   temp = await createTempKabarDir();
 }
 
-function newManager(options: { heartbeatMs?: number } = {}) {
+function newManager(options: { heartbeatMs?: number; defaultCountry?: () => string } = {}) {
   const port = new ScriptedWhatsAppPort();
   const events = new InMemoryEventBus();
   const manager = createSessionManager({
@@ -89,6 +89,28 @@ describe("one session", () => {
     expect(await manager.list()).toHaveLength(1);
   });
 
+  it("stores the session's number by the recipients' rule, with the country read at each use", async () => {
+    await setUp();
+    let country = "ID";
+    const { manager, port } = newManager({ defaultCountry: () => country });
+    await manager.start();
+    // The seed's own POST body writes the number with "+".
+    const session = await manager.create({ name: "Main", sessionId: "main_session", phoneNumber: "+6285117132297" });
+    expect(session.phoneNumber).toBe("6285117132297");
+    expect((await manager.update({ id: session.id, phoneNumber: "0851-1713-2297" })).phoneNumber).toBe(
+      "6285117132297",
+    );
+    await expect(manager.update({ id: session.id, phoneNumber: "+62 812" })).rejects.toMatchObject({
+      field: "phoneNumber",
+    });
+    expect((await manager.get())?.phoneNumber).toBe("6285117132297");
+
+    // A settings change reaches the pairing-code number without a restart.
+    country = "MY";
+    await manager.connect({ phoneNumber: "012-345 6789" });
+    expect(port.calls.at(-1)).toMatchObject({ method: "start", pairingPhoneNumber: "60123456789" });
+  });
+
   it.each([
     ["../x", "path traversal"],
     ["/etc", "absolute path"],
@@ -142,8 +164,59 @@ describe("the process lock", () => {
     expect(JSON.parse(fs.readFileSync(lockPath, "utf8")).pid).toBe(process.pid);
     await manager.close();
 
+    // Another host with a fresh heartbeat may be a live server sharing the folder: refused.
     fs.writeFileSync(lockPath, JSON.stringify({ pid: deadPid, hostname: "other-host", started: "earlier" }));
     await expect(newManager().manager.start()).rejects.toThrow(`pid ${deadPid} on other-host`);
+  });
+
+  it("takes over a lock whose heartbeat is older than the limit, whatever the host, and logs it", async () => {
+    await setUp();
+    fs.mkdirSync(temp.sessionsDir, { recursive: true });
+    const lockPath = path.join(temp.sessionsDir, ".lock");
+    // A recreated container: another host name, the old pid unknowable, the heartbeat two minutes old.
+    fs.writeFileSync(lockPath, JSON.stringify({ pid: 1, hostname: "old-container", started: "earlier" }));
+    const twoMinutesAgo = new Date(Date.now() - 120_000);
+    fs.utimesSync(lockPath, twoMinutesAgo, twoMinutesAgo);
+    const lines: string[] = [];
+    const logger = pino({ level: "warn" }, { write: (line: string) => lines.push(line) });
+    const manager = createSessionManager({
+      db: temp.db,
+      port: new ScriptedWhatsAppPort(),
+      sessionsDir: temp.sessionsDir,
+      events: new InMemoryEventBus(),
+      logger,
+    });
+    managers.push(manager);
+    await manager.start();
+    expect(JSON.parse(fs.readFileSync(lockPath, "utf8"))).toMatchObject({
+      pid: process.pid,
+      hostname: os.hostname(),
+    });
+    const warning = lines.map((line) => JSON.parse(line)).find((entry) => entry.level === 40);
+    expect(warning?.msg).toMatch(
+      /^taking over the session lock of pid 1 on old-container, since earlier: its heartbeat is 1\d\d s old \(limit 60 s\)/,
+    );
+  });
+
+  it("keeps its own lock's heartbeat fresh while it holds the session", async () => {
+    await setUp();
+    const port = new ScriptedWhatsAppPort();
+    const manager = createSessionManager({
+      db: temp.db,
+      port,
+      sessionsDir: temp.sessionsDir,
+      events: new InMemoryEventBus(),
+      logger: pino({ level: "silent" }),
+      lock: { heartbeatMs: 20 },
+    });
+    managers.push(manager);
+    await manager.start();
+    const lockPath = path.join(temp.sessionsDir, ".lock");
+    const longAgo = new Date(Date.now() - 600_000);
+    fs.utimesSync(lockPath, longAgo, longAgo);
+    await expect.poll(() => fs.statSync(lockPath).mtimeMs, { timeout: 5_000 }).toBeGreaterThan(Date.now() - 60_000);
+    // So a second process sees a live holder and refuses.
+    await expect(newManager().manager.start()).rejects.toBeInstanceOf(SessionLockedError);
   });
 });
 

@@ -29,6 +29,14 @@ describe("the single session against the simulator", () => {
     await first.manager.start();
     const connected = await linkNewSession(harness, first.manager, SESSION_ID);
     expect(connected.linkedNumber).toBe(harness.simulator.state().account.number);
+    // WhatsApp's 515 right after pairing is the normal second step of every link, not a disconnect
+    // for the panel to show ("Stream Errored (restart required)").
+    expect(connected).toMatchObject({
+      reasonCode: "connected",
+      lastDisconnectAt: null,
+      lastDisconnectReason: null,
+      lastDisconnectCode: null,
+    });
     expect(fs.existsSync(path.join(harness.sessionsDir, SESSION_ID, "creds.json"))).toBe(true);
     await first.stop();
 
@@ -52,7 +60,8 @@ describe("the single session against the simulator", () => {
     harness.simulator.phone.logout();
     const status = await loggedOut;
     expect(Date.now() - startedAt).toBeLessThan(2_000);
-    expect(status.reason).toBe(REASONS.loggedOutOnPhone);
+    expect(status.reason).toBe(REASONS.logged_out_on_phone);
+    expect(status).toMatchObject({ reasonCode: "logged_out_on_phone", lastDisconnectCode: "logged_out" });
     expect(status.linkedNumber).toBeNull();
 
     expect(fs.existsSync(path.join(harness.sessionsDir, SESSION_ID))).toBe(false);
@@ -91,7 +100,7 @@ describe("the single session against the simulator", () => {
     );
     await manager.connect();
     const status = await expired;
-    expect(status.reason).toBe(REASONS.qrExpired);
+    expect(status.reason).toBe(REASONS.qr_expired);
     expect(status.qr).toBeNull();
     expect(qrs).toHaveLength(2);
     // Proving an absence needs a window: wa-multi-session would retry at once, our backoff within 200 ms.
@@ -183,7 +192,7 @@ describe("the single session against the simulator", () => {
     const status = await manager.logout();
     expect(status).toMatchObject({
       state: "logged_out",
-      reason: REASONS.loggedOutByAdmin,
+      reason: REASONS.logged_out_by_admin,
       linkedNumber: null,
     });
     await removed;
@@ -201,7 +210,7 @@ describe("the single session against the simulator", () => {
     harness.simulator.on("connection", () => {
       connections += 1;
     });
-    const replaced = waitForStatus(manager, (status) => status.state === "disconnected");
+    const replaced = waitForStatus(manager, (status) => status.state === "replaced");
     harness.simulator.faults.streamError("conflict");
     expect((await replaced).reason).toBe(REASONS.replaced);
     expect(fs.existsSync(path.join(harness.sessionsDir, SESSION_ID, "creds.json"))).toBe(true);

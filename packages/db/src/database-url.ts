@@ -62,7 +62,7 @@ export function prepareDatabaseFile(url: string): string {
   const file = databaseFilePath(url);
   const folder = path.dirname(file);
   try {
-    fs.mkdirSync(folder, { recursive: true });
+    fs.mkdirSync(folder, { recursive: true, mode: 0o700 });
   } catch (error) {
     fail(url, `folder ${folder} cannot be created (${errorCode(error)})`);
   }
@@ -75,7 +75,17 @@ export function prepareDatabaseFile(url: string): string {
     openedFiles.add(file);
     return file;
   };
-  if (stat === undefined) return prepared();
+  if (stat === undefined) {
+    // Created empty (SQLite takes an empty file as a new database) so it starts private: SQLite gives
+    // the -wal and -shm files the database file's permissions.
+    try {
+      fs.closeSync(fs.openSync(file, "wx", 0o600));
+    } catch (error) {
+      // Another process starting at the same moment made it first: theirs is as good.
+      if (errorCode(error) !== "EEXIST") fail(url, `${file} cannot be created (${errorCode(error)})`);
+    }
+    return prepared();
+  }
   if (!stat.isFile()) fail(url, `${file} is not a file`);
   if (!isWritable(file)) fail(url, `${file} is not writable`);
   if (isFirstLook && stat.size > 0 && readHeader(file) !== SQLITE_HEADER) {

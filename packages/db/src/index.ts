@@ -1,6 +1,7 @@
 export { createDatabase } from "./create-database.js";
-export { DatabaseUrlError, resolveDatabaseUrl } from "./database-url.js";
+export { DatabaseUrlError, databaseFilePath, resolveDatabaseUrl } from "./database-url.js";
 export { MigrationError, type MigrationResult, migrateDatabase } from "./migrate-database.js";
 export { isOneSessionViolation, ONE_SESSION_MESSAGE } from "./one-session.js";
 export { resolveSessionsDir } from "./paths.js";
+export { THE_SESSION_ORDER } from "./the-session-order.js";
 export type { Prisma, PrismaClient } from "../generated/client/index.js";

@@ -2,6 +2,7 @@ import { execFile } from "node:child_process";
 import path from "node:path";
 import { createClient } from "@libsql/client";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { MIGRATIONS_DIFF_ARGS } from "../prisma-cli-guard.js";
 import { migrateDatabase } from "../src/index.js";
 import { repoRoot } from "../src/paths.js";
 import { createOneSenderDatabase, createTempWorkspace, type TempWorkspace } from "./temp-workspace.js";
@@ -55,21 +56,7 @@ describe("agreement with the Prisma CLI", () => {
   });
 
   it("the migrations produce exactly prisma/schema.prisma (migrate diff is empty)", async () => {
-    const diff = await prisma(
-      [
-        "migrate",
-        "diff",
-        "--config",
-        "packages/db/prisma-diff.config.ts",
-        "--from-migrations",
-        "prisma/migrations",
-        "--to-schema-datamodel",
-        "prisma/schema.prisma",
-        "--script",
-        "--exit-code",
-      ],
-      workspace.databaseUrl,
-    );
+    const diff = await prisma([...MIGRATIONS_DIFF_ARGS, "--exit-code"], workspace.databaseUrl);
     expect(diff.output).toContain("-- This is an empty migration.");
     expect(diff.code).toBe(0);
   });

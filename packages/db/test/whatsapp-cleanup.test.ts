@@ -23,11 +23,11 @@ function writeCredentials(folder: string): void {
 }
 
 describe("pnpm whatsapp:cleanup", () => {
-  it("keeps the oldest of the sessions an older version left, backs up the others' credentials, and is idempotent", async () => {
-    // as OneSender left it: several rows, the oldest neither default nor active, inserted out of order
+  it("keeps the session the product uses (the default, not the oldest), backs up the others' credentials, and is idempotent", async () => {
+    // as OneSender left it: several rows, the default neither the oldest nor active, inserted out of order
     await createOneSenderDatabase(workspace.databaseFile, [
-      { id: "s2", name: "Marketing", isDefault: true, createdAt: 1_700_000_100_000 },
-      { id: "s1", name: "Main Number", isActive: false, createdAt: 1_700_000_000_000 },
+      { id: "s2", name: "Main Number", isDefault: true, isActive: false, createdAt: 1_700_000_100_000 },
+      { id: "s1", name: "Marketing", createdAt: 1_700_000_000_000 },
       { id: "s3", name: "Support Desk", createdAt: 1_700_000_200_000 },
     ]);
     writeCredentials("main_number");
@@ -44,7 +44,7 @@ describe("pnpm whatsapp:cleanup", () => {
     );
     expect(first.stdout).toContain(`"Support Desk" (sessionId support_desk): no credential folder`);
     expect(first.stdout).toContain(
-      `Kept "Main Number" (sessionId main_number), the oldest, now the default and active session.`,
+      `Kept "Main Number" (sessionId main_number), the session the product uses, now the default and active one.`,
     );
 
     const database = createDatabase(workspace.databaseUrl);
@@ -53,7 +53,7 @@ describe("pnpm whatsapp:cleanup", () => {
         await database.whatsAppSession.findMany({
           select: { id: true, sessionId: true, isDefault: true, isActive: true },
         }),
-      ).toEqual([{ id: "s1", sessionId: "main_number", isDefault: true, isActive: true }]);
+      ).toEqual([{ id: "s2", sessionId: "main_number", isDefault: true, isActive: true }]);
     } finally {
       await database.$disconnect();
     }
@@ -83,8 +83,8 @@ describe("pnpm whatsapp:cleanup", () => {
 
   it("refuses, changing nothing, when a running server holds a session it would remove", async () => {
     await createOneSenderDatabase(workspace.databaseFile, [
-      { id: "old", name: "Oldest", createdAt: 1_700_000_000_000 },
-      { id: "live", name: "Live One", isDefault: true, createdAt: 1_700_000_100_000 },
+      { id: "old", name: "Oldest", isDefault: true, createdAt: 1_700_000_000_000 },
+      { id: "live", name: "Live One", createdAt: 1_700_000_100_000 },
     ]);
     writeCredentials("live_one");
     await migrateDatabase(workspace.databaseUrl);
@@ -96,7 +96,7 @@ describe("pnpm whatsapp:cleanup", () => {
         select: { id: true },
       });
       await expect(cleanupSessions(database, workspace.sessionsDir)).rejects.toThrow(
-        `the running server holds "Live One" (sessionId live_one), which is not the oldest session — stop the server, then run pnpm whatsapp:cleanup again`,
+        `the running server holds "Live One" (sessionId live_one), which is not the session the product uses — stop the server, then run pnpm whatsapp:cleanup again`,
       );
       await expect(cleanupSessions(database, workspace.sessionsDir)).rejects.toBeInstanceOf(
         CleanupRefusedError,

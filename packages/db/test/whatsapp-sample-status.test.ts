@@ -2,7 +2,13 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createDatabase, migrateDatabase, type PrismaClient } from "../src/index.js";
 import { addSampleSession } from "../src/whatsapp-session/add-sample-session.js";
 import { describeStatus } from "../src/whatsapp-session/session-status.js";
-import { createTempWorkspace, runScript, scriptEnv, type TempWorkspace } from "./temp-workspace.js";
+import {
+  createOneSenderDatabase,
+  createTempWorkspace,
+  runScript,
+  scriptEnv,
+  type TempWorkspace,
+} from "./temp-workspace.js";
 
 // Each script prints the lines its function returns; a child process runs once per script, where the
 // exit code and the printed text matter, and the other cases call the function to keep the suite fast.
@@ -101,5 +107,15 @@ describe("pnpm whatsapp:status", () => {
     expect(report.lines[1]).toBe(
       "Connection: unknown; the server is not running (it has never reported this session)",
     );
+  });
+
+  it("on a legacy database, names the session the product uses: the default, not the oldest", async () => {
+    await createOneSenderDatabase(workspace.databaseFile, [
+      { id: "old", name: "Oldest", createdAt: 1_700_000_000_000 },
+      { id: "main", name: "Main Number", isDefault: true, createdAt: 1_700_000_100_000 },
+    ]);
+    const report = await withDatabase((database) => describeStatus(database));
+    expect(report.lines[0]).toBe(`Session: "Main Number" (sessionId main_number), number not set`);
+    expect(report.lines.at(-1)).toContain("2 sessions exist");
   });
 });

@@ -139,7 +139,8 @@ function sessionCases(
     ...each(
       create,
       "phoneNumber",
-      ["+6281234567890", "0812", "abc", 6281234567890],
+      // A number in any form a recipient may take is valid (the seed's "+62…" included); these are not.
+      ["+62 812", "+6281234567890123", "0812", "abc", 6281234567890],
       (phoneNumber) => ({ ...valid, phoneNumber }),
       "phoneNumber",
     ),
@@ -191,6 +192,37 @@ function otherProcedureCases(): BadInput[] {
   return [
     ...idCases(trpcQuery("messages.get")),
     ...idCases(trpcMutation("messages.resend")),
+    ...idCases(trpcMutation("messages.cancel")),
+    ...each(
+      trpcMutation("outbox.pause"),
+      "reason",
+      ["", " ", 5, null, "r".repeat(201), ["x"]],
+      (reason) => ({ reason }),
+      "reason",
+    ),
+    ...each(trpcMutation("outbox.pause"), "unknown field", [1], (until) => ({ until })),
+    ...each(
+      trpcMutation("onWhatsApp.clear"),
+      "number",
+      ["", 5, null, "9".repeat(40)],
+      (number) => ({ number }),
+      "number",
+    ),
+    ...each(
+      rest("POST", "/api/outbox/pause"),
+      "reason",
+      ["", 5, "r".repeat(201)],
+      (reason) => ({ reason }),
+      "reason",
+    ),
+    ...[`..%2F..%2F${MARKER}`, "%00", "i".repeat(300), "no-such-message"].map(
+      (id): BadInput => ({
+        name: `POST /api/messages/${id.slice(0, 20)}/cancel`,
+        method: "POST",
+        route: `/api/messages/${id}/cancel`,
+        credential: "token",
+      }),
+    ),
     ...each(trpcQuery("messages.list"), "limit", [0, 101, 1.5, "10", -1], (limit) => ({ limit }), "limit"),
     ...each(trpcQuery("messages.list"), "status", ["lost", 3], (status) => ({ status }), "status"),
     ...each(trpcQuery("messages.list"), "search", ["s".repeat(201)], (search) => ({ search }), "search"),

@@ -9,3 +9,4 @@ export * from "./burst.js";
 export * from "./database-lock.js";
 export * from "./read-only-folder.js";
 export * from "./snapshots.js";
+export * from "./security-client.js";

@@ -4,7 +4,7 @@
  * own variables (DATABASE_URL, WA_SESSIONS_DIR, WHATSAPP_WS_URL, ADMIN_PASSWORD, ADMIN_DIST_DIR).
  * Writes one JSON line per fact to stdout: `ready` with url and token, then every session state.
  */
-import { createServer, readEnv } from "@kabar/api";
+import { createServer, readEnv, tightenPrivateFiles } from "@kabar/api";
 import { createKabar } from "@kabar/core";
 import { createDatabase, migrateDatabase } from "@kabar/db";
 import { pino } from "pino";
@@ -17,6 +17,8 @@ function emit(line: Record<string, unknown>): void {
 const env = readEnv({ ...process.env, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent" });
 const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" });
 await migrateDatabase(env.DATABASE_URL);
+// As startKabar does: credentials and database private, with a warning when they were not.
+tightenPrivateFiles({ databaseUrl: env.DATABASE_URL, sessionsDir: env.WA_SESSIONS_DIR }, logger);
 const db = createDatabase(env.DATABASE_URL);
 const kabar = await createKabar({
   databaseUrl: env.DATABASE_URL,
@@ -27,6 +29,7 @@ const kabar = await createKabar({
   reconnect: { initialDelayMs: 20, maxDelayMs: 200 },
   logger,
   db,
+  installProcessGuards: true,
 });
 kabar.events.on(({ event }) => {
   if (event.type === "session.state")
@@ -36,7 +39,7 @@ if (process.env.KABAR_REPORT_DRAINED === "1") reportDrained();
 const server = createServer({ kabar, db, env, logger });
 const { url } = await server.listen(0, "127.0.0.1");
 if (env.ADMIN_PASSWORD) await server.deps.auth.ensureInitialAdmin(env.ADMIN_PASSWORD);
-const { token } = await server.deps.auth.createToken(`child-${process.pid}`);
+const { token } = await server.deps.auth.createToken(`child-${process.pid}`, "admin");
 emit({ type: "ready", url, token, state: kabar.sessions.status().state });
 
 /** Emits `drained` each time the outbox empties: checked after status changes, one check at a time. */

@@ -50,6 +50,8 @@ export async function startSimulatedKabar(
     ackTimeoutMs: 3_000,
     reconnect: { initialDelayMs: 20, maxDelayMs: 200 },
     logger: pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" }),
+    // The harness is its process's entry (tests, bench): sockets are dropped on purpose.
+    installProcessGuards: true,
     ...options.kabar,
     ...overrides,
   });

@@ -19,12 +19,17 @@ import { type ClientFinish, FrameReader, frameBytes, NoiseServer } from "./noise
 const HANDSHAKE_SETTLE_MS = 100;
 const PONG_WAIT_MS = 1_000;
 
-export type ConnectionPhase = "handshake" | "pairing" | "ready" | "closed";
+/** "replaced": a newer login of the same device took over; it got the conflict and is about to close. */
+export type ConnectionPhase = "handshake" | "pairing" | "ready" | "replaced" | "closed";
 
 export interface ConnectionHandlers {
   onLogin(connection: DeviceConnection, finish: ClientFinish): Promise<void>;
   onNode(connection: DeviceConnection, node: BinaryNode): Promise<void>;
   onClosed(connection: DeviceConnection): void;
+  /** True while a blackhole fault is on: nothing in, nothing out. */
+  isBlackholed(): boolean;
+  /** A frame from the library vanished into the blackhole. */
+  onSwallowed(connection: DeviceConnection, tag: string): void;
   /** Sees every decrypted node, for debugging a conversation with the library. */
   trace?(connection: DeviceConnection, direction: "in" | "out", node: BinaryNode): void;
 }
@@ -47,6 +52,8 @@ export class DeviceConnection extends EventEmitter<{ node: [BinaryNode]; closed:
   private queue: Promise<void> = Promise.resolve();
   private frameCount = 0;
   private nextTag = 1;
+  /** Its handshake fell into a blackhole: the Noise state can never catch up, so it stays silent for good. */
+  private isDeaf = false;
 
   constructor(
     private readonly ws: WebSocket,
@@ -65,6 +72,10 @@ export class DeviceConnection extends EventEmitter<{ node: [BinaryNode]; closed:
     ws.on("error", () => this.markClosed());
   }
 
+  get hasLostHandshake(): boolean {
+    return this.isDeaf;
+  }
+
   get isOpen(): boolean {
     return this.phase !== "closed";
   }
@@ -74,7 +85,9 @@ export class DeviceConnection extends EventEmitter<{ node: [BinaryNode]; closed:
   }
 
   send(node: BinaryNode): void {
-    if (!this.isOpen || !this.noise.finished) return;
+    if (!this.isOpen || !this.noise.finished || this.isDeaf) return;
+    // a half-open network: what the server sends never arrives, and is not sent again later
+    if (this.handlers.isBlackholed()) return;
     this.handlers.trace?.(this, "out", node);
     this.ws.send(frameBytes(this.noise.encryptFrame(encodeBinaryNode(node))));
   }
@@ -121,6 +134,12 @@ export class DeviceConnection extends EventEmitter<{ node: [BinaryNode]; closed:
   }
 
   private async onFrame(frame: Buffer): Promise<void> {
+    if (this.isDeaf) return;
+    if (this.frameCount < 2 && this.handlers.isBlackholed()) {
+      this.isDeaf = true;
+      this.handlers.onSwallowed(this, "handshake");
+      return;
+    }
     this.frameCount += 1;
     if (this.frameCount === 1) {
       this.ws.send(frameBytes(await this.noise.serverHello(frame)));
@@ -133,7 +152,12 @@ export class DeviceConnection extends EventEmitter<{ node: [BinaryNode]; closed:
       if (this.isOpen) await this.handlers.onLogin(this, finish);
       return;
     }
+    // decrypted even when swallowed: each frame advances the Noise counter, as TCP keeps bytes in order
     const node = await decodeBinaryNode(this.noise.decryptFrame(frame));
+    if (this.handlers.isBlackholed()) {
+      this.handlers.onSwallowed(this, node.tag);
+      return;
+    }
     this.handlers.trace?.(this, "in", node);
     this.emit("node", node);
     try {

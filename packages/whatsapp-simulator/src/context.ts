@@ -2,6 +2,7 @@ import type { EventEmitter } from "node:events";
 import type { DeviceConnection } from "./connection.js";
 import type { Faults } from "./faults.js";
 import type { ReceivedMessage, SimulatorStore } from "./store.js";
+import type { WaWebVersion } from "./wa-web-version.js";
 
 /** Everything the simulator announces; tests wait on these instead of sleeping. */
 export interface SimulatorEvents {
@@ -12,7 +13,14 @@ export interface SimulatorEvents {
   /** A registering device asked to link by phone number; the phone can now `enterCode`. */
   "pairing-code-requested": [{ connectionId: number; number: string }];
   login: [{ deviceJid: string; connectionId: number }];
-  "login-rejected": [{ connectionId: number; reason: string }];
+  /** `code` is the `<failure reason>` the server sent (401 unknown device, 403, 405 client too old, 503). */
+  "login-rejected": [{ connectionId: number; reason: string; code: number }];
+  /** A second login of a device replaced this connection, which got `<conflict type="replaced"/>`. */
+  replaced: [{ connectionId: number; byConnectionId: number; deviceJid: string }];
+  /** A frame from the library was swallowed by a blackhole (decrypted to keep the Noise counter, then dropped). */
+  "blackholed-frame": [{ connectionId: number; tag: string }];
+  /** A WebSocket upgrade arrived during a blackhole: it hangs unanswered until the window ends. */
+  "upgrade-held": [{ at: number }];
   /** The phone's app-state key reached the device; from now on the library emits message events. */
   "app-state-key-shared": [{ deviceJid: string }];
   disconnect: [{ connectionId: number; deviceJid?: string }];
@@ -25,6 +33,8 @@ export interface SimulatorEvents {
   "contact-sent": [{ number: string; id: string; text: string }];
   /** The library acknowledged a message a contact sent to it. */
   "contact-message-acked": [{ number: string; id: string }];
+  /** A cold contact wrote: the account's devices got (and acked) its privacy_token notification. */
+  "privacy-token": [{ number: string }];
   "device-removed": [{ deviceJid: string; by: "phone" | "library" | "fault" }];
   /** No device was connected: the server holds a contact's stanza for this device's next login. */
   queued: [{ number: string; id: string; kind: "message" | "receipt"; deviceJid: string }];
@@ -43,6 +53,10 @@ export interface SimulatorOptions {
   readReceiptDelayMs: number;
   /** How many pair-device refs (QR codes) a new device gets before the library gives up with 408. */
   qrRefCount: number;
+  /** Logins and registrations announcing an older `userAgent.appVersion` get `<failure reason="405">`. */
+  minWaVersion: WaWebVersion | null;
+  /** What `GET /wa-web/sw.js` announces as the current WhatsApp Web version. */
+  servedWaWebVersion: WaWebVersion;
 }
 
 export interface SimulatorContext {

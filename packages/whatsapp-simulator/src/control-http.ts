@@ -2,8 +2,10 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
 import { SimulatorError } from "./context.js";
 import { receiptTypes } from "./contact-receipts.js";
-import { ackModes, streamErrorKinds } from "./faults.js";
+import { ackModes, loginFailureReasons, streamErrorKinds, waWebModes } from "./faults.js";
 import type { WhatsAppSimulator } from "./simulator.js";
+import { serviceWorkerBody } from "./wa-web-version.js";
+import { answerPreflight, guardControlRequest } from "./control-guard.js";
 
 const phoneNumber = z.string().regex(/^\d{5,20}$/, "expected 5 to 20 digits, no '+' or spaces");
 
@@ -16,6 +18,7 @@ export const addContactInput = z.object({
   number: phoneNumber,
   onWhatsApp: z.boolean(),
   lid: z.boolean().optional(),
+  cold: z.boolean().optional(),
 });
 export const receiptIdsInput = z.object({
   ids: z.array(z.string().min(1).max(128)).min(1, "at least one id").max(1000, "at most 1000 ids"),
@@ -31,7 +34,18 @@ export const acksInput = z
 export const sendErrorInput = z.object({
   code: z.number().int().min(400).max(599).nullable(),
   count: z.number().int().positive().optional(),
+  number: phoneNumber.optional(),
 });
+
+export const loginFailureInput = z.object({
+  reason: z
+    .union(loginFailureReasons.map((reason) => z.literal(reason)))
+    .nullable()
+    .describe("401, 403, 405 or 503; null clears"),
+  count: z.number().int().positive().optional(),
+});
+export const blackholeInput = z.object({ seconds: z.number().positive().max(3600) });
+export const waWebInput = z.object({ mode: z.enum(waWebModes) });
 
 class BadRequest extends Error {}
 
@@ -76,7 +90,15 @@ function numberFrom(raw: string): string {
   return parsed.data;
 }
 
-type Route = (sim: WhatsAppSimulator, request: IncomingMessage, params: string[]) => Promise<unknown>;
+type Route = (
+  sim: WhatsAppSimulator,
+  request: IncomingMessage,
+  params: string[],
+  response: ServerResponse,
+) => Promise<unknown>;
+
+/** Marks a route that wrote its own (non-JSON) answer, or chose never to answer. */
+const HANDLED = Symbol("handled");
 
 const routes: { method: string; pattern: RegExp; run: Route }[] = [
   { method: "GET", pattern: /^\/state$/, run: async (sim) => sim.state() },
@@ -117,8 +139,12 @@ const routes: { method: string; pattern: RegExp; run: Route }[] = [
     method: "POST",
     pattern: /^\/contacts$/,
     run: async (sim, request) => {
-      const { number, onWhatsApp, lid } = await parse(addContactInput, request);
-      return sim.contacts.add(number, { onWhatsApp, ...(lid === undefined ? {} : { lid }) });
+      const { number, onWhatsApp, lid, cold } = await parse(addContactInput, request);
+      return sim.contacts.add(number, {
+        onWhatsApp,
+        ...(lid === undefined ? {} : { lid }),
+        ...(cold === undefined ? {} : { cold }),
+      });
     },
   },
   { method: "POST", pattern: /^\/faults\/drop$/, run: async (sim) => ({ dropped: sim.faults.drop() }) },
@@ -150,9 +176,51 @@ const routes: { method: string; pattern: RegExp; run: Route }[] = [
     method: "POST",
     pattern: /^\/faults\/send-error$/,
     run: async (sim, request) => {
-      const { code, count } = await parse(sendErrorInput, request);
-      sim.faults.sendError(code, count);
+      const { code, count, number } = await parse(sendErrorInput, request);
+      sim.faults.sendError(code, count, number);
       return sim.state().faults;
+    },
+  },
+  {
+    method: "POST",
+    pattern: /^\/faults\/login-failure$/,
+    run: async (sim, request) => {
+      const { reason, count } = await parse(loginFailureInput, request);
+      sim.faults.loginFailure(reason, count);
+      return sim.state().faults;
+    },
+  },
+  {
+    method: "POST",
+    pattern: /^\/faults\/blackhole$/,
+    run: async (sim, request) => {
+      sim.faults.blackhole((await parse(blackholeInput, request)).seconds);
+      return sim.state().faults;
+    },
+  },
+  {
+    method: "POST",
+    pattern: /^\/faults\/wa-web$/,
+    run: async (sim, request) => {
+      sim.faults.waWeb((await parse(waWebInput, request)).mode);
+      return sim.state().faults;
+    },
+  },
+  {
+    method: "GET",
+    pattern: /^\/wa-web\/sw\.js$/,
+    run: async (sim, _request, _params, response) => {
+      const mode = sim.waWebMode();
+      // "hang": the request stays open until the client gives up (or the simulator closes)
+      if (mode === "hang") return HANDLED;
+      if (mode === "fail") {
+        response.writeHead(500, { "content-type": "text/plain" }).end("simulated failure");
+        return HANDLED;
+      }
+      response
+        .writeHead(200, { "content-type": "text/javascript" })
+        .end(serviceWorkerBody(sim.servedWaWebVersion()));
+      return HANDLED;
     },
   },
 ];
@@ -167,6 +235,14 @@ export function handleControlRequest(
   request: IncomingMessage,
   response: ServerResponse,
 ) {
+  // Before dispatch, so routes added later are covered without opting in.
+  const refusal = guardControlRequest(request, response);
+  if (refusal) {
+    request.resume();
+    reply(response, refusal.status, { error: refusal.error });
+    return;
+  }
+  if (answerPreflight(request, response)) return;
   const path = new URL(request.url ?? "/", "http://localhost").pathname;
   const matching = routes.filter((route) => route.pattern.test(path));
   const route = matching.find((candidate) => candidate.method === request.method);
@@ -175,11 +251,12 @@ export function handleControlRequest(
     return;
   }
   const params = route.pattern.exec(path)?.slice(1) ?? [];
-  route.run(sim, request, params).then(
-    (body) =>
-      body instanceof Answer
-        ? reply(response, body.status, body.body)
-        : reply(response, 200, body ?? { ok: true }),
+  route.run(sim, request, params, response).then(
+    (body) => {
+      if (body === HANDLED) return;
+      if (body instanceof Answer) reply(response, body.status, body.body);
+      else reply(response, 200, body ?? { ok: true });
+    },
     (error: unknown) => {
       if (error instanceof BadRequest) reply(response, 400, { error: error.message });
       else if (error instanceof SimulatorError) reply(response, error.status, { error: error.message });

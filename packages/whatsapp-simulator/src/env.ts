@@ -9,6 +9,16 @@ const envSchema = z.object({
     .string()
     .regex(/^\d{5,20}$/, "digits only, with country code")
     .optional(),
+  /** Clients announcing an older WhatsApp Web version get `<failure reason="405">`. Unset: no gate. */
+  SIMULATOR_MIN_WA_VERSION: z
+    .string()
+    .regex(/^\d+\.\d+\.\d+$/, "a WhatsApp Web version like 2.3000.1030000000")
+    .optional(),
+  /** What GET /wa-web/sw.js announces; unset: the minimum when set, else Baileys' bundled version. */
+  SIMULATOR_WA_WEB_VERSION: z
+    .string()
+    .regex(/^2\.3000\.\d+$/, "a version like 2.3000.1030000000 (sw.js carries only the last part)")
+    .optional(),
   /** "1" prints every node exchanged with the library. */
   SIMULATOR_TRACE: z.enum(["0", "1"]).default("0"),
 });

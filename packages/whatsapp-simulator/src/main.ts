@@ -7,6 +7,8 @@ const simulator = await startSimulator({
   host: env.SIMULATOR_HOST,
   dataDir: env.SIMULATOR_DATA_DIR,
   accountNumber: env.SIMULATOR_ACCOUNT_NUMBER,
+  minWaVersion: env.SIMULATOR_MIN_WA_VERSION,
+  waWebVersion: env.SIMULATOR_WA_WEB_VERSION,
   trace: env.SIMULATOR_TRACE === "1" ? (line) => console.log(line) : undefined,
 });
 
@@ -15,6 +17,10 @@ console.log(
   `  WebSocket: ${simulator.wsUrl}   (point the product at it: WHATSAPP_WS_URL=${simulator.wsUrl})`,
 );
 console.log(`  Control:   ${simulator.controlUrl}   (GET /state, POST /phone/scan, ... see README)`);
+const { waWeb } = simulator.state();
+console.log(
+  `  Version: minimum ${waWeb.minimum ?? "none"}, ${simulator.controlUrl}/wa-web/sw.js serves ${waWeb.served}`,
+);
 console.log(
   `  State:     ${env.SIMULATOR_DATA_DIR ? `persisted in ${env.SIMULATOR_DATA_DIR}` : "in memory"}`,
 );
@@ -24,6 +30,7 @@ simulator.on("qr-refs", log("qr-refs"));
 simulator.on("paired", log("paired"));
 simulator.on("login", log("login"));
 simulator.on("login-rejected", log("login-rejected"));
+simulator.on("replaced", log("replaced"));
 simulator.on("disconnect", log("disconnect"));
 simulator.on("device-removed", log("device-removed"));
 simulator.on("message", ({ number, message, isDuplicate }) =>

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { baileys, type BinaryNode, bytesOf, childOf, childrenOf, proto, type WAProto } from "./baileys.js";
+import { coldContactRefusal, warmUpContact } from "./cold-contacts.js";
 import type { DeviceConnection } from "./connection.js";
 import { type SimulatorContext, SimulatorError } from "./context.js";
 import { contactSenderAttrs, resolveJid } from "./lid.js";
@@ -25,7 +26,10 @@ export async function handleDeviceMessage(
 ): Promise<void> {
   const id = node.attrs.id ?? "";
   const to = node.attrs.to ?? "";
-  const errorCode = context.faults.takeSendError();
+  // addressed by phone number or by LID: both name the same contact
+  const addressed = resolveJid(context, to);
+  const recipient = addressed.kind === "contact" ? addressed.number : "";
+  const errorCode = context.faults.takeSendError(recipient) ?? coldContactRefusal(context, recipient);
   if (errorCode !== undefined) {
     connection.send({
       tag: "ack",
@@ -35,8 +39,6 @@ export async function handleDeviceMessage(
     return;
   }
   const device = connection.deviceId === undefined ? undefined : context.store.device(connection.deviceId);
-  // addressed by phone number or by LID: both name the same contact
-  const addressed = resolveJid(context, to);
   const number = addressed.kind === "contact" ? addressed.number : "";
   if (!device || !number) {
     // peer messages to the phone, groups, broadcasts: accepted, but nobody simulated reads them
@@ -166,6 +168,8 @@ export async function contactSend(
   const contact = context.store.contact(number);
   if (!contact.onWhatsApp)
     throw new SimulatorError(409, `number: ${number} is configured as not on WhatsApp`);
+  // a first message from a cold contact hands the account its privacy token (cold-contacts.ts)
+  await warmUpContact(context, number);
   const id = newMessageId();
   const party = context.store.contactParty(number);
   const status = await deliverFromContact(

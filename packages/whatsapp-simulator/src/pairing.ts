@@ -3,8 +3,10 @@ import { baileys, childOf, Curve, proto } from "./baileys.js";
 import type { DeviceConnection } from "./connection.js";
 import { type SimulatorContext, SimulatorError } from "./context.js";
 import { accountDeviceLid } from "./lid.js";
+import { streamErrorNode } from "./faults.js";
 import type { ClientFinish } from "./noise-server.js";
 import type { LinkedDevice } from "./store.js";
+import { compareWaWebVersions, formatWaWebVersion, type WaWebVersion } from "./wa-web-version.js";
 
 const { hmacSign, unixTimestampSeconds } = baileys;
 
@@ -16,8 +18,26 @@ export async function handleClientFinish(
 ): Promise<void> {
   // protobuf decodes an absent uint64 as a Long zero, which is truthy: compare its string form
   const username = String(payload.username ?? "0");
-  if (payload.devicePairingData && username === "0") {
-    connection.registration = payload.devicePairingData;
+  const pairingData = username === "0" ? payload.devicePairingData : undefined;
+  // The real server checks the client version before anything else, for logins and registrations alike.
+  const announced = announcedVersion(payload);
+  const minimum = context.options.minWaVersion;
+  if (minimum && compareWaWebVersions(announced, minimum) < 0) {
+    refuseLogin(
+      context,
+      connection,
+      405,
+      `client too old: ${formatWaWebVersion(announced)} < ${formatWaWebVersion(minimum)}`,
+    );
+    return;
+  }
+  const failure = pairingData ? undefined : context.faults.takeLoginFailure();
+  if (failure !== undefined) {
+    refuseLogin(context, connection, failure, `login-failure fault (${failure})`);
+    return;
+  }
+  if (pairingData) {
+    connection.registration = pairingData;
     connection.phase = "pairing";
     connection.refs = Array.from({ length: context.options.qrRefCount }, () =>
       randomBytes(24).toString("base64"),
@@ -40,13 +60,10 @@ export async function handleClientFinish(
   const reason = loginRefusal(context, device, username, clientStaticKey);
   if (reason || !device) {
     // `<failure reason="401">` is how the server tells a companion its link is gone: Baileys ends with 401
-    connection.send({ tag: "failure", attrs: { reason: "401", location: "sim" } });
-    context.events.emit("login-rejected", {
-      connectionId: connection.id,
-      reason: reason ?? "unknown device",
-    });
+    refuseLogin(context, connection, 401, reason ?? "unknown device");
     return;
   }
+  replaceOtherConnections(context, connection, device);
   connection.deviceId = device.id;
   connection.phase = "ready";
   connection.send({
@@ -62,6 +79,43 @@ export async function handleClientFinish(
     },
   });
   context.events.emit("login", { deviceJid: device.jid, connectionId: connection.id });
+}
+
+/** Baileys' `CB:failure` ends the socket with the reason as its status code; the server closes soon after. */
+function refuseLogin(
+  context: SimulatorContext,
+  connection: DeviceConnection,
+  code: number,
+  reason: string,
+): void {
+  connection.streamError({ tag: "failure", attrs: { reason: String(code), location: "sim" } });
+  context.events.emit("login-rejected", { connectionId: connection.id, reason, code });
+}
+
+function announcedVersion(payload: ClientFinish["payload"]): WaWebVersion {
+  const appVersion = payload.userAgent?.appVersion;
+  return [appVersion?.primary ?? 0, appVersion?.secondary ?? 0, appVersion?.tertiary ?? 0];
+}
+
+/**
+ * One ready connection per device: a new login of the same device replaces the older socket, which
+ * gets `<stream:error><conflict type="replaced"/></stream:error>` (Baileys reports 440).
+ */
+function replaceOtherConnections(
+  context: SimulatorContext,
+  connection: DeviceConnection,
+  device: LinkedDevice,
+): void {
+  for (const other of context.connections) {
+    if (other === connection || other.phase !== "ready" || other.deviceId !== device.id) continue;
+    other.streamError(streamErrorNode("conflict"));
+    other.phase = "replaced";
+    context.events.emit("replaced", {
+      connectionId: other.id,
+      byConnectionId: connection.id,
+      deviceJid: device.jid,
+    });
+  }
 }
 
 function loginRefusal(

@@ -13,7 +13,15 @@ import {
   type SimulatorOptions,
 } from "./context.js";
 import { handleControlRequest } from "./control-http.js";
-import { type AckMode, Faults, type FaultState, type StreamErrorKind, streamErrorNode } from "./faults.js";
+import {
+  type AckMode,
+  Faults,
+  type FaultState,
+  type LoginFailureReason,
+  type StreamErrorKind,
+  streamErrorNode,
+  type WaWebMode,
+} from "./faults.js";
 import { answerIq, removeDevice } from "./iq-handlers.js";
 import { contactSend, handleDeviceMessage } from "./messaging.js";
 import type { DeliveryStatus } from "./offline-queue.js";
@@ -21,11 +29,17 @@ import { contactReceipts, type ReceiptType } from "./contact-receipts.js";
 import { handleClientFinish, scanQr } from "./pairing.js";
 import { enterPairingCode } from "./pairing-code.js";
 import { newLid, type ReceivedMessage, SimulatorStore } from "./store.js";
+import { bundledWaWebVersion, formatWaWebVersion, parseWaWebVersion } from "./wa-web-version.js";
 
 export const DEFAULT_ACCOUNT_NUMBER = "6281200000001";
 export const WS_PATH = "/ws/chat";
 
-export interface StartSimulatorOptions extends Partial<SimulatorOptions> {
+export interface StartSimulatorOptions
+  extends Partial<Omit<SimulatorOptions, "minWaVersion" | "servedWaWebVersion">> {
+  /** e.g. "2.3000.1030000000": older clients get `<failure reason="405">`. Default: no gate. */
+  minWaVersion?: string;
+  /** What `GET /wa-web/sw.js` announces; default the minimum when set, else Baileys' bundled version. */
+  waWebVersion?: string;
   /** 0 picks a free port. */
   port?: number;
   /** Loopback by default: the control API has no authentication. */
@@ -53,6 +67,8 @@ export interface SimulatorState {
     queuedAt: number;
   }[];
   faults: FaultState;
+  /** The version gate and what /wa-web/sw.js serves, as "2.3000.x" strings. */
+  waWeb: { minimum: string | null; served: string };
 }
 
 type EventPayload<K extends keyof SimulatorEvents> = SimulatorEvents[K][0];
@@ -81,13 +97,23 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEvents> {
     /**
      * `lid: true` gives the contact a LID (kept for good, like WhatsApp's): its stanzas then come
      * from `<lid>@lid` with `sender_pn`. Omitted or false leaves an existing LID in place.
+     * `cold`: the contact never wrote to the account; the account's messages get 463 until they do.
      */
-    add: (number: string, options: { onWhatsApp: boolean; lid?: boolean } = { onWhatsApp: true }) => {
+    add: (
+      number: string,
+      options: { onWhatsApp: boolean; lid?: boolean; cold?: boolean } = { onWhatsApp: true },
+    ) => {
       const contact = this.context.store.contact(number);
       contact.onWhatsApp = options.onWhatsApp;
       if (options.lid && !contact.lid) contact.lid = newLid();
+      if (options.cold !== undefined) contact.cold = options.cold;
       this.context.store.save();
-      return { number, onWhatsApp: contact.onWhatsApp, lid: contact.lid ?? null };
+      return {
+        number,
+        onWhatsApp: contact.onWhatsApp,
+        lid: contact.lid ?? null,
+        cold: contact.cold === true,
+      };
     },
     messages: (number: string): ReceivedMessage[] =>
       (this.context.store.data.contacts[number]?.messages ?? []).map((message) => ({ ...message })),
@@ -117,8 +143,23 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEvents> {
     refuse: (seconds: number): void => this.context.faults.refuse(seconds),
     streamError: (kind: StreamErrorKind): number => this.streamError(kind),
     acks: (mode: AckMode, ms = 0): void => this.context.faults.setAcks(mode, ms),
-    /** The next `count` sends (all, if omitted) get an ack with this error; `null` clears. */
-    sendError: (code: number | null, count?: number): void => this.context.faults.setSendError(code, count),
+    /**
+     * The next `count` sends (all, if omitted) get an ack with this error; `null` clears. With `number`,
+     * only sends to that contact.
+     */
+    sendError: (code: number | null, count?: number, number?: string): void =>
+      this.context.faults.setSendError(code, count, number),
+    /** The next `count` logins (all, if omitted) get `<failure reason=…>`; `null` clears. */
+    loginFailure: (reason: LoginFailureReason | null, count?: number): void =>
+      this.context.faults.setLoginFailure(reason, count),
+    /**
+     * For `seconds` the server answers nothing: frames from the library are swallowed (never answered,
+     * not even later), nothing is sent to it (keep-alive answers included), and new connections hang
+     * unanswered until the window ends, then are cut. Sockets stay open.
+     */
+    blackhole: (seconds: number): void => this.context.faults.blackhole(seconds),
+    /** `GET /wa-web/sw.js`: "fail" answers 500, "hang" never answers. */
+    waWeb: (mode: WaWebMode): void => this.context.faults.setWaWebMode(mode),
   };
 
   constructor(
@@ -135,6 +176,12 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEvents> {
     this.wsUrl = `ws://${host}:${this.port}${WS_PATH}`;
     this.controlUrl = `http://${host}:${this.port}`;
     this.context = { store, faults: new Faults(), events: this, options, connections: new Set() };
+    // connections whose handshake fell into the blackhole can never recover; cut them when it ends
+    this.context.faults.onBlackholeEnd(() => {
+      for (const connection of [...this.context.connections]) {
+        if (connection.hasLostHandshake) connection.terminate();
+      }
+    });
   }
 
   state(): SimulatorState {
@@ -171,6 +218,10 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEvents> {
         queuedAt: stanza.queuedAt,
       })),
       faults: faults.state(),
+      waWeb: {
+        minimum: this.context.options.minWaVersion && formatWaWebVersion(this.context.options.minWaVersion),
+        served: formatWaWebVersion(this.context.options.servedWaWebVersion),
+      },
     };
   }
 
@@ -218,6 +269,8 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEvents> {
 
   async close(): Promise<void> {
     if (!this.server.listening) return;
+    // upgrades held by a blackhole are raw sockets the HTTP server would wait for
+    this.context.faults.endBlackhole();
     for (const connection of this.context.connections) connection.terminate();
     this.wss.close();
     this.server.closeAllConnections();
@@ -230,6 +283,8 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEvents> {
       onLogin: (conn, finish) => handleClientFinish(this.context, conn, finish),
       onNode: (conn, node) => this.onNode(conn, node),
       trace: this.traceLine && traceWith(this.traceLine),
+      isBlackholed: () => this.context.faults.isBlackholed(),
+      onSwallowed: (conn, tag) => this.emit("blackholed-frame", { connectionId: conn.id, tag }),
       onClosed: (conn) => {
         this.context.connections.delete(conn);
         const device = conn.deviceId === undefined ? undefined : this.context.store.device(conn.deviceId);
@@ -243,6 +298,36 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEvents> {
   /** @internal */
   isRefusing(): boolean {
     return this.context.faults.isRefusing();
+  }
+
+  /**
+   * WhatsApp raises its minimum client version every few weeks while devices stay linked; `null`
+   * removes the gate. Takes effect at the next login; what /wa-web/sw.js serves is unchanged.
+   */
+  setMinWaVersion(version: string | null): void {
+    this.context.options.minWaVersion = version === null ? null : parseWaWebVersion(version);
+  }
+
+  /** @internal an upgrade arriving during a blackhole hangs unanswered, then is cut when it ends */
+  holdIfBlackholed(cut: () => void): boolean {
+    const { faults } = this.context;
+    if (!faults.isBlackholed()) return false;
+    this.emit("upgrade-held", { at: Date.now() });
+    const off = faults.onBlackholeEnd(() => {
+      off();
+      cut();
+    });
+    return true;
+  }
+
+  /** @internal the body of `GET /wa-web/sw.js`, or what the fault makes of it */
+  waWebMode(): WaWebMode {
+    return this.context.faults.waWeb();
+  }
+
+  /** @internal */
+  servedWaWebVersion() {
+    return this.context.options.servedWaWebVersion;
   }
 
   private async onNode(connection: DeviceConnection, node: BinaryNode): Promise<void> {
@@ -279,6 +364,12 @@ function traceWith(traceLine: (line: string) => void) {
 }
 
 export async function startSimulator(options: StartSimulatorOptions = {}): Promise<WhatsAppSimulator> {
+  // parsed before listening, so a bad version throws without leaving a server behind
+  const minWaVersion = options.minWaVersion === undefined ? null : parseWaWebVersion(options.minWaVersion);
+  const servedWaWebVersion =
+    options.waWebVersion === undefined
+      ? (minWaVersion ?? bundledWaWebVersion())
+      : parseWaWebVersion(options.waWebVersion);
   const host = options.host ?? "127.0.0.1";
   const store = new SimulatorStore(options.accountNumber ?? DEFAULT_ACCOUNT_NUMBER, options.dataDir);
   const serverStatic = Curve.generateKeyPair();
@@ -291,6 +382,7 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
   server.on("upgrade", (request, socket, head) => {
     const path = new URL(request.url ?? "/", "http://localhost").pathname;
     if (!simulator || path !== WS_PATH) return void socket.destroy();
+    if (simulator.holdIfBlackholed(() => socket.destroy())) return;
     if (simulator.isRefusing()) {
       // cut before the upgrade completes, like an unreachable edge server
       simulator.emit("refused", { at: Date.now() });
@@ -311,6 +403,8 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
       autoReceipts: options.autoReceipts ?? true,
       readReceiptDelayMs: options.readReceiptDelayMs ?? 50,
       qrRefCount: options.qrRefCount ?? 6,
+      minWaVersion,
+      servedWaWebVersion,
     },
     host,
     options.trace,

@@ -38,6 +38,8 @@ export interface ContactRecord {
   onWhatsApp: boolean;
   /** Set for a contact WhatsApp addresses by LID: its stanzas come from `<lid>@lid` with `sender_pn`. */
   lid?: string;
+  /** Never wrote to the account: messages to them get ack error 463 until they do (cold-contacts.ts). */
+  cold?: boolean;
   signal: SignalPartyState;
   messages: ReceivedMessage[];
 }

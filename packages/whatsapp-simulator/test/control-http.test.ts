@@ -1,3 +1,4 @@
+import { request as httpRequest } from "node:http";
 import { sendTextMessage, startSession } from "wa-multi-session";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHarness, firstAppStateSync, type Harness, nextLibraryEvent } from "./library-harness.js";
@@ -10,6 +11,7 @@ describe("HTTP control API", () => {
   const call = async (method: string, path: string, body?: unknown) => {
     const response = await fetch(`${harness.sim.controlUrl}${path}`, {
       method,
+      headers: body === undefined ? {} : { "content-type": "application/json" },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
@@ -63,5 +65,88 @@ describe("HTTP control API", () => {
     expect(await call("POST", "/faults/send-error", { code: null })).toMatchObject({
       body: { sendError: null },
     });
+    expect(
+      await call("POST", "/contacts", { number: "6281299990099", onWhatsApp: true, cold: "yes" }),
+    ).toMatchObject({
+      status: 400,
+      body: { error: expect.stringMatching(/^cold: /) },
+    });
+    expect(await call("POST", "/faults/send-error", { code: 500, number: "62 812" })).toMatchObject({
+      status: 400,
+      body: { error: expect.stringMatching(/^number: /) },
+    });
+    expect(
+      await call("POST", "/contacts", { number: "6281299990099", onWhatsApp: true, cold: true }),
+    ).toMatchObject({
+      status: 200,
+      body: { number: "6281299990099", onWhatsApp: true, cold: true },
+    });
+    expect(await call("POST", "/faults/send-error", { code: 500, number: "6281299990099" })).toMatchObject({
+      body: { sendError: { code: 500, remaining: null, number: "6281299990099" } },
+    });
+    await call("POST", "/faults/send-error", { code: null });
   });
+
+  /** A raw request, so a test can set Host and Origin as a hostile page or a rebound name would. */
+  function raw(method: string, path: string, headers: Record<string, string>, body?: string) {
+    const url = new URL(path, harness.sim.controlUrl);
+    return new Promise<{ status: number; headers: Record<string, unknown>; text: string }>(
+      (resolve, reject) => {
+        const outgoing = httpRequest(url, { method, headers }, (incoming) => {
+          let text = "";
+          incoming.setEncoding("utf8");
+          incoming.on("data", (chunk: string) => {
+            text += chunk;
+          });
+          incoming.on("end", () =>
+            resolve({ status: incoming.statusCode ?? 0, headers: incoming.headers, text }),
+          );
+        });
+        outgoing.on("error", reject);
+        outgoing.end(body);
+      },
+    );
+  }
+
+  it("refuses drive-by pages and rebound names before any route runs, and changes nothing", async () => {
+    const number = "6281299990077";
+    const body = JSON.stringify({ number, onWhatsApp: true });
+    const host = new URL(harness.sim.controlUrl).host;
+    const form = await raw("POST", "/contacts", { host, "content-type": "text/plain" }, body);
+    expect(form).toMatchObject({ status: 415, text: expect.stringContaining("content-type") });
+    const crossSite = await raw(
+      "POST",
+      "/contacts",
+      { host, origin: "http://evil.example", "content-type": "application/json" },
+      body,
+    );
+    expect(crossSite).toMatchObject({ status: 403, text: expect.stringContaining("Origin") });
+    const rebound = await raw(
+      "POST",
+      "/contacts",
+      { host: `rebind.evil.example:${url().port}`, "content-type": "application/json" },
+      body,
+    );
+    expect(rebound).toMatchObject({ status: 403, text: expect.stringContaining("Host") });
+    expect((await raw("GET", "/state", { host: "evil.example" })).status).toBe(403);
+    expect(JSON.stringify(harness.sim.state().contacts)).not.toContain(number);
+  });
+
+  it("lets a loopback page (the panel) call it with JSON after a preflight", async () => {
+    const host = new URL(harness.sim.controlUrl).host;
+    const preflight = await raw("OPTIONS", "/phone/scan", {
+      host,
+      origin: "http://localhost:3000",
+      "access-control-request-method": "POST",
+      "access-control-request-headers": "content-type",
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers["access-control-allow-origin"]).toBe("http://localhost:3000");
+    expect(preflight.headers["access-control-allow-headers"]).toBe("content-type");
+    const state = await raw("GET", "/state", { host, origin: "http://127.0.0.1:3000" });
+    expect(state.status).toBe(200);
+    expect(state.headers["access-control-allow-origin"]).toBe("http://127.0.0.1:3000");
+  });
+
+  const url = () => new URL(harness.sim.controlUrl);
 });

@@ -66,7 +66,9 @@ describe("LID: a contact WhatsApp addresses by LID", () => {
       ["balasan ke LID", undefined],
     ]);
     for (const sentId of sentIds) await statuses.reached(sentId, READ);
-    const receipts = stanzas.filter((node) => node.tag === "receipt" && sentIds.includes(node.attrs.id ?? ""));
+    const receipts = stanzas.filter(
+      (node) => node.tag === "receipt" && sentIds.includes(node.attrs.id ?? ""),
+    );
     expect(receipts.length).toBeGreaterThan(0);
     for (const receipt of receipts) {
       expect(receipt.attrs.from).toBe(`${lid}@lid`);
@@ -84,6 +86,7 @@ describe("LID: a contact WhatsApp addresses by LID", () => {
     expect(state.contacts.find((entry) => entry.number === contact)?.lid).toBe(first.lid);
     const bad = await fetch(`${harness.sim.controlUrl}/contacts`, {
       method: "POST",
+      headers: { "content-type": "application/json" },
       body: JSON.stringify({ number: contact, onWhatsApp: true, lid: "yes" }),
     });
     expect(bad.status).toBe(400);

@@ -52,7 +52,11 @@ describe("offline queue: what contacts send while no device is connected", () =>
     const sendUrl = `${first.controlUrl}/contacts/${contact}/send`;
     const queuedIds: string[] = [];
     for (const text of ["satu", "dua", "tiga"]) {
-      const response = await fetch(sendUrl, { method: "POST", body: JSON.stringify({ text }) });
+      const response = await fetch(sendUrl, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ text }),
+      });
       expect(response.status).toBe(202);
       const body = (await response.json()) as { id: string; status: string };
       expect(body.status).toBe("queued");
@@ -60,6 +64,7 @@ describe("offline queue: what contacts send while no device is connected", () =>
     }
     const read = await fetch(`${first.controlUrl}/contacts/${contact}/read`, {
       method: "POST",
+      headers: { "content-type": "application/json" },
       body: JSON.stringify({ ids: sentIds }),
     });
     expect(read.status).toBe(202);
@@ -122,10 +127,18 @@ describe("offline queue: what contacts send while no device is connected", () =>
   it("refuses bad receipt requests with the field and the rule", async () => {
     const sim = restarted ?? harness.sim;
     const url = `${sim.controlUrl}/contacts/${contact}/delivered`;
-    const empty = await fetch(url, { method: "POST", body: JSON.stringify({ ids: [] }) });
+    const empty = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ ids: [] }),
+    });
     expect(empty.status).toBe(400);
     expect(((await empty.json()) as { error: string }).error).toBe("ids: at least one id");
-    const unknown = await fetch(url, { method: "POST", body: JSON.stringify({ ids: ["NOPE"] }) });
+    const unknown = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ ids: ["NOPE"] }),
+    });
     expect(unknown.status).toBe(404);
     expect(sim.state().offlineQueue).toEqual([]);
   });

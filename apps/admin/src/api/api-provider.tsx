@@ -1,5 +1,5 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { httpBatchLink, httpSubscriptionLink, splitLink } from "@trpc/client";
+import { httpBatchLink, httpLink, httpSubscriptionLink, splitLink } from "@trpc/client";
 import { type ReactNode, useState } from "react";
 import { isUnauthorized } from "./errors";
 import { trpc } from "./trpc";
@@ -25,9 +25,18 @@ export function ApiProvider({ children }: { children: ReactNode }) {
         splitLink({
           condition: (operation) => operation.type === "subscription",
           true: httpSubscriptionLink({ url: trpcUrl, eventSourceOptions: { withCredentials: true } }),
-          false: httpBatchLink({
-            url: trpcUrl,
-            fetch: (url, init) => fetch(url, { ...init, credentials: "include" }),
+          // The server refuses to batch its public calls (health, login, setup): they go one by one.
+          false: splitLink({
+            condition: (operation) => operation.path === "health" || operation.path.startsWith("auth."),
+            true: httpLink({
+              url: trpcUrl,
+              fetch: (url, init) => fetch(url, { ...init, credentials: "include" }),
+            }),
+            false: httpBatchLink({
+              url: trpcUrl,
+              maxItems: 20,
+              fetch: (url, init) => fetch(url, { ...init, credentials: "include" }),
+            }),
           }),
         }),
       ],

@@ -14,6 +14,7 @@ export function LoginPage({ needsSetup }: { needsSetup: boolean }) {
   const utils = trpc.useUtils();
   const [password, setPassword] = useState("");
   const [confirmation, setConfirmation] = useState("");
+  const [setupToken, setSetupToken] = useState("");
   const [clientError, setClientError] = useState<{
     field: "password" | "confirmation";
     message: string;
@@ -42,7 +43,9 @@ export function LoginPage({ needsSetup }: { needsSetup: boolean }) {
       return;
     }
     setClientError(null);
-    mutation.mutate({ password });
+    if (needsSetup)
+      setup.mutate({ password, ...(setupToken.trim() ? { setupToken: setupToken.trim() } : {}) });
+    else login.mutate({ password });
   }
 
   return (
@@ -80,6 +83,16 @@ export function LoginPage({ needsSetup }: { needsSetup: boolean }) {
             }}
             error={clientError?.field === "confirmation" ? clientError.message : undefined}
             required
+          />
+        ) : null}
+        {needsSetup ? (
+          <Field
+            label={t.auth.setupToken}
+            name="setupToken"
+            autoComplete="off"
+            value={setupToken}
+            onValueChange={setSetupToken}
+            hint={t.auth.setupTokenHint}
           />
         ) : null}
         <Button

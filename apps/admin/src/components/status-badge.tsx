@@ -8,6 +8,9 @@ const tone: Record<SessionState, "ok" | "wait" | "off" | "bad"> = {
   waiting_pairing_code: "wait",
   disconnected: "off",
   logged_out: "bad",
+  client_too_old: "bad",
+  banned: "bad",
+  replaced: "bad",
 };
 
 export function StatusBadge({ state }: { state: SessionState }) {

@@ -1,7 +1,13 @@
+import type { SessionReasonCode } from "@kabar/core/schemas";
+import type { SessionStatus } from "../api/trpc";
+
 /**
  * Indonesian, the default language. This object is the source of the `Messages` type, so a key missing
  * from another language fails the typecheck. Placeholders are `{name}`, filled by `format()`.
  */
+/** How the last connection ended, as the server sends it; a new kind fails this file's typecheck. */
+type DisconnectCode = NonNullable<SessionStatus["lastDisconnectCode"]>;
+
 export const id = {
   app: {
     name: "Kabar",
@@ -40,6 +46,8 @@ export const id = {
     passwordTooShort: "Kata sandi minimal 8 karakter",
     passwordMismatch: "Kata sandi tidak sama",
     wrongPassword: "Kata sandi salah",
+    setupToken: "Token penyiapan",
+    setupTokenHint: "Hanya perlu jika panel dibuka dari komputer lain: lihat log server saat mulai.",
   },
   dashboard: {
     title: "Dasbor",
@@ -56,6 +64,9 @@ export const id = {
     waiting_pairing_code: "Menunggu kode penautan",
     connected: "Terhubung",
     logged_out: "Keluar dari perangkat",
+    client_too_old: "Versi klien terlalu lama",
+    banned: "Nomor ditolak WhatsApp",
+    replaced: "Diambil alih di tempat lain",
   },
   sessions: {
     title: "WhatsApp Sessions",
@@ -68,7 +79,7 @@ export const id = {
     sessionId: "Session ID",
     sessionIdHint: "Huruf kecil, angka atau garis bawah, 3–64 karakter",
     phoneNumber: "Nomor WhatsApp",
-    phoneNumberHint: "Format 628…, tanpa +",
+    phoneNumberHint: "mis. +62 812-3456-7890 atau 0812-3456-7890",
     description: "Deskripsi",
     active: "Aktif",
     activeHint: "Satu-satunya sesi selalu aktif dan menjadi sesi default.",
@@ -96,10 +107,27 @@ export const id = {
     lastConnected: "Terakhir terhubung",
     reconnectAttempts: "Percobaan menyambung ulang",
     lastDisconnectReason: "Alasan terakhir terputus",
+    stateReason: "Keterangan",
     outboxPaused: "Pengiriman dijeda: {reason}",
     storageProblemTitle: "Kredensial WhatsApp tidak bisa disimpan",
     storageProblemAdvice:
       "Buat folder wa_sessions/ bisa ditulis lagi. Sampai saat itu jangan restart server: pembaruan yang masih di memori akan hilang dan perangkat bisa terputus dari WhatsApp.",
+    waWebVersion: "Versi WhatsApp Web",
+    waWebVersionSource: {
+      env: "diatur lewat WA_WEB_VERSION",
+      live: "diambil dari WhatsApp Web",
+      bundled: "bawaan pustaka",
+    },
+    clientTooOldTitle: "WhatsApp menolak versi klien ini karena terlalu lama (405)",
+    clientTooOldAdvice:
+      "Kabar sudah mencari versi terbaru sekali lagi dan akan mencoba ulang paling cepat tiap 10 menit, tidak pernah terus-menerus. Untuk memperbaikinya sekarang, isi WA_WEB_VERSION dengan versi WhatsApp Web terbaru (mis. 2.3000.1030000000) lalu restart server.",
+    bannedTitle: "WhatsApp menolak nomor ini (403: diblokir atau dikunci)",
+    bannedAdvice:
+      "Kabar tidak akan mencoba ulang sendiri. Buka WhatsApp di ponsel dan periksa nomornya (ajukan banding bila diblokir); setelah di sana normal, tekan “Hubungkan WhatsApp”.",
+    replacedTitle: "Klien WhatsApp Web atau server lain mengambil alih sesi ini",
+    replacedAdvice:
+      "Kabar tidak melawannya. Bila server ini yang harus mengirim pesan, hentikan klien lain itu lalu tekan “Gunakan server ini”.",
+    useThisServer: "Gunakan server ini",
     never: "Belum pernah",
     none: "—",
     live: "Langsung",
@@ -147,15 +175,23 @@ export const id = {
     loadMore: "Muat lebih banyak",
     resend: "Kirim ulang",
     resending: "Mengirim ulang…",
+    cancel: "Batalkan",
+    cancelling: "Membatalkan…",
+    holdLink:
+      "Bagikan tautan ini ke penerima; pesan terkirim otomatis setelah mereka mengirim pesan ke nomor ini:",
+    copyLink: "Salin tautan",
+    linkCopied: "Tautan tersalin",
     timeline: "Riwayat status",
     attempts: "Percobaan: {count}",
     statuses: {
       queued: "Antre",
       sending: "Mengirim",
+      held: "Ditahan",
       sent: "Terkirim",
       delivered: "Diterima",
       read: "Dibaca",
       failed: "Gagal",
+      cancelled: "Dibatalkan",
       retry: "Diulang",
       paused: "Dijeda",
     },
@@ -213,6 +249,30 @@ export const id = {
     alertMinutes: "Peringatan jika terputus lebih dari (menit)",
     save: "Simpan pengaturan ini",
   },
+  outbox: {
+    title: "Pengiriman",
+    running: "Pengiriman berjalan.",
+    paused: "Pengiriman dijeda: {reason}",
+    pausedByHand: "Dijeda manual; hanya tombol Lanjutkan yang mengakhirinya, juga setelah server restart.",
+    reason: "Alasan jeda (opsional)",
+    pause: "Jeda pengiriman",
+    pausing: "Menjeda…",
+    resume: "Lanjutkan pengiriman",
+    resuming: "Melanjutkan…",
+  },
+  onWhatsApp: {
+    title: "Nomor terdaftar di WhatsApp",
+    intro:
+      "Jawaban pemeriksaan disimpan: “ya” berlaku 7 hari, “tidak” 1 hari. Hapus satu agar diperiksa ulang.",
+    empty: "Belum ada nomor yang diperiksa.",
+    number: "Nomor",
+    answer: "Jawaban",
+    yes: "Ya",
+    no: "Tidak",
+    expires: "Berlaku sampai",
+    clear: "Hapus",
+    clearing: "Menghapus…",
+  },
   tokens: {
     title: "API Tokens",
     intro: "Aplikasi internal mengirim token ini sebagai Authorization: Bearer ….",
@@ -229,6 +289,13 @@ export const id = {
     revoke: "Cabut",
     revoking: "Mencabut…",
     revoked: "Dicabut",
+    scope: "Hak akses",
+    scopes: {
+      send: "Kirim (kirim dan baca pesan)",
+      read: "Baca (baca pesan saja)",
+      admin: "Admin (semua, termasuk sesi WhatsApp)",
+    },
+    scopeTags: { send: "kirim", read: "baca", admin: "admin" },
   },
   settings: {
     title: "Pengaturan",
@@ -240,6 +307,11 @@ export const id = {
     defaultCountry: "Kode negara default",
     defaultCountryHint: "Dua huruf, mis. ID",
     checkOnWhatsApp: "Periksa nomor terdaftar di WhatsApp sebelum mengirim",
+    linkPreviews: "Tampilkan pratinjau tautan (hanya situs publik; server mengambil halamannya)",
+    retries: "Percobaan ulang & penahanan",
+    maxAttempts: "Percobaan maksimum per pesan",
+    holdsBeforePause: "Penerima ditolak (463) sebelum semua pengiriman dijeda",
+    holdsWindowMs: "Dalam rentang waktu (ms)",
     save: "Simpan",
     saving: "Menyimpan…",
     saved: "Tersimpan.",
@@ -250,10 +322,56 @@ export const id = {
     unauthorized: "Sesi login berakhir; silakan masuk lagi.",
     fieldInvalid: "Isian tidak valid",
   },
+  /** SessionStatus.reasonCode: why the state last changed. */
+  sessionReasons: {
+    restoring: "Memulihkan sesi yang tersimpan",
+    connecting: "Menghubungkan",
+    requesting_pairing_code: "Meminta kode penautan",
+    new_qr_requested: "Meminta kode QR baru",
+    restarting_after_link: "Tertaut; menyambung ulang seperti yang diminta WhatsApp",
+    reconnect_scheduled: "Koneksi terputus; menyambung ulang sebentar lagi",
+    reconnecting: "Menyambung ulang",
+    scan_qr: "Pindai kode QR dengan WhatsApp di ponsel",
+    enter_pairing_code: "Masukkan kode penautan di WhatsApp di ponsel",
+    connected: "Terhubung",
+    qr_expired: "Kode QR kedaluwarsa; minta kode QR baru",
+    pairing_code_expired: "Kode penautan kedaluwarsa; minta kode baru",
+    closed_before_link: "Koneksi terputus sebelum perangkat tertaut; minta kode QR baru",
+    logged_out_on_phone: "Perangkat dikeluarkan dari ponsel. Tautkan lagi dengan kode QR atau kode penautan baru.",
+    logged_out_by_admin: "Perangkat dikeluarkan oleh admin. Tautkan lagi dengan kode QR atau kode penautan baru.",
+    replaced:
+      'Sesi diambil alih oleh klien WhatsApp Web lain (atau server lain). Kabar tidak merebutnya kembali: tekan "Gunakan server ini" untuk memindahkan sesi ke sini.',
+    taking_over: "Mengambil alih sesi di server ini",
+    banned:
+      "WhatsApp menolak nomor ini (403: diblokir atau dikunci). Kabar tidak mencoba lagi: periksa nomor di aplikasi WhatsApp di ponsel (ajukan banding bila diblokir), lalu tekan Hubungkan.",
+    client_too_old_retrying:
+      "WhatsApp menolak versi klien ini karena terlalu lama (405). Kabar mencari versi terbaru dan mencoba sekali lagi sekarang.",
+    client_too_old_waiting:
+      "WhatsApp menolak versi klien ini karena terlalu lama (405). Atur WA_WEB_VERSION ke versi WhatsApp Web terbaru lalu mulai ulang server, atau tunggu: Kabar mencoba lagi nanti.",
+    client_too_old_connect_again:
+      "WhatsApp menolak versi klien ini karena terlalu lama (405). Atur WA_WEB_VERSION ke versi WhatsApp Web terbaru lalu mulai ulang server, atau tekan Hubungkan lagi.",
+    retrying_fresh_version: "Mencoba lagi dengan versi WhatsApp Web yang baru dicari setelah 405",
+    retrying_after_too_old: "Mencoba lagi setelah 405 (versi klien terlalu lama)",
+    disconnected_by_admin: "Diputuskan oleh admin",
+    server_stopped: "Server berhenti",
+  } satisfies Record<SessionReasonCode, string>,
+  /** SessionStatus.lastDisconnectCode: how the last connection ended. */
+  disconnectCodes: {
+    connection_closed: "Koneksi ditutup",
+    connection_lost: "Koneksi hilang (tidak ada balasan dari WhatsApp)",
+    restart_required: "WhatsApp meminta koneksi baru",
+    connection_replaced: "Diambil alih oleh klien WhatsApp Web lain",
+    client_too_old: "WhatsApp menolak versi klien (405: terlalu lama)",
+    banned: "WhatsApp menolak nomor ini (403: diblokir atau dikunci)",
+    service_unavailable: "WhatsApp sedang tidak tersedia (503)",
+    logged_out: "Perangkat dikeluarkan dari WhatsApp",
+    qr_expired: "Kode QR kedaluwarsa",
+    other: "Kesalahan lain dari WhatsApp",
+  } satisfies Record<DisconnectCode, string>,
   validation: {
     name: "Nama wajib diisi (maksimal 100 karakter)",
     sessionId: "Session ID 3–64 karakter: huruf kecil, angka atau garis bawah",
-    phoneNumber: "Nomor 8–15 digit format internasional tanpa +, mis. 6281234567890",
+    phoneNumber: "Nomor telepon, mis. +62 851-1713-2297 atau 6285117132297",
     description: "Deskripsi maksimal 500 karakter",
     to: "Nomor tujuan wajib diisi (maksimal 32 karakter)",
     message: "Pesan wajib diisi (maksimal 4096 karakter)",
@@ -261,6 +379,10 @@ export const id = {
     maxGapMs: "Angka bulat 0–600000",
     perRecipientGapMs: "Angka bulat 0–86400000",
     dailyCap: "Angka bulat 0–1000000",
+    maxAttempts: "Angka bulat 1–100",
+    holdsBeforePause: "Angka bulat 1–1000",
+    holdsWindowMs: "Angka bulat 1000–86400000",
+    reason: "Alasan maksimal 200 karakter",
     defaultCountry: "Kode negara dua huruf, mis. ID",
   },
 };

@@ -1,3 +1,4 @@
+import { useState } from "react";
 import { readError } from "../api/errors";
 import { type MessageRecord, trpc } from "../api/trpc";
 import { Button } from "../components/button";
@@ -9,6 +10,10 @@ export function MessageItem({ message }: { message: MessageRecord }) {
   const { t, formatDateTime } = useI18n();
   const utils = trpc.useUtils();
   const resend = trpc.messages.resend.useMutation({ onSuccess: () => utils.messages.list.invalidate() });
+  const cancel = trpc.messages.cancel.useMutation({ onSuccess: () => utils.messages.list.invalidate() });
+  const canResend = message.status === "failed" || message.status === "held";
+  const canCancel = message.status === "queued" || message.status === "held";
+  const actionError = resend.error ?? cancel.error;
   return (
     <li className="message" data-message-id={message.id} data-status={message.status}>
       <div className="message-head">
@@ -31,19 +36,57 @@ export function MessageItem({ message }: { message: MessageRecord }) {
         </ol>
       </details>
       {message.lastError === null ? null : <p className="error-text">{message.lastError}</p>}
-      {message.status === "failed" ? (
+      {message.holdLink === null ? null : <HoldLink link={message.holdLink} />}
+      {canResend || canCancel ? (
         <div className="actions">
-          <Button
-            variant="secondary"
-            onClick={() => resend.mutate({ id: message.id })}
-            isLoading={resend.isPending}
-            loadingLabel={t.messages.resending}
-          >
-            {t.messages.resend}
-          </Button>
-          <ErrorText message={resend.error === null ? null : readError(resend.error, t).message} />
+          {canResend ? (
+            <Button
+              variant="secondary"
+              onClick={() => resend.mutate({ id: message.id })}
+              isLoading={resend.isPending}
+              loadingLabel={t.messages.resending}
+            >
+              {t.messages.resend}
+            </Button>
+          ) : null}
+          {canCancel ? (
+            <Button
+              variant="secondary"
+              onClick={() => cancel.mutate({ id: message.id })}
+              isLoading={cancel.isPending}
+              loadingLabel={t.messages.cancelling}
+            >
+              {t.messages.cancel}
+            </Button>
+          ) : null}
+          <ErrorText message={actionError === null ? null : readError(actionError, t).message} />
         </div>
       ) : null}
     </li>
+  );
+}
+
+/** The wa.me link a held message carries: the recipient opens it and writes, and the message goes. */
+function HoldLink({ link }: { link: string }) {
+  const { t } = useI18n();
+  const [isCopied, setIsCopied] = useState(false);
+  return (
+    <div className="hold-link">
+      <p className="muted small">{t.messages.holdLink}</p>
+      <a href={link} target="_blank" rel="noreferrer" data-hold-link>
+        {link}
+      </a>
+      <Button
+        variant="secondary"
+        onClick={() => {
+          void navigator.clipboard
+            ?.writeText(link)
+            .then(() => setIsCopied(true))
+            .catch(() => setIsCopied(false));
+        }}
+      >
+        {isCopied ? t.messages.linkCopied : t.messages.copyLink}
+      </Button>
+    </div>
   );
 }

@@ -8,6 +8,7 @@ import { ErrorText } from "../components/error-text";
 import { useI18n } from "../i18n/i18n";
 import { FALLBACK_REFRESH_MS } from "../sessions/use-session-status";
 import { MessageItem } from "./message-item";
+import { OutboxControls } from "./outbox-controls";
 import { SendTestForm } from "./send-test-form";
 
 const pageSize = 25;
@@ -47,6 +48,7 @@ export function MessagesPage() {
       <header className="page-header">
         <h1>{t.messages.title}</h1>
       </header>
+      <OutboxControls />
       <SendTestForm />
       <section className="card" aria-labelledby="outbox-title">
         <div className="section-head">

@@ -5,6 +5,7 @@ import { Button } from "../components/button";
 import { ErrorText } from "../components/error-text";
 import { StatusBadge } from "../components/status-badge";
 import { format, useI18n } from "../i18n/i18n";
+import { RefusalNotice } from "./refusal-notice";
 
 interface SessionCardProps {
   session: SessionRecord;
@@ -23,10 +24,11 @@ export function SessionCard({ session, status, isLive, onEdit, onShowQr }: Sessi
   const remove = trpc.session.delete.useMutation({ onSuccess: refresh });
   const disconnect = trpc.session.disconnect.useMutation({ onSuccess: refresh });
   const logout = trpc.session.logout.useMutation({ onSuccess: refresh });
+  const takeOver = trpc.session.takeOver.useMutation({ onSuccess: refresh });
 
   const state = status?.state ?? "disconnected";
   const isLinking = state === "waiting_qr" || state === "waiting_pairing_code" || state === "connecting";
-  const connectionError = disconnect.error ?? logout.error;
+  const connectionError = disconnect.error ?? logout.error ?? takeOver.error;
 
   function requestDelete() {
     // The seed refuses to delete the default session; say so before asking the server.
@@ -47,7 +49,23 @@ export function SessionCard({ session, status, isLive, onEdit, onShowQr }: Sessi
       status?.lastConnectedAt == null ? t.sessions.never : formatDateTime(status.lastConnectedAt),
     ],
     [t.sessions.reconnectAttempts, String(status?.reconnectAttempts ?? 0)],
-    [t.sessions.lastDisconnectReason, status?.lastDisconnectReason ?? t.sessions.none],
+    // Codes from the server, translated here; its English text only for a code this panel predates.
+    [
+      t.sessions.stateReason,
+      status?.reasonCode == null ? (status?.reason ?? t.sessions.none) : t.sessionReasons[status.reasonCode],
+    ],
+    [
+      t.sessions.lastDisconnectReason,
+      status?.lastDisconnectCode == null
+        ? (status?.lastDisconnectReason ?? t.sessions.none)
+        : t.disconnectCodes[status.lastDisconnectCode],
+    ],
+    [
+      t.sessions.waWebVersion,
+      status?.waWebVersion == null
+        ? t.sessions.none
+        : `${status.waWebVersion.version} (${t.sessions.waWebVersionSource[status.waWebVersion.source]})`,
+    ],
   ];
 
   return (
@@ -79,6 +97,7 @@ export function SessionCard({ session, status, isLive, onEdit, onShowQr }: Sessi
           {format(t.sessions.outboxPaused, { reason: status.outboxPausedReason })}
         </p>
       )}
+      <RefusalNotice status={status} />
       {status?.storageProblem == null ? null : (
         // Rendered only while set: the normal state keeps the card exactly as it was.
         <div className="notice notice-warn storage-problem" role="alert">
@@ -109,6 +128,14 @@ export function SessionCard({ session, status, isLive, onEdit, onShowQr }: Sessi
           </>
         ) : isLinking ? (
           <Button onClick={onShowQr}>{t.sessions.showQr}</Button>
+        ) : state === "replaced" ? (
+          <Button
+            onClick={() => takeOver.mutate()}
+            isLoading={takeOver.isPending}
+            loadingLabel={t.sessions.working}
+          >
+            {t.sessions.useThisServer}
+          </Button>
         ) : (
           <Button onClick={onShowQr}>
             {state === "logged_out" ? t.sessions.showQr : t.sessions.connect}

@@ -1,17 +1,21 @@
 /**
  * The simulated mode's phone: the simulator's loopback control API links the device that shows this QR.
  *
- * The simulator listens on its own port and sends no CORS headers, so the panel sends a "simple" request
- * (text/plain body, which the simulator parses as JSON anyway): the browser delivers it without a
- * preflight but hides the answer. Success shows up where it matters, in the live session status; a
- * network failure still rejects. An API proxy (or CORS on the simulator) would let the panel read the
- * simulator's own error; see the admin README.
+ * The simulator accepts only JSON and answers CORS for loopback pages (so no other site can drive it);
+ * the panel, opened on localhost, gets its answer and shows the simulator's own error.
  */
 export async function scanWithSimulatedPhone(controlUrl: string, qr: string): Promise<void> {
-  await fetch(`${controlUrl.replace(/\/$/, "")}/phone/scan`, {
+  const response = await fetch(`${controlUrl.replace(/\/$/, "")}/phone/scan`, {
     method: "POST",
-    mode: "no-cors",
-    headers: { "content-type": "text/plain" },
+    headers: { "content-type": "application/json" },
     body: JSON.stringify({ qr }),
   });
+  if (!response.ok) {
+    const body: unknown = await response.json().catch(() => null);
+    const message =
+      typeof body === "object" && body !== null && "error" in body && typeof body.error === "string"
+        ? body.error
+        : `the simulator answered ${response.status}`;
+    throw new Error(message);
+  }
 }

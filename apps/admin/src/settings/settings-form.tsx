@@ -8,7 +8,9 @@ import { useFormErrors } from "../forms/use-form-errors";
 import { useI18n } from "../i18n/i18n";
 
 type Settings = RouterOutputs["settings"]["get"];
-const numberFields = ["minGapMs", "maxGapMs", "perRecipientGapMs", "dailyCap"] as const;
+const pacingFields = ["minGapMs", "maxGapMs", "perRecipientGapMs", "dailyCap"] as const;
+const retryFields = ["maxAttempts", "holdsBeforePause", "holdsWindowMs"] as const;
+const numberFields = [...pacingFields, ...retryFields] as const;
 
 export function SettingsForm({ initial }: { initial: Settings }) {
   const { t } = useI18n();
@@ -18,13 +20,35 @@ export function SettingsForm({ initial }: { initial: Settings }) {
     maxGapMs: String(initial.maxGapMs),
     perRecipientGapMs: String(initial.perRecipientGapMs),
     dailyCap: String(initial.dailyCap),
+    maxAttempts: String(initial.maxAttempts),
+    holdsBeforePause: String(initial.holdsBeforePause),
+    holdsWindowMs: String(initial.holdsWindowMs),
     defaultCountry: initial.defaultCountry,
   });
   const [checkOnWhatsApp, setCheckOnWhatsApp] = useState(initial.checkOnWhatsApp);
+  const [linkPreviews, setLinkPreviews] = useState(initial.linkPreviews);
   const update = trpc.settings.update.useMutation({
     onSuccess: (saved) => utils.settings.get.setData(undefined, saved),
   });
   const { errorOf, formError, check } = useFormErrors(update.error);
+
+  function numberGrid(fields: readonly (typeof numberFields)[number][]) {
+    return (
+      <div className="grid-2">
+        {fields.map((field) => (
+          <Field
+            key={field}
+            label={t.settings[field]}
+            name={field}
+            inputMode="numeric"
+            value={values[field]}
+            onValueChange={(value) => setValues((old) => ({ ...old, [field]: value }))}
+            error={errorOf(field)}
+          />
+        ))}
+      </div>
+    );
+  }
 
   function submit(event: FormEvent) {
     event.preventDefault();
@@ -38,6 +62,7 @@ export function SettingsForm({ initial }: { initial: Settings }) {
       ),
       defaultCountry: values.defaultCountry.trim().toUpperCase(),
       checkOnWhatsApp,
+      linkPreviews,
     };
     const input = check(settingsInput, body);
     if (input !== null) update.mutate(input);
@@ -46,19 +71,9 @@ export function SettingsForm({ initial }: { initial: Settings }) {
   return (
     <form className="card form" onSubmit={submit} noValidate aria-labelledby="pacing-title">
       <h2 id="pacing-title">{t.settings.pacing}</h2>
-      <div className="grid-2">
-        {numberFields.map((field) => (
-          <Field
-            key={field}
-            label={t.settings[field]}
-            name={field}
-            inputMode="numeric"
-            value={values[field]}
-            onValueChange={(value) => setValues((old) => ({ ...old, [field]: value }))}
-            error={errorOf(field)}
-          />
-        ))}
-      </div>
+      {numberGrid(pacingFields)}
+      <h3>{t.settings.retries}</h3>
+      {numberGrid(retryFields)}
       <Field
         label={t.settings.defaultCountry}
         name="defaultCountry"
@@ -68,15 +83,18 @@ export function SettingsForm({ initial }: { initial: Settings }) {
         onValueChange={(value) => setValues((old) => ({ ...old, defaultCountry: value }))}
         error={errorOf("defaultCountry")}
       />
-      <div className="checkbox">
-        <input
-          id="check-on-whatsapp"
-          type="checkbox"
-          checked={checkOnWhatsApp}
-          onChange={(event) => setCheckOnWhatsApp(event.target.checked)}
-        />
-        <label htmlFor="check-on-whatsapp">{t.settings.checkOnWhatsApp}</label>
-      </div>
+      <Checkbox
+        id="check-on-whatsapp"
+        label={t.settings.checkOnWhatsApp}
+        checked={checkOnWhatsApp}
+        onChange={setCheckOnWhatsApp}
+      />
+      <Checkbox
+        id="link-previews"
+        label={t.settings.linkPreviews}
+        checked={linkPreviews}
+        onChange={setLinkPreviews}
+      />
       <ErrorText message={formError} />
       <div className="actions">
         <Button type="submit" isLoading={update.isPending} loadingLabel={t.settings.saving}>
@@ -89,5 +107,24 @@ export function SettingsForm({ initial }: { initial: Settings }) {
         ) : null}
       </div>
     </form>
+  );
+}
+
+function Checkbox(props: {
+  id: string;
+  label: string;
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+}) {
+  return (
+    <div className="checkbox">
+      <input
+        id={props.id}
+        type="checkbox"
+        checked={props.checked}
+        onChange={(event) => props.onChange(event.target.checked)}
+      />
+      <label htmlFor={props.id}>{props.label}</label>
+    </div>
   );
 }

@@ -13,7 +13,10 @@ export function TokenRow({ token }: { token: Token }) {
   return (
     <li className="token">
       <div>
-        <strong>{token.name}</strong>
+        <strong>{token.name}</strong>{" "}
+        <span className="tag" data-scope={token.scope}>
+          {t.tokens.scopeTags[token.scope]}
+        </span>
         <p className="muted small">
           {t.tokens.created}: {formatDateTime(token.createdAt)} · {t.tokens.lastUsed}:{" "}
           {token.lastUsedAt === null ? t.sessions.never : formatDateTime(token.lastUsedAt)}

@@ -7,11 +7,19 @@ import { Field } from "../components/field";
 import { useI18n } from "../i18n/i18n";
 import { TokenRow } from "./token-row";
 
+const TOKEN_SCOPES = ["send", "read", "admin"] as const;
+type TokenScope = (typeof TOKEN_SCOPES)[number];
+
+function toScope(value: string): TokenScope {
+  return TOKEN_SCOPES.find((scope) => scope === value) ?? "send";
+}
+
 export function TokensPage() {
   const { t } = useI18n();
   const utils = trpc.useUtils();
   const tokens = trpc.tokens.list.useQuery();
   const [name, setName] = useState("");
+  const [scope, setScope] = useState<TokenScope>("send");
   const [copyState, setCopyState] = useState<"idle" | "copied" | "failed">("idle");
   const tokenRef = useRef<HTMLElement>(null);
   const create = trpc.tokens.create.useMutation({
@@ -25,7 +33,7 @@ export function TokensPage() {
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    create.mutate({ name: name.trim() });
+    create.mutate({ name: name.trim(), scope });
   }
 
   async function copy(token: string) {
@@ -56,6 +64,21 @@ export function TokensPage() {
           error={createError?.fieldErrors.name ?? createError?.message}
           required
         />
+        <div className="field">
+          <label htmlFor="token-scope">{t.tokens.scope}</label>
+          <select
+            id="token-scope"
+            name="scope"
+            value={scope}
+            onChange={(event) => setScope(toScope(event.target.value))}
+          >
+            {TOKEN_SCOPES.map((value) => (
+              <option key={value} value={value}>
+                {t.tokens.scopes[value]}
+              </option>
+            ))}
+          </select>
+        </div>
         <Button type="submit" isLoading={create.isPending} loadingLabel={t.tokens.creating}>
           {t.tokens.create}
         </Button>

@@ -21,8 +21,11 @@ export function simulatorControl(controlUrl: string) {
     logout: () => call<unknown>("POST", "/phone/logout"),
     setOnWhatsApp: (number: string, onWhatsApp: boolean) =>
       call<unknown>("POST", "/contacts", { number, onWhatsApp }),
-    /** The contact sends a text to the linked account. */
-    contactSends: (number: string, text: string) =>
+    /** Another client logs in as this device: the product's socket gets the conflict (440). */
+    replaceConnection: () => call<unknown>("POST", "/faults/stream-error", { kind: "conflict" }),
+    addColdContact: (number: string) =>
+      call<unknown>("POST", "/contacts", { number, onWhatsApp: true, cold: true }),
+    contactWrites: (number: string, text: string) =>
       call<unknown>("POST", `/contacts/${number}/send`, { text }),
     messagesOf: async (number: string) =>
       (await call<{ messages: ReceivedMessage[] }>("GET", `/contacts/${number}/messages`)).messages,

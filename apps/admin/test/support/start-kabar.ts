@@ -58,7 +58,7 @@ export async function startKabar(): Promise<RunningKabar> {
   const [port, simulatorPort] = [await freePort(), await freePort()];
   const adminPassword = "rahasia-e2e-123";
   let printed = "";
-  const child = spawn(path.join(apiDir, "node_modules", ".bin", "tsx"), ["src/main-simulated.ts"], {
+  const child = spawn(path.join(apiDir, "node_modules", ".bin", "tsx"), ["dev/main-simulated.ts"], {
     cwd: apiDir,
     // Its own process group, so stop() ends tsx and the node process it starts together.
     detached: true,

@@ -2,19 +2,22 @@
  * Admin password, cookie sessions and API tokens. The only API file that touches the auth tables;
  * it stores digests only and never returns one.
  */
+import { EventEmitter } from "node:events";
 import { type Options as HashOptions, hash, verify } from "@node-rs/argon2";
 import { TRPCError } from "@trpc/server";
 import type { Prisma, PrismaClient } from "../kabar.js";
-import { API_TOKEN_PREFIX, randomSecret, sha256, VISIBLE_PREFIX_LENGTH } from "./secrets.js";
+import { type TokenScope, tokenScopeSchema } from "./access.js";
+import { API_TOKEN_PREFIX, randomSecret, sameSecret, sha256, VISIBLE_PREFIX_LENGTH } from "./secrets.js";
 
 export type Principal =
   | { kind: "admin"; userId: string; username: string }
-  | { kind: "token"; tokenId: string; name: string };
+  | { kind: "token"; tokenId: string; name: string; scope: TokenScope };
 
 const tokenSelect = {
   id: true,
   name: true,
   prefix: true,
+  scope: true,
   createdAt: true,
   lastUsedAt: true,
   revokedAt: true,
@@ -24,6 +27,7 @@ export interface ApiTokenSummary {
   id: string;
   name: string;
   prefix: string;
+  scope: TokenScope;
   createdAt: string;
   lastUsedAt: string | null;
   revokedAt: string | null;
@@ -33,7 +37,30 @@ export interface ApiTokenSummary {
 const LAST_USED_RESOLUTION_MS = 60_000;
 export const MIN_PASSWORD_LENGTH = 8;
 
+/** Names one credential, so an open stream can learn that its own credential ended. */
+export function credentialKey(credentials: { cookie: string | null; bearer: string | null }): string | null {
+  if (credentials.bearer) return `bearer:${sha256(credentials.bearer)}`;
+  if (credentials.cookie) return `session:${sha256(credentials.cookie)}`;
+  return null;
+}
+
+const ALL_SESSIONS = "session:*";
+
 export class AuthService {
+  /** Emits a credential key (or ALL_SESSIONS) when a token is revoked or an admin session ends. */
+  private readonly ended = new EventEmitter().setMaxListeners(0);
+  private setupToken: string | null = null;
+  private setupQueue: Promise<void> = Promise.resolve();
+
+  /** Calls onEnd once the credential behind `key` is revoked or logged out; returns an unsubscribe. */
+  onCredentialEnded(key: string, onEnd: () => void): () => void {
+    const listener = (ended: string) => {
+      if (ended === key || (ended === ALL_SESSIONS && key.startsWith("session:"))) onEnd();
+    };
+    this.ended.on("ended", listener);
+    return () => this.ended.off("ended", listener);
+  }
+
   constructor(
     private readonly db: PrismaClient,
     private readonly options: { sessionDays: number; hashOptions?: HashOptions },
@@ -65,6 +92,7 @@ export class AuthService {
       data: { passwordHash: await this.hashPassword(password) },
     });
     await this.db.adminSession.deleteMany({ where: { userId: admin.id } });
+    this.ended.emit("ended", ALL_SESSIONS);
     return "updated";
   }
 
@@ -72,15 +100,55 @@ export class AuthService {
     return (await this.db.adminUser.count()) === 0;
   }
 
-  /** First-run setup: only while no admin exists. Logs the new admin in. */
-  async setup(password: string): Promise<{ token: string; expiresAt: Date }> {
+  /**
+   * A one-time secret for first-run setup from another machine (printed in the log at start): the
+   * first person to reach a fresh server on 0.0.0.0 must not become its admin.
+   */
+  issueSetupToken(): string {
+    this.setupToken = randomSecret(18);
+    return this.setupToken;
+  }
+
+  /**
+   * First-run setup: only while no admin exists, from this machine or with the setup token. One at
+   * a time, so concurrent attempts make one admin and the others get 409.
+   */
+  setup(
+    password: string,
+    origin: { isLoopback: boolean; setupToken: string | undefined },
+  ): Promise<{ token: string; expiresAt: Date }> {
+    const run = this.setupQueue.then(() => this.setupOnce(password, origin));
+    this.setupQueue = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  private async setupOnce(
+    password: string,
+    origin: { isLoopback: boolean; setupToken: string | undefined },
+  ): Promise<{ token: string; expiresAt: Date }> {
     if (!(await this.needsSetup())) {
-      throw new TRPCError({ code: "FORBIDDEN", message: "An admin already exists; log in instead." });
+      throw new TRPCError({ code: "CONFLICT", message: "An admin already exists; log in instead." });
+    }
+    if (!origin.isLoopback) {
+      if (!origin.setupToken) {
+        throw new TRPCError({
+          code: "FORBIDDEN",
+          message:
+            "setupToken is required: first-run setup from another machine needs the one-time setup token printed in the server log at start.",
+        });
+      }
+      if (!this.setupToken || !sameSecret(origin.setupToken, this.setupToken)) {
+        throw new TRPCError({ code: "UNAUTHORIZED", message: "setupToken is wrong." });
+      }
     }
     const user = await this.db.adminUser.create({
       data: { passwordHash: await this.hashPassword(password) },
       select: { id: true },
     });
+    this.setupToken = null;
     return this.startSession(user.id);
   }
 
@@ -103,6 +171,7 @@ export class AuthService {
 
   async logout(cookieValue: string): Promise<void> {
     await this.db.adminSession.deleteMany({ where: { tokenHash: sha256(cookieValue) } });
+    this.ended.emit("ended", `session:${sha256(cookieValue)}`);
   }
 
   async authenticate(credentials: {
@@ -114,10 +183,10 @@ export class AuthService {
     return null;
   }
 
-  async createToken(name: string): Promise<ApiTokenSummary & { token: string }> {
+  async createToken(name: string, scope: TokenScope): Promise<ApiTokenSummary & { token: string }> {
     const token = `${API_TOKEN_PREFIX}${randomSecret(32)}`;
     const created = await this.db.apiToken.create({
-      data: { name, prefix: token.slice(0, VISIBLE_PREFIX_LENGTH), tokenHash: sha256(token) },
+      data: { name, scope, prefix: token.slice(0, VISIBLE_PREFIX_LENGTH), tokenHash: sha256(token) },
       select: tokenSelect,
     });
     return { ...summarise(created), token };
@@ -135,8 +204,9 @@ export class AuthService {
     const revoked = await this.db.apiToken.update({
       where: { id },
       data: { revokedAt: new Date() },
-      select: tokenSelect,
+      select: { ...tokenSelect, tokenHash: true },
     });
+    this.ended.emit("ended", `bearer:${revoked.tokenHash}`);
     return summarise(revoked);
   }
 
@@ -161,14 +231,14 @@ export class AuthService {
   private async authenticateToken(token: string): Promise<Principal | null> {
     const found = await this.db.apiToken.findUnique({
       where: { tokenHash: sha256(token) },
-      select: { id: true, name: true, revokedAt: true, lastUsedAt: true },
+      select: { id: true, name: true, scope: true, revokedAt: true, lastUsedAt: true },
     });
     if (!found || found.revokedAt) return null;
     const now = Date.now();
     if (!found.lastUsedAt || now - found.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
       await this.db.apiToken.update({ where: { id: found.id }, data: { lastUsedAt: new Date(now) } });
     }
-    return { kind: "token", tokenId: found.id, name: found.name };
+    return { kind: "token", tokenId: found.id, name: found.name, scope: scopeOf(found.scope) };
   }
 }
 
@@ -177,8 +247,15 @@ function summarise(token: Prisma.ApiTokenGetPayload<{ select: typeof tokenSelect
     id: token.id,
     name: token.name,
     prefix: token.prefix,
+    scope: scopeOf(token.scope),
     createdAt: token.createdAt.toISOString(),
     lastUsedAt: token.lastUsedAt?.toISOString() ?? null,
     revokedAt: token.revokedAt?.toISOString() ?? null,
   };
+}
+
+/** The column is free text in SQLite; anything unknown gets the least power, not an error. */
+function scopeOf(stored: string): TokenScope {
+  const parsed = tokenScopeSchema.safeParse(stored);
+  return parsed.success ? parsed.data : "read";
 }

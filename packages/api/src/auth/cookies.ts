@@ -7,7 +7,13 @@ export function readCookie(header: string | undefined, name: string): string | n
     if (separator === -1) continue;
     if (part.slice(0, separator).trim() === name) {
       const value = part.slice(separator + 1).trim();
-      return value === "" ? null : decodeURIComponent(value);
+      if (value === "") return null;
+      // A cookie we did not write (broken %-encoding) is no cookie at all, not a server error.
+      try {
+        return decodeURIComponent(value);
+      } catch {
+        return null;
+      }
     }
   }
   return null;
@@ -17,7 +23,7 @@ export function serializeAdminCookie(
   value: string,
   options: { expiresAt: Date | null; secure: boolean },
 ): string {
-  const parts = [`${ADMIN_COOKIE}=${encodeURIComponent(value)}`, "Path=/", "HttpOnly", "SameSite=Lax"];
+  const parts = [`${ADMIN_COOKIE}=${encodeURIComponent(value)}`, "Path=/", "HttpOnly", "SameSite=Strict"];
   if (options.expiresAt) {
     const maxAge = Math.max(0, Math.floor((options.expiresAt.getTime() - Date.now()) / 1000));
     parts.push(`Max-Age=${maxAge}`, `Expires=${options.expiresAt.toUTCString()}`);

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from "node:crypto";
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 
 /** Only this digest of a cookie value or API token is stored, so a leaked database logs nobody in. */
 export function sha256(value: string): string {
@@ -12,3 +12,8 @@ export function randomSecret(bytes = 32): string {
 export const API_TOKEN_PREFIX = "kabar_";
 /** How much of a token is kept in clear so a list can tell tokens apart. */
 export const VISIBLE_PREFIX_LENGTH = API_TOKEN_PREFIX.length + 6;
+
+/** Compares two secrets in time that does not depend on where they differ. */
+export function sameSecret(given: string, expected: string): boolean {
+  return timingSafeEqual(Buffer.from(sha256(given)), Buffer.from(sha256(expected)));
+}

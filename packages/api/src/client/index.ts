@@ -2,7 +2,7 @@
  * The typed client for internal apps: `createKabarClient({ url, token })`. Only *types* come from
  * the server (import type), so an app bundles @trpc/client and eventsource, never server code.
  */
-import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from "@trpc/client";
+import { createTRPCClient, httpBatchLink, httpLink, httpSubscriptionLink, splitLink } from "@trpc/client";
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import { EventSource } from "eventsource";
 import type { AppRouter } from "../routers/app-router.js";
@@ -29,7 +29,12 @@ export function createKabarClient({ url, token }: KabarClientOptions) {
             fetch: (input, init) => fetch(input, { ...init, headers: { ...init.headers, authorization } }),
           },
         }),
-        false: httpBatchLink({ url: endpoint, headers: { authorization } }),
+        // The server refuses to batch its public calls (health, login, setup) and batches over 20.
+        false: splitLink({
+          condition: (operation) => operation.path === "health" || operation.path.startsWith("auth."),
+          true: httpLink({ url: endpoint, headers: { authorization } }),
+          false: httpBatchLink({ url: endpoint, headers: { authorization }, maxItems: 20 }),
+        }),
       }),
     ],
   });

@@ -6,6 +6,7 @@ export const inboxRoutes: RestRoute[] = [
   {
     method: "GET",
     path: "/api/inbox",
+    access: "read",
     summary: "Messages contacts sent, latest first: ?from=628…&limit=1..100&cursor=<id>",
     query: inboundQuery,
     successStatus: 200,
@@ -17,6 +18,7 @@ export const inboxRoutes: RestRoute[] = [
   {
     method: "GET",
     path: "/api/opt-outs",
+    access: "read",
     summary: "Numbers on the opt-out list, newest first",
     successStatus: 200,
     handle: async ({ caller }) => ({ status: 200, json: { items: await caller.optOuts.list() } }),
@@ -24,6 +26,7 @@ export const inboxRoutes: RestRoute[] = [
   {
     method: "POST",
     path: "/api/opt-outs",
+    access: "send",
     summary: "Put a number ({phone}) on the opt-out list; single sends to it then answer 409",
     requestBody: contactInput,
     successStatus: 201,
@@ -35,6 +38,7 @@ export const inboxRoutes: RestRoute[] = [
   {
     method: "DELETE",
     path: "/api/opt-outs",
+    access: "send",
     summary: "Take a number (?phone=) off the opt-out list",
     query: contactInput,
     successStatus: 200,

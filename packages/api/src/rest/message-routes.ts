@@ -11,6 +11,7 @@ export const messageRoutes: RestRoute[] = [
   {
     method: "POST",
     path: "/api/messages",
+    access: "send",
     summary: "Queue a text message; 202 with its id and status",
     requestBody: sendMessageInput,
     successStatus: 202,
@@ -23,6 +24,7 @@ export const messageRoutes: RestRoute[] = [
     // before /api/messages/{id}, which would otherwise take "inbound" for an id
     method: "GET",
     path: "/api/messages/inbound",
+    access: "read",
     summary: "Messages contacts sent, newest first: ?from=<number>&limit=1..100&cursor=<id>",
     query: inboundQuery,
     successStatus: 200,
@@ -34,11 +36,23 @@ export const messageRoutes: RestRoute[] = [
   {
     method: "GET",
     path: "/api/messages/{id}",
+    access: "read",
     summary: "One message with its status history",
     successStatus: 200,
     handle: async ({ caller, params }) => ({
       status: 200,
       json: await caller.messages.get(messageIdInput.parse({ id: params.id })),
+    }),
+  },
+  {
+    method: "POST",
+    path: "/api/messages/{id}/cancel",
+    access: "send",
+    summary: "Cancel a queued or held message; 409 naming its status otherwise",
+    successStatus: 200,
+    handle: async ({ caller, params }) => ({
+      status: 200,
+      json: await caller.messages.cancel(messageIdInput.parse({ id: params.id })),
     }),
   },
 ];

@@ -9,11 +9,12 @@ const SESSION_STATES: readonly SessionState[] = [
   "waiting_pairing_code",
   "connected",
   "logged_out",
+  "client_too_old",
+  "banned",
+  "replaced",
 ];
 
-/** Milliseconds; a send is "fast" under a second and suspicious beyond 30 s (the ack timeout). */
-const LATENCY_BUCKETS_MS = [50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000];
-
+/** Escapes a label value (the version comes from the environment or the network). */
 function label(value: string): string {
   return value.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/"/g, '\\"');
 }
@@ -35,25 +36,40 @@ export async function renderMetrics(kabar: Kabar): Promise<string> {
   family("kabar_outbox_depth", "gauge", "Messages waiting to be sent.");
   lines.push(`kabar_outbox_depth ${health.outboxDepth}`);
 
+  // Cumulative since start (core's histogram), so count and sum only grow and rate() works.
   family("kabar_send_latency_ms", "histogram", "Time from a send attempt to the server's ack, in ms.");
-  const samples = stats.sendLatencyMs;
-  for (const bound of LATENCY_BUCKETS_MS) {
-    lines.push(`kabar_send_latency_ms_bucket{le="${bound}"} ${samples.filter((ms) => ms <= bound).length}`);
+  const latency = stats.sendLatency;
+  for (const bucket of latency.buckets) {
+    lines.push(`kabar_send_latency_ms_bucket{le="${bucket.le}"} ${bucket.count}`);
   }
-  lines.push(`kabar_send_latency_ms_bucket{le="+Inf"} ${samples.length}`);
-  lines.push(`kabar_send_latency_ms_sum ${samples.reduce((sum, ms) => sum + ms, 0)}`);
-  lines.push(`kabar_send_latency_ms_count ${samples.length}`);
+  lines.push(`kabar_send_latency_ms_bucket{le="+Inf"} ${latency.count}`);
+  lines.push(`kabar_send_latency_ms_sum ${latency.sum}`);
+  lines.push(`kabar_send_latency_ms_count ${latency.count}`);
 
   family("kabar_reconnects_total", "counter", "Reconnects of the WhatsApp socket since start.");
   lines.push(`kabar_reconnects_total ${stats.reconnects}`);
-  family("kabar_last_disconnect_info", "gauge", "The reason of the last disconnect, as a label.");
-  lines.push(`kabar_last_disconnect_info{reason="${label(stats.lastDisconnectReason ?? "none")}"} 1`);
+  // A code from a fixed set, never WhatsApp's free text: label values must stay few and stable.
+  family(
+    "kabar_last_disconnect_info",
+    "gauge",
+    "The last disconnect as a code (connection_closed, connection_lost, logged_out, ...; none), as a label.",
+  );
+  lines.push(`kabar_last_disconnect_info{reason="${stats.lastDisconnectCode ?? "none"}"} 1`);
   family(
     "kabar_credentials_writable",
     "gauge",
     "1 when wa_sessions/ takes the credential writes; 0 while they are held in memory.",
   );
   lines.push(`kabar_credentials_writable ${health.credentialsWritable ? 1 : 0}`);
+  family(
+    "kabar_wa_web_version_info",
+    "gauge",
+    "The WhatsApp Web version the socket announces and its source (env, live or bundled).",
+  );
+  if (health.waWebVersion) {
+    const { version, source } = health.waWebVersion;
+    lines.push(`kabar_wa_web_version_info{version="${label(version)}",source="${source}"} 1`);
+  }
   family("kabar_database_up", "gauge", "1 when the database answers.");
   lines.push(`kabar_database_up ${health.database ? 1 : 0}`);
   return `${lines.join("\n")}\n`;

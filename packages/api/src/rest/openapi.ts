@@ -1,6 +1,6 @@
 /** OpenAPI 3.1 of the REST surface, derived from the route table and the same zod schemas it validates with. */
 import { z } from "zod";
-import type { RestRoute } from "./route.js";
+import { accessOf, type RestRoute } from "./route.js";
 
 const errorSchema = {
   type: "object",
@@ -24,8 +24,10 @@ function operation(route: RestRoute) {
     [String(route.successStatus)]: { description: "Success" },
     "400": { description: "Invalid input; error.field names the field", content: errorJson() },
   };
-  if (!route.isPublic)
+  if (accessOf(route) !== "anonymous") {
     responses["401"] = { description: "No admin cookie or API token", content: errorJson() };
+    responses["403"] = { description: `Needs a token with scope ${accessOf(route)}`, content: errorJson() };
+  }
   const parameters = [...route.path.matchAll(/\{(\w+)\}/g)].map((match) => ({
     name: match[1],
     in: "path",
@@ -37,8 +39,8 @@ function operation(route: RestRoute) {
     parameters.push({ name, in: "query", required: !isOptional, schema: { type: "string" } });
   }
   return {
-    summary: route.summary,
-    ...(route.isPublic ? { security: [] } : {}),
+    summary: `${route.summary} (needs: ${accessOf(route)})`,
+    ...(accessOf(route) === "anonymous" ? { security: [] } : {}),
     ...(parameters.length > 0 ? { parameters } : {}),
     ...(route.requestBody
       ? {

@@ -9,7 +9,7 @@ export const operationsRoutes: RestRoute[] = [
     path: "/health",
     summary:
       "Process, database, session state, outbox depth and whether wa_sessions/ takes writes; 503 only when the database is down",
-    isPublic: true,
+    access: "anonymous",
     successStatus: 200,
     handle: async ({ caller }) => {
       const health = await caller.health();
@@ -20,7 +20,7 @@ export const operationsRoutes: RestRoute[] = [
     method: "POST",
     path: "/api/auth/login",
     summary: "Log in with the admin password; sets the HttpOnly session cookie",
-    isPublic: true,
+    access: "anonymous",
     requestBody: loginInput,
     successStatus: 200,
     handle: async ({ caller, body }) => ({
@@ -31,6 +31,7 @@ export const operationsRoutes: RestRoute[] = [
   {
     method: "POST",
     path: "/api/auth/logout",
+    access: "read",
     summary: "End the admin session and clear its cookie",
     successStatus: 200,
     handle: async ({ caller }) => ({ status: 200, json: await caller.auth.logout() }),
@@ -38,6 +39,7 @@ export const operationsRoutes: RestRoute[] = [
   {
     method: "GET",
     path: "/metrics",
+    access: "read",
     summary: "Prometheus metrics",
     successStatus: 200,
     handle: async ({ ctx }) => ({
@@ -49,6 +51,7 @@ export const operationsRoutes: RestRoute[] = [
   {
     method: "GET",
     path: "/api/openapi.json",
+    access: "read",
     summary: "This document",
     successStatus: 200,
     handle: async ({ routes }) => ({ status: 200, json: renderOpenApi(routes) }),

@@ -1,10 +1,11 @@
 /** Hand-written REST on node:http: matches a route, checks auth, runs it, answers JSON errors uniformly. */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { forbiddenMessage, mayCall } from "../auth/access.js";
 import { describeError, toTRPCError, UNAUTHENTICATED_MESSAGE } from "../errors.js";
 import { HttpError, readJsonBody, sendJson } from "../http/json.js";
 import { type ApiDeps, contextFromRequest } from "../trpc/context.js";
 import { createCaller } from "./caller.js";
-import type { RestRoute } from "./route.js";
+import { accessOf, type RestRoute } from "./route.js";
 import { restRoutes } from "./routes.js";
 
 interface CompiledRoute {
@@ -62,8 +63,15 @@ export function createRestHandler(deps: ApiDeps, routes: readonly RestRoute[] = 
         params[name] = decodePathSegment(found.match?.[index + 1] ?? "");
       });
       const ctx = await contextFromRequest(deps, req, res);
-      if (!route.isPublic && !ctx.principal) {
+      const access = accessOf(route);
+      if (access !== "anonymous" && !ctx.principal) {
         sendJson(res, 401, { error: { code: "UNAUTHORIZED", message: UNAUTHENTICATED_MESSAGE } });
+        return true;
+      }
+      if (ctx.principal && !mayCall(ctx.principal, access)) {
+        sendJson(res, 403, {
+          error: { code: "FORBIDDEN", message: forbiddenMessage(ctx.principal, access) },
+        });
         return true;
       }
       const result = await route.handle({
@@ -91,4 +99,11 @@ export function createRestHandler(deps: ApiDeps, routes: readonly RestRoute[] = 
     }
     return true;
   };
+}
+
+/** For the request guard: which method + path takes multipart uploads. */
+export function restAcceptsMultipart(routes: readonly RestRoute[]) {
+  const uploads = routes.filter((route) => route.bodyType === "multipart").map(compile);
+  return (method: string, pathname: string) =>
+    uploads.some((entry) => entry.route.method === method && entry.pattern.test(pathname));
 }

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import type { Access } from "../auth/access.js";
 import type { Context } from "../trpc/context.js";
 import type { createCaller } from "./caller.js";
 
@@ -22,10 +23,22 @@ export interface RestRoute {
   /** OpenAPI style: /api/messages/{id} */
   path: string;
   summary: string;
-  /** Public routes (login, health) skip the auth check; everything else needs a cookie or token. */
+  /**
+   * Who may call it (see access.ts); the procedure it calls checks again. Unset: "anonymous" when
+   * isPublic, else "read" (any token), as routes from before scopes meant.
+   */
+  access?: Access;
+  /** Before scopes: true for login and health. Prefer `access: "anonymous"`. */
   isPublic?: boolean;
   requestBody?: z.ZodType;
+  /** "multipart": takes multipart/form-data uploads (only with a token or from the panel itself); default JSON. */
+  bodyType?: "json" | "multipart";
   query?: z.ZodObject;
   successStatus: number;
   handle(request: RestRequest): Promise<RestResult>;
+}
+
+/** The level a route needs, whichever way it was declared. */
+export function accessOf(route: Pick<RestRoute, "access" | "isPublic">): Access {
+  return route.access ?? (route.isPublic ? "anonymous" : "read");
 }

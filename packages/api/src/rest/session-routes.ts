@@ -9,6 +9,7 @@ export const sessionRoutes: RestRoute[] = [
   {
     method: "GET",
     path: BASE,
+    access: "admin",
     summary: "All WhatsApp sessions (there is at most one)",
     successStatus: 200,
     handle: async ({ caller }) => ({ status: 200, json: { sessions: await caller.session.list() } }),
@@ -16,6 +17,7 @@ export const sessionRoutes: RestRoute[] = [
   {
     method: "POST",
     path: BASE,
+    access: "admin",
     summary: "Create the session; a second one is refused with 409",
     requestBody: createSessionInput,
     successStatus: 201,
@@ -27,6 +29,7 @@ export const sessionRoutes: RestRoute[] = [
   {
     method: "PUT",
     path: BASE,
+    access: "admin",
     summary: "Update the session (same body plus id)",
     requestBody: updateSessionInput,
     successStatus: 200,
@@ -38,6 +41,7 @@ export const sessionRoutes: RestRoute[] = [
   {
     method: "DELETE",
     path: BASE,
+    access: "admin",
     summary: "Delete a session by ?id=; the default session is refused with a message",
     query: deleteSessionInput,
     successStatus: 200,
@@ -49,6 +53,7 @@ export const sessionRoutes: RestRoute[] = [
   {
     method: "GET",
     path: `${BASE}/status`,
+    access: "admin",
     summary: "State, current QR and its expiry, linked number, last disconnect reason",
     successStatus: 200,
     handle: async ({ caller }) => ({ status: 200, json: await caller.session.status() }),
@@ -56,6 +61,7 @@ export const sessionRoutes: RestRoute[] = [
   {
     method: "POST",
     path: `${BASE}/connect`,
+    access: "admin",
     summary: "Connect: a QR, or a pairing code when phoneNumber is given",
     requestBody: connectSessionInput,
     successStatus: 200,
@@ -66,7 +72,16 @@ export const sessionRoutes: RestRoute[] = [
   },
   {
     method: "POST",
+    path: `${BASE}/take-over`,
+    access: "admin",
+    summary: "Use this server: reconnect on purpose after another client replaced the session",
+    successStatus: 200,
+    handle: async ({ caller }) => ({ status: 200, json: await caller.session.takeOver() }),
+  },
+  {
+    method: "POST",
     path: `${BASE}/logout`,
+    access: "admin",
     summary: "Unlink the device; the next connect needs a new QR",
     successStatus: 200,
     handle: async ({ caller }) => ({ status: 200, json: await caller.session.logout() }),

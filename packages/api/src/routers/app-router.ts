@@ -6,6 +6,8 @@ import { getHealth } from "./get-health.js";
 import { inboxRouter } from "./inbox/inbox-router.js";
 import { messagesRouter } from "./messages/messages-router.js";
 import { optOutsRouter } from "./opt-outs/opt-outs-router.js";
+import { onWhatsAppRouter } from "./on-whatsapp/on-whatsapp-router.js";
+import { outboxRouter } from "./outbox/outbox-router.js";
 import { sessionRouter } from "./session/session-router.js";
 import { settingsRouter } from "./settings/settings-router.js";
 import { tokensRouter } from "./tokens/tokens-router.js";
@@ -16,6 +18,8 @@ export const appRouter = router({
   auth: authRouter,
   session: sessionRouter,
   messages: messagesRouter,
+  outbox: outboxRouter,
+  onWhatsApp: onWhatsAppRouter,
   tokens: tokensRouter,
   settings: settingsRouter,
   webhooks: webhooksRouter,

@@ -5,14 +5,20 @@
  */
 import { randomUUID } from "node:crypto";
 import {
+  assertSupportedCountry,
   DEFAULT_SETTINGS,
   DefaultSessionUndeletableError,
   InMemoryEventBus,
   initialStatus,
   KabarError,
+  MessageNotCancellableError,
   MessageNotFoundError,
+  normalizePhoneNumber,
+  type OnWhatsAppAnswer,
   type MessageStatus,
   OptedOutError,
+  phoneSearchDigits,
+  SEND_LATENCY_BUCKETS_MS,
   SessionAlreadyExistsError,
   SessionNotFoundError,
 } from "@kabar/core";
@@ -43,6 +49,9 @@ export class FakeKabar implements Kabar {
     maxGapMs: 0,
     perRecipientGapMs: 0,
   };
+  private pausedByHand: string | null = null;
+  /** On-WhatsApp answers by number, as the worker would have cached them. */
+  readonly onWhatsAppAnswers = new Map<string, OnWhatsAppAnswer>();
   reconnects = 0;
   isDatabaseUp = true;
 
@@ -61,13 +70,15 @@ export class FakeKabar implements Kabar {
     list: async () => (this.session ? [this.session] : []),
     get: async () => this.session,
     create: async (input) => {
+      // Bad input is refused before the one-session rule, as in core.
+      const phoneNumber = this.sessionNumber(input.phoneNumber) ?? null;
       if (this.session) throw new SessionAlreadyExistsError(this.session);
       const at = now();
       this.session = {
         id: randomUUID(),
         name: input.name.trim(),
         sessionId: input.sessionId,
-        phoneNumber: input.phoneNumber ?? null,
+        phoneNumber,
         description: input.description ?? null,
         isActive: true,
         isDefault: true,
@@ -85,7 +96,7 @@ export class FakeKabar implements Kabar {
         ...existing,
         ...(input.name === undefined ? {} : { name: input.name }),
         ...(input.sessionId === undefined ? {} : { sessionId: input.sessionId }),
-        ...(input.phoneNumber === undefined ? {} : { phoneNumber: input.phoneNumber }),
+        ...(input.phoneNumber === undefined ? {} : { phoneNumber: this.sessionNumber(input.phoneNumber) }),
         ...(input.description === undefined ? {} : { description: input.description }),
         updatedAt: now(),
       };
@@ -93,7 +104,8 @@ export class FakeKabar implements Kabar {
     },
     delete: async (id) => {
       const existing = this.requireSession();
-      if (existing.id !== id) throw new SessionNotFoundError(`No WhatsApp session with id "${id}".`);
+      if (existing.id !== id && existing.sessionId !== id)
+        throw new SessionNotFoundError(`No WhatsApp session with id or sessionId "${id}".`);
       throw new DefaultSessionUndeletableError(existing.name);
     },
     status: () => this.current,
@@ -112,14 +124,26 @@ export class FakeKabar implements Kabar {
     },
     disconnect: async () =>
       this.setState({ state: "disconnected", qr: null, reason: "disconnected by the admin" }),
+    takeOver: async () => {
+      this.requireSession();
+      return this.setState({ state: "connected", reason: "taken over on this server" });
+    },
     logout: async () =>
       this.setState({
         state: "logged_out",
         qr: null,
         linkedNumber: null,
         lastDisconnectReason: "logged out",
+        lastDisconnectCode: "logged_out",
       }),
   };
+
+  /** Core's rule for the session's own number, as createKabar applies it. */
+  private sessionNumber(phoneNumber: string | null | undefined): string | null | undefined {
+    return typeof phoneNumber === "string"
+      ? normalizePhoneNumber(phoneNumber, this.currentSettings.defaultCountry, "phoneNumber")
+      : phoneNumber;
+  }
 
   /** What the simulator's phone does when it scans: the session opens. */
   scan(linkedNumber = "6281234567890"): SessionStatus {
@@ -130,6 +154,16 @@ export class FakeKabar implements Kabar {
       linkedNumber,
       lastConnectedAt: now(),
     });
+  }
+
+  /** What the supervisor reports when WhatsApp refuses or replaces the session. */
+  refuse(state: "client_too_old" | "banned" | "replaced", reason: string): SessionStatus {
+    return this.setState({ state, reason, qr: null });
+  }
+
+  /** The version the last socket announced and where it came from. */
+  setWaWebVersion(waWebVersion: SessionStatus["waWebVersion"]): SessionStatus {
+    return this.setState({ waWebVersion });
   }
 
   /** What the adapter reports when wa_sessions/ refuses writes (a problem) and once they land (null). */
@@ -151,9 +185,7 @@ export class FakeKabar implements Kabar {
           duplicate: true,
         };
       }
-      const to = input.to.replace(/\D/g, "").replace(/^0/, "62");
-      if (to.length < 8)
-        throw new KabarError("INVALID_INPUT", `to: "${input.to}" is not a phone number`, "to");
+      const to = normalizePhoneNumber(input.to, this.currentSettings.defaultCountry);
       if (input.force !== true && this.fakeInbox.optedOut.has(to)) throw new OptedOutError(to);
       const at = now();
       const message: MessageRecord = {
@@ -167,6 +199,7 @@ export class FakeKabar implements Kabar {
         waMessageId: randomUUID(),
         attempts: 0,
         lastError: null,
+        holdLink: null,
         createdAt: at,
         updatedAt: at,
         sentAt: null,
@@ -187,26 +220,35 @@ export class FakeKabar implements Kabar {
       const items = [...this.messagesById.values()].filter(
         (message) =>
           (input.status === undefined || message.status === input.status) &&
-          (!input.to || message.to === input.to),
+          (!input.to || message.to.includes(phoneSearchDigits(input.to, this.currentSettings.defaultCountry))),
       );
       return { items: items.slice(0, input.limit ?? 25), nextCursor: null };
     },
     resend: async (id) => {
       const message = this.messagesById.get(id);
       if (!message) throw new MessageNotFoundError(id);
-      if (message.status !== "failed")
-        throw new KabarError("MESSAGE_NOT_RESENDABLE", "Only a failed message can be resent.");
+      if (message.status !== "failed" && message.status !== "held")
+        throw new KabarError("MESSAGE_NOT_RESENDABLE", "Only a failed or held message can be resent.");
       return this.setMessageStatus(id, "queued");
     },
     inbound: async (input) => ({ items: this.inbound.slice(0, input.limit ?? 25), nextCursor: null }),
+    cancel: async (id) => {
+      const message = this.messagesById.get(id);
+      if (!message) throw new MessageNotFoundError(id);
+      if (message.status !== "queued" && message.status !== "held")
+        throw new MessageNotCancellableError(id, message.status);
+      return this.setMessageStatus(id, "cancelled");
+    },
     countByStatus: async () => {
       const counts: Record<MessageStatus, number> = {
         queued: 0,
         sending: 0,
+        held: 0,
         sent: 0,
         delivered: 0,
         read: 0,
         failed: 0,
+        cancelled: 0,
       };
       for (const message of this.messagesById.values()) counts[message.status] += 1;
       return counts;
@@ -253,9 +295,32 @@ export class FakeKabar implements Kabar {
     },
   };
 
+  readonly outbox: Kabar["outbox"] = {
+    state: () => ({ pausedReason: this.pausedByHand, isPausedByHand: this.pausedByHand !== null }),
+    pause: async (input) => {
+      this.pausedByHand = input?.reason ?? "paused by hand";
+      this.setState({ outboxPausedReason: this.pausedByHand });
+      return this.outbox.state();
+    },
+    resume: async () => {
+      this.pausedByHand = null;
+      this.setState({ outboxPausedReason: null });
+      return this.outbox.state();
+    },
+  };
+
+  readonly onWhatsApp: Kabar["onWhatsApp"] = {
+    list: async () => [...this.onWhatsAppAnswers.values()],
+    clear: async (input) => {
+      const number = normalizePhoneNumber(input.number, this.currentSettings.defaultCountry);
+      return { cleared: this.onWhatsAppAnswers.delete(number) };
+    },
+  };
+
   readonly settings: Kabar["settings"] = {
     get: async () => this.currentSettings,
     update: async (input) => {
+      if (input.defaultCountry !== undefined) assertSupportedCountry(input.defaultCountry);
       this.currentSettings = { ...this.currentSettings, ...stripUndefined(input) };
       return this.currentSettings;
     },
@@ -270,6 +335,7 @@ export class FakeKabar implements Kabar {
       outboxDepth: counts.queued + counts.sending,
       credentialsWritable: this.current.storageProblem === null,
       storageProblem: this.current.storageProblem,
+      waWebVersion: this.current.waWebVersion,
     };
   }
 
@@ -277,7 +343,17 @@ export class FakeKabar implements Kabar {
     return {
       reconnects: this.reconnects,
       sendLatencyMs: [...this.latencies],
+      // Cumulative over every latency ever set, like core's histogram.
+      sendLatency: {
+        buckets: SEND_LATENCY_BUCKETS_MS.map((le) => ({
+          le,
+          count: this.latencies.filter((ms) => ms <= le).length,
+        })),
+        count: this.latencies.length,
+        sum: this.latencies.reduce((sum, ms) => sum + ms, 0),
+      },
       lastDisconnectReason: this.current.lastDisconnectReason,
+      lastDisconnectCode: this.current.lastDisconnectCode,
     };
   }
 

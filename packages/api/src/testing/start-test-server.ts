@@ -43,6 +43,8 @@ export function simulatedKabar(simulator: WhatsAppSimulator): KabarFactory<Kabar
       settings: { minGapMs: 0, maxGapMs: 0, perRecipientGapMs: 0, dailyCap: 0 },
       ackTimeoutMs: 3_000,
       logger: pino({ level: "silent" }),
+      // Tests drop sockets on purpose: Baileys' abandoned queries must not fail the run.
+      installProcessGuards: true,
     });
 }
 
@@ -63,7 +65,7 @@ async function launch<K extends Kabar>(
   const kabar = await makeKabar({ databaseUrl, sessionsDir: env.WA_SESSIONS_DIR, db });
   const server = createServer({ kabar, db, env, logger: createLogger(env) });
   const { url } = await server.listen(0, "127.0.0.1");
-  const { token } = await server.deps.auth.createToken("test");
+  const { token } = await server.deps.auth.createToken("test", "admin");
   return {
     url,
     token,

@@ -5,10 +5,11 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "pino";
 import type { AlertMailer } from "../alerts/alert-mailer.js";
-import type { AuthService, Principal } from "../auth/auth-service.js";
+import { type AuthService, credentialKey, type Principal } from "../auth/auth-service.js";
 import { ADMIN_COOKIE, readBearer, readCookie } from "../auth/cookies.js";
-import type { RateLimiter } from "../auth/rate-limit.js";
+import type { LoginLimiter } from "../auth/login-limiter.js";
 import type { Env } from "../env.js";
+import { clientIpOf } from "../http/client-address.js";
 import type { Kabar } from "../kabar.js";
 import type { WebhookService } from "../webhooks/webhook-service.js";
 
@@ -24,7 +25,7 @@ export interface ApiDeps {
   auth: AuthService;
   env: Env;
   logger: Logger;
-  loginLimiter: RateLimiter;
+  loginLimiter: LoginLimiter;
   webhooks: WebhookService;
   /** Null when SMTP_URL or ALERT_EMAIL_TO is not set: alerts then go to webhooks only. */
   alertMailer: AlertMailer | null;
@@ -40,6 +41,10 @@ export interface Context extends ApiDeps {
   principal: Principal | null;
   /** The raw admin cookie, so logout can end exactly this session. */
   adminCookie: string | null;
+  /** Names the credential used (never the credential itself), so a stream can end with it. */
+  credentialKey: string | null;
+  /** Authenticates the same credential again: false once it was revoked, logged out or expired. */
+  isStillAuthenticated(): Promise<boolean>;
   clientIp: string;
   response: ResponseHeaders;
 }
@@ -47,6 +52,8 @@ export interface Context extends ApiDeps {
 export interface RequestParts {
   principal?: Principal | null;
   adminCookie?: string | null;
+  credentialKey?: string | null;
+  isStillAuthenticated?: () => Promise<boolean>;
   clientIp?: string;
   response?: ResponseHeaders;
 }
@@ -56,16 +63,11 @@ export function createContextInner(deps: ApiDeps, request: RequestParts = {}): C
     ...deps,
     principal: request.principal ?? null,
     adminCookie: request.adminCookie ?? null,
+    credentialKey: request.credentialKey ?? null,
+    isStillAuthenticated: request.isStillAuthenticated ?? (async () => true),
     clientIp: request.clientIp ?? "127.0.0.1",
     response: request.response ?? { setHeader: () => {} },
   };
-}
-
-export function clientIpOf(req: IncomingMessage, trustProxy: boolean): string {
-  const forwarded = req.headers["x-forwarded-for"];
-  const first = typeof forwarded === "string" ? forwarded.split(",")[0]?.trim() : undefined;
-  if (trustProxy && first) return first;
-  return req.socket.remoteAddress ?? "unknown";
 }
 
 export async function contextFromRequest(
@@ -74,13 +76,13 @@ export async function contextFromRequest(
   res: ServerResponse,
 ): Promise<Context> {
   const adminCookie = readCookie(req.headers.cookie, ADMIN_COOKIE);
-  const principal = await deps.auth.authenticate({
-    cookie: adminCookie,
-    bearer: readBearer(req.headers.authorization),
-  });
+  const credentials = { cookie: adminCookie, bearer: readBearer(req.headers.authorization) };
+  const principal = await deps.auth.authenticate(credentials);
   return createContextInner(deps, {
     principal,
     adminCookie,
+    credentialKey: credentialKey(credentials),
+    isStillAuthenticated: async () => (await deps.auth.authenticate(credentials)) !== null,
     clientIp: clientIpOf(req, deps.env.TRUST_PROXY),
     response: { setHeader: (name, value) => res.setHeader(name, value) },
   });

@@ -1,24 +1,34 @@
 /**
- * initTRPC once, and the three base procedures every procedure is built on:
- * public (login, setup, health), authed (admin cookie or API token), admin (cookie only).
+ * initTRPC once, and the base procedures every procedure is built on, one per access level:
+ * public (login, setup, health), read (any token or the admin cookie), send, admin (an admin-scope
+ * token or the admin cookie). Each procedure carries its level in meta, so the batch guard and the
+ * access-table test can read it.
  */
 import { initTRPC, TRPCError } from "@trpc/server";
+import { type Access, forbiddenMessage, mayCall } from "../auth/access.js";
 import { describeError, toTRPCError, UNAUTHENTICATED_MESSAGE } from "../errors.js";
 import type { Context } from "./context.js";
 
-const t = initTRPC.context<Context>().create({
-  sse: {
-    // Proxies drop idle streams; a ping every 15 s keeps them open, and a client that hears
-    // nothing for 30 s reconnects (resuming from its lastEventId).
-    ping: { enabled: true, intervalMs: 15_000 },
-    client: { reconnectAfterInactivityMs: 30_000 },
-  },
-  errorFormatter({ shape, error }) {
-    const { body } = describeError(error);
-    // Readable message instead of zod's JSON; the field travels in data.kabar for forms.
-    return { ...shape, message: body.message, data: { ...shape.data, stack: undefined, kabar: body } };
-  },
-});
+export interface ProcedureMeta {
+  access: Access;
+}
+
+const t = initTRPC
+  .context<Context>()
+  .meta<ProcedureMeta>()
+  .create({
+    sse: {
+      // Proxies drop idle streams; a ping every 15 s keeps them open, and a client that hears
+      // nothing for 30 s reconnects (resuming from its lastEventId).
+      ping: { enabled: true, intervalMs: 15_000 },
+      client: { reconnectAfterInactivityMs: 30_000 },
+    },
+    errorFormatter({ shape, error }) {
+      const { body } = describeError(error);
+      // Readable message instead of zod's JSON; the field travels in data.kabar for forms.
+      return { ...shape, message: body.message, data: { ...shape.data, stack: undefined, kabar: body } };
+    },
+  });
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
@@ -30,21 +40,31 @@ const mapDomainErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
-export const publicProcedure = t.procedure.use(mapDomainErrors);
+export const publicProcedure = t.procedure.use(mapDomainErrors).meta({ access: "anonymous" });
 
-export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
-  if (!ctx.principal) {
-    throw new TRPCError({ code: "UNAUTHORIZED", message: UNAUTHENTICATED_MESSAGE });
-  }
-  return next({ ctx: { ...ctx, principal: ctx.principal } });
-});
-
-export const adminProcedure = authedProcedure.use(({ ctx, next }) => {
-  if (ctx.principal.kind !== "admin") {
-    throw new TRPCError({
-      code: "FORBIDDEN",
-      message: "Only the admin (logged in to the panel) may do this.",
+function procedureFor(access: Exclude<Access, "anonymous">) {
+  return t.procedure
+    .use(mapDomainErrors)
+    .meta({ access })
+    .use(({ ctx, next }) => {
+      if (!ctx.principal) {
+        throw new TRPCError({ code: "UNAUTHORIZED", message: UNAUTHENTICATED_MESSAGE });
+      }
+      if (!mayCall(ctx.principal, access)) {
+        throw new TRPCError({ code: "FORBIDDEN", message: forbiddenMessage(ctx.principal, access) });
+      }
+      return next({ ctx: { ...ctx, principal: ctx.principal } });
     });
-  }
-  return next({ ctx: { ...ctx, principal: ctx.principal } });
-});
+}
+
+/** Any principal: every token scope and the admin cookie. */
+export const readProcedure = procedureFor("read");
+/**
+ * Any principal, as before scopes: procedures from before issue 14 keep compiling and mean "read".
+ * The access-table test then asks for their row; prefer naming the level (read/send/admin).
+ */
+export const authedProcedure = readProcedure;
+/** Queue messages: tokens with scope send or admin, and the admin cookie. */
+export const sendProcedure = procedureFor("send");
+/** Session management, settings, tokens, webhooks: admin-scope tokens and the admin cookie. */
+export const adminProcedure = procedureFor("admin");

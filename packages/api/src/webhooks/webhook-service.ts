@@ -8,6 +8,7 @@ import type { Logger } from "pino";
 import { randomSecret } from "../auth/secrets.js";
 import type { Prisma, PrismaClient, TrackedEvent } from "../kabar.js";
 import { EVENT_HEADER, SIGNATURE_HEADER, signWebhook, TIMESTAMP_HEADER } from "./webhook-signature.js";
+import { checkWebhookUrl, postWebhook } from "./webhook-target.js";
 
 export const WEBHOOK_EVENTS = ["session.state", "message.status", "message.received", "alert"] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENTS)[number];
@@ -39,6 +40,8 @@ export interface WebhookOptions {
   baseDelayMs?: number;
   timeoutMs?: number;
   now?: () => Date;
+  /** WEBHOOKS_ALLOW_PRIVATE: receivers on loopback and private networks (on-premise); off by default. */
+  allowPrivateAddresses?: boolean;
 }
 
 export class WebhookService {
@@ -55,6 +58,7 @@ export class WebhookService {
   }
 
   async create(input: { url: string; events?: WebhookEventType[] }) {
+    await checkWebhookUrl(input.url, this.options.allowPrivateAddresses ?? false);
     const secret = `whsec_${randomSecret(24)}`;
     const events = input.events && input.events.length > 0 ? input.events.join(",") : "*";
     const endpoint = await this.db.webhookEndpoint.create({
@@ -154,8 +158,8 @@ export class WebhookService {
     let responseCode: number | null = null;
     let error: string | null = null;
     try {
-      const response = await fetch(delivery.endpoint.url, {
-        method: "POST",
+      responseCode = await postWebhook({
+        url: delivery.endpoint.url,
         headers: {
           "content-type": "application/json",
           [EVENT_HEADER]: delivery.event,
@@ -163,13 +167,16 @@ export class WebhookService {
           [SIGNATURE_HEADER]: signWebhook(delivery.endpoint.secret, timestamp, delivery.payload),
         },
         body: delivery.payload,
-        signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
+        timeoutMs: this.options.timeoutMs ?? 10_000,
+        allowPrivate: this.options.allowPrivateAddresses ?? false,
       });
-      responseCode = response.status;
-      await response.body?.cancel();
-      if (!response.ok) error = `answered ${response.status}`;
+      // A redirect is not followed (it could point anywhere): it counts as a failed delivery.
+      if (responseCode >= 300 && responseCode < 400)
+        error = `answered ${responseCode} (redirects are not followed)`;
+      else if (responseCode < 200 || responseCode >= 300) error = `answered ${responseCode}`;
     } catch (caught) {
-      error = caught instanceof Error ? caught.message : String(caught);
+      // postWebhook's messages name the failure only: never the URL (it may hold a secret) or a body.
+      error = caught instanceof Error ? caught.message : "failed";
     }
     const attempts = delivery.attempts + 1;
     const isDone = error === null;

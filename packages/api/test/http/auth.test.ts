@@ -17,13 +17,13 @@ function cookieOf(setCookie: string | null): string {
 }
 
 describe("admin login", () => {
-  it("sets an HttpOnly SameSite=Lax cookie; the database keeps only its sha256", async () => {
+  it("sets an HttpOnly SameSite=Strict cookie; the database keeps only its sha256", async () => {
     const response = await request(baseUrl, "POST", "/api/auth/login", {
       body: { password: ADMIN_PASSWORD },
     });
     expect(response.status).toBe(200);
     const setCookie = response.headers.get("set-cookie") ?? "";
-    expect(setCookie).toMatch(/^kabar_session=[^;]+; Path=\/; HttpOnly; SameSite=Lax; Max-Age=\d+/);
+    expect(setCookie).toMatch(/^kabar_session=[^;]+; Path=\/; HttpOnly; SameSite=Strict; Max-Age=\d+/);
     expect(setCookie).not.toContain("Secure");
     const cookie = cookieOf(setCookie);
     const stored = await api.db.adminSession.findMany({ select: { tokenHash: true } });
@@ -105,7 +105,7 @@ describe("first-run setup", () => {
       expect(fresh.headers.get("set-cookie")).toMatch(/^kabar_session=/);
       expect((await fresh.anonymous().health()).needsSetup).toBe(false);
       await expect(fresh.anonymous().auth.setup({ password: "another password" })).rejects.toMatchObject({
-        code: "FORBIDDEN",
+        code: "CONFLICT",
       });
       expect(await fresh.db.adminUser.count()).toBe(1);
     } finally {
@@ -116,12 +116,13 @@ describe("first-run setup", () => {
 
 describe("API tokens", () => {
   it("are shown once, listed by prefix, stored hashed, and stop working when revoked", async () => {
-    const created = await api.admin().tokens.create({ name: "registration app" });
+    const created = await api.admin().tokens.create({ name: "seed scripts", scope: "admin" });
     expect(created.token).toMatch(/^kabar_/);
+    expect(created.scope).toBe("admin");
     expect(created.token.startsWith(created.prefix)).toBe(true);
     const listed = await api.admin().tokens.list();
     expect(listed).toEqual([
-      expect.objectContaining({ id: created.id, prefix: created.prefix, revokedAt: null }),
+      expect.objectContaining({ id: created.id, prefix: created.prefix, scope: "admin", revokedAt: null }),
     ]);
     expect(JSON.stringify(listed)).not.toContain(created.token);
     const row = await api.db.apiToken.findUniqueOrThrow({ where: { id: created.id } });
@@ -139,7 +140,11 @@ describe("API tokens", () => {
     await expect(api.admin().tokens.revoke({ id: "nope" })).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 
-  it("cannot manage tokens themselves (admin only)", async () => {
+  it("get scope send when none is given", async () => {
+    expect((await api.admin().tokens.create({ name: "registration app" })).scope).toBe("send");
+  });
+
+  it("cannot manage tokens themselves unless their scope is admin", async () => {
     await expect(api.app().tokens.list()).rejects.toMatchObject({ code: "FORBIDDEN" });
     await expect(api.app().tokens.create({ name: "x" })).rejects.toMatchObject({ code: "FORBIDDEN" });
   });

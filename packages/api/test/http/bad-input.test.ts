@@ -11,7 +11,7 @@ let sessionId: string;
 beforeAll(async () => {
   api = await createTestApi({ env: { MAX_BODY_BYTES: "2048" } });
   baseUrl = await api.listen();
-  token = (await api.deps.auth.createToken("tests")).token;
+  token = (await api.deps.auth.createToken("tests", "admin")).token;
   sessionId = (await api.admin().session.create({ name: "Panitia", sessionId: "panitia" })).id;
 });
 afterAll(() => api.cleanup());
@@ -20,7 +20,9 @@ async function snapshot() {
   return {
     sessions: await api.kabar.sessions.list(),
     state: api.kabar.sessions.status().state,
-    messages: (await api.kabar.messages.list({ limit: 100 })).items.length,
+    messages: (await api.kabar.messages.list({ limit: 100 })).items.map(({ id, status }) => ({ id, status })),
+    outbox: api.kabar.outbox.state(),
+    onWhatsApp: await api.kabar.onWhatsApp.list(),
     tokens: await api.db.apiToken.count(),
     adminSessions: await api.db.adminSession.count(),
     webhooks: await api.db.webhookEndpoint.count(),
@@ -107,6 +109,53 @@ const cases: {
   { name: "inbound with limit 0", method: "GET", path: "/api/messages/inbound?limit=0", field: "limit" },
   { name: "inbound with limit not a number", method: "GET", path: "/api/messages/inbound?limit=ten", field: "limit" },
   { name: "login without password", method: "POST", path: "/api/auth/login", body: {}, field: "password" },
+  {
+    name: "cancel with an id too long",
+    method: "POST",
+    path: `/api/messages/${"x".repeat(101)}/cancel`,
+    field: "id",
+  },
+  {
+    name: "pause with a reason as a number",
+    method: "POST",
+    path: "/api/outbox/pause",
+    body: { reason: 5 },
+    field: "reason",
+  },
+  {
+    name: "pause with an empty reason",
+    method: "POST",
+    path: "/api/outbox/pause",
+    body: { reason: " " },
+    field: "reason",
+  },
+  {
+    name: "pause with an unknown field",
+    method: "POST",
+    path: "/api/outbox/pause",
+    body: { until: "tomorrow" },
+    status: 400,
+  },
+  {
+    name: "pause with a body that is not an object",
+    method: "POST",
+    path: "/api/outbox/pause",
+    body: "now",
+    status: 400,
+  },
+  {
+    name: "pause with invalid JSON",
+    method: "POST",
+    path: "/api/outbox/pause",
+    rawBody: "{reason",
+    status: 400,
+  },
+  {
+    name: "clearing an on-WhatsApp answer with a number too long",
+    method: "DELETE",
+    path: `/api/on-whatsapp/${"1".repeat(40)}`,
+    field: "number",
+  },
   { name: "invalid JSON", method: "POST", path: "/api/messages", rawBody: "{to:", status: 400 },
   {
     name: "a body over the limit",
@@ -164,6 +213,9 @@ describe("tRPC", () => {
       [admin.messages.get({ id: "" }), "id"],
       [admin.messages.inbound({ limit: 0 }), "limit"],
       [admin.messages.resend({ id: "" }), "id"],
+      [admin.messages.cancel({ id: "" }), "id"],
+      [admin.outbox.pause({ reason: "" }), "reason"],
+      [admin.onWhatsApp.clear({ number: "" }), "number"],
       [admin.tokens.create({ name: " " }), "name"],
       [admin.tokens.revoke({ id: "" }), "id"],
       [admin.settings.update({ defaultCountry: "Indonesia" }), "defaultCountry"],

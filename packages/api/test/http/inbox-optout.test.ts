@@ -15,7 +15,7 @@ let token: string;
 beforeEach(async () => {
   api = await createTestApi();
   baseUrl = await api.listen();
-  token = (await api.deps.auth.createToken("crm")).token;
+  token = (await api.deps.auth.createToken("crm", "send")).token;
 });
 afterEach(() => api.cleanup());
 

@@ -7,10 +7,12 @@ import { createTestApi, type TestApi } from "../support/test-api.js";
 let api: TestApi;
 let baseUrl: string;
 let token: string;
+let adminToken: string;
 beforeEach(async () => {
   api = await createTestApi();
   baseUrl = await api.listen();
-  token = (await api.deps.auth.createToken("prometheus")).token;
+  token = (await api.deps.auth.createToken("prometheus", "read")).token;
+  adminToken = (await api.deps.auth.createToken("operator", "admin")).token;
 });
 afterEach(() => api.cleanup());
 
@@ -44,7 +46,9 @@ describe("/health", () => {
       status: 200,
       body: { ok: true, credentialsWritable: false, storageProblem: problem },
     });
-    const status = await request(baseUrl, "GET", "/api/admin/whatsapp-sessions/status", { token });
+    const status = await request(baseUrl, "GET", "/api/admin/whatsapp-sessions/status", {
+      token: adminToken,
+    });
     expect(status).toMatchObject({ status: 200, body: { storageProblem: problem } });
     expect((await api.admin().session.status()).storageProblem).toBe(problem);
     const metrics = await request(baseUrl, "GET", "/metrics", { token });
@@ -58,13 +62,28 @@ describe("/health", () => {
   });
 });
 
+describe("the WhatsApp Web version in use", () => {
+  it("shows on /health, the session status and /metrics as kabar_wa_web_version_info{version,source}", async () => {
+    expect(await request(baseUrl, "GET", "/health")).toMatchObject({ body: { waWebVersion: null } });
+    const waWebVersion = { version: "2.3000.1030000000", source: "live" as const };
+    api.kabar.setWaWebVersion(waWebVersion);
+    expect(await request(baseUrl, "GET", "/health")).toMatchObject({ status: 200, body: { waWebVersion } });
+    expect((await api.admin().session.status()).waWebVersion).toEqual(waWebVersion);
+    const metrics = String((await request(baseUrl, "GET", "/metrics", { token })).body);
+    expect(metrics).toContain('kabar_wa_web_version_info{version="2.3000.1030000000",source="live"} 1');
+    api.kabar.refuse("client_too_old", "WhatsApp refused this client version; set WA_WEB_VERSION");
+    const refused = String((await request(baseUrl, "GET", "/metrics", { token })).body);
+    expect(refused).toContain('kabar_session_state{state="client_too_old"} 1');
+  });
+});
+
 describe("/metrics", () => {
   it("speaks Prometheus text: session state, messages by status, latency histogram, reconnects, last disconnect", async () => {
     await api.admin().session.create({ name: "Panitia", sessionId: "panitia" });
     const sent = await api.app().messages.send({ to: "081234567890", message: "Halo" });
     api.kabar.setMessageStatus(sent.id, "sent", 420);
     api.kabar.reconnects = 2;
-    await api.app().session.logout();
+    await api.app(undefined, "admin").session.logout();
 
     const response = await request(baseUrl, "GET", "/metrics", { token });
     expect(response.status).toBe(200);
@@ -77,7 +96,7 @@ describe("/metrics", () => {
     expect(text).toContain('kabar_send_latency_ms_bucket{le="500"} 1');
     expect(text).toContain("kabar_send_latency_ms_count 1");
     expect(text).toContain("kabar_reconnects_total 2");
-    expect(text).toContain('kabar_last_disconnect_info{reason="logged out"} 1');
+    expect(text).toContain('kabar_last_disconnect_info{reason="logged_out"} 1');
     expect(text).toMatch(/# TYPE kabar_send_latency_ms histogram/);
   });
 });

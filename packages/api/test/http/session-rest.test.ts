@@ -12,7 +12,7 @@ const call = (method: string, path: string, body?: unknown) =>
 beforeEach(async () => {
   api = await createTestApi();
   baseUrl = await api.listen();
-  token = (await api.deps.auth.createToken("seed scripts")).token;
+  token = (await api.deps.auth.createToken("seed scripts", "admin")).token;
 });
 afterEach(() => api.cleanup());
 
@@ -83,6 +83,17 @@ describe("/api/admin/whatsapp-sessions as the seed documents it", () => {
     expect(pairing.body).toMatchObject({ state: "waiting_pairing_code", pairingCode: { code: "ABCD-EFGH" } });
     const loggedOut = await call("POST", "/api/admin/whatsapp-sessions/logout");
     expect(loggedOut.body).toMatchObject({ state: "logged_out" });
+  });
+
+  it("take-over ('use this server') reconnects a replaced session; without a token it is 401 and changes nothing", async () => {
+    await call("POST", "/api/admin/whatsapp-sessions", seedBody);
+    api.kabar.refuse("replaced", "Connection replaced");
+    const anonymous = await request(baseUrl, "POST", "/api/admin/whatsapp-sessions/take-over");
+    expect(anonymous.status).toBe(401);
+    expect(api.kabar.sessions.status().state).toBe("replaced");
+    const taken = await call("POST", "/api/admin/whatsapp-sessions/take-over");
+    expect(taken).toMatchObject({ status: 200, body: { state: "connected" } });
+    expect(await api.admin().session.status()).toMatchObject({ state: "connected" });
   });
 });
 

@@ -33,10 +33,10 @@ async function readEvents(response: Response, count: number): Promise<{ id: stri
 
 it("session.onStatusChange resumes after Last-Event-ID", async () => {
   const url = await api.listen();
-  const { token } = await api.deps.auth.createToken("sse");
+  const { token } = await api.deps.auth.createToken("sse", "admin");
   await api.admin().session.create({ name: "Panitia", sessionId: "panitia" });
-  await api.app().session.connect(); // waiting_qr
-  await api.app().session.refreshQr(); // a new QR
+  await api.app(undefined, "admin").session.connect(); // waiting_qr
+  await api.app(undefined, "admin").session.refreshQr(); // a new QR
   api.kabar.scan(); // connected
 
   const all = await fetch(`${url}/trpc/session.onStatusChange?lastEventId=0`, {
@@ -57,9 +57,9 @@ it("session.onStatusChange resumes after Last-Event-ID", async () => {
 
 it("a Last-Event-ID the server no longer holds gets the current state, or a resync for messages", async () => {
   const url = await api.listen();
-  const { token } = await api.deps.auth.createToken("sse");
+  const { token } = await api.deps.auth.createToken("sse", "admin");
   await api.admin().session.create({ name: "Panitia", sessionId: "panitia" });
-  await api.app().session.connect(); // waiting_qr
+  await api.app(undefined, "admin").session.connect(); // waiting_qr
   api.kabar.scan(); // connected
   // An id from before a restart (or evicted by count or age) names nothing the bus still holds.
   const headers = { authorization: `Bearer ${token}`, accept: "text/event-stream", "last-event-id": "mx0-7" };

@@ -12,7 +12,7 @@ afterEach(() => api.cleanup());
 
 it("a token-bearing client queries, mutates and follows the session over SSE", async () => {
   const url = await api.listen();
-  const { token } = await api.deps.auth.createToken("registration app");
+  const { token } = await api.deps.auth.createToken("operator app", "admin");
   const client = createKabarClient({ url, token });
   await client.session.create.mutate({ name: "Panitia", sessionId: "panitia" });
 
@@ -41,7 +41,7 @@ it("a token-bearing client queries, mutates and follows the session over SSE", a
 
 it("a revoked or unknown token is refused with UNAUTHORIZED", async () => {
   const url = await api.listen();
-  const created = await api.deps.auth.createToken("old app");
+  const created = await api.deps.auth.createToken("old app", "send");
   await api.deps.auth.revokeToken(created.id);
   for (const token of [created.token, "kabar_not-a-token"]) {
     const client = createKabarClient({ url, token });
@@ -51,7 +51,7 @@ it("a revoked or unknown token is refused with UNAUTHORIZED", async () => {
 
 it("bad input comes back as a readable message naming the field", async () => {
   const url = await api.listen();
-  const { token } = await api.deps.auth.createToken("app");
+  const { token } = await api.deps.auth.createToken("app", "send");
   const client = createKabarClient({ url, token });
   const error = await client.messages.send
     .mutate({ to: "", message: "x" })

@@ -38,7 +38,8 @@ async function startReceiver(answers: number[]) {
 
 let api: TestApi;
 beforeEach(async () => {
-  api = await createTestApi();
+  // Receivers here listen on loopback: allowed only with the on-premise switch (see webhook-target.test.ts).
+  api = await createTestApi({ env: { WEBHOOKS_ALLOW_PRIVATE: "true" } });
 });
 afterEach(() => api.cleanup());
 
@@ -89,6 +90,7 @@ describe("webhooks", () => {
     let clock = new Date("2026-11-25T12:00:00Z");
     const service = new WebhookService(api.db, {
       logger: pino({ level: "silent" }),
+      allowPrivateAddresses: true,
       baseDelayMs: 1000,
       now: () => clock,
     });
@@ -137,6 +139,7 @@ describe("webhooks", () => {
     let clock = new Date("2026-11-25T12:00:00Z");
     const service = new WebhookService(api.db, {
       logger: pino({ level: "silent" }),
+      allowPrivateAddresses: true,
       maxAttempts: 2,
       baseDelayMs: 10,
       now: () => clock,
@@ -166,7 +169,7 @@ describe("webhooks", () => {
     const { id } = await api.admin().webhooks.create({ url: receiver.url });
     await api.admin().session.create({ name: "Panitia", sessionId: "panitia" });
     const arrived = receiver.next();
-    await api.app().session.connect();
+    await api.app(undefined, "admin").session.connect();
     await arrived;
     expect(JSON.parse(receiver.received[0]?.body ?? "{}")).toMatchObject({
       type: "session.state",

@@ -26,7 +26,7 @@ beforeAll(async () => {
     kabar: simulatedKabar(simulator),
   });
   baseUrl = await api.listen();
-  token = (await api.deps.auth.createToken("seed scripts")).token;
+  token = (await api.deps.auth.createToken("seed scripts", "admin")).token;
 }, 60_000);
 
 afterAll(async () => {
@@ -38,7 +38,8 @@ it("POST 201, GET, second POST 409, PUT, DELETE of the default refused — check
   const created = await call("POST", "/api/admin/whatsapp-sessions", seedBody);
   expect(created).toMatchObject({
     status: 201,
-    body: { session: { sessionId: "panitia_lari", isDefault: true } },
+    // The seed's body writes the number with "+": stored as international digits, like a recipient.
+    body: { session: { sessionId: "panitia_lari", isDefault: true, phoneNumber: "6285117132297" } },
   });
   const { session } = created.body as { session: { id: string } };
   expect((await call("GET", "/api/admin/whatsapp-sessions")).body).toMatchObject({
@@ -63,6 +64,21 @@ it("POST 201, GET, second POST 409, PUT, DELETE of the default refused — check
   const before = await rows();
   const refused = await call("DELETE", `/api/admin/whatsapp-sessions?id=${session.id}`);
   expect(refused).toMatchObject({ status: 400, body: { error: { code: "DEFAULT_SESSION_UNDELETABLE" } } });
+  // The seed's example passes the sessionId (?id={sessionId}): the same refusal, with its message.
+  const bySessionId = await call("DELETE", "/api/admin/whatsapp-sessions?id=panitia_lari");
+  expect(bySessionId).toMatchObject({
+    status: 400,
+    body: {
+      error: {
+        code: "DEFAULT_SESSION_UNDELETABLE",
+        message: expect.stringContaining('"Panitia Lari Jakarta" is the default session and cannot be deleted'),
+      },
+    },
+  });
+  expect(await call("DELETE", "/api/admin/whatsapp-sessions?id=lain")).toMatchObject({
+    status: 404,
+    body: { error: { code: "SESSION_NOT_FOUND" } },
+  });
   for (const [method, body, field] of [
     ["POST", { ...seedBody, sessionId: "Bad Id" }, "sessionId"],
     ["PUT", { id: session.id, phoneNumber: "+62 812" }, "phoneNumber"],

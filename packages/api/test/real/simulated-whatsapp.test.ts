@@ -26,7 +26,7 @@ beforeAll(async () => {
     meta: { simulated: true, simulatorControlUrl: simulator.controlUrl },
   });
   baseUrl = await api.listen();
-  token = (await api.deps.auth.createToken("simulated test")).token;
+  token = (await api.deps.auth.createToken("simulated test", "admin")).token;
   client = createKabarClient({ url: baseUrl, token });
 }, 60_000);
 

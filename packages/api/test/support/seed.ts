@@ -2,7 +2,7 @@
 export const seedSessionBody = {
   name: "Panitia Lari Jakarta",
   sessionId: "panitia_lari",
-  phoneNumber: "6281234567890",
+  phoneNumber: "+6285117132297",
   isActive: true,
   isDefault: true,
   description: "Konfirmasi pendaftaran peserta",

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { isTrackedEnvelope } from "@trpc/server";
 import { createDatabase, migrateDatabase, type PrismaClient } from "@kabar/db";
+import type { TokenScope } from "../../src/auth/access.js";
 import type { Principal } from "../../src/auth/auth-service.js";
 import { testEnv } from "../../src/env.js";
 import type { Kabar } from "../../src/kabar.js";
@@ -79,9 +80,10 @@ export async function createTestApi<K extends Kabar = FakeKabar>(options: TestAp
         signal ? { signal } : {},
       );
     },
-    app(signal?: AbortSignal) {
+    /** An API token's caller; scope send unless a test needs another. */
+    app(signal?: AbortSignal, scope: TokenScope = "send") {
       return this.caller(
-        { kind: "token", tokenId: "test-token", name: "test app" },
+        { kind: "token", tokenId: "test-token", name: "test app", scope },
         signal ? { signal } : {},
       );
     },

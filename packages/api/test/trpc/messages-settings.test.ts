@@ -65,7 +65,8 @@ describe("messages procedures", () => {
 
 describe("settings, health and me", () => {
   it("settings get and update (admin only)", async () => {
-    expect((await api.app().settings.get()).defaultCountry).toBe("ID");
+    await expect(api.app().settings.get()).rejects.toMatchObject({ code: "FORBIDDEN" });
+    expect((await api.app(undefined, "admin").settings.get()).defaultCountry).toBe("ID");
     expect(await api.admin().settings.update({ dailyCap: 50 })).toMatchObject({ dailyCap: 50 });
     await expect(api.app().settings.update({ dailyCap: 1 })).rejects.toMatchObject({ code: "FORBIDDEN" });
   });

@@ -30,8 +30,8 @@ describe("session procedures", () => {
   it("create, get, list, update", async () => {
     const created = await api.admin().session.create(seedBody);
     expect(created).toMatchObject({ name: "Panitia Lari", sessionId: "panitia_lari", isDefault: true });
-    expect(await api.app().session.get()).toEqual(created);
-    expect(await api.app().session.list()).toEqual([created]);
+    expect(await api.app(undefined, "admin").session.get()).toEqual(created);
+    expect(await api.app(undefined, "admin").session.list()).toEqual([created]);
     const updated = await api.admin().session.update({ ...seedBody, id: created.id, name: "Panitia" });
     expect(updated.name).toBe("Panitia");
   });
@@ -61,18 +61,20 @@ describe("session procedures", () => {
 
   it("connect (QR), refreshQr, requestPairingCode, disconnect, logout, status", async () => {
     await api.admin().session.create(seedBody);
-    const waiting = await api.app().session.connect();
+    const waiting = await api.app(undefined, "admin").session.connect();
     expect(waiting.state).toBe("waiting_qr");
-    const refreshed = await api.app().session.refreshQr();
+    const refreshed = await api.app(undefined, "admin").session.refreshQr();
     expect(refreshed.qr?.value).not.toBe(waiting.qr?.value);
-    const pairing = await api.app().session.requestPairingCode({ phoneNumber: "+62 812-3456-7890" });
+    const pairing = await api
+      .app(undefined, "admin")
+      .session.requestPairingCode({ phoneNumber: "+62 812-3456-7890" });
     expect(pairing.pairingCode?.code).toBe("ABCD-EFGH");
-    expect((await api.app().session.connect({ phoneNumber: "6281234567890" })).state).toBe(
+    expect((await api.app(undefined, "admin").session.connect({ phoneNumber: "6281234567890" })).state).toBe(
       "waiting_pairing_code",
     );
-    expect((await api.app().session.disconnect()).state).toBe("disconnected");
-    expect((await api.app().session.logout()).state).toBe("logged_out");
-    expect((await api.app().session.status()).state).toBe("logged_out");
+    expect((await api.app(undefined, "admin").session.disconnect()).state).toBe("disconnected");
+    expect((await api.app(undefined, "admin").session.logout()).state).toBe("logged_out");
+    expect((await api.app(undefined, "admin").session.status()).state).toBe("logged_out");
   });
 
   it("connect without a session is NOT_FOUND with core's message", async () => {
@@ -84,7 +86,7 @@ describe("session procedures", () => {
   it("onStatusChange yields the current status, then every change, tracked and resumable", async () => {
     await api.admin().session.create(seedBody);
     const controller = new AbortController();
-    const stream = await api.app(controller.signal).session.onStatusChange();
+    const stream = await api.app(controller.signal, "admin").session.onStatusChange();
     const iterator = stream[Symbol.asyncIterator]();
     const next = async () => {
       const result = await iterator.next();
@@ -93,7 +95,7 @@ describe("session procedures", () => {
       return { id, status: data };
     };
     expect((await next()).status.state).toBe("disconnected");
-    await api.app().session.connect();
+    await api.app(undefined, "admin").session.connect();
     const qr = await next();
     expect(qr.status.state).toBe("waiting_qr");
     api.kabar.scan();
@@ -102,7 +104,9 @@ describe("session procedures", () => {
     controller.abort();
 
     // A client that reconnects after the QR event receives exactly what it missed.
-    const resumed = await api.app(AbortSignal.timeout(2000)).session.onStatusChange({ lastEventId: qr.id });
+    const resumed = await api
+      .app(AbortSignal.timeout(2000), "admin")
+      .session.onStatusChange({ lastEventId: qr.id });
     for await (const event of resumed) {
       const { id, data } = untrack(event);
       expect({ id, state: data.state }).toEqual({ id: connected.id, state: "connected" });

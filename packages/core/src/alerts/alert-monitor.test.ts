@@ -69,17 +69,25 @@ describe("alert monitor", () => {
     monitor.close();
   });
 
-  it("banned and client_too_old are keyed by state name; a later QR is the same incident", () => {
+  it("banned, client_too_old and replaced are each an incident; a later QR or reconnect is the same one", () => {
     const { alerts, observe } = setup();
     observe({ state: "connected", lastConnectedAt: "2026-12-02T00:00:00.000Z" });
-    observe({ state: "banned" as SessionStatus["state"], reason: "account banned" });
-    observe({ state: "waiting_qr", reason: null });
-    observe({ state: "connected" });
-    observe({ state: "client_too_old" as SessionStatus["state"], reason: "405" });
+    observe({ state: "banned", reasonCode: "banned", reason: "account banned" });
+    observe({ state: "waiting_qr", reasonCode: "scan_qr", reason: null });
+    observe({ state: "connected", reasonCode: "connected" });
+    observe({ state: "client_too_old", reasonCode: "client_too_old_retrying", reason: "405" });
+    observe({ state: "connecting", reasonCode: "retrying_fresh_version", reason: "retrying" });
+    observe({ state: "connected", reasonCode: "connected" });
+    observe({ state: "replaced", reasonCode: "replaced", reason: REASONS.replaced });
+    observe({ state: "connecting", reasonCode: "taking_over", reason: REASONS.taking_over });
+    observe({ state: "connected", reasonCode: "connected" });
     expect(alerts).toEqual([
       "banned:raised:account banned",
       "banned:cleared:account banned",
       "client_too_old:raised:405",
+      "client_too_old:cleared:405",
+      `replaced:raised:${REASONS.replaced}`,
+      `replaced:cleared:${REASONS.replaced}`,
     ]);
   });
 
@@ -104,15 +112,15 @@ describe("alert monitor", () => {
   it("the admin's own logout or disconnect, and the QR they then ask for, are no incident", () => {
     const { alerts, observe } = setup();
     observe({ state: "connected", lastConnectedAt: "2026-12-02T00:00:00.000Z" });
-    observe({ state: "logged_out", reason: REASONS.loggedOutByAdmin });
-    observe({ state: "waiting_qr", reason: null });
-    observe({ state: "connected" });
-    observe({ state: "disconnected", reason: REASONS.disconnectedByAdmin });
+    observe({ state: "logged_out", reasonCode: "logged_out_by_admin", reason: REASONS.logged_out_by_admin });
+    observe({ state: "waiting_qr", reasonCode: "scan_qr", reason: null });
+    observe({ state: "connected", reasonCode: "connected" });
+    observe({ state: "disconnected", reasonCode: "disconnected_by_admin", reason: REASONS.disconnected_by_admin });
     vi.advanceTimersByTime(3_600_000);
     expect(alerts).toEqual([]);
-    observe({ state: "connected" });
-    observe({ state: "logged_out", reason: REASONS.loggedOutOnPhone });
-    expect(alerts).toEqual([`logged_out:raised:${REASONS.loggedOutOnPhone}`]);
+    observe({ state: "connected", reasonCode: "connected" });
+    observe({ state: "logged_out", reasonCode: "logged_out_on_phone", reason: REASONS.logged_out_on_phone });
+    expect(alerts).toEqual([`logged_out:raised:${REASONS.logged_out_on_phone}`]);
   });
 
   it("the daily cap holding messages is one incident, cleared by the next message sent", () => {

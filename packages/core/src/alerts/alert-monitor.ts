@@ -7,30 +7,30 @@
  * While a channel's incident is open, its kind may change (logged out → waiting for a QR) without a
  * second alert: it is the same incident to the person reading the e-mail.
  */
-import type { AlertKind, AlertRecord, SessionStatus } from "../contract.js";
+import type { AlertKind, AlertRecord, SessionState, SessionStatus } from "../contract.js";
 import type { InMemoryEventBus } from "../events/event-bus.js";
 import type { Clock } from "../outbox/outbox-context.js";
-import { REASONS } from "../session/connection-supervisor.js";
+import type { SessionReasonCode } from "../schemas.js";
 import type { SettingsStore } from "../settings/settings-service.js";
 
 type Channel = "session" | "outbox" | "dailyCap" | "storage";
 
-/**
- * Session states that are an incident by themselves, by name: `banned`, `client_too_old` and
- * `replaced` come from the connection-state work and are matched as strings so they slot in as is.
- */
-const SESSION_STATE_ALERTS: Readonly<Record<string, AlertKind>> = {
+/** Session states that are an incident by themselves; a later QR or reconnect is the same incident. */
+const SESSION_STATE_ALERTS: Readonly<Partial<Record<SessionState, AlertKind>>> = {
   logged_out: "logged_out",
   banned: "banned",
   client_too_old: "client_too_old",
   replaced: "replaced",
 };
 
-/** What the admin did on purpose is no incident, nor is the QR they then asked for. */
-const ADMIN_ACTIONS: ReadonlySet<string> = new Set([
-  REASONS.loggedOutByAdmin,
-  REASONS.disconnectedByAdmin,
-  REASONS.serverStopped,
+/**
+ * What the admin did on purpose is no incident, nor is the QR they then asked for. Keyed on the
+ * reason code, not the English text, which may carry a detail in brackets.
+ */
+const ADMIN_ACTIONS: ReadonlySet<SessionReasonCode> = new Set<SessionReasonCode>([
+  "logged_out_by_admin",
+  "disconnected_by_admin",
+  "server_stopped",
 ]);
 
 export interface AlertMonitor {
@@ -80,7 +80,7 @@ export function createAlertMonitor(deps: {
   }
 
   function sessionProblem(status: SessionStatus): { kind: AlertKind; reason: string | null } | null {
-    const state: string = status.state;
+    const state = status.state;
     const named = SESSION_STATE_ALERTS[state];
     if (named) return { kind: named, reason: status.reason ?? status.lastDisconnectReason };
     // a QR on the very first link is the admin at the panel; after a link it means the device is gone
@@ -92,7 +92,7 @@ export function createAlertMonitor(deps: {
   return {
     observe(status) {
       latest = status;
-      if (status.reason !== null && ADMIN_ACTIONS.has(status.reason)) isAdminAction = true;
+      if (status.reasonCode !== null && ADMIN_ACTIONS.has(status.reasonCode)) isAdminAction = true;
       const problem = sessionProblem(status);
       if (status.state === "connected") {
         isAdminAction = false;

@@ -6,7 +6,9 @@ import { changeStatus, type OutboxDependencies } from "./outbox-context.js";
 const RANK: Record<MessageStatus, number> = {
   queued: 0,
   sending: 1,
+  held: 1,
   failed: 1,
+  cancelled: 1,
   sent: 2,
   delivered: 3,
   read: 4,
@@ -26,7 +28,6 @@ const TARGET: Record<AckStatus, "sent" | "delivered" | "read"> = {
  */
 export function applyAcks(
   deps: Pick<OutboxDependencies, "repository" | "events" | "clock" | "port" | "logger">,
-  onSent: (latencyMs: number) => void,
 ): { off: () => void; settled: () => Promise<void> } {
   let chain: Promise<void> = Promise.resolve();
   let isOff = false;
@@ -73,7 +74,7 @@ export function applyAcks(
     // A failed message that WhatsApp acks after all was sent: reality wins over our timeout.
     if (RANK[current] >= RANK[target] && current !== "failed") return;
     const at = new Date(deps.clock.now());
-    const applied = await changeStatus(deps, row, {
+    await changeStatus(deps, row, {
       from: [current],
       data: {
         status: target,
@@ -86,7 +87,6 @@ export function applyAcks(
       event: { status: target, detail: null },
       publish: target,
     });
-    if (applied && row.sentAt === null) onSent(at.getTime() - row.createdAt.getTime());
   }
 }
 

@@ -1,4 +1,4 @@
-import { type MessageLookup, WhatsAppSendError } from "../whatsapp/port.js";
+import { type LinkPreview, type MessageLookup, WhatsAppSendError } from "../whatsapp/port.js";
 import type { OutboxDependencies } from "./outbox-context.js";
 import type { OutboxRow } from "./outbox-repository.js";
 
@@ -6,8 +6,12 @@ export type SendOutcome =
   | { kind: "acked" }
   | { kind: "timeout" }
   | { kind: "disconnected" }
+  /** Worth another attempt after a backoff (socket trouble, 5xx, 429), up to the attempts limit. */
   | { kind: "transient"; detail: string }
-  | { kind: "refused"; code: number | null; detail: string };
+  /** Will fail the same way every time: the message fails at once with this reason. */
+  | { kind: "refused"; code: number | null; detail: string }
+  /** 463: this recipient must write to us first (we hold no privacy token for them). */
+  | { kind: "cold"; detail: string };
 
 /**
  * Hands one message to the port and waits for WhatsApp's verdict: the server ack, a refusal,
@@ -25,6 +29,7 @@ export function attemptSend(
   row: OutboxRow,
   ackTimeoutMs: number,
   exposeAbort: (abort: (outcome: SendOutcome) => void) => void,
+  linkPreview: LinkPreview | null = null,
 ): Promise<SendOutcome> {
   return new Promise<SendOutcome>((resolve) => {
     let settled = false;
@@ -34,8 +39,7 @@ export function attemptSend(
       if (event.messageId === row.waMessageId) finish({ kind: "acked" });
     });
     const offError = deps.port.on("sendError", (event) => {
-      if (event.messageId === row.waMessageId)
-        finish({ kind: "refused", code: event.code, detail: event.detail });
+      if (event.messageId === row.waMessageId) finish(classifyServerError(event.code, event.detail));
     });
     const timer = setTimeout(() => finish({ kind: "timeout" }), ackTimeoutMs);
     function finish(outcome: SendOutcome): void {
@@ -50,7 +54,7 @@ export function attemptSend(
     exposeAbort(finish);
     if (settled) return;
     isSendRunning = true;
-    send(deps, sessionId, row)
+    send(deps, sessionId, row, linkPreview)
       .catch((error: unknown) => finish(classify(error)))
       .finally(() => {
         isSendRunning = false;
@@ -63,9 +67,15 @@ async function send(
   deps: Pick<OutboxDependencies, "port" | "repository">,
   sessionId: string,
   row: OutboxRow,
+  linkPreview: LinkPreview | null,
 ): Promise<void> {
   if (row.type === "text") {
-    await deps.port.sendText(sessionId, { to: row.to, text: row.text ?? "", messageId: row.waMessageId });
+    await deps.port.sendText(sessionId, {
+      to: row.to,
+      text: row.text ?? "",
+      messageId: row.waMessageId,
+      linkPreview,
+    });
     return;
   }
   const data = await deps.repository.media(row.id);
@@ -81,14 +91,30 @@ async function send(
   });
 }
 
-function classify(error: unknown): SendOutcome {
+/**
+ * An error code in the server's ack. 463 concerns one cold recipient (Baileys #2441, #2707); 429 is
+ * a rate limit and 5xx the server's own trouble, both worth a later attempt; any other 4xx is an
+ * answer about this message that will not change.
+ */
+export function classifyServerError(code: number, detail: string): SendOutcome {
+  if (code === 463) return { kind: "cold", detail };
+  if (code === 429 || code >= 500) return { kind: "transient", detail };
+  return { kind: "refused", code, detail };
+}
+
+/** A send call that threw. Every outcome is bounded: transient ones by the attempts limit. */
+export function classify(error: unknown): SendOutcome {
   if (error instanceof WhatsAppSendError) {
+    if (error.code !== null && !error.isTransient) return classifyServerError(error.code, error.message);
     return error.isTransient
       ? { kind: "transient", detail: error.message }
       : { kind: "refused", code: error.code, detail: error.message };
   }
-  // Anything the adapter did not classify is treated as passing trouble: retried with backoff,
-  // never silently dropped.
+  // A programming error inside the library (reading a field of undefined, say) repeats on every
+  // attempt with the same message: retrying it only jams the recipient's queue.
+  if (error instanceof TypeError || error instanceof RangeError || error instanceof SyntaxError) {
+    return { kind: "refused", code: null, detail: `${error.name}: ${error.message}` };
+  }
   return { kind: "transient", detail: error instanceof Error ? error.message : String(error) };
 }
 

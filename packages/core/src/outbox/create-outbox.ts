@@ -1,6 +1,6 @@
 import type { PrismaClient } from "@kabar/db";
 import type { Logger } from "pino";
-import type { MessageService, SessionRecord } from "../contract.js";
+import type { MessageService, OnWhatsAppAnswerService, OutboxService, SessionRecord } from "../contract.js";
 import { KabarError, SessionNotFoundError } from "../errors.js";
 import type { InMemoryEventBus } from "../events/event-bus.js";
 import type { SettingsStore } from "../settings/settings-service.js";
@@ -8,6 +8,9 @@ import type { WhatsAppPort } from "../whatsapp/port.js";
 import { type Clock, changeStatus, type OutboxSession, systemClock } from "./outbox-context.js";
 import { createMessageRecords } from "./message-records.js";
 import { createOutboxRepository } from "./outbox-repository.js";
+import { cancelMessage } from "./cancel-message.js";
+import { createOnWhatsAppAnswers } from "./on-whatsapp-answers.js";
+import { createOutboxControls } from "./outbox-controls.js";
 import { createOutboxWorker, type OutboxWorker } from "./outbox-worker.js";
 import { type SendDependencies, sendMedia, sendMessage } from "./send-message.js";
 
@@ -26,11 +29,15 @@ export interface OutboxOptions {
   restrictedCooldownMs?: number;
   /** The opt-out list checked before a single send. */
   isOptedOut?: (phone: string) => Promise<boolean>;
+  /** The first transient failure's backoff; default 30 s. */
+  retryBaseDelayMs?: number;
 }
 
 export interface Outbox {
   /** The outbox's side of the message service; inbound messages are the inbox's. */
   messages: Omit<MessageService, "inbound">;
+  controls: OutboxService;
+  onWhatsApp: OnWhatsAppAnswerService;
   worker: OutboxWorker;
   /** Queued + sending, for health. */
   depth(): Promise<number>;
@@ -40,7 +47,7 @@ export interface Outbox {
 export function createOutbox(options: OutboxOptions): Outbox {
   const clock = options.clock ?? systemClock;
   const repository = createOutboxRepository(options.db);
-  const records = createMessageRecords(options.db);
+  const records = createMessageRecords(options.db, () => options.settings.current().defaultCountry);
   const worker = createOutboxWorker({
     ...options,
     repository,
@@ -76,6 +83,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
     get: (id) => records.get(id),
     list: (input) => records.list(input),
     countByStatus: () => records.countByStatus(),
+    cancel: (id) => cancelMessage({ repository, events: options.events, clock }, records, id),
     async resend(id) {
       const record = await records.require(id);
       if (record.status === "queued" && worker.pausedReason() !== null) {
@@ -83,15 +91,21 @@ export function createOutbox(options: OutboxOptions): Outbox {
         worker.resume();
         return record;
       }
-      if (record.status !== "failed") {
+      if (record.status !== "failed" && record.status !== "held") {
         throw new KabarError(
           "MESSAGE_NOT_RESENDABLE",
-          `Message ${id} is ${record.status}; only failed messages can be resent.`,
+          `Message ${id} is ${record.status}; only failed or held messages can be resent.`,
         );
       }
       await changeStatus({ repository, events: options.events, clock }, record, {
-        from: ["failed"],
-        data: { status: "queued", nextAttemptAt: new Date(clock.now()), failedAt: null, lastError: null },
+        from: [record.status],
+        data: {
+          status: "queued",
+          nextAttemptAt: new Date(clock.now()),
+          failedAt: null,
+          lastError: null,
+          failedAttempts: 0,
+        },
         event: { status: "retry", detail: "resent by hand with the same WhatsApp id" },
         publish: "queued",
       });
@@ -101,5 +115,11 @@ export function createOutbox(options: OutboxOptions): Outbox {
     },
   };
 
-  return { messages, worker, depth: () => repository.depth() };
+  return {
+    messages,
+    controls: createOutboxControls(worker),
+    onWhatsApp: createOnWhatsAppAnswers(repository, options.settings),
+    worker,
+    depth: () => repository.depth(),
+  };
 }

@@ -1,6 +1,7 @@
 import type { Prisma, PrismaClient } from "@kabar/db";
 import type { MessageEventRecord, MessageRecord } from "../contract.js";
 import { MessageNotFoundError } from "../errors.js";
+import { DEFAULT_COUNTRY, phoneSearchDigits } from "../phone/normalize-phone-number.js";
 import {
   type ListMessagesInput,
   listMessagesInput,
@@ -24,6 +25,7 @@ const recordSelect = {
   waMessageId: true,
   attempts: true,
   lastError: true,
+  holdLink: true,
   createdAt: true,
   updatedAt: true,
   sentAt: true,
@@ -37,7 +39,7 @@ type RecordRow = Prisma.OutboxMessageGetPayload<{ select: typeof recordSelect }>
 const eventStatusSchema = z.enum([...MESSAGE_STATUSES, "retry", "paused"]);
 
 /** Read side of the outbox: what the API and the panel show. Never returns a raw row. */
-export function createMessageRecords(db: PrismaClient) {
+export function createMessageRecords(db: PrismaClient, defaultCountry: () => string = () => DEFAULT_COUNTRY) {
   return {
     async get(id: string): Promise<MessageRecord | null> {
       const row = await db.outboxMessage.findUnique({ where: { id }, select: recordSelect });
@@ -59,8 +61,8 @@ export function createMessageRecords(db: PrismaClient) {
       const rows = await db.outboxMessage.findMany({
         where: {
           ...(status ? { status } : {}),
-          // Stored numbers are digits; people paste them with + and spaces.
-          ...(to ? { to: { contains: to.replace(/\D/g, "") } } : {}),
+          // Stored numbers are international digits; people search as they type them (0812…, +62 …).
+          ...(to ? { to: { contains: phoneSearchDigits(to, defaultCountry()) } } : {}),
           ...(search ? { OR: [{ text: { contains: search } }, { caption: { contains: search } }] } : {}),
           ...(cursorRow ? { seq: { lt: cursorRow.seq } } : {}),
         },
@@ -77,10 +79,12 @@ export function createMessageRecords(db: PrismaClient) {
       const counts: Record<MessageStatus, number> = {
         queued: 0,
         sending: 0,
+        held: 0,
         sent: 0,
         delivered: 0,
         read: 0,
         failed: 0,
+        cancelled: 0,
       };
       for (const group of groups) counts[toStatus(group.status)] += group._count._all;
       return counts;
@@ -101,6 +105,8 @@ function toRecord(row: RecordRow): MessageRecord {
     waMessageId: row.waMessageId,
     attempts: row.attempts,
     lastError: row.lastError,
+    // Only while held: after the contact wrote, the link has done its job.
+    holdLink: toStatus(row.status) === "held" ? row.holdLink : null,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
     sentAt: iso(row.sentAt),

@@ -109,6 +109,7 @@ async function insertMany(db: PrismaClient, messages: readonly NewOutboxMessage[
     if (seq === undefined) throw new Error(`the batch insert returned no seq for ${message.id}`);
     return {
       seq,
+      failedAttempts: 0,
       id: message.id,
       sessionId: message.sessionId,
       to: message.to,

@@ -1,3 +1,4 @@
+import { FAKE_LINKED_NUMBER } from "../whatsapp/fake-whatsapp-port.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { startOfNextDay } from "./pacing.js";
 import {
@@ -69,43 +70,82 @@ describe("outbox pacing against bans", { timeout: 20_000 }, () => {
     expect(await harness.outbox.messages.countByStatus()).toMatchObject({ sent: 3, queued: 2 });
   });
 
-  it("pauses the whole outbox on 463 and keeps the message queued until resumed", async () => {
-    harness = await createHarness({ restrictedCooldownMs: 60_000 });
+  it("holds only the recipient that got 463, with the wa.me link, and sends when they write", async () => {
+    harness = await createHarness();
     harness.port.script.push("restricted");
     harness.session.connect();
-    const paused = nextEvent(
-      harness.events,
-      (event) => event.type === "message.status" && /463/.test(event.message.detail ?? ""),
-    );
-    const first = await harness.outbox.messages.send({ to: "081111111111", message: "1" });
-    const second = await harness.outbox.messages.send({ to: "082222222222", message: "2" });
-    await paused;
-    expect(harness.session.outboxPausedReason).toMatch(/463/);
-    expect(harness.outbox.worker.pausedReason()).toMatch(/outbox paused until/);
-    expect((await harness.outbox.messages.get(first.id))?.status).toBe("queued");
-    expect(harness.port.sends).toHaveLength(1);
-    const bothSent = countReaching(harness.events, "sent", 2);
-    await harness.outbox.messages.resend(first.id);
-    await bothSent;
-    expect(harness.session.outboxPausedReason).toBeNull();
-    expect(harness.port.sends.map((send) => send.text)).toEqual(["1", "1", "2"]);
-    expect((await harness.outbox.messages.get(second.id))?.status).toBe("sent");
-  });
-
-  it("resumes by itself after the cool-down", async () => {
-    harness = await createHarness({ restrictedCooldownMs: 150 });
-    harness.port.script.push("restricted");
-    harness.session.connect();
-    const { id } = await harness.outbox.messages.send(
-      { to: "081111111111", message: "1" },
+    const cold = await harness.outbox.messages.send({ to: "081111111111", message: "1" });
+    const behind = await harness.outbox.messages.send({ to: "081111111111", message: "1b" });
+    const other = await harness.outbox.messages.send(
+      { to: "082222222222", message: "2" },
       { waitFor: "sent" },
     );
-    expect((await harness.outbox.messages.get(id))?.events.map((event) => event.status)).toEqual([
-      "queued",
-      "sending",
-      "paused",
-      "sending",
-      "sent",
+    expect(other.status).toBe("sent");
+    const held = await harness.outbox.messages.get(cold.id);
+    expect(held).toMatchObject({
+      status: "held",
+      holdLink: `https://wa.me/${FAKE_LINKED_NUMBER}?text=Halo`,
+    });
+    expect(held?.lastError).toMatch(/the recipient must message you first/);
+    expect((await harness.outbox.messages.get(behind.id))?.status).toBe("held");
+    expect(harness.session.outboxPausedReason).toBeNull();
+
+    const bothSent = Promise.all([
+      nextEvent(harness.events, statusOf(cold.id, "sent")),
+      nextEvent(harness.events, statusOf(behind.id, "sent")),
     ]);
+    harness.port.emit("incoming", {
+      sessionId: harness.session.sessionId,
+      from: "6281111111111",
+      messageId: "IN1",
+      fromLid: null,
+      type: "text",
+      text: "halo",
+      caption: null,
+      mimeType: null,
+      at: new Date(),
+      isOffline: false,
+    });
+    await bothSent;
+    // Per recipient order: the held one first, then the one behind it.
+    expect(harness.port.sends.map((send) => send.text)).toEqual(["1", "2", "1", "1b"]);
+    expect((await harness.outbox.messages.get(cold.id))?.holdLink).toBeNull();
+  });
+
+  it("sends a released held message at once: a refused attempt does not start the recipient's gap", async () => {
+    harness = await createHarness({ settings: { perRecipientGapMs: 60_000 } });
+    harness.port.script.push("restricted");
+    harness.session.connect();
+    const cold = await harness.outbox.messages.send({ to: "081111111111", message: "1" });
+    await nextEvent(harness.events, statusOf(cold.id, "held"));
+    const sent = nextEvent(harness.events, statusOf(cold.id, "sent"), 5_000);
+    harness.port.emit("privacyToken", { sessionId: harness.session.sessionId, from: "6281111111111" });
+    await sent;
+  });
+
+  it("pauses the whole outbox when several recipients get 463 within the window, until the cool-down", async () => {
+    harness = await createHarness({
+      restrictedCooldownMs: 300,
+      settings: { holdsBeforePause: 2, holdsWindowMs: 60_000 },
+    });
+    harness.port.script.push("restricted", "restricted");
+    harness.session.connect();
+    const pauses: (string | null)[] = [];
+    const paused = new Promise<string>((resolve) => {
+      harness.session.onStatus((status) => {
+        if (pauses.at(-1) !== status.outboxPausedReason) pauses.push(status.outboxPausedReason);
+        if (status.outboxPausedReason !== null) resolve(status.outboxPausedReason);
+      });
+    });
+    const first = await harness.outbox.messages.send({ to: "081111111111", message: "1" });
+    await nextEvent(harness.events, statusOf(first.id, "held"));
+    expect(harness.session.outboxPausedReason).toBeNull();
+    await harness.outbox.messages.send({ to: "082222222222", message: "2" });
+    const third = await harness.outbox.messages.send({ to: "083333333333", message: "3" });
+    expect(await paused).toMatch(/463 for 2 different recipients within 1 min: the account is restricted/);
+    expect((await harness.outbox.messages.get(third.id))?.status).toBe("queued");
+    await nextEvent(harness.events, statusOf(third.id, "sent"));
+    expect(pauses.at(-1)).toBeNull();
+    expect(harness.port.sends.map((send) => send.text)).toEqual(["1", "2", "3"]);
   });
 });

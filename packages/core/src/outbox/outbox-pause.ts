@@ -2,12 +2,15 @@ import type { Logger } from "pino";
 import type { Clock, OutboxSession } from "./outbox-context.js";
 
 /**
- * The outbox's pause after WhatsApp answers 463 ("restricted"): hammering a restricted number
- * is how it gets banned, so nothing is sent until the cool-down ends or someone resumes.
+ * The outbox's two pauses. Automatic: 463 from several recipients at once means the account is
+ * restricted, and hammering a restricted number is how it gets banned, so nothing is sent until the
+ * cool-down ends or someone resumes. By hand: until someone resumes (stored by the caller, so it
+ * survives restarts). The panel shows the hand's reason first.
  */
 export class OutboxPause {
   private pausedUntil: number | null = null;
   private pausedFor: string | null = null;
+  private byHand: string | null = null;
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -29,7 +32,7 @@ export class OutboxPause {
     this.clearTimer();
     this.timer = setTimeout(() => this.end(), this.deps.restrictedCooldownMs);
     this.deps.logger.warn({ until: new Date(until).toISOString() }, reason);
-    this.deps.session.setOutboxPaused(reason);
+    this.publish();
     return reason;
   }
 
@@ -39,8 +42,27 @@ export class OutboxPause {
     this.pausedUntil = null;
     this.pausedFor = null;
     this.deps.logger.info("outbox resumed");
-    this.deps.session.setOutboxPaused(null);
+    this.publish();
     this.onEnd();
+  }
+
+  /** A person paused the outbox; `reason` is what the panel shows. */
+  pauseByHand(reason: string): void {
+    this.byHand = reason;
+    this.publish();
+  }
+
+  /** Ends both pauses: a person saying "go on" also means "I looked at the 463s". */
+  resumeByHand(): void {
+    const wasByHand = this.byHand !== null;
+    this.byHand = null;
+    this.publish();
+    this.end();
+    if (wasByHand) this.onEnd();
+  }
+
+  isByHand(): boolean {
+    return this.byHand !== null;
   }
 
   /** When the pause ends, or null when not paused (a passed deadline ends it here). */
@@ -50,11 +72,15 @@ export class OutboxPause {
   }
 
   reason(): string | null {
-    return this.pausedFor;
+    return this.byHand ?? this.pausedFor;
   }
 
   dispose(): void {
     this.clearTimer();
+  }
+
+  private publish(): void {
+    this.deps.session.setOutboxPaused(this.reason());
   }
 
   private clearTimer(): void {

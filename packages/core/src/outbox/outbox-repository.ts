@@ -11,6 +11,12 @@ import { type NewOutboxMessage, type OutboxRow, outboxRowSelect } from "./outbox
 
 export type { NewOutboxMessage, OutboxRow };
 
+/** Statuses that still hold their recipient's later messages back. */
+const UNFINISHED = ["queued", "sending", "held"] as const satisfies readonly MessageStatus[];
+
+/** Not a setting of the panel's form: the settings store skips keys it does not know. */
+const HAND_PAUSE_KEY = "outbox.pausedByHand";
+
 export type EventStatus = MessageEventRecord["status"];
 
 export interface Transition {
@@ -34,13 +40,68 @@ export function createOutboxRepository(db: PrismaClient) {
       return groupCommit.insert(message);
     },
 
-    /** The oldest queued message: strict order by seq, so a retry holds back the ones behind it. */
+    /** The oldest queued message (tests and diagnostics; the worker reads queuedHeads). */
     nextQueued(): Promise<OutboxRow | null> {
       return db.outboxMessage.findFirst({
         where: { status: "queued" },
         orderBy: { seq: "asc" },
         select: outboxRowSelect,
       });
+    },
+
+    /**
+     * Each recipient's oldest unfinished message, when it is queued: a held or in-flight message
+     * keeps the ones behind it to the same recipient waiting, so each recipient's order holds.
+     */
+    async queuedHeads(): Promise<OutboxRow[]> {
+      const groups = await db.outboxMessage.groupBy({
+        by: ["to"],
+        where: { status: { in: [...UNFINISHED] } },
+        _min: { seq: true },
+      });
+      const seqs = groups.flatMap((group) => (group._min.seq === null ? [] : [group._min.seq]));
+      if (seqs.length === 0) return [];
+      return db.outboxMessage.findMany({
+        where: { seq: { in: seqs }, status: "queued" },
+        orderBy: { seq: "asc" },
+        select: outboxRowSelect,
+      });
+    },
+
+    /** The last server ack per recipient, for the per-recipient gap. */
+    async lastSentToEach(recipients: readonly string[]): Promise<Map<string, number>> {
+      if (recipients.length === 0) return new Map();
+      const groups = await db.outboxMessage.groupBy({
+        by: ["to"],
+        where: { to: { in: [...recipients] }, sentAt: { not: null } },
+        _max: { sentAt: true },
+      });
+      return new Map(
+        groups.flatMap((group) => (group._max.sentAt ? [[group.to, group._max.sentAt.getTime()]] : [])),
+      );
+    },
+
+    /** Queued messages to a recipient (they wait behind a held one and are held with it). */
+    queuedTo(to: string): Promise<OutboxRow[]> {
+      return db.outboxMessage.findMany({
+        where: { to, status: "queued" },
+        orderBy: { seq: "asc" },
+        select: outboxRowSelect,
+      });
+    },
+
+    heldTo(to: string): Promise<OutboxRow[]> {
+      return db.outboxMessage.findMany({
+        where: { to, status: "held" },
+        orderBy: { seq: "asc" },
+        select: outboxRowSelect,
+      });
+    },
+
+    /** Distinct recipients that answered 463 since `since`: several at once is the account, not them. */
+    async recipientsHeldSince(since: Date): Promise<number> {
+      const groups = await db.outboxMessage.groupBy({ by: ["to"], where: { heldAt: { gte: since } } });
+      return groups.length;
     },
 
     async transition(id: string, change: Transition): Promise<boolean> {
@@ -100,16 +161,46 @@ export function createOutboxRepository(db: PrismaClient) {
       return row._max.sentAt;
     },
 
-    async cachedOnWhatsApp(number: string): Promise<boolean | null> {
-      const row = await db.onWhatsAppCheck.findUnique({ where: { number }, select: { exists: true } });
-      return row?.exists ?? null;
+    async cachedOnWhatsApp(number: string): Promise<{ exists: boolean; checkedAt: Date } | null> {
+      return db.onWhatsAppCheck.findUnique({ where: { number }, select: { exists: true, checkedAt: true } });
     },
 
-    async cacheOnWhatsApp(number: string, exists: boolean): Promise<void> {
+    listOnWhatsApp(): Promise<{ number: string; exists: boolean; checkedAt: Date }[]> {
+      return db.onWhatsAppCheck.findMany({
+        orderBy: { checkedAt: "desc" },
+        take: 500,
+        select: { number: true, exists: true, checkedAt: true },
+      });
+    },
+
+    async clearOnWhatsApp(number: string): Promise<boolean> {
+      const deleted = await db.onWhatsAppCheck.deleteMany({ where: { number } });
+      return deleted.count > 0;
+    },
+
+    async cacheOnWhatsApp(number: string, exists: boolean, checkedAt: Date): Promise<void> {
       await db.onWhatsAppCheck.upsert({
         where: { number },
-        create: { number, exists },
-        update: { exists, checkedAt: new Date() },
+        create: { number, exists, checkedAt },
+        update: { exists, checkedAt },
+      });
+    },
+
+    /** The pause by hand's reason, kept in the Setting table so it survives restarts; null: none. */
+    async handPause(): Promise<string | null> {
+      const row = await db.setting.findUnique({ where: { key: HAND_PAUSE_KEY }, select: { value: true } });
+      return row?.value ?? null;
+    },
+
+    async setHandPause(reason: string | null): Promise<void> {
+      if (reason === null) {
+        await db.setting.deleteMany({ where: { key: HAND_PAUSE_KEY } });
+        return;
+      }
+      await db.setting.upsert({
+        where: { key: HAND_PAUSE_KEY },
+        create: { key: HAND_PAUSE_KEY, value: reason },
+        update: { value: reason },
       });
     },
 

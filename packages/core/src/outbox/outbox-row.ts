@@ -14,6 +14,7 @@ export const outboxRowSelect = {
   status: true,
   waMessageId: true,
   attempts: true,
+  failedAttempts: true,
   nextAttemptAt: true,
   createdAt: true,
   sentAt: true,

@@ -56,25 +56,56 @@ describe("outbox worker", { timeout: 20_000 }, () => {
     expect(record?.events.filter((event) => event.status === "retry")).toHaveLength(2);
   });
 
-  it("retries transient errors with backoff, and again at once after a reconnect", async () => {
-    harness = await createHarness({ random: () => 0 });
-    harness.port.script.push("transient_error");
+  it("retries transient errors with backoff up to the attempts limit, then fails with the last error", async () => {
+    harness = await createHarness({ random: () => 0, retryBaseDelayMs: 40, settings: { maxAttempts: 3 } });
+    harness.port.script.push("transient_error", "transient_error", "transient_error");
+    harness.session.connect();
+    const { id } = await harness.outbox.messages.send({ to: "081234567890", message: "halo" });
+    const failed = await nextEvent(harness.events, statusOf(id, "failed"));
+    expect(failed.type === "message.status" && failed.message.detail).toMatch(
+      /Connection Closed \(gave up after 3 attempts\)/,
+    );
+    const record = await harness.outbox.messages.get(id);
+    expect(record).toMatchObject({ status: "failed", attempts: 3 });
+    const retries = record?.events.filter((event) => event.status === "retry") ?? [];
+    expect(retries.map((event) => event.detail)).toEqual([
+      "Connection Closed; attempt 1 of 3, next in 0 s",
+      "Connection Closed; attempt 2 of 3, next in 0 s",
+    ]);
+    expect(harness.port.sends).toHaveLength(0);
+  });
+
+  it("does not count a send the dropping socket failed as an attempt, and sends at once on reconnect", async () => {
+    harness = await createHarness({ settings: { maxAttempts: 1 } });
+    harness.port.script.push("drop_during_send");
     harness.session.connect();
     const { id } = await harness.outbox.messages.send({ to: "081234567890", message: "halo" });
     await nextEvent(
       harness.events,
       (event) =>
         event.type === "message.status" &&
-        event.message.detail !== null &&
-        event.message.detail.includes("retrying in"),
+        event.message.id === id &&
+        event.message.status === "queued" &&
+        event.message.detail !== null,
     );
-    expect(harness.port.sends).toHaveLength(0);
     const sent = nextEvent(harness.events, statusOf(id, "sent"));
-    // The backoff (0.8 s) is skipped by a fresh connection.
-    harness.session.drop();
     harness.session.connect();
     await sent;
-    expect(harness.port.sends).toHaveLength(1);
+    const record = await harness.outbox.messages.get(id);
+    expect(record).toMatchObject({ status: "sent", attempts: 2 });
+    expect(record?.events.some((event) => event.detail?.includes("attempt 1 of"))).toBe(false);
+  });
+
+  it("fails a library error at once, and the text queued behind it to someone else goes out", async () => {
+    harness = await createHarness({ settings: { maxAttempts: 8 } });
+    harness.port.script.push("library_bug");
+    harness.session.connect();
+    const poison = await harness.outbox.messages.send({ to: "081111111111", message: "racun" });
+    const text = await harness.outbox.messages.send({ to: "082222222222", message: "teks" });
+    await nextEvent(harness.events, statusOf(text.id, "sent"));
+    const record = await harness.outbox.messages.get(poison.id);
+    expect(record).toMatchObject({ status: "failed", attempts: 1 });
+    expect(record?.lastError).toMatch(/TypeError: Cannot read properties of undefined/);
   });
 
   it("gives the same message for the same idempotency key", async () => {

@@ -1,21 +1,33 @@
 /**
- * The single worker that delivers the outbox: strictly in order, one message in flight, waiting
- * for the server ack before the next. One in flight is what makes "same WhatsApp id on retry"
- * cheap to reason about and keeps the rhythm WhatsApp sees human.
+ * The single worker that delivers the outbox: one message in flight, waiting for the server ack
+ * before the next. Which message goes next is decideNextSend's (next-send.ts): in order per
+ * recipient, so a recipient waiting out its gap, a backoff or a hold never delays the others. One in
+ * flight is what makes "same WhatsApp id on retry" cheap to reason about and keeps the rhythm
+ * WhatsApp sees human.
  */
 import { type OutboxDependencies, changeStatus } from "./outbox-context.js";
 import { applyAcks } from "./apply-acks.js";
 import { attemptSend, outboxMessageLookup, type SendOutcome } from "./attempt-send.js";
+import { createSendLatency, type LatencyHistogram } from "./send-latency.js";
 import type { OutboxRow } from "./outbox-repository.js";
-import { decidePacing, drawGapMs, startOfDay, startOfNextDay } from "./pacing.js";
+import { drawGapMs, startOfDay, startOfNextDay } from "./pacing.js";
 import { interruptibleDelay } from "./interruptible-delay.js";
+import { buildLinkPreview, type LinkPreviewOptions } from "./link-preview.js";
+import { decideNextSend } from "./next-send.js";
 import { OutboxPause } from "./outbox-pause.js";
+import { createRecipientHolds } from "./recipient-holds.js";
+import { createSettler } from "./settle-send.js";
+import { isOnWhatsAppAnswerFresh } from "./on-whatsapp-answers.js";
 
 export interface OutboxWorkerOptions extends OutboxDependencies {
   /** No server ack within this time → re-send with the same WhatsApp id. */
   ackTimeoutMs: number;
-  /** How long a 463 "restricted" answer pauses the outbox. */
+  /** How long 463s from several recipients (a restricted account) pause the outbox. */
   restrictedCooldownMs: number;
+  /** The first transient failure's backoff (doubling after); default 30 s. Tests shorten it. */
+  retryBaseDelayMs?: number;
+  /** How link previews are fetched when the setting is on (tests trust a local certificate). */
+  linkPreview?: LinkPreviewOptions;
   /** Ack timeouts in a row (while connected) before a message is failed. */
   maxAckTimeouts?: number;
   random?: () => number;
@@ -28,12 +40,19 @@ export interface OutboxWorker {
   wake(): void;
   /** Ends a 463 pause before its cool-down is over. */
   resume(): void;
+  /** Pauses until resumeByHand, also across restarts. */
+  pauseByHand(reason: string): Promise<void>;
+  /** Ends the pause by hand and the 463 pause. */
+  resumeByHand(): Promise<void>;
   pausedReason(): string | null;
+  isPausedByHand(): boolean;
+  /** Send attempt → first ack: the last 1000 samples, for a panel. */
   latencySamples(): number[];
+  /** The same, cumulative since start, for /metrics. */
+  latencyHistogram(): LatencyHistogram;
   close(): Promise<void>;
 }
 
-const MAX_LATENCY_SAMPLES = 1000;
 const MAX_REMEMBERED_RECIPIENTS = 1000;
 // A database that comes back should not wait long for the worker to notice.
 const MAX_STEP_BACKOFF_MS = 10_000;
@@ -41,12 +60,8 @@ const MAX_STEP_BACKOFF_MS = 10_000;
 export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const { repository, session, clock, logger } = options;
   const random = options.random ?? Math.random;
-  const maxAckTimeouts = options.maxAckTimeouts ?? 10;
-  const ackTimeouts = new Map<string, number>();
-  // Backoff lives in memory: after a restart or a fresh connection, trying at once is right.
-  const retryAt = new Map<string, number>();
   const lastToRecipient = new Map<string, number>();
-  const latencies: number[] = [];
+  const latency = createSendLatency(options.port, () => clock.now());
   const cleanups: (() => void)[] = [];
   let globalNextAt = 0;
   let acks: ReturnType<typeof applyAcks> | null = null;
@@ -59,6 +74,14 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   let wakeIdle: (() => void) | null = null;
   let endBackOff: (() => void) | null = null;
   const pause = new OutboxPause(options, () => wake());
+  const holds = createRecipientHolds(options, pause, () => wake());
+  const settler = createSettler({
+    ...options,
+    maxAckTimeouts: options.maxAckTimeouts ?? 10,
+    random,
+    holds,
+    acksSettled: () => acks?.settled() ?? Promise.resolve(),
+  });
 
   function wake(): void {
     wakePending = true;
@@ -99,8 +122,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     if (connected && !wasConnected) {
       // A fresh connection is the reason to try now: backoffs earned while the socket was dying
       // would only delay the queue.
-      ackTimeouts.clear();
-      retryAt.clear();
+      settler.forgetAckTimeouts();
     }
     if (!connected) inflightAbort?.({ kind: "disconnected" });
     wasConnected = connected;
@@ -108,31 +130,33 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   }
 
   async function step(): Promise<number | null | "again"> {
-    if (!isConnected()) return null;
+    if (!isConnected() || pause.isByHand()) return null;
     const pausedUntil = pause.until();
     if (pausedUntil !== null) return pausedUntil;
-    const row = await repository.nextQueued();
-    if (!row) return null;
+    const heads = await repository.queuedHeads();
+    if (heads.length === 0) return null;
     const now = clock.now();
-    if (row.nextAttemptAt.getTime() > now) return row.nextAttemptAt.getTime();
-    const retry = retryAt.get(row.id);
-    if (retry !== undefined && retry > now) return retry;
     const settings = options.settings.current();
-    const lastSent = (await repository.lastSentTo(row.to))?.getTime() ?? null;
-    const remembered = lastToRecipient.get(row.to) ?? null;
-    const decision = decidePacing({
+    const lastTo = await repository.lastSentToEach(heads.map((head) => head.to));
+    for (const head of heads) {
+      const remembered = lastToRecipient.get(head.to);
+      if (remembered !== undefined && remembered > (lastTo.get(head.to) ?? Number.NEGATIVE_INFINITY))
+        lastTo.set(head.to, remembered);
+    }
+    const decision = decideNextSend({
       now,
       settings,
       globalNextAt,
-      lastToRecipientAt: Math.max(
-        lastSent ?? Number.NEGATIVE_INFINITY,
-        remembered ?? Number.NEGATIVE_INFINITY,
-      ),
+      heads: heads.map((row) => ({ ...row, nextAttemptAt: row.nextAttemptAt.getTime() })),
+      lastToRecipientAt: lastTo,
       sentToday: settings.dailyCap > 0 ? await repository.sentSince(new Date(startOfDay(now))) : 0,
       startOfTomorrow: startOfNextDay(now),
     });
-    if (decision.kind === "wait") {
-      if (decision.reason === "daily_cap") await holdForDailyCap(row, decision.until, settings.dailyCap);
+    if (decision.kind === "wait") return decision.until;
+    const row = heads.find((head) => head.id === decision.head.id);
+    if (!row) return "again";
+    if (decision.kind === "daily_cap") {
+      await holdForDailyCap(row, decision.until, settings.dailyCap);
       return decision.until;
     }
     const sessionId = session.activeSessionId();
@@ -146,6 +170,11 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       });
       return "again";
     }
+    // Off by default; when on, fetched before the claim: the message stays cancellable meanwhile.
+    const linkPreview =
+      settings.linkPreviews && row.type === "text" && row.text !== null
+        ? await buildLinkPreview(row.text, options.linkPreview)
+        : null;
     const claimed = await changeStatus(options, row, {
       from: ["queued"],
       data: { status: "sending", attempts: { increment: 1 } },
@@ -153,17 +182,33 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       publish: "sending",
     });
     if (!claimed) return "again";
-    const outcome = await attemptSend(options, sessionId, row, options.ackTimeoutMs, (abort) => {
-      inflightAbort = abort;
-      // The socket may have dropped, or close() been called, while the claim was being written.
-      if (closed || !isConnected()) abort({ kind: "disconnected" });
-    });
+    latency.attemptStarted(row.waMessageId);
+    const attempted = await attemptSend(
+      options,
+      sessionId,
+      row,
+      options.ackTimeoutMs,
+      (abort) => {
+        inflightAbort = abort;
+        // The socket may have dropped, or close() been called, while the claim was being written.
+        if (closed || !isConnected()) abort({ kind: "disconnected" });
+      },
+      linkPreview,
+    );
     inflightAbort = null;
+    // A send that failed because the socket went away is a disconnect, not a failed attempt: a
+    // flapping connection must not use up a message's attempts.
+    const outcome: SendOutcome =
+      attempted.kind === "transient" && !isConnected() ? { kind: "disconnected" } : attempted;
     const sentAt = clock.now();
     globalNextAt = sentAt + drawGapMs(settings, random);
-    lastToRecipient.set(row.to, sentAt);
-    forgetPastRecipientGaps(sentAt, settings.perRecipientGapMs);
-    await settle(row, outcome);
+    // The per-recipient gap is about what reached the person: a message WhatsApp refused (463, an
+    // error ack, a send that threw) did not, and must not delay the held message once they write.
+    if (mayHaveReached(outcome)) {
+      lastToRecipient.set(row.to, sentAt);
+      forgetPastRecipientGaps(sentAt, settings.perRecipientGapMs);
+    }
+    await settler.settle(row, outcome);
     return "again";
   }
 
@@ -172,62 +217,6 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   function forgetPastRecipientGaps(now: number, gapMs: number): void {
     if (lastToRecipient.size < MAX_REMEMBERED_RECIPIENTS) return;
     for (const [to, at] of lastToRecipient) if (at + gapMs <= now) lastToRecipient.delete(to);
-  }
-
-  async function settle(row: OutboxRow, outcome: SendOutcome): Promise<void> {
-    const now = new Date(clock.now());
-    const requeue = (detail: string, nextAttemptAt: Date, status: "retry" | "paused" = "retry") =>
-      changeStatus(options, row, {
-        from: ["sending"],
-        data: { status: "queued", nextAttemptAt, lastError: detail },
-        event: { status, detail },
-        publish: "queued",
-      });
-    const fail = (reason: string) =>
-      changeStatus(options, row, {
-        from: ["sending"],
-        data: { status: "failed", failedAt: now, lastError: reason },
-        event: { status: "failed", detail: reason },
-        publish: "failed",
-      });
-    switch (outcome.kind) {
-      case "acked":
-        ackTimeouts.delete(row.id);
-        retryAt.delete(row.id);
-        // The daily cap counts sentAt rows: wait until this one is written before the next count.
-        await acks?.settled();
-        return;
-      case "disconnected":
-        await requeue("the session disconnected before the server ack; re-sending with the same id", now);
-        return;
-      case "timeout": {
-        const count = (ackTimeouts.get(row.id) ?? 0) + 1;
-        ackTimeouts.set(row.id, count);
-        if (count >= maxAckTimeouts) {
-          ackTimeouts.delete(row.id);
-          await fail(`no server ack after ${count} attempts of ${options.ackTimeoutMs} ms`);
-          return;
-        }
-        await requeue(`no server ack within ${options.ackTimeoutMs} ms; re-sending with the same id`, now);
-        return;
-      }
-      case "transient": {
-        const delay = backoffMs(row.attempts + 1, random);
-        retryAt.set(row.id, now.getTime() + delay);
-        await requeue(`${outcome.detail}; retrying in ${Math.round(delay / 1000)} s`, now);
-        return;
-      }
-      case "refused":
-        if (outcome.code === 463) {
-          const reason = pause.begin(`WhatsApp answered 463 (restricted) to ${row.id}`);
-          await requeue(reason, now, "paused");
-          return;
-        }
-        await fail(
-          `WhatsApp refused the message${outcome.code === null ? "" : ` (${outcome.code})`}: ${outcome.detail}`,
-        );
-        return;
-    }
   }
 
   async function holdForDailyCap(row: OutboxRow, until: number, cap: number): Promise<void> {
@@ -243,9 +232,9 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
 
   async function isOnWhatsApp(sessionId: string, number: string): Promise<boolean> {
     const cached = await repository.cachedOnWhatsApp(number);
-    if (cached !== null) return cached;
+    if (cached !== null && isOnWhatsAppAnswerFresh(cached, clock.now())) return cached.exists;
     const exists = await options.port.isOnWhatsApp(sessionId, number);
-    await repository.cacheOnWhatsApp(number, exists);
+    await repository.cacheOnWhatsApp(number, exists, new Date(clock.now()));
     return exists;
   }
 
@@ -279,29 +268,41 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       // Before anything awaits: the session is already connecting, and receipts WhatsApp held while
       // this process was down arrive right after login; an ack for a row still in "sending" is
       // simply applied before that row is re-queued.
-      acks = applyAcks(options, (latency) => {
-        latencies.push(latency);
-        if (latencies.length > MAX_LATENCY_SAMPLES) latencies.shift();
-      });
+      acks = applyAcks(options);
       const interrupted = await repository.requeueInterrupted("re-sent with the same id after a restart");
       if (interrupted.length > 0)
         logger.warn({ count: interrupted.length }, "re-queued messages left in sending");
+      const pausedByHand = await repository.handPause();
+      if (pausedByHand !== null) pause.pauseByHand(pausedByHand);
       const seed = await repository.lastSentAt();
       if (seed) globalNextAt = seed.getTime() + drawGapMs(options.settings.current(), random);
       options.port.setMessageLookup?.(outboxMessageLookup(repository));
       cleanups.push(
         () => options.port.setMessageLookup?.(null),
         acks.off,
+        latency.off,
         session.onStatus(() => onConnectionChange()),
         options.settings.onChange(() => wake()),
+        holds.listen(),
       );
       wasConnected = isConnected();
       running = loop();
     },
     wake,
     resume: () => pause.end(),
+    async pauseByHand(reason) {
+      // Stored first: a pause the panel showed must not vanish with a restart.
+      await repository.setHandPause(reason);
+      pause.pauseByHand(reason);
+    },
+    async resumeByHand() {
+      await repository.setHandPause(null);
+      pause.resumeByHand();
+    },
     pausedReason: () => pause.reason(),
-    latencySamples: () => [...latencies],
+    isPausedByHand: () => pause.isByHand(),
+    latencySamples: () => latency.recentSamples(),
+    latencyHistogram: () => latency.histogram(),
     async close() {
       closed = true;
       pause.dispose();
@@ -312,6 +313,10 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       await running;
     },
   };
+}
+
+function mayHaveReached(outcome: SendOutcome): boolean {
+  return outcome.kind === "acked" || outcome.kind === "timeout" || outcome.kind === "disconnected";
 }
 
 /** 1 s, 2 s, 4 s … capped at 60 s, with ±20 % jitter so retries of many clients do not line up. */

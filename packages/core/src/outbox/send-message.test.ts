@@ -115,6 +115,10 @@ describe("sending", { timeout: 20_000 }, () => {
     const rest = await harness.outbox.messages.list({ limit: 2, cursor: page.nextCursor ?? undefined });
     expect(rest).toMatchObject({ items: [{ text: "m1" }], nextCursor: null });
     expect((await harness.outbox.messages.list({ search: "m2" })).items).toHaveLength(1);
+    // The number search reads what people type with the same rule as the send: 0812… is 62812….
+    for (const to of ["0812", "0812-3456", "+62 812 3456 7890", "081234567890", "62812"])
+      expect((await harness.outbox.messages.list({ to })).items, to).toHaveLength(3);
+    expect((await harness.outbox.messages.list({ to: "0813" })).items).toHaveLength(0);
     await expect(harness.outbox.messages.resend(page.items[0]?.id ?? "")).rejects.toMatchObject({
       code: "MESSAGE_NOT_RESENDABLE",
     });

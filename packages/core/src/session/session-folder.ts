@@ -41,7 +41,7 @@ export function backUpSessionFolder(sessionsDir: string, sessionId: string, now 
   if (!fs.existsSync(folder)) return null;
   const stamp = now.toISOString().replace(/[:.]/g, "-");
   const backupRoot = path.join(path.resolve(sessionsDir), BACKUP_FOLDER);
-  fs.mkdirSync(backupRoot, { recursive: true });
+  fs.mkdirSync(backupRoot, { recursive: true, mode: 0o700 });
   let target = path.join(backupRoot, `${stamp}-${sessionId}`);
   for (let suffix = 1; fs.existsSync(target); suffix += 1) {
     target = path.join(backupRoot, `${stamp}-${sessionId}-${suffix}`);

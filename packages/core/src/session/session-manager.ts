@@ -5,17 +5,19 @@
 import type { PrismaClient } from "@kabar/db";
 import type { Logger } from "pino";
 import type { SessionService, SessionStatus } from "../contract.js";
-import { InvalidInputError, SessionNotFoundError } from "../errors.js";
+import { SessionNotFoundError } from "../errors.js";
 import type { InMemoryEventBus } from "../events/event-bus.js";
-import { normalizePhoneNumber } from "../phone/normalize-phone-number.js";
+import { DEFAULT_COUNTRY, normalizePhoneNumber } from "../phone/normalize-phone-number.js";
 import { connectSessionInput } from "../schemas.js";
 import type { WhatsAppPort } from "../whatsapp/port.js";
-import { createConnectionSupervisor, REASONS } from "./connection-supervisor.js";
+import { because, createConnectionSupervisor } from "./connection-supervisor.js";
 import { createSession } from "./create-session.js";
 import { deleteSession } from "./delete-session.js";
 import { parseInput } from "./parse-input.js";
 import type { ReconnectOptions } from "./reconnect-backoff.js";
-import { acquireSessionLock, type SessionLock } from "./session-lock.js";
+import type { Timers } from "./timers.js";
+import type { WaWebVersionResolver } from "./wa-web-version.js";
+import { acquireSessionLock, type SessionLock, type SessionLockOptions } from "./session-lock.js";
 import { createSessionRepository } from "./session-repository.js";
 import { createSessionStatusStore } from "./session-status-store.js";
 import { updateSession } from "./update-session.js";
@@ -39,10 +41,19 @@ export interface SessionManagerDeps {
   logger: Logger;
   /** Defaults: first retry within 1 s, cap 60 s, jitter. */
   reconnect?: ReconnectOptions;
+  /** The lock file's heartbeat and stale limit (defaults 10 s and 60 s). */
+  lock?: Omit<SessionLockOptions, "logger">;
   /** How often heartbeatAt is refreshed while this process holds the session; default 10 s. */
   heartbeatMs?: number;
-  /** Country assumed for a pairing-code phone number written without one; default ID. */
-  defaultCountry?: string;
+  /**
+   * Country assumed for a number written without one (the session's own number, a pairing-code
+   * number); read on every use so a settings change applies at once. Default ID.
+   */
+  defaultCountry?: () => string;
+  /** The supervisor's reconnect timers (a fake clock in tests). */
+  timers?: Timers;
+  /** Resolves the WhatsApp Web version before every connect. */
+  versions?: WaWebVersionResolver;
 }
 
 export function createSessionManager(deps: SessionManagerDeps): SessionManager {
@@ -60,7 +71,10 @@ export function createSessionManager(deps: SessionManagerDeps): SessionManager {
     sessionsDir,
     logger,
     reconnect: deps.reconnect,
+    ...(deps.timers ? { timers: deps.timers } : {}),
+    ...(deps.versions ? { versions: deps.versions } : {}),
   });
+  const defaultCountry = deps.defaultCountry ?? (() => DEFAULT_COUNTRY);
   let lock: SessionLock | null = null;
   let holding: Promise<void> | null = null;
   let isClosed = false;
@@ -68,7 +82,7 @@ export function createSessionManager(deps: SessionManagerDeps): SessionManager {
   /** Lock first, then load: a second process must refuse before it touches the row or the folder. */
   function hold(): Promise<void> {
     holding ??= (async () => {
-      lock = acquireSessionLock(sessionsDir);
+      lock = acquireSessionLock(sessionsDir, { logger, ...deps.lock });
       const stored = await repository.findTheOne();
       store.set({
         session: stored?.record ?? null,
@@ -76,6 +90,7 @@ export function createSessionManager(deps: SessionManagerDeps): SessionManager {
         lastConnectedAt: stored?.lastConnectedAt ?? null,
         lastDisconnectAt: stored?.lastDisconnectAt ?? null,
         lastDisconnectReason: stored?.lastDisconnectReason ?? null,
+        lastDisconnectCode: stored?.lastDisconnectCode ?? null,
       });
       store.startHeartbeat();
     })().catch((error: unknown) => {
@@ -95,12 +110,7 @@ export function createSessionManager(deps: SessionManagerDeps): SessionManager {
 
   function pairingNumber(phoneNumber: string | undefined): string | null {
     if (phoneNumber === undefined) return null;
-    try {
-      return normalizePhoneNumber(phoneNumber, deps.defaultCountry);
-    } catch (error) {
-      if (error instanceof InvalidInputError) throw new InvalidInputError("phoneNumber", error.message);
-      throw error;
-    }
+    return normalizePhoneNumber(phoneNumber, defaultCountry(), "phoneNumber");
   }
 
   return {
@@ -118,12 +128,12 @@ export function createSessionManager(deps: SessionManagerDeps): SessionManager {
       return (await repository.findTheOne())?.record ?? null;
     },
     async create(input) {
-      const record = await createSession({ repository, sessionsDir }, input);
+      const record = await createSession({ repository, sessionsDir, defaultCountry }, input);
       if (lock) store.set({ session: record });
       return record;
     },
     async update(input) {
-      const record = await updateSession({ repository, sessionsDir }, input);
+      const record = await updateSession({ repository, sessionsDir, defaultCountry }, input);
       if (lock && store.current().session?.id === record.id) store.set({ session: record });
       return record;
     },
@@ -148,6 +158,10 @@ export function createSessionManager(deps: SessionManagerDeps): SessionManager {
       await requireSession();
       return supervisor.disconnect();
     },
+    async takeOver() {
+      await requireSession();
+      return supervisor.takeOver();
+    },
     async logout() {
       await requireSession();
       return supervisor.logout();
@@ -158,7 +172,7 @@ export function createSessionManager(deps: SessionManagerDeps): SessionManager {
       await supervisor.close();
       store.stopHeartbeat();
       if (lock) {
-        store.set({ state: "disconnected", reason: REASONS.serverStopped, qr: null, pairingCode: null });
+        store.set({ state: "disconnected", ...because("server_stopped"), qr: null, pairingCode: null });
         await store.flush();
         lock.release();
         lock = null;

@@ -1,6 +1,7 @@
 /** The only session code that talks to Prisma: the WhatsAppSession row, its fields selected explicitly. */
-import type { Prisma, PrismaClient } from "@kabar/db";
+import { type Prisma, type PrismaClient, THE_SESSION_ORDER } from "@kabar/db";
 import type { SessionRecord, SessionState } from "../contract.js";
+import type { DisconnectKind } from "../whatsapp/port.js";
 
 const recordSelect = {
   id: true,
@@ -16,6 +17,7 @@ const recordSelect = {
   lastConnectedAt: true,
   lastDisconnectAt: true,
   lastDisconnectReason: true,
+  lastDisconnectCode: true,
 } satisfies Prisma.WhatsAppSessionSelect;
 
 type SessionRow = Prisma.WhatsAppSessionGetPayload<{ select: typeof recordSelect }>;
@@ -26,6 +28,7 @@ export interface StoredSession {
   lastConnectedAt: string | null;
   lastDisconnectAt: string | null;
   lastDisconnectReason: string | null;
+  lastDisconnectCode: DisconnectKind | null;
 }
 
 /** The live columns a status script reads while the server holds the session. */
@@ -36,6 +39,7 @@ export interface LiveState {
   lastConnectedAt: string | null;
   lastDisconnectAt: string | null;
   lastDisconnectReason: string | null;
+  lastDisconnectCode: DisconnectKind | null;
   reconnectAttempts: number;
 }
 
@@ -46,11 +50,9 @@ export interface SessionFields {
   description: string | null;
 }
 
-// An older database may still hold several rows (pnpm whatsapp:cleanup fixes it): the default, oldest first, is the one.
-const theOneFirst = [
-  { isDefault: "desc" },
-  { createdAt: "asc" },
-] satisfies Prisma.WhatsAppSessionOrderByWithRelationInput[];
+// An older database may still hold several rows (pnpm whatsapp:cleanup fixes it): @kabar/db's one
+// ordering says which is the one, so the scripts and the product agree.
+const theOneFirst = [...THE_SESSION_ORDER];
 
 export function createSessionRepository(db: PrismaClient) {
   return {
@@ -64,6 +66,10 @@ export function createSessionRepository(db: PrismaClient) {
     },
     async findById(id: string): Promise<SessionRecord | null> {
       const row = await db.whatsAppSession.findUnique({ where: { id }, select: recordSelect });
+      return row ? toRecord(row) : null;
+    },
+    async findBySessionId(sessionId: string): Promise<SessionRecord | null> {
+      const row = await db.whatsAppSession.findUnique({ where: { sessionId }, select: recordSelect });
       return row ? toRecord(row) : null;
     },
     async create(fields: SessionFields): Promise<SessionRecord> {
@@ -91,6 +97,7 @@ export function createSessionRepository(db: PrismaClient) {
           lastConnectedAt: toDate(live.lastConnectedAt),
           lastDisconnectAt: toDate(live.lastDisconnectAt),
           lastDisconnectReason: live.lastDisconnectReason,
+          lastDisconnectCode: live.lastDisconnectCode,
           reconnectAttempts: live.reconnectAttempts,
           heartbeatAt,
         },
@@ -126,7 +133,27 @@ function toStored(row: SessionRow): StoredSession {
     lastConnectedAt: row.lastConnectedAt?.toISOString() ?? null,
     lastDisconnectAt: row.lastDisconnectAt?.toISOString() ?? null,
     lastDisconnectReason: row.lastDisconnectReason,
+    lastDisconnectCode: toDisconnectKind(row.lastDisconnectCode),
   };
+}
+
+// Every kind, so a kind added to the port must be added here too (the compiler says so).
+const DISCONNECT_KINDS: Record<DisconnectKind, true> = {
+  connection_closed: true,
+  connection_lost: true,
+  restart_required: true,
+  connection_replaced: true,
+  client_too_old: true,
+  banned: true,
+  service_unavailable: true,
+  logged_out: true,
+  qr_expired: true,
+  other: true,
+};
+
+/** A code written by an older or newer version that this one does not know reads as none. */
+function toDisconnectKind(value: string | null): DisconnectKind | null {
+  return value !== null && Object.hasOwn(DISCONNECT_KINDS, value) ? (value as DisconnectKind) : null;
 }
 
 function toDate(value: string | null): Date | null {

@@ -1,5 +1,6 @@
 import type { SessionRecord } from "../contract.js";
 import { InvalidInputError, SessionNotFoundError } from "../errors.js";
+import { normalizePhoneNumber } from "../phone/normalize-phone-number.js";
 import { type UpdateSessionInput, updateSessionInput } from "../schemas.js";
 import { parseInput } from "./parse-input.js";
 import { hasSavedCredentials, resolveSessionFolder } from "./session-folder.js";
@@ -7,10 +8,14 @@ import type { SessionRepository } from "./session-repository.js";
 
 /** Edits the one session. isActive/isDefault are accepted for the seed's forms but it stays both. */
 export async function updateSession(
-  deps: { repository: SessionRepository; sessionsDir: string },
+  deps: { repository: SessionRepository; sessionsDir: string; defaultCountry: () => string },
   input: UpdateSessionInput,
 ): Promise<SessionRecord> {
   const fields = parseInput(updateSessionInput, input);
+  const phoneNumber =
+    typeof fields.phoneNumber === "string"
+      ? normalizePhoneNumber(fields.phoneNumber, deps.defaultCountry(), "phoneNumber")
+      : fields.phoneNumber;
   const current = await deps.repository.findById(fields.id);
   if (!current) throw new SessionNotFoundError(`No WhatsApp session with id "${fields.id}".`);
   if (fields.sessionId !== undefined && fields.sessionId !== current.sessionId) {
@@ -26,7 +31,7 @@ export async function updateSession(
   return deps.repository.update(fields.id, {
     ...(fields.name === undefined ? {} : { name: fields.name }),
     ...(fields.sessionId === undefined ? {} : { sessionId: fields.sessionId }),
-    ...(fields.phoneNumber === undefined ? {} : { phoneNumber: fields.phoneNumber }),
+    ...(phoneNumber === undefined ? {} : { phoneNumber }),
     ...(fields.description === undefined ? {} : { description: fields.description }),
   });
 }

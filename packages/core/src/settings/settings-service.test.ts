@@ -41,6 +41,25 @@ describe("settings", { timeout: 20_000 }, () => {
     });
   });
 
+  it("accepts only a country the phone rule knows, and changes nothing otherwise", async () => {
+    const store = await createSettingsStore(database.db);
+    await expect(store.update({ defaultCountry: "XX" })).rejects.toMatchObject({
+      code: "INVALID_INPUT",
+      field: "defaultCountry",
+      message: expect.stringContaining('"XX" is not a supported country code'),
+    });
+    expect(store.current().defaultCountry).toBe("ID");
+    expect(await database.db.setting.count()).toBe(0);
+    await store.update({ defaultCountry: "MY" });
+    expect(store.current().defaultCountry).toBe("MY");
+  });
+
+  it("reads a stored unsupported country (an older version accepted any two capitals) as the default", async () => {
+    await database.db.setting.create({ data: { key: "defaultCountry", value: '"XX"' } });
+    const store = await createSettingsStore(database.db);
+    expect(store.current().defaultCountry).toBe("ID");
+  });
+
   it("ignores a stored value the schema no longer accepts", async () => {
     await database.db.setting.create({ data: { key: "dailyCap", value: '"lots"' } });
     const store = await createSettingsStore(database.db);

@@ -2,6 +2,7 @@ import type { PrismaClient } from "@kabar/db";
 import type { z } from "zod";
 import type { Settings, SettingsService } from "../contract.js";
 import { InvalidInputError } from "../errors.js";
+import { assertSupportedCountry, isSupportedCountryCode } from "../phone/normalize-phone-number.js";
 import { parseInput } from "../session/parse-input.js";
 import { type SettingsInput, settingsInput } from "../schemas.js";
 
@@ -23,6 +24,11 @@ export const DEFAULT_SETTINGS: Settings = {
   optInReply: "Kamu akan menerima pesan lagi dari nomor ini. Kirim BERHENTI untuk berhenti.",
   alertLanguage: "id",
   alertDisconnectedMs: 5 * 60_000,
+  // 8 attempts whose backoff (30 s doubling, capped at 30 min) spans just over an hour.
+  maxAttempts: 8,
+  holdsBeforePause: 5,
+  holdsWindowMs: 10 * 60_000,
+  linkPreviews: false,
 };
 
 const SETTING_KEYS = [
@@ -38,6 +44,10 @@ const SETTING_KEYS = [
   "optInReply",
   "alertLanguage",
   "alertDisconnectedMs",
+  "maxAttempts",
+  "holdsBeforePause",
+  "holdsWindowMs",
+  "linkPreviews",
 ] as const satisfies readonly (keyof Settings)[];
 
 /** The stored form: every key filled, so a row written by an older version still reads. */
@@ -68,6 +78,8 @@ export async function createSettingsStore(
     },
     async update(input: SettingsInput) {
       const parsed = parseInput(settingsInput, input);
+      // "XX" has the shape of a country code but no phone metadata: it would break every send.
+      if (parsed.defaultCountry !== undefined) assertSupportedCountry(parsed.defaultCountry);
       const next = { ...(await readStored(db)), ...stripUndefined(parsed) };
       if (next.minGapMs > next.maxGapMs) {
         throw new InvalidInputError(
@@ -104,7 +116,11 @@ async function readStored(db: PrismaClient): Promise<Settings> {
     const parsed = shape[row.key]?.safeParse(safeJson(row.value));
     if (parsed?.success) values[row.key] = parsed.data;
   }
-  return storedSettings.parse(values);
+  const stored = storedSettings.parse(values);
+  // An older version stored any two capitals; one with no phone metadata would fail every send.
+  return isSupportedCountryCode(stored.defaultCountry)
+    ? stored
+    : { ...stored, defaultCountry: DEFAULT_SETTINGS.defaultCountry };
 }
 
 function withOverrides(settings: Settings, overrides: Partial<Settings>): Settings {

@@ -21,8 +21,12 @@ export type FakeSendBehaviour =
   | "no_ack"
   /** sendText rejects with a transient error (socket gone). */
   | "transient_error"
-  /** The server refuses with 463 "restricted", reported as a sendError event. */
-  | "restricted";
+  /** The server answers 463 (no privacy token for this recipient), reported as a sendError event. */
+  | "restricted"
+  /** sendText throws a TypeError, as a bug inside the library does: the same on every attempt. */
+  | "library_bug"
+  /** The socket closes during the send, which then rejects with a transient error. */
+  | "drop_during_send";
 
 export interface FakeSend {
   sessionId: string;
@@ -33,6 +37,8 @@ export interface FakeSend {
   /** Date.now() when the port received it. */
   at: number;
 }
+
+export const FAKE_LINKED_NUMBER = "6281200000000";
 
 type Listeners = { [E in WhatsAppPortEventName]: Set<(payload: WhatsAppPortEvents[E]) => void> };
 
@@ -51,6 +57,7 @@ export class FakeWhatsAppPort implements WhatsAppPort {
     ack: new Set(),
     sendError: new Set(),
     incoming: new Set(),
+    privacyToken: new Set(),
     storage: new Set(),
   };
 
@@ -115,6 +122,12 @@ export class FakeWhatsAppPort implements WhatsAppPort {
   ): Promise<{ messageId: string }> {
     const behaviour = this.script.shift() ?? "ack";
     if (behaviour === "transient_error") throw new WhatsAppSendError(null, "Connection Closed", true);
+    if (behaviour === "library_bug")
+      throw new TypeError("Cannot read properties of undefined (reading 'attrs')");
+    if (behaviour === "drop_during_send") {
+      this.emit("close", { sessionId, kind: "connection_closed", statusCode: 428, detail: "dropped" });
+      throw new WhatsAppSendError(428, "Connection Closed", true);
+    }
     this.sends.push({ sessionId, messageId, to, text, media, at: Date.now() });
     // Like Baileys, the answer comes from the server after sendMessage has resolved.
     if (behaviour === "ack") setImmediate(() => this.ack(sessionId, messageId, "server_ack"));
@@ -143,7 +156,7 @@ export class FakeSessionLink {
   }
 
   connect(): void {
-    this.port.emit("open", { sessionId: this.sessionId, linkedNumber: "6281200000000" });
+    this.port.emit("open", { sessionId: this.sessionId, linkedNumber: FAKE_LINKED_NUMBER });
   }
 
   drop(): void {
@@ -180,15 +193,18 @@ export class FakeSessionLink {
       session: null,
       state: this.state,
       reason: null,
+      reasonCode: null,
       qr: null,
       pairingCode: null,
-      linkedNumber: null,
+      linkedNumber: this.state === "connected" ? FAKE_LINKED_NUMBER : null,
       lastConnectedAt: null,
       lastDisconnectAt: null,
       lastDisconnectReason: null,
+      lastDisconnectCode: null,
       reconnectAttempts: 0,
       outboxPausedReason: this.outboxPausedReason,
       storageProblem: null,
+      waWebVersion: null,
       changedAt: now,
     };
   }
@@ -198,8 +214,10 @@ export class FakeSessionLink {
     return () => this.listeners.delete(listener);
   }
 
+  /** Tells status listeners, as the session manager's status store does. */
   setOutboxPaused(reason: string | null): void {
     this.outboxPausedReason = reason;
+    this.setState(this.state);
   }
 
   private setState(state: SessionState): void {

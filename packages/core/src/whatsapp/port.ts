@@ -14,6 +14,12 @@ export type DisconnectKind =
   | "restart_required"
   /** Another client took over the session (440). */
   | "connection_replaced"
+  /** WhatsApp refused the announced client version at login (405): a newer version is needed. */
+  | "client_too_old"
+  /** WhatsApp refused the account at login (403: banned or locked): retrying cannot help. */
+  | "banned"
+  /** WhatsApp is unavailable (503, as a login failure or a stream error): reconnect with backoff. */
+  | "service_unavailable"
   /** The phone removed this device, or the credentials were rejected (401): needs a new link. */
   | "logged_out"
   /** The QR codes ran out without a scan (408 before login): stop, no reconnect loop. */
@@ -31,7 +37,7 @@ export interface WhatsAppPortEvents {
   close: { sessionId: string; kind: DisconnectKind; statusCode: number | null; detail: string };
   /** Status reports for messages this device sent, by WhatsApp message id. */
   ack: { sessionId: string; messageId: string; status: AckStatus };
-  /** The server refused a send (e.g. 463 "restricted"). */
+  /** The server refused a send in its ack (e.g. 463: no privacy token for that recipient). */
   sendError: { sessionId: string; messageId: string; code: number; detail: string };
   /**
    * The credential folder refuses writes (read-only, full, permissions): `problem` says which folder
@@ -41,6 +47,11 @@ export interface WhatsAppPortEvents {
   storage: { sessionId: string; problem: string | null };
   /** A message from someone else arrived: live, or held by the server and flushed at login. */
   incoming: IncomingMessage;
+  /**
+   * A contact shared their privacy token with us (WhatsApp's `privacy_token` notification, which
+   * Baileys surfaces as a chats.update with tcToken): messages to them no longer get 463.
+   */
+  privacyToken: { sessionId: string; from: string };
 }
 
 export type WhatsAppPortEventName = keyof WhatsAppPortEvents;
@@ -76,6 +87,19 @@ export interface OutgoingText {
   text: string;
   /** Core fixes the id before the first attempt so a retry is the same message for the recipient. */
   messageId: string;
+  /**
+   * The link preview to attach, built by core from a host it checked; null: none. The adapter never
+   * lets the library fetch a URL of a text by itself.
+   */
+  linkPreview?: LinkPreview | null;
+}
+
+export interface LinkPreview {
+  /** The URL as it appears in the text. */
+  matchedText: string;
+  canonicalUrl: string;
+  title: string;
+  description?: string;
 }
 
 export interface OutgoingMedia {
@@ -101,7 +125,12 @@ export interface WhatsAppPort {
    * when there are none). Resolves once the socket is started, not when it is open: watch
    * the events. The adapter never reconnects by itself; core decides after each "close".
    */
-  start(sessionId: string, options?: { pairingPhoneNumber?: string }): Promise<void>;
+  start(
+    sessionId: string,
+    options?: { pairingPhoneNumber?: string; waWebVersion?: [number, number, number] },
+  ): Promise<void>;
+  /** The WhatsApp Web version the library ships with: the last fallback of version resolution. */
+  bundledWaWebVersion?(): [number, number, number];
   /** Closes the socket and keeps the credentials. */
   stop(sessionId: string): Promise<void>;
   /** Unlinks the device on WhatsApp's side too; the caller handles the credential folder. */

@@ -86,7 +86,7 @@ describe("the outbox through server trouble", () => {
       await kabar.messages.send({ to: burstRecipient(index), message: `Replaced #${index}` });
     }
     await firstArrived;
-    const replaced = sessionReaches(kabar, (status) => status.state === "disconnected");
+    const replaced = sessionReaches(kabar, (status) => status.state === "replaced");
     simulator.faults.streamError("conflict");
     expect((await replaced).reason).toMatch(/replaced/i);
     const counts = await kabar.messages.countByStatus();

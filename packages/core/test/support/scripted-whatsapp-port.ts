@@ -24,6 +24,9 @@ const STATUS_CODES: Record<DisconnectKind, number | null> = {
   connection_replaced: 440,
   logged_out: 401,
   qr_expired: 408,
+  client_too_old: 405,
+  banned: 403,
+  service_unavailable: 503,
   other: 500,
 };
 

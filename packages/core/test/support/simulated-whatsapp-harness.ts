@@ -17,6 +17,7 @@ import { InMemoryEventBus } from "../../src/events/event-bus.js";
 import type { ReconnectOptions } from "../../src/session/reconnect-backoff.js";
 import { createSessionManager, type SessionManager } from "../../src/session/session-manager.js";
 import { createWaMultiSessionPort } from "../../src/whatsapp/adapters/wa-multi-session/index.js";
+import { installProcessGuards } from "../../src/whatsapp/adapters/wa-multi-session/process-guards.js";
 import type { WhatsAppPort } from "../../src/whatsapp/port.js";
 import { createTempKabarDir } from "./temp-kabar-dir.js";
 
@@ -58,6 +59,8 @@ export async function startSimulatedWhatsApp(
   const simulator = await startSimulator({ port: 0, ...options.simulator });
   const logger = options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" });
   const running = new Set<ManagerUnderTest>();
+  // This harness builds the port itself, so it is the entry that installs the process guards.
+  installProcessGuards(logger);
 
   const createPort = () =>
     createWaMultiSessionPort({

@@ -1,6 +1,7 @@
 import type { PrismaClient } from "../../generated/client/index.js";
+import { THE_SESSION_ORDER } from "../the-session-order.js";
 import { isOneSessionViolation } from "../one-session.js";
-import { describeSession, oldestFirst, sessionSummarySelect } from "./session-summary.js";
+import { describeSession, sessionSummarySelect } from "./session-summary.js";
 
 export const SAMPLE_SESSION = {
   name: "Default Session",
@@ -44,7 +45,7 @@ export async function addSampleSession(database: PrismaClient): Promise<SampleRe
 async function findExisting(database: PrismaClient): Promise<SampleResult | undefined> {
   const existing = await database.whatsAppSession.findFirst({
     select: sessionSummarySelect,
-    orderBy: oldestFirst,
+    orderBy: [...THE_SESSION_ORDER],
   });
   if (!existing) return undefined;
   return {

@@ -1,10 +1,10 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { PrismaClient } from "../../generated/client/index.js";
+import { THE_SESSION_ORDER } from "../the-session-order.js";
 import {
   describeSession,
   isHeartbeatFresh,
-  oldestFirst,
   SESSION_ID_PATTERN,
   type SessionSummary,
   sessionSummarySelect,
@@ -31,7 +31,7 @@ export interface CleanupResult {
 }
 
 /**
- * Keeps the oldest session (createdAt, then id), deletes the others and makes the kept one default and
+ * Keeps the session the product uses (THE_SESSION_ORDER: the default, then the oldest), deletes the others and makes the kept one default and
  * active, in one transaction. Then moves each deleted session's credential folders to
  * <sessionsDir>/.backup/<UTC timestamp>-<sessionId>[_credentials]/: credentials are never deleted.
  * Safe while the server runs: the kept row only gets the two flags, and if a running server holds one of
@@ -45,14 +45,14 @@ export async function cleanupSessions(
   const { kept, removed } = await database.$transaction(async (transaction) => {
     const sessions = await transaction.whatsAppSession.findMany({
       select: { ...sessionSummarySelect, heartbeatAt: true },
-      orderBy: oldestFirst,
+      orderBy: [...THE_SESSION_ORDER],
     });
-    const [oldest, ...rest] = sessions;
-    if (!oldest) return { kept: undefined, removed: [] };
+    const [theOne, ...rest] = sessions;
+    if (!theOne) return { kept: undefined, removed: [] };
     const held = rest.find((session) => isHeartbeatFresh(session.heartbeatAt, now));
     if (held) {
       throw new CleanupRefusedError(
-        `the running server holds ${describeSession(held)}, which is not the oldest session — stop the server, then run pnpm whatsapp:cleanup again`,
+        `the running server holds ${describeSession(held)}, which is not the session the product uses — stop the server, then run pnpm whatsapp:cleanup again`,
       );
     }
     if (rest.length > 0) {
@@ -60,15 +60,15 @@ export async function cleanupSessions(
         where: { id: { in: rest.map((session) => session.id) } },
       });
     }
-    if (!oldest.isActive || !oldest.isDefault) {
+    if (!theOne.isActive || !theOne.isDefault) {
       await transaction.whatsAppSession.update({
-        where: { id: oldest.id },
+        where: { id: theOne.id },
         data: { isActive: true, isDefault: true },
         select: { id: true },
       });
     }
     return {
-      kept: { ...withoutHeartbeat(oldest), isActive: true, isDefault: true },
+      kept: { ...withoutHeartbeat(theOne), isActive: true, isDefault: true },
       removed: rest.map(withoutHeartbeat),
     };
   });
@@ -97,7 +97,7 @@ export async function cleanupSessions(
     hasFolderProblems ||= outcome.isProblem;
     lines.push(`  - ${describeSession(session)}: ${outcome.text}`);
   }
-  lines.push(`Kept ${describeSession(kept)}, the oldest, now the default and active session.`);
+  lines.push(`Kept ${describeSession(kept)}, the session the product uses, now the default and active one.`);
   return { kept, removed, hasFolderProblems, lines };
 }
 

@@ -1,5 +1,6 @@
 import type { Prisma, PrismaClient } from "../../generated/client/index.js";
-import { describeSession, isHeartbeatFresh, oldestFirst } from "./session-summary.js";
+import { THE_SESSION_ORDER } from "../the-session-order.js";
+import { describeSession, isHeartbeatFresh } from "./session-summary.js";
 
 const statusSelect = {
   name: true,
@@ -20,7 +21,7 @@ export interface StatusReport {
 }
 
 export async function describeStatus(database: PrismaClient, now: Date = new Date()): Promise<StatusReport> {
-  const sessions = await database.whatsAppSession.findMany({ select: statusSelect, orderBy: oldestFirst });
+  const sessions = await database.whatsAppSession.findMany({ select: statusSelect, orderBy: [...THE_SESSION_ORDER] });
   const [session] = sessions;
   if (!session) {
     return {

@@ -14,12 +14,6 @@ export const sessionSummarySelect = {
 
 export type SessionSummary = Prisma.WhatsAppSessionGetPayload<{ select: typeof sessionSummarySelect }>;
 
-/** Oldest first: the order cleanup keeps by, and the one the product treats as "the" session. */
-export const oldestFirst = [
-  { createdAt: "asc" },
-  { id: "asc" },
-] satisfies Prisma.WhatsAppSessionOrderByWithRelationInput[];
-
 export function describeSession(session: Pick<SessionSummary, "name" | "sessionId">): string {
   return `"${session.name}" (sessionId ${session.sessionId})`;
 }

@@ -35,5 +35,12 @@ it(`acks delayed past the ${ackTimeoutMs} ms timeout mid-burst of ${total}: ever
     },
   });
   expect(phase).toBe("restored");
-  expect(result).toMatchObject({ sent: total, delivered: total, lost: 0, duplicated: 0, unexpected: 0, undecrypted: 0 });
+  expect(result).toMatchObject({
+    sent: total,
+    delivered: total,
+    lost: 0,
+    duplicated: 0,
+    unexpected: 0,
+    undecrypted: 0,
+  });
 });

@@ -40,5 +40,12 @@ it(`the database locked for ${lockSeconds} s mid-burst of ${total}: every messag
     },
   });
   expect(lockedAt).toBeGreaterThan(0);
-  expect(result).toMatchObject({ sent: total, delivered: total, lost: 0, duplicated: 0, unexpected: 0, undecrypted: 0 });
+  expect(result).toMatchObject({
+    sent: total,
+    delivered: total,
+    lost: 0,
+    duplicated: 0,
+    unexpected: 0,
+    undecrypted: 0,
+  });
 });

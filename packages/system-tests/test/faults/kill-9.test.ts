@@ -70,5 +70,12 @@ it(`kill -9 mid-burst of ${total}: after a restart every message is delivered on
 
   const result = tally(await storedWaMessageIds(harness.db()), receivedByContacts(simulator));
   printTally(`kill -9 at ${beforeRestart} arrivals (${refused.length} requests retried)`, result);
-  expect(result).toMatchObject({ sent: total, delivered: total, lost: 0, duplicated: 0, unexpected: 0, undecrypted: 0 });
+  expect(result).toMatchObject({
+    sent: total,
+    delivered: total,
+    lost: 0,
+    duplicated: 0,
+    unexpected: 0,
+    undecrypted: 0,
+  });
 });

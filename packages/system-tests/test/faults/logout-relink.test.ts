@@ -34,5 +34,12 @@ it(`logout mid-burst of ${total}, then re-link: every message delivered once`, a
     },
   });
   expect(isLoggedOut).toBe(true);
-  expect(result).toMatchObject({ sent: total, delivered: total, lost: 0, duplicated: 0, unexpected: 0, undecrypted: 0 });
+  expect(result).toMatchObject({
+    sent: total,
+    delivered: total,
+    lost: 0,
+    duplicated: 0,
+    unexpected: 0,
+    undecrypted: 0,
+  });
 });

@@ -30,5 +30,12 @@ it(`${drops} socket drops during a burst of ${total}: every message delivered on
     },
   });
   expect(dropped).toBe(drops);
-  expect(result).toMatchObject({ sent: total, delivered: total, lost: 0, duplicated: 0, unexpected: 0, undecrypted: 0 });
+  expect(result).toMatchObject({
+    sent: total,
+    delivered: total,
+    lost: 0,
+    duplicated: 0,
+    unexpected: 0,
+    undecrypted: 0,
+  });
 });

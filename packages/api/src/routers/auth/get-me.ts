@@ -1,4 +1,4 @@
-import { authedProcedure } from "../../trpc/trpc.js";
+import { readProcedure } from "../../trpc/trpc.js";
 
 /** Who is calling: the admin (cookie) or an internal app (token name). */
-export const getMe = authedProcedure.query(({ ctx }) => ctx.principal);
+export const getMe = readProcedure.query(({ ctx }) => ctx.principal);

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { publicProcedure } from "../../trpc/trpc.js";
-import { limitLoginAttempts, setAdminCookie } from "./admin-cookie.js";
+import { setAdminCookie, withLoginLimit } from "./admin-cookie.js";
 
 export const loginInput = z.object({
   password: z
@@ -11,6 +11,5 @@ export const loginInput = z.object({
 
 /** Sets the HttpOnly admin cookie; scripts can use it too. */
 export const logIn = publicProcedure.input(loginInput).mutation(async ({ ctx, input }) => {
-  limitLoginAttempts(ctx);
-  return setAdminCookie(ctx, await ctx.auth.login(input.password));
+  return setAdminCookie(ctx, await withLoginLimit(ctx, () => ctx.auth.login(input.password)));
 });

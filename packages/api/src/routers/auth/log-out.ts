@@ -1,7 +1,7 @@
 import { serializeAdminCookie } from "../../auth/cookies.js";
-import { authedProcedure } from "../../trpc/trpc.js";
+import { readProcedure } from "../../trpc/trpc.js";
 
-export const logOut = authedProcedure.mutation(async ({ ctx }) => {
+export const logOut = readProcedure.mutation(async ({ ctx }) => {
   if (ctx.adminCookie) await ctx.auth.logout(ctx.adminCookie);
   ctx.response.setHeader(
     "Set-Cookie",

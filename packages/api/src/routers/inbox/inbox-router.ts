@@ -1,5 +1,5 @@
 import { contactInput, inboxThreadInput, sendMessageInput } from "@kabar/core/schemas";
-import { authedProcedure, router } from "../../trpc/trpc.js";
+import { readProcedure, router, sendProcedure } from "../../trpc/trpc.js";
 import { requireAdminForForce } from "../messages/send-message.js";
 import { onInboxMessage } from "./on-inbox-message.js";
 
@@ -11,12 +11,12 @@ export const inboxReplyInput = contactInput.extend({
 
 export const inboxRouter = router({
   /** Senders, the most recent first, with unread counts and whether they opted out. */
-  contacts: authedProcedure.query(({ ctx }) => ctx.kabar.inbox.contacts()),
+  contacts: readProcedure.query(({ ctx }) => ctx.kabar.inbox.contacts()),
   /** A contact's messages both ways, oldest first. */
-  thread: authedProcedure.input(inboxThreadInput).query(({ ctx, input }) => ctx.kabar.inbox.thread(input)),
-  markRead: authedProcedure.input(contactInput).mutation(({ ctx, input }) => ctx.kabar.inbox.markRead(input)),
+  thread: readProcedure.input(inboxThreadInput).query(({ ctx, input }) => ctx.kabar.inbox.thread(input)),
+  markRead: sendProcedure.input(contactInput).mutation(({ ctx, input }) => ctx.kabar.inbox.markRead(input)),
   /** Sends through the outbox; 409 "opted out" to a number on the opt-out list unless the admin forces. */
-  reply: authedProcedure.input(inboxReplyInput).mutation(({ ctx, input }) => {
+  reply: sendProcedure.input(inboxReplyInput).mutation(({ ctx, input }) => {
     requireAdminForForce(ctx.principal, input.force);
     return ctx.kabar.inbox.reply(input);
   }),

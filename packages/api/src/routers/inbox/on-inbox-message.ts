@@ -1,7 +1,7 @@
 import { tracked } from "@trpc/server";
 import { z } from "zod";
 import { eventsOfType, isResync } from "../../trpc/events.js";
-import { authedProcedure } from "../../trpc/trpc.js";
+import { readProcedure } from "../../trpc/trpc.js";
 
 export const onInboxMessageInput = z.object({ lastEventId: z.string().max(100).nullish() }).optional();
 
@@ -9,7 +9,7 @@ export const onInboxMessageInput = z.object({ lastEventId: z.string().max(100).n
  * Every message a contact sends, as it is stored; resumable. `{ resync: true }` first when what came
  * after lastEventId is no longer held: re-read `inbox.contacts`.
  */
-export const onInboxMessage = authedProcedure.input(onInboxMessageInput).subscription(async function* ({
+export const onInboxMessage = readProcedure.input(onInboxMessageInput).subscription(async function* ({
   ctx,
   input,
   signal,

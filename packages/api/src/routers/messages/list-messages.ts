@@ -1,6 +1,6 @@
 import { listMessagesInput } from "@kabar/core/schemas";
-import { authedProcedure } from "../../trpc/trpc.js";
+import { readProcedure } from "../../trpc/trpc.js";
 
-export const listMessages = authedProcedure
+export const listMessages = readProcedure
   .input(listMessagesInput)
   .query(({ ctx, input }) => ctx.kabar.messages.list(input));

@@ -1,4 +1,5 @@
 import { router } from "../../trpc/trpc.js";
+import { cancelMessage } from "./cancel-message.js";
 import { getMessage } from "./get-message.js";
 import { listInboundMessages } from "./list-inbound-messages.js";
 import { listMessages } from "./list-messages.js";
@@ -12,5 +13,6 @@ export const messagesRouter = router({
   inbound: listInboundMessages,
   get: getMessage,
   resend: resendMessage,
+  cancel: cancelMessage,
   onStatus: onMessageStatus,
 });

@@ -1,7 +1,7 @@
 import { sendMessageInput } from "@kabar/core/schemas";
 import { TRPCError } from "@trpc/server";
 import type { Principal } from "../../auth/auth-service.js";
-import { authedProcedure } from "../../trpc/trpc.js";
+import { sendProcedure } from "../../trpc/trpc.js";
 
 /** Overriding a contact's opt-out is the admin's call, not an integration's. */
 export function requireAdminForForce(principal: Principal, force: boolean | undefined): void {
@@ -14,7 +14,7 @@ export function requireAdminForForce(principal: Principal, force: boolean | unde
 }
 
 /** Queues a text in the durable outbox; resolves with its id and status "queued". */
-export const sendMessage = authedProcedure.input(sendMessageInput).mutation(({ ctx, input }) => {
+export const sendMessage = sendProcedure.input(sendMessageInput).mutation(({ ctx, input }) => {
   requireAdminForForce(ctx.principal, input.force);
   return ctx.kabar.messages.send(input);
 });

@@ -1,6 +1,6 @@
 import { createSessionInput } from "@kabar/core/schemas";
-import { authedProcedure } from "../../trpc/trpc.js";
+import { adminProcedure } from "../../trpc/trpc.js";
 
-export const createSession = authedProcedure
+export const createSession = adminProcedure
   .input(createSessionInput)
   .mutation(({ ctx, input }) => ctx.kabar.sessions.create(input));

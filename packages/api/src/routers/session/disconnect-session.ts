@@ -1,4 +1,4 @@
-import { authedProcedure } from "../../trpc/trpc.js";
+import { adminProcedure } from "../../trpc/trpc.js";
 
 /** Closes the socket; the credentials stay, so connect links again without a QR. */
-export const disconnectSession = authedProcedure.mutation(({ ctx }) => ctx.kabar.sessions.disconnect());
+export const disconnectSession = adminProcedure.mutation(({ ctx }) => ctx.kabar.sessions.disconnect());

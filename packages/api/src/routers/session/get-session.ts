@@ -1,3 +1,3 @@
-import { authedProcedure } from "../../trpc/trpc.js";
+import { adminProcedure } from "../../trpc/trpc.js";
 
-export const getSession = authedProcedure.query(({ ctx }) => ctx.kabar.sessions.get());
+export const getSession = adminProcedure.query(({ ctx }) => ctx.kabar.sessions.get());

@@ -1,3 +1,3 @@
-import { authedProcedure } from "../../trpc/trpc.js";
+import { adminProcedure } from "../../trpc/trpc.js";
 
-export const getStatus = authedProcedure.query(({ ctx }) => ctx.kabar.sessions.status());
+export const getStatus = adminProcedure.query(({ ctx }) => ctx.kabar.sessions.status());

@@ -1,7 +1,8 @@
 import { tracked } from "@trpc/server";
 import { z } from "zod";
+import { untilCredentialEnds } from "../../trpc/stream-signal.js";
 import { BEFORE_FIRST_EVENT, eventsOfType, isResync, watchLatestEventId } from "../../trpc/events.js";
-import { authedProcedure } from "../../trpc/trpc.js";
+import { adminProcedure } from "../../trpc/trpc.js";
 
 export const onStatusChangeInput = z.object({ lastEventId: z.string().max(100).nullish() }).optional();
 
@@ -10,7 +11,7 @@ export const onStatusChangeInput = z.object({ lastEventId: z.string().max(100).n
  * status (tagged with the newest event id, so a reconnect resumes right after it); a resuming one
  * gets what it missed, or the current status when the missed events are no longer held.
  */
-export const onStatusChange = authedProcedure.input(onStatusChangeInput).subscription(async function* ({
+export const onStatusChange = adminProcedure.input(onStatusChangeInput).subscription(async function* ({
   ctx,
   input,
   signal,
@@ -23,7 +24,7 @@ export const onStatusChange = authedProcedure.input(onStatusChangeInput).subscri
   }
   for await (const received of eventsOfType(ctx.kabar.events, "session.state", {
     lastEventId: resumeAfter,
-    signal,
+    signal: untilCredentialEnds(ctx, signal),
   })) {
     // The whole state replaces the changes that were lost; the status is read after the resync's id.
     if (isResync(received)) yield tracked(received.id, ctx.kabar.sessions.status());

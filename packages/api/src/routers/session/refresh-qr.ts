@@ -1,3 +1,3 @@
-import { authedProcedure } from "../../trpc/trpc.js";
+import { adminProcedure } from "../../trpc/trpc.js";
 
-export const refreshQr = authedProcedure.mutation(({ ctx }) => ctx.kabar.sessions.refreshQr());
+export const refreshQr = adminProcedure.mutation(({ ctx }) => ctx.kabar.sessions.refreshQr());

@@ -1,8 +1,8 @@
 import { connectSessionInput } from "@kabar/core/schemas";
-import { authedProcedure } from "../../trpc/trpc.js";
+import { adminProcedure } from "../../trpc/trpc.js";
 
 export const requestPairingCodeInput = connectSessionInput.required();
 
-export const requestPairingCode = authedProcedure
+export const requestPairingCode = adminProcedure
   .input(requestPairingCodeInput)
   .mutation(({ ctx, input }) => ctx.kabar.sessions.requestPairingCode(input));

@@ -10,6 +10,7 @@ import { logoutSession } from "./logout-session.js";
 import { onStatusChange } from "./on-status-change.js";
 import { refreshQr } from "./refresh-qr.js";
 import { requestPairingCode } from "./request-pairing-code.js";
+import { takeOverSession } from "./take-over-session.js";
 import { updateSession } from "./update-session.js";
 
 export const sessionRouter = router({
@@ -22,6 +23,7 @@ export const sessionRouter = router({
   connect: connectSession,
   disconnect: disconnectSession,
   logout: logoutSession,
+  takeOver: takeOverSession,
   requestPairingCode,
   refreshQr,
   onStatusChange,

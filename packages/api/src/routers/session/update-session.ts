@@ -1,6 +1,6 @@
 import { updateSessionInput } from "@kabar/core/schemas";
-import { authedProcedure } from "../../trpc/trpc.js";
+import { adminProcedure } from "../../trpc/trpc.js";
 
-export const updateSession = authedProcedure
+export const updateSession = adminProcedure
   .input(updateSessionInput)
   .mutation(({ ctx, input }) => ctx.kabar.sessions.update(input));

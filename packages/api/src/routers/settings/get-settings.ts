@@ -1,3 +1,3 @@
-import { authedProcedure } from "../../trpc/trpc.js";
+import { adminProcedure } from "../../trpc/trpc.js";
 
-export const getSettings = authedProcedure.query(({ ctx }) => ctx.kabar.settings.get());
+export const getSettings = adminProcedure.query(({ ctx }) => ctx.kabar.settings.get());

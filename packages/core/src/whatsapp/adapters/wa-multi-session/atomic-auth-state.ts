@@ -76,7 +76,8 @@ export async function useAtomicMultiFileAuthState(
   folderOptions.set(path.resolve(folder), options);
   const info = await stat(folder).catch(() => null);
   if (info && !info.isDirectory()) throw new Error(`${folder} exists and is not a folder`);
-  if (!info) await mkdir(folder, { recursive: true });
+  // Credentials: readable by this user only (umask may still narrow it, never widen it).
+  if (!info) await mkdir(folder, { recursive: true, mode: 0o700 });
 
   let isClosed = false;
   const states = openStates.get(path.resolve(folder)) ?? [];
@@ -236,7 +237,7 @@ function isUnwritable(error: unknown): error is Error & { code: string } {
 
 async function writeAtomically(file: string, content: string): Promise<void> {
   const temp = `${file}.${randomBytes(4).toString("hex")}.tmp`;
-  const handle = await open(temp, "w");
+  const handle = await open(temp, "w", 0o600);
   try {
     try {
       await handle.writeFile(content, "utf8");

@@ -28,6 +28,12 @@ function kindOf(statusCode: number | null, message: string): DisconnectKind {
       return "restart_required";
     case 440:
       return "connection_replaced";
+    case 403:
+      return "banned";
+    case 405:
+      return "client_too_old";
+    case 503:
+      return "service_unavailable";
     case 408:
       return message.includes(QR_REFS_ENDED) ? "qr_expired" : "connection_lost";
     case 428:

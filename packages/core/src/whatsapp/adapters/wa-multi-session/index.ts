@@ -25,25 +25,31 @@ import {
   closeAuthStorage,
   installLibraryHooks,
   library,
-  pinWaWebVersion,
+  bundledWaWebVersion,
   registerSessionOwner,
-  setWebSocketUrl,
 } from "./library-bridge.js";
 import { createRetryCounts, messageRetryConfig } from "./message-retry.js";
 import { createSendQueue, type SendQueue } from "./send-queue.js";
 import { serializeKeyTransactions } from "./serial-transactions.js";
-import { guardSignalConsole } from "./signal-console-guard.js";
 import { StanzaDirectory } from "./incoming-messages.js";
 import { bindSocketEvents } from "./socket-events.js";
-import { afterSocketEnd, installDanglingQuerySafetyNet, rawWebSocketOf } from "./socket-teardown.js";
+import {
+  afterSocketEnd,
+  failPendingQueries,
+  rawWebSocketOf,
+} from "./socket-teardown.js";
 
 export interface WaMultiSessionPortOptions {
   sessionsDir: string;
   /** WHATSAPP_WS_URL: a simulator's ws:// URL instead of WhatsApp's. */
   wsUrl?: string;
   logger: Logger;
-  /** The WhatsApp Web version to announce; default the one bundled with Baileys (no network lookup). */
-  waWebVersion?: [number, number, number];
+  /**
+   * Baileys pings this often and gives up (408) after interval + 5 s without a frame, checked once per
+   * interval: a half-open socket is noticed within 2 × interval + 5 s. Default 15 s (≤ 35 s), where
+   * Baileys' own 30 s could take 65 s.
+   */
+  keepAliveIntervalMs?: number;
   /** Lifetime of every QR; default Baileys' 60 s for the first and 20 s for each later one. */
   qrTimeoutMs?: number;
   /** Level of Baileys' own log lines; default "warn", or the logger's own level when that is quieter. */
@@ -56,6 +62,8 @@ interface SessionEntry {
   isOpen: boolean;
   isDeliberateClose: boolean;
   pairingPhoneNumber: string | null;
+  /** What the next socket announces; core resolves it before every start. */
+  waWebVersion: [number, number, number] | null;
   starting: Promise<unknown> | null;
   /** Every library send of this session, one at a time (see send-queue.ts). */
   sendQueue: SendQueue;
@@ -67,6 +75,7 @@ interface SessionEntry {
 }
 
 export const WA_MULTI_SESSION_PRIVATE_DIR = ".wa-multi-session";
+export const DEFAULT_KEEP_ALIVE_INTERVAL_MS = 15_000;
 
 export function createWaMultiSessionPort(options: WaMultiSessionPortOptions): WhatsAppPort {
   const { sessionsDir, logger } = options;
@@ -79,12 +88,9 @@ export function createWaMultiSessionPort(options: WaMultiSessionPortOptions): Wh
   const quietLevel = logger.levelVal > (logger.levels.values.warn ?? 40) ? logger.level : "warn";
   const baileysLogger = logger.child({ module: "baileys" }, { level: options.baileysLogLevel ?? quietLevel });
   const qrLifetimesMs = { first: options.qrTimeoutMs ?? 60_000, next: options.qrTimeoutMs ?? 20_000 };
-  // Hooks first: nothing may reach wa-multi-session (or its version lookup) unpatched.
+  // Hooks first: nothing may reach wa-multi-session (or its version lookup) unpatched. The process
+  // itself (console, unhandledRejection) is left alone: see process-guards.ts.
   installLibraryHooks();
-  guardSignalConsole(logger);
-  installDanglingQuerySafetyNet(logger);
-  setWebSocketUrl(options.wsUrl);
-  if (options.waWebVersion) pinWaWebVersion(options.waWebVersion);
 
   function entryFor(sessionId: string): SessionEntry {
     const existing = entries.get(sessionId);
@@ -96,6 +102,7 @@ export function createWaMultiSessionPort(options: WaMultiSessionPortOptions): Wh
       isOpen: false,
       isDeliberateClose: false,
       pairingPhoneNumber: null,
+      waWebVersion: null,
       starting: null,
       sendQueue: createSendQueue(),
       stanzas: new StanzaDirectory(),
@@ -107,6 +114,11 @@ export function createWaMultiSessionPort(options: WaMultiSessionPortOptions): Wh
       folder,
       socketConfig: () => ({
         logger: baileysLogger,
+        // Per socket, not Baileys' shared DEFAULT_CONNECTION_CONFIG: another Baileys user in the
+        // same process keeps WhatsApp's own URL.
+        ...(options.wsUrl ? { waWebSocketUrl: options.wsUrl } : {}),
+        keepAliveIntervalMs: options.keepAliveIntervalMs ?? DEFAULT_KEEP_ALIVE_INTERVAL_MS,
+        ...(entry.waWebVersion ? { version: entry.waWebVersion } : {}),
         ...(options.qrTimeoutMs === undefined ? {} : { qrTimeout: options.qrTimeoutMs }),
         ...messageRetryConfig(
           {
@@ -152,8 +164,10 @@ export function createWaMultiSessionPort(options: WaMultiSessionPortOptions): Wh
         entry.isOpen = true;
       },
       onClosed: (kind) => {
-        // Closed by the server or the network: nothing more may be forwarded to late queries either.
+        // Closed by the server or the network: nothing more may be forwarded to late queries either,
+        // and the queries still waiting must fail now, not after their 60 s timeout.
         void afterSocketEnd(raw);
+        failPendingQueries(socket);
         // Core moves the folder aside on a logout; nothing still in flight may write into it again.
         if (kind === "logged_out") closeAuthStorage(folder);
         if (!isCurrent()) return;
@@ -173,6 +187,7 @@ export function createWaMultiSessionPort(options: WaMultiSessionPortOptions): Wh
     const raw = rawWebSocketOf(socket);
     // end() emits the close synchronously; isDeliberateClose keeps it from reaching core as a drop.
     socket.end(undefined);
+    failPendingQueries(socket);
     entry.socket = null;
     entry.isOpen = false;
     await afterSocketEnd(raw);
@@ -207,6 +222,7 @@ export function createWaMultiSessionPort(options: WaMultiSessionPortOptions): Wh
       const entry = entryFor(sessionId);
       await endSocket(entry);
       entry.pairingPhoneNumber = startOptions?.pairingPhoneNumber ?? null;
+      entry.waWebVersion = startOptions?.waWebVersion ?? null;
       // Module-global in wa-multi-session: point it at a folder of ours that is never created.
       library.setCredentialsDir(path.join(path.resolve(sessionsDir), WA_MULTI_SESSION_PRIVATE_DIR));
       const starting = library.startSession(sessionId, { printQR: false });
@@ -238,7 +254,7 @@ export function createWaMultiSessionPort(options: WaMultiSessionPortOptions): Wh
       closeAuthStorage(resolveSessionFolder(sessionsDir, sessionId));
     },
     sendText: (sessionId, message: OutgoingText) =>
-      send(sessionId, message.to, { text: message.text }, message.messageId),
+      send(sessionId, message.to, textContent(message), message.messageId),
     sendMedia(sessionId, message: OutgoingMedia) {
       const data = Buffer.from(message.data);
       const content: AnyMessageContent =
@@ -252,6 +268,7 @@ export function createWaMultiSessionPort(options: WaMultiSessionPortOptions): Wh
             };
       return send(sessionId, message.to, content, message.messageId);
     },
+    bundledWaWebVersion,
     setMessageLookup(lookup) {
       messageLookup = lookup;
     },
@@ -274,11 +291,36 @@ export function createWaMultiSessionPort(options: WaMultiSessionPortOptions): Wh
   };
 }
 
+/**
+ * `linkPreview: null` stops Baileys from fetching the first URL of the text itself
+ * (generateWAMessageContent in Utils/messages.js calls getUrlInfo only when it is undefined): the
+ * fetch would reach any host a caller names, internal ones included.
+ */
+function textContent(message: OutgoingText): AnyMessageContent {
+  const preview = message.linkPreview ?? null;
+  if (preview === null) return { text: message.text, linkPreview: null };
+  return {
+    text: message.text,
+    linkPreview: {
+      "canonical-url": preview.canonicalUrl,
+      "matched-text": preview.matchedText,
+      title: preview.title,
+      ...(preview.description === undefined ? {} : { description: preview.description }),
+    },
+  };
+}
+
 function toSendError(error: unknown): WhatsAppSendError {
   if (error instanceof WhatsAppSendError) return error;
   const message = error instanceof Error ? error.message : String(error);
   const code = statusCodeOf(error);
-  // Socket-level failures (closed, timed out) are worth a retry; an answer from WhatsApp is not.
-  const isTransient = code === null || code === 408 || code === 428 || code >= 500;
+  // A TypeError and its kind come from a bug in the library's handling of this message (e.g. reading
+  // `attrs` of a missing media_conn answer): it fails the same way every time.
+  if (error instanceof TypeError || error instanceof RangeError || error instanceof SyntaxError) {
+    return new WhatsAppSendError(code, `${error.name}: ${message}`, false);
+  }
+  // Socket-level failures (closed, timed out), rate limits and server trouble are worth a retry;
+  // any other answer from WhatsApp is not.
+  const isTransient = code === null || code === 408 || code === 428 || code === 429 || code >= 500;
   return new WhatsAppSendError(code, message, isTransient);
 }

@@ -6,12 +6,12 @@
  * credential folder. It offers no option to turn that off, so we hook the three Baileys functions it
  * calls (it reads them from Baileys' exports on every call):
  *
- * - `fetchLatestBaileysVersion` answers the pinned version at once, so start-up never waits on the
- *   network (wa-multi-session passes no version of its own).
+ * - `fetchLatestBaileysVersion` answers the bundled version at once, so start-up never waits on the
+ *   network; the version a socket announces is core's resolved one, set in the socket config.
  * - `useMultiFileAuthState` is redirected from wa-multi-session's `<dir>/<id>_credentials` to our
  *   `<sessionsDir>/<id>/`, with atomic writes. wa-multi-session's own path then never exists, so its existence checks
  *   never block a restart and its `deleteSession` would have nothing to delete.
- * - `makeWASocket` gets our config (version, logger, QR timeout) and hands wa-multi-session a view of
+ * - `makeWASocket` gets our config (version, keep-alive, logger, QR timeout) and hands wa-multi-session a view of
  *   the events without "close": its instant-retry / delete path never runs. Core decides instead.
  *
  * The hooks are installed once per process and are no-ops for sessions no adapter registered.
@@ -72,19 +72,6 @@ export const bundledWaWebVersion = (): [number, number, number] => {
   return [major, minor, patch];
 };
 
-const productionWebSocketUrl = baileys.DEFAULT_CONNECTION_CONFIG.waWebSocketUrl;
-/**
- * Baileys spreads DEFAULT_CONNECTION_CONFIG into every socket and wa-multi-session passes no URL, so
- * this one assignment is the whole difference between the simulator and WhatsApp.
- */
-export function setWebSocketUrl(url: string | undefined): void {
-  baileys.DEFAULT_CONNECTION_CONFIG.waWebSocketUrl = url ?? productionWebSocketUrl;
-}
-
-let pinnedVersion: [number, number, number] | null = null;
-export function pinWaWebVersion(version: [number, number, number]): void {
-  pinnedVersion = version;
-}
 
 export function installLibraryHooks(): void {
   if (isInstalled) return;
@@ -109,7 +96,7 @@ export function installLibraryHooks(): void {
   }
 
   generics.fetchLatestBaileysVersion = async () => ({
-    version: pinnedVersion ?? bundledWaWebVersion(),
+    version: bundledWaWebVersion(),
     isLatest: false,
   });
 

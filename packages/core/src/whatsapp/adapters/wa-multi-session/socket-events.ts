@@ -58,6 +58,12 @@ export function bindSocketEvents(socket: WASocket, context: SocketContext): void
       if (!isDeliberate) events.emit("close", { sessionId, ...classified });
     }
     for (const entry of batch["messages.update"] ?? []) emitAck(entry, context);
+    // Baileys turns a `privacy_token` notification into a chats.update carrying tcToken
+    // (processNotification in Socket/messages-recv.js); the token is what a 463 says we lack.
+    for (const chat of batch["chats.update"] ?? []) {
+      const from = chat.tcToken && chat.id ? baileys.jidDecode(chat.id)?.user : undefined;
+      if (from) events.emit("privacyToken", { sessionId, from });
+    }
     // "notify" for live messages, "append" for what the server flushes at login (offline) — and a
     // buffered batch takes the type of its first entry, so both must be read.
     for (const message of batch["messages.upsert"]?.messages ?? []) {
@@ -87,7 +93,9 @@ export function bindSocketEvents(socket: WASocket, context: SocketContext): void
       messageId,
       code: Number.isFinite(code) ? code : 0,
       detail:
-        code === 463 ? "WhatsApp refused the message (463: account restricted)" : `WhatsApp error ${error}`,
+        code === 463
+          ? "WhatsApp answered 463: no privacy token for this recipient"
+          : `WhatsApp error ${error}`,
     });
   });
 }

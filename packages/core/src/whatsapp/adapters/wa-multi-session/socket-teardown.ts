@@ -63,3 +63,29 @@ export function isDanglingQueryRejection(reason: unknown): boolean {
   if (!(reason instanceof Error) || !("isBoom" in reason)) return false;
   return reason.message === "Timed Out" || reason.message === "Connection Closed";
 }
+
+/** Baileys' prefix for the event a query's answer arrives on (`Defaults.DEF_TAG_PREFIX`). */
+const QUERY_ANSWER_PREFIX = "TAG:";
+
+/**
+ * Baileys' end() removes the wrapper's "close" listeners, through which a waiting query would learn
+ * that its socket died; after a dropped or half-open socket each such query then waits its full 60 s
+ * timeout while holding a send and its key-store transaction, stalling every send after reconnect.
+ * Answering each with an error, as the server would, makes it fail now (a Boom "Connection Closed",
+ * which send() treats as transient and the outbox re-sends with the same id).
+ */
+export function failPendingQueries(socket: WASocket): number {
+  const wrapper = socket.ws as unknown as EventEmitter;
+  const waiting = wrapper
+    .eventNames()
+    .filter((name): name is string => typeof name === "string" && name.startsWith(QUERY_ANSWER_PREFIX));
+  for (const name of waiting) {
+    const id = name.slice(QUERY_ANSWER_PREFIX.length);
+    wrapper.emit(name, {
+      tag: "iq",
+      attrs: { id, type: "error" },
+      content: [{ tag: "error", attrs: { code: "428", text: "Connection Closed" } }],
+    });
+  }
+  return waiting.length;
+}

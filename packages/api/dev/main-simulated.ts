@@ -5,13 +5,16 @@
  */
 import path from "node:path";
 import { startSimulator } from "@kabar/whatsapp-simulator";
-import { readEnv } from "./env.js";
-import { createKabar } from "./kabar.js";
-import { createLogger } from "./logger.js";
-import { runUntilSignal, StartupError, startKabar } from "./start.js";
+import { readEnv } from "../src/env.js";
+import { createKabar, installProcessGuards } from "../src/kabar.js";
+import { createLogger } from "../src/logger.js";
+import { runUntilSignal, StartupError, startKabar } from "../src/start.js";
 
 await runUntilSignal(async () => {
   const env = readEnv();
+  const logger = createLogger(env);
+  // The server's entry is where the process is changed for the WhatsApp library, not core's import.
+  installProcessGuards(logger);
   // Beside the credentials, so a restart finds the simulated phone that linked them.
   const dataDir = path.join(path.dirname(env.WA_SESSIONS_DIR), "data", "simulator");
   const simulator = await startSimulator({ port: env.SIMULATOR_PORT, host: "127.0.0.1", dataDir }).catch(
@@ -27,7 +30,7 @@ await runUntilSignal(async () => {
   try {
     const running = await startKabar({
       env: { ...env, WHATSAPP_WS_URL: simulator.wsUrl },
-      logger: createLogger(env),
+      logger,
       createKabar,
       meta: { simulated: true, simulatorControlUrl: simulator.controlUrl },
     });

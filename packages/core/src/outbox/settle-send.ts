@@ -1,0 +1,110 @@
+/**
+ * What a send's outcome does to its message: acked, re-sent with the same id (disconnect, ack timeout),
+ * retried after a backoff until the attempts limit (transient), held (463), or failed (permanent).
+ */
+import { changeStatus, type OutboxDependencies } from "./outbox-context.js";
+import type { SendOutcome } from "./attempt-send.js";
+import type { OutboxRow } from "./outbox-repository.js";
+import type { RecipientHolds } from "./recipient-holds.js";
+
+export interface SettleOptions extends OutboxDependencies {
+  ackTimeoutMs: number;
+  /** Ack timeouts in a row (while connected) before a message is failed. */
+  maxAckTimeouts: number;
+  retryBaseDelayMs?: number;
+  random: () => number;
+  holds: RecipientHolds;
+  /** Resolves once every ack so far is written (the daily cap counts sentAt rows). */
+  acksSettled: () => Promise<void>;
+}
+
+export function createSettler(options: SettleOptions) {
+  // In memory: after a restart or a fresh connection, a missing ack is worth trying at once again.
+  const ackTimeouts = new Map<string, number>();
+
+  async function settle(row: OutboxRow, outcome: SendOutcome): Promise<void> {
+    const now = new Date(options.clock.now());
+    const requeue = (detail: string) =>
+      changeStatus(options, row, {
+        from: ["sending"],
+        data: { status: "queued", nextAttemptAt: now, lastError: detail },
+        event: { status: "retry", detail },
+        publish: "queued",
+      });
+    const fail = (reason: string, failedAttempts = row.failedAttempts) =>
+      changeStatus(options, row, {
+        from: ["sending"],
+        data: { status: "failed", failedAt: now, lastError: reason, failedAttempts },
+        event: { status: "failed", detail: reason },
+        publish: "failed",
+      });
+    switch (outcome.kind) {
+      case "acked":
+        ackTimeouts.delete(row.id);
+        // The daily cap counts sentAt rows: wait until this one is written before the next count.
+        await options.acksSettled();
+        return;
+      case "disconnected":
+        await requeue("the session disconnected before the server ack; re-sending with the same id");
+        return;
+      case "timeout": {
+        const count = (ackTimeouts.get(row.id) ?? 0) + 1;
+        ackTimeouts.set(row.id, count);
+        if (count >= options.maxAckTimeouts) {
+          ackTimeouts.delete(row.id);
+          await fail(`no server ack after ${count} attempts of ${options.ackTimeoutMs} ms`);
+          return;
+        }
+        await requeue(`no server ack within ${options.ackTimeoutMs} ms; re-sending with the same id`);
+        return;
+      }
+      case "transient": {
+        const failures = row.failedAttempts + 1;
+        const { maxAttempts } = options.settings.current();
+        if (failures >= maxAttempts) {
+          await fail(`${outcome.detail} (gave up after ${failures} attempts)`, failures);
+          return;
+        }
+        const delay = retryDelayMs(failures, options.random, options.retryBaseDelayMs);
+        await changeStatus(options, row, {
+          from: ["sending"],
+          data: {
+            status: "queued",
+            failedAttempts: failures,
+            nextAttemptAt: new Date(now.getTime() + delay),
+            lastError: outcome.detail,
+          },
+          event: {
+            status: "retry",
+            detail: `${outcome.detail}; attempt ${failures} of ${maxAttempts}, next in ${Math.round(delay / 1000)} s`,
+          },
+          publish: "queued",
+        });
+        return;
+      }
+      case "cold":
+        await options.holds.hold(row, outcome.detail);
+        return;
+      case "refused":
+        await fail(
+          `WhatsApp refused the message${outcome.code === null ? "" : ` (${outcome.code})`}: ${outcome.detail}`,
+          row.failedAttempts + 1,
+        );
+        return;
+    }
+  }
+
+  return {
+    settle,
+    forgetAckTimeouts: () => ackTimeouts.clear(),
+  };
+}
+
+/**
+ * The wait after the n-th transient failure: base, doubling, capped at 30 min, plus up to 20 % jitter
+ * (never less, so the default 8 attempts from 30 s span at least an hour: 30+60+…+1800 s = 61.5 min).
+ */
+export function retryDelayMs(failures: number, random: () => number, baseMs = 30_000): number {
+  const base = Math.min(30 * 60_000, baseMs * 2 ** Math.max(0, failures - 1));
+  return Math.round(base * (1 + 0.2 * random()));
+}

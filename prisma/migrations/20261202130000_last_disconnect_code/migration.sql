@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "WhatsAppSession" ADD COLUMN "lastDisconnectCode" TEXT;
+
