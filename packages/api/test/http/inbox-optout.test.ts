@@ -138,16 +138,21 @@ describe("inbox", () => {
 });
 
 describe("auto-replies", () => {
+  const admin = () => api.app(undefined, "admin");
   it("set, list, remove; an empty keyword is a 400 naming keyword and changes nothing", async () => {
-    await expect(api.app().autoReplies.set({ keyword: "  ", reply: "x" })).rejects.toMatchObject({
+    // configuring the number's answers is an admin's job: a send token is refused
+    await expect(api.app().autoReplies.set({ keyword: "info", reply: "x" })).rejects.toMatchObject({
+      code: "FORBIDDEN",
+    });
+    await expect(admin().autoReplies.set({ keyword: "  ", reply: "x" })).rejects.toMatchObject({
       code: "BAD_REQUEST",
       message: expect.stringContaining("keyword"),
     });
-    expect(await api.app().autoReplies.list()).toEqual([]);
-    await api.app().autoReplies.set({ keyword: "info", reply: "Race: Minggu 05.30" });
-    expect(await api.app().autoReplies.list()).toMatchObject([
+    expect(await admin().autoReplies.list()).toEqual([]);
+    await admin().autoReplies.set({ keyword: "info", reply: "Race: Minggu 05.30" });
+    expect(await admin().autoReplies.list()).toMatchObject([
       { keyword: "INFO", reply: "Race: Minggu 05.30" },
     ]);
-    expect(await api.app().autoReplies.remove({ keyword: "Info" })).toEqual({ removed: true });
+    expect(await admin().autoReplies.remove({ keyword: "Info" })).toEqual({ removed: true });
   });
 });

@@ -115,7 +115,11 @@ describe("alert monitor", () => {
     observe({ state: "logged_out", reasonCode: "logged_out_by_admin", reason: REASONS.logged_out_by_admin });
     observe({ state: "waiting_qr", reasonCode: "scan_qr", reason: null });
     observe({ state: "connected", reasonCode: "connected" });
-    observe({ state: "disconnected", reasonCode: "disconnected_by_admin", reason: REASONS.disconnected_by_admin });
+    observe({
+      state: "disconnected",
+      reasonCode: "disconnected_by_admin",
+      reason: REASONS.disconnected_by_admin,
+    });
     vi.advanceTimersByTime(3_600_000);
     expect(alerts).toEqual([]);
     observe({ state: "connected", reasonCode: "connected" });
