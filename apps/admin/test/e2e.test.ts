@@ -301,7 +301,8 @@ describe("admin panel against the simulated WhatsApp", () => {
       await page.screenshot({ path: path.join(screenshotsDir, "failure-inbox.tmp.png"), fullPage: true });
     });
     const phone = simulatorControl(server.simulatorControlUrl);
-    const contact = "6281299990002";
+    // not main's coldRecipient (…0002), who wrote once in the first test
+    const contact = "6281299990004";
     const texts = ["Halo panitia", "Saya ikut 10K", "Jam berapa start?"];
     const reply = "Start jam 05.30 WIB, sampai jumpa!";
     await page.setViewportSize({ width: 1280, height: 860 });
