@@ -5,6 +5,8 @@ import { LoginPage } from "./auth/login-page";
 import { ErrorText } from "./components/error-text";
 import { DashboardPage } from "./dashboard/dashboard-page";
 import { useI18n } from "./i18n/i18n";
+import { InboxPage } from "./inbox/inbox-page";
+import { OptOutsPage } from "./inbox/opt-outs-page";
 import { AppShell } from "./layout/app-shell";
 import { MessagesPage } from "./messages/messages-page";
 import { navigate, routes, usePathname } from "./router";
@@ -42,6 +44,10 @@ function SignedIn({ pathname }: { pathname: string }) {
         <SessionsPage isLive={isLive} />
       ) : pathname === routes.messages ? (
         <MessagesPage />
+      ) : pathname === routes.inbox ? (
+        <InboxPage />
+      ) : pathname === routes.optOuts ? (
+        <OptOutsPage />
       ) : pathname === routes.tokens ? (
         <TokensPage />
       ) : pathname === routes.settings ? (

@@ -6,6 +6,8 @@ export const routes = {
   dashboard: "/admin/dashboard",
   sessions: "/admin/sessions",
   messages: "/admin/messages",
+  inbox: "/admin/inbox",
+  optOuts: "/admin/opt-outs",
   tokens: "/admin/tokens",
   settings: "/admin/settings",
 } as const;

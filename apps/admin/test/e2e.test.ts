@@ -294,4 +294,71 @@ describe("admin panel against the simulated WhatsApp", () => {
     await page.getByRole("button", { name: en.app.openMenu }).waitFor();
     await shoot("connected-phone", "en");
   });
+
+  it("Kotak Masuk: a contact's 3 messages in order under its number; a reply typed here decrypts at the contact", async () => {
+    const server = running();
+    onTestFailed(async () => {
+      await page.screenshot({ path: path.join(screenshotsDir, "failure-inbox.tmp.png"), fullPage: true });
+    });
+    const phone = simulatorControl(server.simulatorControlUrl);
+    // not main's coldRecipient (…0002), who wrote once in the first test
+    const contact = "6281299990004";
+    const texts = ["Halo panitia", "Saya ikut 10K", "Jam berapa start?"];
+    const reply = "Start jam 05.30 WIB, sampai jumpa!";
+    await page.setViewportSize({ width: 1280, height: 860 });
+    await switchLanguage("id");
+    await phone.setOnWhatsApp(contact, true);
+    for (const text of texts) await phone.contactWrites(contact, text);
+
+    await page.getByRole("link", { name: id.nav.inbox }).click();
+    await page.getByRole("heading", { name: id.inbox.title }).waitFor();
+    const entry = page.locator(".inbox-contact", { hasText: `+${contact}` });
+    await entry.locator('[data-unread="3"]').waitFor();
+    await entry.click();
+    const bubbles = page.locator(".inbox-thread .bubble-in > span:first-child");
+    await bubbles.nth(2).waitFor();
+    expect(await bubbles.allTextContents()).toEqual(texts);
+    // opened = read: the unread badge goes
+    await entry.locator("[data-unread]").waitFor({ state: "detached" });
+
+    await page.getByLabel(id.inbox.reply, { exact: true }).fill(reply);
+    await page.getByRole("button", { name: id.inbox.send, exact: true }).click();
+    await page.locator(".inbox-thread .bubble-out", { hasText: reply }).waitFor();
+    await shoot("inbox", "id");
+    await expect
+      .poll(async () => (await phone.messagesOf(contact)).map((message) => message.text), { timeout: 30_000 })
+      .toContain(reply);
+    await switchLanguage("en");
+    await page.getByRole("heading", { name: en.inbox.title }).waitFor();
+    await shoot("inbox", "en");
+
+    // The opt-out page: add a number, see it listed, remove it; the test alert goes out (webhooks only here).
+    await page.getByRole("link", { name: en.nav.optOuts }).click();
+    await page.getByLabel(en.optOuts.phone, { exact: true }).fill("0812 9999 0003");
+    await page.getByRole("button", { name: en.optOuts.add, exact: true }).click();
+    const listed = page.locator(".plain-list .row", { hasText: "+6281299990003" });
+    await listed.waitFor();
+    await listed.getByRole("button", { name: en.optOuts.remove }).click();
+    await listed.waitFor({ state: "detached" });
+    await page.getByLabel(en.autoReplies.keyword, { exact: true }).fill("info");
+    await page.getByLabel(en.autoReplies.reply, { exact: true }).fill("Race: Sunday 05.30");
+    await page.getByRole("button", { name: en.autoReplies.save, exact: true }).click();
+    await page.locator(".plain-list .row", { hasText: "INFO" }).waitFor();
+    await shoot("opt-outs", "en", true);
+    await page.getByRole("link", { name: en.nav.settings }).click();
+    await page.getByRole("button", { name: en.alerts.sendTest }).click();
+    await page.getByText(en.alerts.sentWebhookOnly).waitFor();
+    // Opt-out words: an empty list is refused under the field, a new list and the alert language saved.
+    const replyForm = page.locator("form", {
+      has: page.getByRole("heading", { name: en.replySettings.title }),
+    });
+    await replyForm.getByLabel(en.replySettings.optOutKeywords, { exact: true }).fill(" , ");
+    await replyForm.getByRole("button", { name: en.replySettings.save, exact: true }).click();
+    await replyForm.locator('[aria-invalid="true"][name="optOutKeywords"]').waitFor();
+    await replyForm.getByLabel(en.replySettings.optOutKeywords, { exact: true }).fill("STOP, BERHENTI, UDAH");
+    await replyForm.getByLabel(en.replySettings.alertLanguage).selectOption("en");
+    await replyForm.getByRole("button", { name: en.replySettings.save, exact: true }).click();
+    await replyForm.getByText(en.settings.saved).waitFor();
+    await shoot("settings-alerts", "en", true);
+  });
 });

@@ -57,6 +57,19 @@ export const envSchema = z.object({
   TRUST_PROXY: trustProxySchema,
   /** Webhooks to loopback/private/link-local receivers (on-premise); off: they could scan our network. */
   WEBHOOKS_ALLOW_PRIVATE: booleanFlag.default(false),
+  /** Where alert e-mails go out, e.g. smtps://user:pass@smtp.example.com:465; never logged or shown. */
+  SMTP_URL: z
+    .url({ protocol: /^smtps?$/, error: "must be an smtp:// or smtps:// URL" })
+    .optional(),
+  /** Who gets alert e-mails: one address or several separated by commas. */
+  ALERT_EMAIL_TO: z
+    .string()
+    .regex(/^\s*[^\s@,]+@[^\s@,]+(\s*,\s*[^\s@,]+@[^\s@,]+)*\s*$/, {
+      error: "must be an e-mail address, or several separated by commas",
+    })
+    .optional(),
+  /** The panel's address as people open it; alert e-mails link to its session page. */
+  PUBLIC_URL: z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }).optional(),
 });
 
 export type Env = Omit<z.infer<typeof envSchema>, "DATABASE_URL" | "WA_SESSIONS_DIR"> & {

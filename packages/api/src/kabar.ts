@@ -1,5 +1,7 @@
 /** The API's one door to core's contract and to the database types. */
 export type {
+  AlertKind,
+  AlertRecord,
   CoreEvent,
   EventBus,
   HealthReport,

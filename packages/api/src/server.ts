@@ -23,6 +23,7 @@ import { type ApiDeps, contextFromRequest, type ServerMeta } from "./trpc/contex
 import { anonymousProcedures, guardBatch, MAX_BATCH_SIZE } from "./trpc/batch-guard.js";
 import { watchLatestEventId } from "./trpc/events.js";
 import { WebhookService } from "./webhooks/webhook-service.js";
+import { createAlertMailer } from "./alerts/alert-mailer.js";
 
 export interface ServerOptions {
   kabar: Kabar;
@@ -55,6 +56,16 @@ export function createApiDeps(options: ServerOptions): ApiDeps {
       logger: options.logger,
       allowPrivateAddresses: options.env.WEBHOOKS_ALLOW_PRIVATE,
     }),
+    alertMailer:
+      options.env.SMTP_URL && options.env.ALERT_EMAIL_TO
+        ? createAlertMailer({
+            smtpUrl: options.env.SMTP_URL,
+            to: options.env.ALERT_EMAIL_TO,
+            publicUrl: options.env.PUBLIC_URL,
+            logger: options.logger,
+            language: async () => (await options.kabar.settings.get()).alertLanguage,
+          })
+        : null,
     meta: options.meta ?? { simulated: false, simulatorControlUrl: null },
   };
 }
@@ -134,6 +145,7 @@ export function createServer(options: ServerOptions): KabarServer {
   });
 
   let stopWebhooks: (() => Promise<void>) | null = null;
+  let stopAlertMails: (() => Promise<void>) | null = null;
 
   return {
     deps,
@@ -156,6 +168,7 @@ export function createServer(options: ServerOptions): KabarServer {
         });
       });
       stopWebhooks ??= deps.webhooks.start(deps.kabar.events);
+      stopAlertMails ??= deps.alertMailer?.start(deps.kabar.events) ?? null;
       const bound = (server.address() as AddressInfo).port;
       const shownHost = host === "0.0.0.0" || host === "::" ? "localhost" : host;
       return { port: bound, url: `http://${shownHost}:${bound}` };
@@ -166,6 +179,8 @@ export function createServer(options: ServerOptions): KabarServer {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await stopWebhooks?.();
       stopWebhooks = null;
+      await stopAlertMails?.();
+      stopAlertMails = null;
     },
   };
 }

@@ -4,7 +4,11 @@
  * All times are ISO-8601 strings so every edge (tRPC, REST, SSE) serialises them the same way.
  */
 import type {
+  AutoReplyInput,
+  AutoReplyKeywordInput,
   ConnectSessionInput,
+  ContactInput,
+  InboxThreadInput,
   CreateSessionInput,
   ListInboundInput,
   ListMessagesInput,
@@ -143,8 +147,62 @@ export interface InboundMessageRecord {
   receivedAt: string;
   /** Held by WhatsApp while the device was away and delivered at login. */
   isOffline: boolean;
+  /** When an admin read it in the inbox; null while unread. */
+  readAt: string | null;
   /** When Kabar stored it. */
   createdAt: string;
+}
+
+/** One sender in the inbox: their latest message and how many are unread. */
+export interface InboxContact {
+  /** International digits, or the LID when WhatsApp never named the number. */
+  phone: string;
+  isLid: boolean;
+  lastMessage: InboundMessageRecord;
+  messageCount: number;
+  unread: number;
+  optedOut: boolean;
+}
+
+/** A thread entry: what the contact sent, or what the account sent them. */
+export type InboxThreadEntry =
+  | { direction: "in"; at: string; message: InboundMessageRecord }
+  | {
+      direction: "out";
+      at: string;
+      message: { id: string; text: string | null; type: string; status: MessageStatus };
+    };
+
+export interface OptOutRecord {
+  phone: string;
+  source: "keyword" | "admin";
+  createdAt: string;
+}
+
+export interface AutoReplyRecord {
+  keyword: string;
+  reply: string;
+  updatedAt: string;
+}
+
+export type AlertKind =
+  | "logged_out"
+  | "qr_needed"
+  | "banned"
+  | "client_too_old"
+  | "replaced"
+  | "disconnected"
+  | "outbox_paused"
+  | "storage_problem"
+  | "test";
+
+/** An incident opening ("raised") or ending ("cleared"); one of each per incident, never a flood. */
+export interface AlertRecord {
+  kind: AlertKind;
+  phase: "raised" | "cleared";
+  /** Why, in the words the session status used (e.g. "logged out on phone"). */
+  reason: string | null;
+  at: string;
 }
 
 export interface SendResult {
@@ -171,6 +229,8 @@ export interface MediaInput {
   mimeType?: string;
   caption?: string;
   idempotencyKey?: string;
+  /** Send even to a number on the opt-out list. */
+  force?: boolean;
 }
 
 export interface Settings {
@@ -180,6 +240,12 @@ export interface Settings {
   dailyCap: number;
   defaultCountry: string;
   checkOnWhatsApp: boolean;
+  optOutKeywords: string[];
+  optInKeywords: string[];
+  optOutReply: string;
+  optInReply: string;
+  alertLanguage: "id" | "en";
+  alertDisconnectedMs: number;
   /** Attempts that end in a transient error before a message fails with its last error. */
   maxAttempts: number;
   /** Distinct recipients answered 463 within holdsWindowMs before the whole outbox pauses. */
@@ -191,6 +257,8 @@ export interface Settings {
 
 export type CoreEvent =
   | { type: "session.state"; status: SessionStatus }
+  | { type: "message.received"; message: InboundMessageRecord }
+  | { type: "alert"; alert: AlertRecord }
   | {
       type: "message.status";
       message: { id: string; to: string; status: MessageStatus; detail: string | null; at: string };
@@ -260,6 +328,40 @@ export interface MessageService {
   inbound(input: ListInboundInput): Promise<{ items: InboundMessageRecord[]; nextCursor: string | null }>;
 }
 
+export interface InboxService {
+  /** Senders, the most recent first, with unread counts. */
+  contacts(): Promise<InboxContact[]>;
+  /** A contact's messages both ways, oldest first. */
+  thread(input: InboxThreadInput): Promise<InboxThreadEntry[]>;
+  /** Marks what the contact sent so far as read; returns how many changed. */
+  markRead(input: ContactInput): Promise<{ marked: number }>;
+  /** Replies through the outbox (pacing, daily cap); refused with 409 to an opted-out number. */
+  reply(input: { phone: string; message: string; force?: boolean }): Promise<SendResult>;
+}
+
+export interface OptOutService {
+  list(): Promise<OptOutRecord[]>;
+  add(input: ContactInput): Promise<OptOutRecord>;
+  /** Returns whether the number was on the list. */
+  remove(input: ContactInput): Promise<{ removed: boolean }>;
+  /** For broadcasts: skip a number that said stop. Accepts any form of the number. */
+  isOptedOut(phone: string): Promise<boolean>;
+}
+
+export interface AutoReplyService {
+  list(): Promise<AutoReplyRecord[]>;
+  /** Creates or replaces the reply for a keyword. */
+  set(input: AutoReplyInput): Promise<AutoReplyRecord>;
+  remove(input: AutoReplyKeywordInput): Promise<{ removed: boolean }>;
+}
+
+export interface AlertService {
+  /** The incidents open now (at most one per channel: session, outbox, storage). */
+  open(): AlertRecord[];
+  /** Publishes an alert of kind "test" (webhooks get it; the API also e-mails it). */
+  test(): AlertRecord;
+}
+
 export interface OutboxState {
   /** Why nothing is sent now (by hand, or 463s from several recipients); null: sending. */
   pausedReason: string | null;
@@ -312,6 +414,10 @@ export interface Kabar {
   outbox: OutboxService;
   onWhatsApp: OnWhatsAppAnswerService;
   settings: SettingsService;
+  inbox: InboxService;
+  optOuts: OptOutService;
+  autoReplies: AutoReplyService;
+  alerts: AlertService;
   events: EventBus;
   health(): Promise<HealthReport>;
   /** Counters for /metrics. */

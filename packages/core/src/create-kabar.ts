@@ -8,11 +8,17 @@ import { pino } from "pino";
 import type { Kabar, KabarOptions, SessionState } from "./contract.js";
 import { InvalidInputError } from "./errors.js";
 import { InMemoryEventBus } from "./events/event-bus.js";
+import { createAlertMonitor } from "./alerts/alert-monitor.js";
+import { createAutoReplies } from "./autoreply/auto-replies.js";
 import { createInboundRepository } from "./inbox/inbound-repository.js";
+import { createInboxRepository } from "./inbox/inbox-repository.js";
+import { createInboxService } from "./inbox/inbox-service.js";
+import { createInboundResponder } from "./inbox/respond-to-inbound.js";
+import { createOptOutList } from "./optout/opt-out-list.js";
 import { listInbound } from "./inbox/list-inbound.js";
 import { recordInbound } from "./inbox/record-inbound.js";
 import { createOutbox } from "./outbox/create-outbox.js";
-import type { Clock } from "./outbox/outbox-context.js";
+import { type Clock, systemClock } from "./outbox/outbox-context.js";
 import type { ReconnectOptions } from "./session/reconnect-backoff.js";
 import type { Timers } from "./session/timers.js";
 import { createWaWebVersionResolver, parseWaWebVersion, waWebVersionUrl } from "./session/wa-web-version.js";
@@ -31,6 +37,10 @@ export interface CreateKabarOptions extends KabarOptions {
   clock?: Clock;
   /** A WhatsApp key-store transaction still running after this long is abandoned; default 30 s. */
   keyTransactionDeadlineMs?: number;
+  /** At most one auto-reply per contact per keyword within this time; default one hour. */
+  autoReplyWindowMs?: number;
+  /** The inbox's clock (read marks, the auto-reply window); tests move it instead of waiting an hour. */
+  inboxClock?: Clock;
   /**
    * Install the process-wide guards the WhatsApp library needs (console filter for libsignal's
    * secrets, unhandledRejection filter for Baileys' abandoned queries; see process-guards.ts).
@@ -93,8 +103,11 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
     ...(options.timers ? { timers: options.timers } : {}),
     ...(versions ? { versions } : {}),
   });
+  const optOuts = createOptOutList(db, settings);
+  const autoReplies = createAutoReplies(db, options.autoReplyWindowMs);
   const outbox = createOutbox({
     db,
+    isOptedOut: (phone) => optOuts.isOptedOutDigits(phone),
     port,
     session: sessions,
     settings,
@@ -110,7 +123,34 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
 
   const inboundRepository = createInboundRepository(db);
   // before the session starts: what WhatsApp flushes at login must find a listener
-  const inbound = recordInbound({ port, repository: inboundRepository, logger });
+  const inboxClock = options.inboxClock ?? options.clock ?? systemClock;
+  const respond = createInboundResponder({
+    events,
+    settings,
+    optOuts,
+    autoReplies,
+    clock: inboxClock,
+    logger,
+    send: (input) => outbox.messages.send(input),
+  });
+  const inbound = recordInbound({ port, repository: inboundRepository, logger, afterStore: respond });
+  const inbox = createInboxService({
+    repository: createInboxRepository(db),
+    optOuts,
+    settings,
+    clock: inboxClock,
+    send: (input, sendOptions) => outbox.messages.send(input, sendOptions),
+  });
+
+  const alerts = createAlertMonitor({ events, settings, clock: options.clock ?? systemClock });
+  const offAlertStatus = sessions.onStatus((status) => alerts.observe(status));
+  const offAlertMessages = events.on(({ event }) => {
+    if (event.type === "message.status") alerts.observeMessage(event.message);
+  });
+  const offAlerts = () => {
+    offAlertStatus();
+    offAlertMessages();
+  };
 
   let reconnects = 0;
   let hasConnected = false;
@@ -125,6 +165,8 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
 
   async function shutdown(): Promise<void> {
     offStatus();
+    offAlerts();
+    alerts.close();
     await outbox.worker.close();
     await sessions.close();
     await port.close();
@@ -164,6 +206,10 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
     outbox: outbox.controls,
     onWhatsApp: outbox.onWhatsApp,
     settings,
+    inbox,
+    optOuts,
+    autoReplies,
+    alerts: { open: () => Object.values(alerts.open()), test: () => alerts.test() },
     events,
     async health() {
       const database = await db

@@ -14,6 +14,7 @@ export type KabarErrorCode =
   | "MESSAGE_NOT_CANCELLABLE"
   | "MEDIA_TOO_LARGE"
   | "NOT_ON_WHATSAPP"
+  | "OPTED_OUT"
   | "TIMEOUT";
 
 export class KabarError extends Error {
@@ -67,6 +68,16 @@ export class SessionLockedError extends KabarError {
 export class MessageNotFoundError extends KabarError {
   constructor(id: string) {
     super("MESSAGE_NOT_FOUND", `No message with id "${id}".`);
+  }
+}
+
+export class OptedOutError extends KabarError {
+  constructor(phone: string) {
+    super(
+      "OPTED_OUT",
+      `${phone} opted out: they asked not to receive messages. Pass force: true to send anyway.`,
+      "to",
+    );
   }
 }
 

@@ -137,6 +137,8 @@ export const sendMessageInput = z.object({
     .min(1, { error: "idempotencyKey must not be empty" })
     .max(200, { error: "idempotencyKey must be at most 200 characters" })
     .optional(),
+  /** Send even to a number on the opt-out list (an admin overriding the contact's "stop"). */
+  force: z.boolean({ error: "force must be true or false" }).optional(),
 });
 export type SendMessageInput = z.input<typeof sendMessageInput>;
 
@@ -174,6 +176,27 @@ export type ListInboundInput = z.input<typeof listInboundInput>;
 
 export const messageIdInput = z.object({ id: z.string().min(1, { error: "id is required" }).max(100) });
 
+function keywordList(field: string) {
+  return z
+    .array(
+      z
+        .string()
+        .trim()
+        .min(1, { error: `${field} must not contain an empty word` })
+        .max(50, { error: `${field}: each word must be at most 50 characters` }),
+      { error: `${field} must be a list of words` },
+    )
+    .min(1, { error: `${field} must name at least one word` })
+    .max(20, { error: `${field} must name at most 20 words` });
+}
+
+function replyText(field: string) {
+  return z
+    .string({ error: `${field} must be text` })
+    .trim()
+    .min(1, { error: `${field} must not be empty` })
+    .max(MAX_TEXT_LENGTH, { error: `${field} must be at most ${MAX_TEXT_LENGTH} characters` });
+}
 export const pauseOutboxInput = z
   .object({
     reason: z
@@ -206,9 +229,58 @@ export const settingsInput = z.object({
     .regex(/^[A-Z]{2}$/, { error: "defaultCountry must be a two-letter country code, e.g. ID" })
     .optional(),
   checkOnWhatsApp: z.boolean().optional(),
+  /** Whole messages (any case) that put the sender on the opt-out list. */
+  optOutKeywords: keywordList("optOutKeywords").optional(),
+  /** Whole messages (any case) that take the sender off it again. */
+  optInKeywords: keywordList("optInKeywords").optional(),
+  /** Sent once to a contact who opted out. */
+  optOutReply: replyText("optOutReply").optional(),
+  /** Sent to a contact who opted back in. */
+  optInReply: replyText("optInReply").optional(),
+  /** The language of alert e-mails. */
+  alertLanguage: z.enum(["id", "en"], { error: "alertLanguage must be id or en" }).optional(),
+  /** A session disconnected longer than this raises an alert. */
+  alertDisconnectedMs: z
+    .number()
+    .int()
+    .min(10_000, { error: "alertDisconnectedMs must be at least 10000 (10 s)" })
+    .max(86_400_000, { error: "alertDisconnectedMs must be at most 86400000 (a day)" })
+    .optional(),
   maxAttempts: z.number().int().min(1).max(100).optional(),
   holdsBeforePause: z.number().int().min(1).max(1000).optional(),
   holdsWindowMs: z.number().int().min(1000).max(86_400_000).optional(),
   linkPreviews: z.boolean().optional(),
 });
 export type SettingsInput = z.input<typeof settingsInput>;
+
+/** A contact's number in the inbox and on the opt-out list; "+62 812-…" is reduced to digits. */
+export const contactInput = z.object({
+  phone: z
+    .string({ error: "phone is required" })
+    .trim()
+    .min(1, { error: "phone is required" })
+    .max(32, { error: "phone must be at most 32 characters" }),
+});
+export type ContactInput = z.input<typeof contactInput>;
+
+export const inboxThreadInput = contactInput.extend({
+  limit: z.number().int().min(1).max(500).default(200),
+});
+export type InboxThreadInput = z.input<typeof inboxThreadInput>;
+
+export const autoReplyInput = z.object({
+  keyword: z
+    .string({ error: "keyword is required" })
+    .trim()
+    .min(1, { error: "keyword must not be empty" })
+    .max(50, { error: "keyword must be at most 50 characters" }),
+  reply: z
+    .string({ error: "reply is required" })
+    .trim()
+    .min(1, { error: "reply must not be empty" })
+    .max(MAX_TEXT_LENGTH, { error: `reply must be at most ${MAX_TEXT_LENGTH} characters` }),
+});
+export type AutoReplyInput = z.input<typeof autoReplyInput>;
+
+export const autoReplyKeywordInput = autoReplyInput.pick({ keyword: true });
+export type AutoReplyKeywordInput = z.input<typeof autoReplyKeywordInput>;

@@ -10,6 +10,8 @@ const navigation = [
   { to: routes.dashboard, key: "dashboard" },
   { to: routes.sessions, key: "sessions" },
   { to: routes.messages, key: "messages" },
+  { to: routes.inbox, key: "inbox" },
+  { to: routes.optOuts, key: "optOuts" },
   { to: routes.tokens, key: "tokens" },
   { to: routes.settings, key: "settings" },
 ] as const;

@@ -1,9 +1,8 @@
 import { sendMessageInput } from "@kabar/core/schemas";
 import { type FormEvent, useState } from "react";
 import { trpc } from "../api/trpc";
-import { Button } from "../components/button";
-import { ErrorText } from "../components/error-text";
 import { Field } from "../components/field";
+import { SubmitRow } from "../components/submit-row";
 import { useFormErrors } from "../forms/use-form-errors";
 import { useI18n } from "../i18n/i18n";
 
@@ -48,17 +47,13 @@ export function SendTestForm() {
         error={errorOf("message")}
         required
       />
-      <ErrorText message={formError} />
-      <div className="actions">
-        <Button type="submit" isLoading={send.isPending} loadingLabel={t.messages.sending}>
-          {t.messages.send}
-        </Button>
-        {send.isSuccess ? (
-          <span className="muted" role="status">
-            {t.messages.sent}
-          </span>
-        ) : null}
-      </div>
+      <SubmitRow
+        error={formError}
+        label={t.messages.send}
+        loadingLabel={t.messages.sending}
+        isPending={send.isPending}
+        successNote={send.isSuccess ? t.messages.sent : null}
+      />
     </form>
   );
 }

@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { RestRoute } from "./route.js";
 
 /** Query strings carry text: the same rules as `messages.inbound`, with the limit read as a number. */
-const inboundQuery = listInboundInput.extend({
+export const inboundQuery = listInboundInput.extend({
   limit: z.coerce.number().int().min(1).max(100).default(25),
 });
 

@@ -1,3 +1,4 @@
+import { inboxRoutes } from "./inbox-routes.js";
 import { messageRoutes } from "./message-routes.js";
 import { operationsRoutes } from "./operations-routes.js";
 import { outboxRoutes } from "./outbox-routes.js";
@@ -9,4 +10,5 @@ export const restRoutes: readonly RestRoute[] = [
   ...sessionRoutes,
   ...messageRoutes,
   ...outboxRoutes,
+  ...inboxRoutes,
 ];

@@ -1,7 +1,11 @@
 import { router } from "../trpc/trpc.js";
+import { alertsRouter } from "./alerts/alerts-router.js";
 import { authRouter } from "./auth/auth-router.js";
+import { autoRepliesRouter } from "./auto-replies/auto-replies-router.js";
 import { getHealth } from "./get-health.js";
+import { inboxRouter } from "./inbox/inbox-router.js";
 import { messagesRouter } from "./messages/messages-router.js";
+import { optOutsRouter } from "./opt-outs/opt-outs-router.js";
 import { onWhatsAppRouter } from "./on-whatsapp/on-whatsapp-router.js";
 import { outboxRouter } from "./outbox/outbox-router.js";
 import { sessionRouter } from "./session/session-router.js";
@@ -19,6 +23,10 @@ export const appRouter = router({
   tokens: tokensRouter,
   settings: settingsRouter,
   webhooks: webhooksRouter,
+  inbox: inboxRouter,
+  optOuts: optOutsRouter,
+  autoReplies: autoRepliesRouter,
+  alerts: alertsRouter,
 });
 
 export type AppRouter = typeof appRouter;

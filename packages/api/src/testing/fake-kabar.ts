@@ -16,6 +16,7 @@ import {
   normalizePhoneNumber,
   type OnWhatsAppAnswer,
   type MessageStatus,
+  OptedOutError,
   phoneSearchDigits,
   SEND_LATENCY_BUCKETS_MS,
   SessionAlreadyExistsError,
@@ -29,6 +30,8 @@ import type {
   SessionStatus,
   Settings,
 } from "../kabar.js";
+
+import { createFakeInbox } from "./fake-inbox.js";
 
 const now = () => new Date().toISOString();
 
@@ -183,6 +186,7 @@ export class FakeKabar implements Kabar {
         };
       }
       const to = normalizePhoneNumber(input.to, this.currentSettings.defaultCountry);
+      if (input.force !== true && this.fakeInbox.optedOut.has(to)) throw new OptedOutError(to);
       const at = now();
       const message: MessageRecord = {
         id: randomUUID(),
@@ -274,6 +278,22 @@ export class FakeKabar implements Kabar {
       },
     });
   }
+
+  private readonly fakeInbox = createFakeInbox({
+    inbound: this.inbound,
+    send: (input) => this.messages.send(input),
+  });
+  readonly inbox = this.fakeInbox.inbox;
+  readonly optOuts = this.fakeInbox.optOuts;
+  readonly autoReplies = this.fakeInbox.autoReplies;
+  readonly alerts: Kabar["alerts"] = {
+    open: () => [],
+    test: () => {
+      const alert = { kind: "test" as const, phase: "raised" as const, reason: null, at: now() };
+      this.events.publish({ type: "alert", alert });
+      return alert;
+    },
+  };
 
   readonly outbox: Kabar["outbox"] = {
     state: () => ({ pausedReason: this.pausedByHand, isPausedByHand: this.pausedByHand !== null }),

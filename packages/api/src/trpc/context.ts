@@ -4,6 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "pino";
+import type { AlertMailer } from "../alerts/alert-mailer.js";
 import { type AuthService, credentialKey, type Principal } from "../auth/auth-service.js";
 import { ADMIN_COOKIE, readBearer, readCookie } from "../auth/cookies.js";
 import type { LoginLimiter } from "../auth/login-limiter.js";
@@ -26,6 +27,8 @@ export interface ApiDeps {
   logger: Logger;
   loginLimiter: LoginLimiter;
   webhooks: WebhookService;
+  /** Null when SMTP_URL or ALERT_EMAIL_TO is not set: alerts then go to webhooks only. */
+  alertMailer: AlertMailer | null;
   meta: ServerMeta;
 }
 

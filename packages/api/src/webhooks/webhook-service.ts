@@ -10,7 +10,7 @@ import type { Prisma, PrismaClient, TrackedEvent } from "../kabar.js";
 import { EVENT_HEADER, SIGNATURE_HEADER, signWebhook, TIMESTAMP_HEADER } from "./webhook-signature.js";
 import { checkWebhookUrl, postWebhook } from "./webhook-target.js";
 
-export const WEBHOOK_EVENTS = ["session.state", "message.status"] as const;
+export const WEBHOOK_EVENTS = ["session.state", "message.status", "message.received", "alert"] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENTS)[number];
 
 const endpointSelect = {
@@ -109,7 +109,7 @@ export class WebhookService {
       (endpoint) => endpoint.events === "*" || endpoint.events.split(",").includes(type),
     );
     if (targets.length === 0) return 0;
-    const data = tracked.event.type === "session.state" ? tracked.event.status : tracked.event.message;
+    const data = webhookData(tracked.event);
     const payload = JSON.stringify({ id: tracked.id, type, data, createdAt: this.now().toISOString() });
     await this.db.webhookDelivery.createMany({
       data: targets.map((endpoint) => ({
@@ -230,4 +230,15 @@ function present(endpoint: Prisma.WebhookEndpointGetPayload<{ select: typeof end
     isActive: endpoint.isActive,
     createdAt: endpoint.createdAt.toISOString(),
   };
+}
+
+function webhookData(event: TrackedEvent["event"]): unknown {
+  switch (event.type) {
+    case "session.state":
+      return event.status;
+    case "alert":
+      return event.alert;
+    default:
+      return event.message;
+  }
 }

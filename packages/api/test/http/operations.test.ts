@@ -114,6 +114,7 @@ describe("GET /api/messages/inbound", () => {
       mimeType: null,
       receivedAt: "2026-12-02T05:00:00.000Z",
       isOffline: false,
+      readAt: null,
       createdAt: "2026-12-02T05:00:01.000Z",
     };
     api.kabar.inbound.push(stored);

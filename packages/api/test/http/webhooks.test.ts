@@ -44,6 +44,50 @@ beforeEach(async () => {
 afterEach(() => api.cleanup());
 
 describe("webhooks", () => {
+  it("delivers message.received and alert events to an endpoint that asked for them, with their data", async () => {
+    const receiver = await startReceiver([]);
+    const service = new WebhookService(api.db, {
+      logger: pino({ level: "silent" }),
+      allowPrivateAddresses: true,
+    });
+    await api.admin().webhooks.create({ url: receiver.url, events: ["message.received", "alert"] });
+    const alert = {
+      kind: "logged_out" as const,
+      phase: "raised" as const,
+      reason: "logged out",
+      at: "2026-12-02T05:00:00.000Z",
+    };
+    const message = {
+      id: "in1",
+      waMessageId: "3EB0CC",
+      from: "6281234567890",
+      fromLid: null,
+      type: "text" as const,
+      text: "BERHENTI",
+      caption: null,
+      mimeType: null,
+      receivedAt: "2026-12-02T05:00:00.000Z",
+      isOffline: false,
+      readAt: null,
+      createdAt: "2026-12-02T05:00:01.000Z",
+    };
+    expect(await service.enqueue({ id: "e-1", event: { type: "alert", alert } })).toBe(1);
+    expect(await service.enqueue({ id: "e-2", event: { type: "message.received", message } })).toBe(1);
+    const status = api.kabar.sessions.status();
+    expect(await service.enqueue({ id: "e-3", event: { type: "session.state", status } })).toBe(0);
+    expect(await service.deliverDue()).toBe(2);
+    const bodies = receiver.received.map(
+      (entry) => JSON.parse(entry.body) as { type: string; data: unknown },
+    );
+    expect(bodies).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ type: "alert", data: alert }),
+        expect.objectContaining({ type: "message.received", data: message }),
+      ]),
+    );
+    await receiver.close();
+  });
+
   it("signs each delivery with HMAC-SHA256, retries with backoff, and logs every attempt", async () => {
     const receiver = await startReceiver([500]);
     let clock = new Date("2026-11-25T12:00:00Z");

@@ -32,6 +32,7 @@ describe("messages procedures", () => {
       mimeType: null,
       receivedAt: "2026-12-02T05:00:00.000Z",
       isOffline: true,
+      readAt: null,
       createdAt: "2026-12-02T05:00:01.000Z",
     };
     api.kabar.inbound.push(stored);

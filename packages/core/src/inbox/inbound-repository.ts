@@ -5,7 +5,7 @@ import type { Prisma, PrismaClient } from "@kabar/db";
 import type { InboundMessageRecord } from "../contract.js";
 import type { IncomingMessage } from "../whatsapp/port.js";
 
-const inboundSelect = {
+export const inboundSelect = {
   id: true,
   waMessageId: true,
   fromPhone: true,
@@ -15,6 +15,7 @@ const inboundSelect = {
   caption: true,
   mimeType: true,
   receivedAt: true,
+  readAt: true,
   isOffline: true,
   createdAt: true,
 } satisfies Prisma.InboundMessageSelect;
@@ -23,7 +24,7 @@ type InboundRow = Prisma.InboundMessageGetPayload<{ select: typeof inboundSelect
 
 const TYPES: readonly InboundMessageRecord["type"][] = ["text", "image", "document", "other"];
 
-function toRecord(row: InboundRow): InboundMessageRecord {
+export function toInboundRecord(row: InboundRow): InboundMessageRecord {
   return {
     id: row.id,
     waMessageId: row.waMessageId,
@@ -35,6 +36,7 @@ function toRecord(row: InboundRow): InboundMessageRecord {
     mimeType: row.mimeType,
     receivedAt: row.receivedAt.toISOString(),
     isOffline: row.isOffline,
+    readAt: row.readAt?.toISOString() ?? null,
     createdAt: row.createdAt.toISOString(),
   };
 }
@@ -47,7 +49,7 @@ export function createInboundRepository(db: PrismaClient) {
      * Stores the message unless its WhatsApp id is already there: a message flushed again after a
      * reconnect, or re-delivered after a retry, is the same message.
      */
-    async storeOnce(message: IncomingMessage): Promise<void> {
+    async storeOnce(message: IncomingMessage): Promise<InboundMessageRecord | null> {
       const data = {
         waMessageId: message.messageId,
         sessionId: message.sessionId,
@@ -60,8 +62,13 @@ export function createInboundRepository(db: PrismaClient) {
         receivedAt: message.at,
         isOffline: message.isOffline,
       } satisfies Prisma.InboundMessageCreateInput;
-      // an empty update: the first stored copy wins, a second delivery changes nothing
-      await db.inboundMessage.upsert({ where: { waMessageId: message.messageId }, create: data, update: {} });
+      // the first stored copy wins, a second delivery changes nothing (and is not answered again)
+      const existing = await db.inboundMessage.findUnique({
+        where: { waMessageId: message.messageId },
+        select: { id: true },
+      });
+      if (existing) return null;
+      return toInboundRecord(await db.inboundMessage.create({ data, select: inboundSelect }));
     },
 
     async list(options: { from?: string; cursor?: string; limit: number }) {
@@ -87,7 +94,7 @@ export function createInboundRepository(db: PrismaClient) {
         take: options.limit + 1,
         select: inboundSelect,
       });
-      return { rows: rows.map(toRecord), isCursorKnown: !options.cursor || cursorRow !== null };
+      return { rows: rows.map(toInboundRecord), isCursorKnown: !options.cursor || cursorRow !== null };
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import { interruptibleDelay } from "../outbox/interruptible-delay.js";
+import type { InboundMessageRecord } from "../contract.js";
 import type { WhatsAppPort } from "../whatsapp/port.js";
 import type { InboundRepository } from "./inbound-repository.js";
 
@@ -12,7 +13,13 @@ const MAX_RETRY_DELAY_MS = 10_000;
  * will not deliver a message it already handed to this device, so dropping it would lose it.
  * Subscribe before the session connects, or what the server flushes at login could go unseen.
  */
-export function recordInbound(deps: { port: WhatsAppPort; repository: InboundRepository; logger: Logger }): {
+export function recordInbound(deps: {
+  port: WhatsAppPort;
+  repository: InboundRepository;
+  logger: Logger;
+  /** Runs once per newly stored message, in arrival order; a redelivery does not run it again. */
+  afterStore?: (message: InboundMessageRecord) => Promise<void>;
+}): {
   off: () => void;
   settled: () => Promise<void>;
 } {
@@ -23,7 +30,18 @@ export function recordInbound(deps: { port: WhatsAppPort; repository: InboundRep
     chain = chain.then(async () => {
       for (let attempt = 0; ; attempt += 1) {
         try {
-          await deps.repository.storeOnce(message);
+          const stored = await deps.repository.storeOnce(message);
+          if (stored && deps.afterStore) {
+            // outside the retry: a failed reply must not store the message a second time
+            await deps
+              .afterStore(stored)
+              .catch((error: unknown) =>
+                deps.logger.error(
+                  { err: error, messageId: message.messageId },
+                  "could not answer an inbound message",
+                ),
+              );
+          }
           return;
         } catch (error) {
           if (isOff) {

@@ -27,6 +27,8 @@ export interface OutboxOptions {
   ackTimeoutMs?: number;
   /** Default 15 min. */
   restrictedCooldownMs?: number;
+  /** The opt-out list checked before a single send. */
+  isOptedOut?: (phone: string) => Promise<boolean>;
   /** The first transient failure's backoff; default 30 s. */
   retryBaseDelayMs?: number;
 }
@@ -59,6 +61,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
     settings: options.settings,
     clock,
     wake: () => worker.wake(),
+    ...(options.isOptedOut ? { isOptedOut: options.isOptedOut } : {}),
     async resolveSession(sessionName) {
       // The session manager keeps the one session in memory once it holds the lock (after
       // start(), which createKabar awaits) and replaces it on create and update; the row

@@ -29,6 +29,8 @@ export const mediaInputSchema = z.object({
   to: recipientSchema,
   file: z.union([z.string().min(1, { error: "file must be a path or bytes" }), z.instanceof(Uint8Array)]),
   fileName: z.string().trim().min(1).max(200).optional(),
+  /** Send even to a number on the opt-out list. */
+  force: z.boolean({ error: "force must be true or false" }).optional(),
   mimeType: z
     .string()
     .trim()

@@ -1,5 +1,5 @@
 import type { MediaInput, SendOptions, SendResult } from "../contract.js";
-import { KabarError } from "../errors.js";
+import { KabarError, OptedOutError } from "../errors.js";
 import type { InMemoryEventBus } from "../events/event-bus.js";
 import { normalizePhoneNumber } from "../phone/normalize-phone-number.js";
 import { type MessageStatus, type SendMessageInput, sendMessageInput } from "../schemas.js";
@@ -21,6 +21,8 @@ export interface SendDependencies {
     sessionName: string | undefined,
   ): Promise<{ sessionId: string; usedDefaultSession: boolean }>;
   wake(): void;
+  /** The opt-out list: a send to a number on it is refused unless forced. */
+  isOptedOut?(phone: string): Promise<boolean>;
 }
 
 const DEFAULT_WAIT_MS = 60_000;
@@ -34,6 +36,7 @@ export async function sendMessage(
 ) {
   const parsed = parseInput(sendMessageInput, input);
   const to = normalizePhoneNumber(parsed.to, deps.settings.current().defaultCountry);
+  if (parsed.force !== true && (await deps.isOptedOut?.(to))) throw new OptedOutError(to);
   const { sessionId, usedDefaultSession } = await deps.resolveSession(parsed.sessionName);
   return enqueue(deps, options, usedDefaultSession, {
     id: newMessageId(deps.clock.now()),
@@ -60,6 +63,7 @@ export async function sendMedia(
 ): Promise<SendResult> {
   const parsed = parseInput(mediaInputSchema, input);
   const to = normalizePhoneNumber(parsed.to, deps.settings.current().defaultCountry);
+  if (parsed.force !== true && (await deps.isOptedOut?.(to))) throw new OptedOutError(to);
   const media = await readMedia(type, input);
   const { sessionId } = await deps.resolveSession(undefined);
   return enqueue(deps, options, false, {
