@@ -5,10 +5,11 @@ import { sendProcedure } from "../../trpc/trpc.js";
 
 /** Overriding a contact's opt-out is the admin's call, not an integration's. */
 export function requireAdminForForce(principal: Principal, force: boolean | undefined): void {
-  if (force === true && principal.kind !== "admin") {
+  const isAdmin = principal.kind === "admin" || principal.scope === "admin";
+  if (force === true && !isAdmin) {
     throw new TRPCError({
       code: "FORBIDDEN",
-      message: "force: only the admin (logged in to the panel) may send to a number that opted out",
+      message: "force: only the admin (the panel, or a token with scope admin) may send to a number that opted out",
     });
   }
 }
