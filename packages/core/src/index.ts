@@ -35,3 +35,4 @@ export { initialStatus } from "./session/session-status-store.js";
 export { waWebVersionText } from "./session/wa-web-version.js";
 export { DEFAULT_SETTINGS } from "./settings/settings-service.js";
 export { installProcessGuards } from "./whatsapp/adapters/wa-multi-session/process-guards.js";
+export { isPublicAddress } from "./network/public-address.js";
