@@ -1,19 +1,13 @@
 import { contactInput } from "@kabar/core/schemas";
-import { inboundQuery } from "./message-routes.js";
+import { listInboundRoute } from "./message-routes.js";
 import type { RestRoute } from "./route.js";
 
 export const inboxRoutes: RestRoute[] = [
   {
     method: "GET",
     path: "/api/inbox",
-    access: "read",
     summary: "Messages contacts sent, latest first: ?from=628…&limit=1..100&cursor=<id>",
-    query: inboundQuery,
-    successStatus: 200,
-    handle: async ({ caller, query }) => ({
-      status: 200,
-      json: await caller.messages.inbound(inboundQuery.parse(Object.fromEntries(query))),
-    }),
+    ...listInboundRoute,
   },
   {
     method: "GET",

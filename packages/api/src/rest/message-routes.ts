@@ -7,6 +7,17 @@ export const inboundQuery = listInboundInput.extend({
   limit: z.coerce.number().int().min(1).max(100).default(25),
 });
 
+/** Inbound messages as REST answers them, at /api/messages/inbound and the inbox's /api/inbox. */
+export const listInboundRoute: Pick<RestRoute, "access" | "query" | "successStatus" | "handle"> = {
+  access: "read",
+  query: inboundQuery,
+  successStatus: 200,
+  handle: async ({ caller, query }) => ({
+    status: 200,
+    json: await caller.messages.inbound(inboundQuery.parse(Object.fromEntries(query))),
+  }),
+};
+
 export const messageRoutes: RestRoute[] = [
   {
     method: "POST",
@@ -24,14 +35,8 @@ export const messageRoutes: RestRoute[] = [
     // before /api/messages/{id}, which would otherwise take "inbound" for an id
     method: "GET",
     path: "/api/messages/inbound",
-    access: "read",
     summary: "Messages contacts sent, newest first: ?from=<number>&limit=1..100&cursor=<id>",
-    query: inboundQuery,
-    successStatus: 200,
-    handle: async ({ caller, query }) => ({
-      status: 200,
-      json: await caller.messages.inbound(inboundQuery.parse(Object.fromEntries(query))),
-    }),
+    ...listInboundRoute,
   },
   {
     method: "GET",
