@@ -253,6 +253,8 @@ export interface Settings {
   holdsWindowMs: number;
   /** Off by default: a preview makes the server fetch whatever URL a caller put in a text. */
   linkPreviews: boolean;
+  /** The organisation's IANA time zone (default Asia/Jakarta): the daily cap counts its calendar days. */
+  timeZone: string;
 }
 
 export type CoreEvent =

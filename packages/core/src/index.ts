@@ -34,5 +34,12 @@ export * from "./schemas.js";
 export { initialStatus } from "./session/session-status-store.js";
 export { waWebVersionText } from "./session/wa-web-version.js";
 export { DEFAULT_SETTINGS } from "./settings/settings-service.js";
+export {
+  dayKeyIn,
+  isKnownTimeZone,
+  startOfDayIn,
+  startOfNextDayIn,
+  zonedTimeToInstant,
+} from "./settings/time-zone.js";
 export { installProcessGuards } from "./whatsapp/adapters/wa-multi-session/process-guards.js";
 export { isPublicAddress } from "./network/public-address.js";

@@ -3,6 +3,7 @@
  * so the panel can show the same field-level messages the server enforces.
  */
 import { z } from "zod";
+import { isKnownTimeZone } from "./settings/time-zone.js";
 
 export const SESSION_ID_PATTERN = /^[a-z0-9_]{3,64}$/;
 
@@ -250,6 +251,12 @@ export const settingsInput = z.object({
   holdsBeforePause: z.number().int().min(1).max(1000).optional(),
   holdsWindowMs: z.number().int().min(1000).max(86_400_000).optional(),
   linkPreviews: z.boolean().optional(),
+  /** The organisation's IANA time zone: the daily cap's day, schedules and the dashboard's days. */
+  timeZone: z
+    .string()
+    .trim()
+    .refine(isKnownTimeZone, { error: "timeZone must be an IANA time zone name, e.g. Asia/Jakarta" })
+    .optional(),
 });
 export type SettingsInput = z.input<typeof settingsInput>;
 

@@ -300,6 +300,8 @@ export const en: Messages = {
     defaultCountry: "Default country code",
     defaultCountryHint: "Two letters, e.g. ID",
     checkOnWhatsApp: "Check that a number is on WhatsApp before sending",
+    timeZone: "Time zone of the organisation",
+    timeZoneHint: "Its calendar days count the daily cap, schedules and the dashboard, e.g. Asia/Jakarta (WIB), Asia/Makassar (WITA), Asia/Jayapura (WIT)",
     linkPreviews: "Show link previews (public sites only; the server fetches the page)",
     retries: "Retries & holds",
     maxAttempts: "Maximum attempts per message",

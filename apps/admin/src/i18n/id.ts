@@ -307,6 +307,8 @@ export const id = {
     defaultCountry: "Kode negara default",
     defaultCountryHint: "Dua huruf, mis. ID",
     checkOnWhatsApp: "Periksa nomor terdaftar di WhatsApp sebelum mengirim",
+    timeZone: "Zona waktu organisasi",
+    timeZoneHint: "Hari kalendernya dipakai untuk batas harian, jadwal, dan dasbor, mis. Asia/Jakarta (WIB), Asia/Makassar (WITA), Asia/Jayapura (WIT)",
     linkPreviews: "Tampilkan pratinjau tautan (hanya situs publik; server mengambil halamannya)",
     retries: "Percobaan ulang & penahanan",
     maxAttempts: "Percobaan maksimum per pesan",

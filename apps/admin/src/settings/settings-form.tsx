@@ -24,6 +24,7 @@ export function SettingsForm({ initial }: { initial: Settings }) {
     holdsBeforePause: String(initial.holdsBeforePause),
     holdsWindowMs: String(initial.holdsWindowMs),
     defaultCountry: initial.defaultCountry,
+    timeZone: initial.timeZone,
   });
   const [checkOnWhatsApp, setCheckOnWhatsApp] = useState(initial.checkOnWhatsApp);
   const [linkPreviews, setLinkPreviews] = useState(initial.linkPreviews);
@@ -61,6 +62,7 @@ export function SettingsForm({ initial }: { initial: Settings }) {
         ]),
       ),
       defaultCountry: values.defaultCountry.trim().toUpperCase(),
+      timeZone: values.timeZone.trim(),
       checkOnWhatsApp,
       linkPreviews,
     };
@@ -82,6 +84,14 @@ export function SettingsForm({ initial }: { initial: Settings }) {
         value={values.defaultCountry}
         onValueChange={(value) => setValues((old) => ({ ...old, defaultCountry: value }))}
         error={errorOf("defaultCountry")}
+      />
+      <Field
+        label={t.settings.timeZone}
+        name="timeZone"
+        hint={t.settings.timeZoneHint}
+        value={values.timeZone}
+        onValueChange={(value) => setValues((old) => ({ ...old, timeZone: value }))}
+        error={errorOf("timeZone")}
       />
       <Checkbox
         id="check-on-whatsapp"

@@ -50,7 +50,7 @@ describe("outbox pacing against bans", { timeout: 20_000 }, () => {
     expect(record?.lastError).toMatch(/daily cap of 2 messages reached; waits until/);
     expect(harness.port.sends).toHaveLength(2);
     const sent = nextEvent(harness.events, statusOf(third.id, "sent"));
-    now = startOfNextDay(now) + 1000;
+    now = startOfNextDay(now, "Asia/Jakarta") + 1000;
     // The sent rows carry the clock's times, so for the worker "today" has no sends yet.
     harness.outbox.worker.wake();
     await sent;

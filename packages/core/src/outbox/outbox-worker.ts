@@ -149,8 +149,8 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       globalNextAt,
       heads: heads.map((row) => ({ ...row, nextAttemptAt: row.nextAttemptAt.getTime() })),
       lastToRecipientAt: lastTo,
-      sentToday: settings.dailyCap > 0 ? await repository.sentSince(new Date(startOfDay(now))) : 0,
-      startOfTomorrow: startOfNextDay(now),
+      sentToday: settings.dailyCap > 0 ? await repository.sentSince(new Date(startOfDay(now, settings.timeZone))) : 0,
+      startOfTomorrow: startOfNextDay(now, settings.timeZone),
     });
     if (decision.kind === "wait") return decision.until;
     const row = heads.find((head) => head.id === decision.head.id);

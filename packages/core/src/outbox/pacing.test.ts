@@ -50,9 +50,11 @@ describe("pacing", () => {
     expect(drawGapMs({ minGapMs: 0, maxGapMs: 0 }, Math.random)).toBe(0);
   });
 
-  it("finds the calendar day around a time", () => {
-    const noon = new Date(2026, 10, 25, 12, 30).getTime();
-    expect(startOfDay(noon)).toBe(new Date(2026, 10, 25).getTime());
-    expect(startOfNextDay(noon)).toBe(new Date(2026, 10, 26).getTime());
+  it("counts days in the organisation's time zone, not the server's", () => {
+    // 20:30 UTC on 25 November is already 03:30 on the 26th in Jakarta (UTC+7).
+    const evening = Date.UTC(2026, 10, 25, 20, 30);
+    expect(startOfDay(evening, "Asia/Jakarta")).toBe(Date.UTC(2026, 10, 25, 17, 0));
+    expect(startOfNextDay(evening, "Asia/Jakarta")).toBe(Date.UTC(2026, 10, 26, 17, 0));
+    expect(startOfDay(evening, "UTC")).toBe(Date.UTC(2026, 10, 25));
   });
 });

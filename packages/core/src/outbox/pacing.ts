@@ -1,3 +1,4 @@
+import { startOfDayIn, startOfNextDayIn } from "../settings/time-zone.js";
 import type { Settings } from "../contract.js";
 
 export interface PacingInput {
@@ -44,15 +45,11 @@ export function drawGapMs(settings: Pick<Settings, "minGapMs" | "maxGapMs">, ran
   return Math.round(low + (high - low) * random());
 }
 
-/** Local midnight after `now`: the daily cap follows the server's calendar day (set TZ to choose it). */
-export function startOfNextDay(now: number): number {
-  const date = new Date(now);
-  date.setHours(24, 0, 0, 0);
-  return date.getTime();
+/** Midnight after `now` in the organisation's time zone: the daily cap counts the organiser's calendar day. */
+export function startOfNextDay(now: number, timeZone: string): number {
+  return startOfNextDayIn(now, timeZone);
 }
 
-export function startOfDay(now: number): number {
-  const date = new Date(now);
-  date.setHours(0, 0, 0, 0);
-  return date.getTime();
+export function startOfDay(now: number, timeZone: string): number {
+  return startOfDayIn(now, timeZone);
 }

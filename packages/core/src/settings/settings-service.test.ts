@@ -54,6 +54,19 @@ describe("settings", { timeout: 20_000 }, () => {
     expect(store.current().defaultCountry).toBe("MY");
   });
 
+  it("takes the organisation's time zone as an IANA name, and refuses anything else unchanged", async () => {
+    const store = await createSettingsStore(database.db);
+    expect(store.current().timeZone).toBe("Asia/Jakarta");
+    await expect(store.update({ timeZone: "WIB" })).rejects.toMatchObject({
+      code: "INVALID_INPUT",
+      field: "timeZone",
+      message: expect.stringContaining("IANA time zone"),
+    });
+    expect(await database.db.setting.count()).toBe(0);
+    await store.update({ timeZone: "Asia/Makassar" });
+    expect((await createSettingsStore(database.db)).current().timeZone).toBe("Asia/Makassar");
+  });
+
   it("reads a stored unsupported country (an older version accepted any two capitals) as the default", async () => {
     await database.db.setting.create({ data: { key: "defaultCountry", value: '"XX"' } });
     const store = await createSettingsStore(database.db);

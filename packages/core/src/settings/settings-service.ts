@@ -29,6 +29,7 @@ export const DEFAULT_SETTINGS: Settings = {
   holdsBeforePause: 5,
   holdsWindowMs: 10 * 60_000,
   linkPreviews: false,
+  timeZone: "Asia/Jakarta",
 };
 
 const SETTING_KEYS = [
@@ -48,6 +49,7 @@ const SETTING_KEYS = [
   "holdsBeforePause",
   "holdsWindowMs",
   "linkPreviews",
+  "timeZone",
 ] as const satisfies readonly (keyof Settings)[];
 
 /** The stored form: every key filled, so a row written by an older version still reads. */
