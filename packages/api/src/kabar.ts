@@ -3,6 +3,7 @@ export type {
   AlertKind,
   AlertRecord,
   CoreEvent,
+  DashboardStats,
   EventBus,
   HealthReport,
   InboundMessageRecord,

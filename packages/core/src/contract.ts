@@ -131,6 +131,48 @@ export interface KabarStats {
   lastDisconnectCode: DisconnectKind | null;
 }
 
+/** One calendar day of the dashboard's chart, in the organisation's time zone. */
+export interface DashboardDay {
+  /** YYYY-MM-DD in the organisation's time zone. */
+  day: string;
+  /** Messages whose sentAt, deliveredAt, readAt, failedAt fall on this day (each on its own event's day). */
+  sent: number;
+  delivered: number;
+  read: number;
+  failed: number;
+}
+
+/** The running broadcast's progress, for the dashboard's card; null while none runs. */
+export interface RunningBroadcastProgress {
+  id: string;
+  name: string;
+  /** Rows the broadcast will send (valid rows). */
+  total: number;
+  /** Rows that reached a final status (sent, delivered, read, failed, opted out, cancelled). */
+  done: number;
+}
+
+export interface DashboardStats {
+  /** The IANA zone the days are counted in (the timeZone setting). */
+  timeZone: string;
+  /** Exactly 14 days, oldest first, the last one today; days with nothing have zeros. */
+  days: DashboardDay[];
+  /**
+   * Of the messages sent in the 14 days, the share that reached delivered (or read), 0..1; null
+   * when none were sent. A cohort, so it never exceeds 1 as "delivered today ÷ sent today" could.
+   */
+  deliveryRate: number | null;
+  /** Median of sentAt → deliveredAt over the messages delivered in the 14 days; null when none. */
+  medianDeliveryMs: number | null;
+  /** Messages not yet out: due now, waiting for a later attempt (retry, daily cap), held, in flight. */
+  outbox: { queued: number; waiting: number; held: number; sending: number; depth: number };
+  runningBroadcast: RunningBroadcastProgress | null;
+}
+
+export interface DashboardService {
+  stats(): Promise<DashboardStats>;
+}
+
 /** A message a contact sent to the account, stored once (by WhatsApp id). */
 export interface InboundMessageRecord {
   id: string;
@@ -420,6 +462,7 @@ export interface Kabar {
   optOuts: OptOutService;
   autoReplies: AutoReplyService;
   alerts: AlertService;
+  dashboard: DashboardService;
   events: EventBus;
   health(): Promise<HealthReport>;
   /** Counters for /metrics. */

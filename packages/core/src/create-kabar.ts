@@ -10,6 +10,7 @@ import { InvalidInputError } from "./errors.js";
 import { InMemoryEventBus } from "./events/event-bus.js";
 import { createAlertMonitor } from "./alerts/alert-monitor.js";
 import { createAutoReplies } from "./autoreply/auto-replies.js";
+import { createDashboard } from "./dashboard/dashboard-stats.js";
 import { createInboundRepository } from "./inbox/inbound-repository.js";
 import { createInboxRepository } from "./inbox/inbox-repository.js";
 import { createInboxService } from "./inbox/inbox-service.js";
@@ -152,6 +153,13 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
     offAlertMessages();
   };
 
+  // Broadcasts: pass `runningBroadcast` here once they exist; the panel's card stays empty until then.
+  const dashboard = createDashboard({
+    db,
+    clock: options.clock ?? systemClock,
+    timeZone: () => settings.current().timeZone,
+  });
+
   let reconnects = 0;
   let hasConnected = false;
   let previousState: SessionState | null = null;
@@ -210,6 +218,7 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
     optOuts,
     autoReplies,
     alerts: { open: () => Object.values(alerts.open()), test: () => alerts.test() },
+    dashboard,
     events,
     async health() {
       const database = await db

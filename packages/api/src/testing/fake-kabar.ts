@@ -6,6 +6,7 @@
 import { randomUUID } from "node:crypto";
 import {
   assertSupportedCountry,
+  dayWindows,
   DEFAULT_SETTINGS,
   DefaultSessionUndeletableError,
   InMemoryEventBus,
@@ -23,6 +24,7 @@ import {
   SessionNotFoundError,
 } from "@kabar/core";
 import type {
+  DashboardStats,
   InboundMessageRecord,
   Kabar,
   MessageRecord,
@@ -220,7 +222,8 @@ export class FakeKabar implements Kabar {
       const items = [...this.messagesById.values()].filter(
         (message) =>
           (input.status === undefined || message.status === input.status) &&
-          (!input.to || message.to.includes(phoneSearchDigits(input.to, this.currentSettings.defaultCountry))),
+          (!input.to ||
+            message.to.includes(phoneSearchDigits(input.to, this.currentSettings.defaultCountry))),
       );
       return { items: items.slice(0, input.limit ?? 25), nextCursor: null };
     },
@@ -294,6 +297,23 @@ export class FakeKabar implements Kabar {
       return alert;
     },
   };
+
+  /** What `dashboard.stats` answers; tests replace it. Core's counting is tested in core. */
+  dashboardStats: DashboardStats = {
+    timeZone: DEFAULT_SETTINGS.timeZone,
+    days: dayWindows(Date.now(), DEFAULT_SETTINGS.timeZone).map(({ day }) => ({
+      day,
+      sent: 0,
+      delivered: 0,
+      read: 0,
+      failed: 0,
+    })),
+    deliveryRate: null,
+    medianDeliveryMs: null,
+    outbox: { queued: 0, waiting: 0, held: 0, sending: 0, depth: 0 },
+    runningBroadcast: null,
+  };
+  readonly dashboard: Kabar["dashboard"] = { stats: async () => this.dashboardStats };
 
   readonly outbox: Kabar["outbox"] = {
     state: () => ({ pausedReason: this.pausedByHand, isPausedByHand: this.pausedByHand !== null }),
