@@ -24,6 +24,7 @@ export const addContactInput = z.object({
 export const receiptIdsInput = z.object({
   ids: z.array(z.string().min(1).max(128)).min(1, "at least one id").max(1000, "at most 1000 ids"),
 });
+export const autoReceiptsInput = z.object({ enabled: z.boolean() });
 export const refuseInput = z.object({ seconds: z.number().positive().max(3600) });
 export const streamErrorInput = z.object({ kind: z.enum(streamErrorKinds) });
 export const acksInput = z
@@ -161,6 +162,16 @@ const routes: { method: string; pattern: RegExp; run: Route }[] = [
       return queuedAs202(await sim.contacts.receipts(number, type, ids));
     },
   })),
+  {
+    // Tests that decide which messages a contact reads turn the automatic receipts off.
+    method: "POST",
+    pattern: /^\/contacts\/auto-receipts$/,
+    run: async (sim, request) => {
+      const { enabled } = await parse(autoReceiptsInput, request);
+      sim.contacts.setAutoReceipts(enabled);
+      return { autoReceipts: enabled };
+    },
+  },
   {
     method: "POST",
     pattern: /^\/contacts$/,

@@ -44,6 +44,33 @@ describe("HTTP control API", () => {
     await received;
   });
 
+  it("turns the contacts' automatic receipts off and on: the contact then reads only what it is told to", async () => {
+    expect(await call("POST", "/contacts/auto-receipts", { enabled: false })).toEqual({
+      status: 200,
+      body: { autoReceipts: false },
+    });
+    // every receipt from before the send on: with receipts on, a "delivered" would come first by itself
+    const receipts: { id: string; type: string }[] = [];
+    const collect = (event: { id: string; type: string }) => receipts.push(event);
+    harness.sim.on("receipt", collect);
+    try {
+      const sent = await sendTextMessage({ sessionId, to: contact, text: "baca kalau disuruh" });
+      await harness.sim.waitForMessages(contact, 2);
+      const id = sent?.key.id ?? "";
+      const read = harness.sim.waitFor("receipt", (event) => event.id === id && event.type === "read");
+      expect((await call("POST", `/contacts/${contact}/read`, { ids: [id] })).status).toBe(200);
+      await read;
+      expect(receipts.filter((event) => event.id === id).map((event) => event.type)).toEqual(["read"]);
+    } finally {
+      harness.sim.off("receipt", collect);
+      await call("POST", "/contacts/auto-receipts", { enabled: true });
+    }
+    expect(await call("POST", "/contacts/auto-receipts", { enabled: "no" })).toMatchObject({
+      status: 400,
+      body: { error: expect.stringMatching(/^enabled: /) },
+    });
+  });
+
   it("answers 400 naming the field on bad input", async () => {
     expect(await call("POST", "/faults/refuse", { seconds: "soon" })).toMatchObject({
       status: 400,
