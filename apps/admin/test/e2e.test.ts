@@ -6,23 +6,15 @@
  * "Show QR Code" → re-link (with the panel's simulated-phone button). Screenshots of the key screens in both languages go to screenshots/.
  * Every wait is on the page's own state (selectors, text), never on time.
  */
-import { execFileSync } from "node:child_process";
 import path from "node:path";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
 import { en } from "../src/i18n/en";
 import { id } from "../src/i18n/id";
-import { launchChromium } from "./support/chromium";
+import { type PanelUnderTest, screenshotsDir, startPanelUnderTest } from "./support/panel-under-test";
 import { simulatorControl } from "./support/simulator-control";
-import { type RunningKabar, startKabar } from "./support/start-kabar";
+import type { RunningKabar } from "./support/start-kabar";
 
-const adminDir = path.resolve(import.meta.dirname, "..");
-// Every run saves its screenshots under screenshots/latest/ (ignored by git), so running the
-// tests leaves the tree clean; UPDATE_SCREENSHOTS=1 refreshes the ones the READMEs show.
-const screenshotsDir =
-  process.env.UPDATE_SCREENSHOTS === "1"
-    ? path.join(adminDir, "screenshots")
-    : path.join(adminDir, "screenshots", "latest");
 const recipient = "6281299990000";
 const coldRecipient = "6281299990002";
 const coldText = "Nomor BIB kamu 1234, simpan pesan ini";
@@ -31,28 +23,18 @@ const notOnWhatsApp = "6281299990001";
 const resendText = "Nomor ini belum terdaftar di WhatsApp";
 const testText = "Halo dari Kabar! Pengambilan race pack hari Sabtu 07:00, sampai jumpa!";
 
+let panel: PanelUnderTest | undefined;
 let kabar: RunningKabar | undefined;
-let browser: Browser | undefined;
 let page: Page;
 
 beforeAll(async () => {
-  // Fail first on the missing browser: it is the one thing a developer must install by hand.
-  browser = await launchChromium();
-  // The server serves the production build, so test exactly that (vitest's NODE_ENV=test would
-  // otherwise give React's development build).
-  execFileSync(path.join(adminDir, "node_modules", ".bin", "vite"), ["build", "--logLevel", "warn"], {
-    cwd: adminDir,
-    env: { ...process.env, NODE_ENV: "production" },
-    stdio: "inherit",
-  });
-  kabar = await startKabar();
-  const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
-  page = await context.newPage();
+  panel = await startPanelUnderTest();
+  kabar = panel.kabar;
+  page = panel.page;
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await kabar?.stop();
+  await panel?.close();
 });
 
 function running(): RunningKabar {
@@ -142,7 +124,10 @@ describe("admin panel against the simulated WhatsApp", () => {
     await expect(page.getByText(id.sessions.storageProblemTitle).count()).resolves.toBe(0);
     // The server sends codes and the panel says them in Indonesian; WhatsApp's 515 right after
     // pairing is the normal restart of every link, not a disconnect to show.
-    await page.locator(".session-card .details").getByText(id.sessionReasons.connected, { exact: true }).waitFor();
+    await page
+      .locator(".session-card .details")
+      .getByText(id.sessionReasons.connected, { exact: true })
+      .waitFor();
     const card = (await page.locator(".session-card").textContent()) ?? "";
     expect(card).not.toMatch(/515|Stream Errored|restart required|Connected/);
     await shoot("connected", "id");

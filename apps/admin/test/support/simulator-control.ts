@@ -27,6 +27,10 @@ export function simulatorControl(controlUrl: string) {
       call<unknown>("POST", "/contacts", { number, onWhatsApp: true, cold: true }),
     contactWrites: (number: string, text: string) =>
       call<unknown>("POST", `/contacts/${number}/send`, { text }),
+    /** Off: contacts send delivered/read only when `receipts` asks them to. */
+    setAutoReceipts: (enabled: boolean) => call<unknown>("POST", "/contacts/auto-receipts", { enabled }),
+    receipts: (number: string, type: "delivered" | "read", ids: string[]) =>
+      call<unknown>("POST", `/contacts/${number}/${type}`, { ids }),
     messagesOf: async (number: string) =>
       (await call<{ messages: ReceivedMessage[] }>("GET", `/contacts/${number}/messages`)).messages,
   };
