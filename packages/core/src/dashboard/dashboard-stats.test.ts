@@ -207,6 +207,40 @@ describe("dashboard stats", { timeout: 20_000 }, () => {
     ).toBe(true);
   });
 
+  it("counts 100,000 messages where they lie: the rows are made and counted inside SQLite", async () => {
+    const total = 100_000;
+    const firstDay = dayWindows(NOW, "Asia/Jakarta")[0];
+    if (firstDay === undefined) throw new Error("no days");
+    // 01:00 in Jakarta on the first day; message i is sent i % 14 days later, every second one is
+    // delivered (i % 10) + 1 seconds after, every fourth one read.
+    const base = new Date(firstDay.start + 3_600_000).toISOString();
+    const stamp = "'%Y-%m-%dT%H:%M:%f+00:00'";
+    await database.db.$executeRawUnsafe(
+      `WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${total - 1})
+       INSERT INTO "OutboxMessage" ("id", "sessionId", "to", "waMessageId", "status", "sentAt", "deliveredAt", "readAt", "nextAttemptAt", "createdAt", "updatedAt")
+       SELECT 'm' || i, 'main', '628' || i, 'W' || i, 'sent',
+         strftime(${stamp}, ?1, '+' || (i % 14) || ' days'),
+         CASE WHEN i % 2 = 0 THEN strftime(${stamp}, ?1, '+' || (i % 14) || ' days', '+' || (i % 10 + 1) || ' seconds') END,
+         CASE WHEN i % 4 = 0 THEN strftime(${stamp}, ?1, '+' || (i % 14) || ' days', '+1 minute') END,
+         ?1, ?1, ?1
+       FROM n`,
+      base,
+    );
+    const expected = Array.from({ length: 14 }, () => ({ sent: 0, delivered: 0, read: 0 }));
+    for (let i = 0; i < total; i += 1) {
+      const day = expected[i % 14];
+      if (day === undefined) continue;
+      day.sent += 1;
+      if (i % 2 === 0) day.delivered += 1;
+      if (i % 4 === 0) day.read += 1;
+    }
+    const stats = await dashboard().stats();
+    expect(stats.days.map(({ sent, delivered, read }) => ({ sent, delivered, read }))).toEqual(expected);
+    expect(stats.deliveryRate).toBe(0.5);
+    // even i: (i % 10) + 1 is 1, 3, 5, 7 or 9 seconds, equally often
+    expect(stats.medianDeliveryMs).toBe(5000);
+  });
+
   async function plan(sql: string, ...params: unknown[]): Promise<string[]> {
     const rows = await database.db.$queryRawUnsafe<{ detail: string }[]>(
       `EXPLAIN QUERY PLAN ${sql}`,
