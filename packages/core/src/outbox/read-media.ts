@@ -5,8 +5,11 @@ import type { MediaInput } from "../contract.js";
 import { InvalidInputError, KabarError } from "../errors.js";
 import { MAX_TEXT_LENGTH, recipientSchema } from "../schemas.js";
 
-/** What WhatsApp accepts comfortably; past these it recompresses or refuses. */
-export const MEDIA_LIMITS = { image: 5 * 1024 * 1024, document: 16 * 1024 * 1024 } as const;
+/** WhatsApp's own limits for images and documents (issue 12): past these it refuses the file. */
+export const MEDIA_LIMITS = { image: 16 * 1024 * 1024, document: 100 * 1024 * 1024 } as const;
+
+/** The image types WhatsApp shows as photos; anything else is sent as a document or refused. */
+export const IMAGE_MIME_TYPES = ["image/jpeg", "image/png", "image/webp"] as const;
 
 const IMAGE_TYPES: Record<string, string> = {
   ".jpg": "image/jpeg",
@@ -58,17 +61,33 @@ export async function readMedia(type: "image" | "document", input: MediaInput): 
   if (size > limit) {
     throw new KabarError(
       "MEDIA_TOO_LARGE",
-      `The ${type} is ${formatMb(size)}; WhatsApp ${type}s may be at most ${formatMb(limit)}.`,
+      `file: the ${type} is ${formatMb(size)}; WhatsApp ${type}s may be at most ${formatMb(limit)}.`,
       "file",
     );
   }
+  if (size === 0) throw new InvalidInputError("file", "file: the file is empty (0 bytes).");
   const data = typeof file === "string" ? new Uint8Array(await readFile(file)) : file;
   const fileName = input.fileName ?? (fromPath === null ? defaultName(type, data) : path.basename(fromPath));
   const mimeType = input.mimeType ?? guessMimeType(type, fileName, data);
-  if (type === "image" && !Object.values(IMAGE_TYPES).includes(mimeType)) {
-    throw new InvalidInputError("file", `An image must be JPEG, PNG or WebP; "${fileName}" is ${mimeType}.`);
-  }
+  if (type === "image") checkImage(fileName, mimeType, data);
   return { data, fileName, mimeType };
+}
+
+/** WhatsApp renders only these, and a mislabelled file arrives as a broken photo: refuse both. */
+function checkImage(fileName: string, mimeType: string, data: Uint8Array): void {
+  if (!(IMAGE_MIME_TYPES as readonly string[]).includes(mimeType)) {
+    throw new InvalidInputError(
+      "mimeType",
+      `mimeType: an image must be image/jpeg, image/png or image/webp; "${fileName}" is ${mimeType}.`,
+    );
+  }
+  const actual = sniff(data);
+  if (actual !== mimeType) {
+    throw new InvalidInputError(
+      "file",
+      `file: the bytes of "${fileName}" are ${actual === null ? "not a JPEG, PNG or WebP image" : actual}, not ${mimeType}.`,
+    );
+  }
 }
 
 async function sizeOf(filePath: string): Promise<number> {
