@@ -8,6 +8,7 @@ export type {
   InboundMessageRecord,
   Kabar,
   KabarOptions,
+  MediaInput,
   MessageRecord,
   SendResult,
   SessionRecord,

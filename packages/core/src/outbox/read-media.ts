@@ -3,13 +3,10 @@ import path from "node:path";
 import { z } from "zod";
 import type { MediaInput } from "../contract.js";
 import { InvalidInputError, KabarError } from "../errors.js";
-import { MAX_TEXT_LENGTH, recipientSchema } from "../schemas.js";
+import { IMAGE_MIME_TYPES, MAX_TEXT_LENGTH, MEDIA_LIMIT_BYTES, recipientSchema } from "../schemas.js";
 
 /** WhatsApp's own limits for images and documents (issue 12): past these it refuses the file. */
-export const MEDIA_LIMITS = { image: 16 * 1024 * 1024, document: 100 * 1024 * 1024 } as const;
-
-/** The image types WhatsApp shows as photos; anything else is sent as a document or refused. */
-export const IMAGE_MIME_TYPES = ["image/jpeg", "image/png", "image/webp"] as const;
+export const MEDIA_LIMITS = MEDIA_LIMIT_BYTES;
 
 const IMAGE_TYPES: Record<string, string> = {
   ".jpg": "image/jpeg",
