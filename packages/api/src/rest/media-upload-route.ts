@@ -12,6 +12,15 @@ export const sendUploadedMediaRoute: RestRoute = {
   path: "/api/messages/media",
   access: "send",
   bodyType: "multipart",
+  multipartFields: {
+    to: { isRequired: true, description: "The recipient, e.g. 0812…, +62 812… or 62812…" },
+    caption: { isRequired: false, description: "Shown under the image or document" },
+    file: {
+      isRequired: true,
+      isBinary: true,
+      description: "A JPEG, PNG or WebP image (≤ 16 MB) or any document (≤ 100 MB); its name is sent too",
+    },
+  },
   summary:
     "Queue an image (JPEG/PNG/WebP, ≤ 16 MB) or document (≤ 100 MB) as multipart/form-data: fields to, caption?, file; 202 with its id and status",
   successStatus: 202,

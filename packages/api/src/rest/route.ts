@@ -36,6 +36,8 @@ export interface RestRoute {
   requestBody?: z.ZodType;
   /** "multipart": takes multipart/form-data uploads (only with a token or from the panel itself); default JSON. */
   bodyType?: "json" | "multipart";
+  /** The form fields of a multipart route, for the OpenAPI document; `binary` marks a file. */
+  multipartFields?: Record<string, { isRequired: boolean; isBinary?: boolean; description: string }>;
   /**
    * Bodies past MAX_BODY_BYTES, up to maxBytes, that this route takes when `accepts` says so (base64
    * media); any other large body still gets MAX_BODY_BYTES' 413. `tooLargeMessage`: past maxBytes.
