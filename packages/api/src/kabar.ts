@@ -26,5 +26,6 @@ export {
   type KabarErrorCode,
   InvalidInputError,
   MessageNotFoundError,
+  mimeTypeFromName,
 } from "@kabar/core";
 export type { Prisma, PrismaClient } from "@kabar/db";

@@ -2,6 +2,7 @@ import path from "node:path";
 import { MEDIA_LIMIT_BYTES } from "@kabar/core/schemas";
 import { databaseFilePath } from "@kabar/db";
 import { HttpError } from "../http/json.js";
+import { mimeTypeFromName } from "../kabar.js";
 import { queueMedia } from "../routers/messages/send-media.js";
 import { receiveUpload, removeUpload } from "./media-upload.js";
 import type { RestRoute } from "./route.js";
@@ -41,8 +42,9 @@ export const sendUploadedMediaRoute: RestRoute = {
         });
       }
       const caption = fields.get("caption");
-      // A browser labels what it cannot tell as octet-stream: core then reads the type from the name.
-      const labelled = file.mimeType === "application/octet-stream" ? undefined : file.mimeType;
+      // A client labels what it cannot tell as octet-stream (curl does for .webp): then the name says.
+      const labelled =
+        file.mimeType === "application/octet-stream" ? mimeTypeFromName(file.fileName) : file.mimeType;
       const result = await queueMedia(
         { kabar: ctx.kabar, principal },
         {

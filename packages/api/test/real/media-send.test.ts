@@ -192,6 +192,31 @@ describe("an image and a PDF through every way in", () => {
   }, 90_000);
 });
 
+describe("a multipart file the client did not label (application/octet-stream)", () => {
+  it("is typed by its name: a .webp goes as an image/webp", async () => {
+    const webp = Buffer.concat([
+      Buffer.from("RIFF"),
+      Buffer.from([0, 1, 0, 0]),
+      Buffer.from("WEBPVP8 "),
+      Buffer.alloc(256, 1),
+    ]);
+    const response = await postMultipart({
+      to: CONTACT,
+      caption: "Medali finisher",
+      file: new File([webp], "medali.webp", { type: "application/octet-stream" }),
+    });
+    expect(response.status).toBe(202);
+    const waMessageId = await waMessageIdOf((response.body as { id: string }).id);
+    const isThere = () => withMedia().some((message) => message.id === waMessageId);
+    if (!isThere()) await simulator.waitFor("message", isThere, 30_000);
+    expect(withMedia().find((message) => message.id === waMessageId)?.media).toMatchObject({
+      type: "image",
+      mimeType: "image/webp",
+      sha256: sha256(webp),
+    });
+  }, 60_000);
+});
+
 describe("bad media: a 4xx naming the field, nothing queued, nothing written under data/media/", () => {
   const mediaDir = () => path.join(api.dir, "media");
   const listing = async (dir: string) => (await readdir(dir).catch(() => [])).sort();

@@ -101,6 +101,12 @@ async function sizeOf(filePath: string): Promise<number> {
   }
 }
 
+/** The type a file name's extension stands for (a .webp named file with no label, say), or null. */
+export function mimeTypeFromName(fileName: string): string | null {
+  const extension = path.extname(fileName).toLowerCase();
+  return IMAGE_TYPES[extension] ?? DOCUMENT_TYPES[extension] ?? null;
+}
+
 function guessMimeType(type: "image" | "document", fileName: string, data: Uint8Array): string {
   const extension = path.extname(fileName).toLowerCase();
   const byName = (type === "image" ? IMAGE_TYPES : DOCUMENT_TYPES)[extension];
