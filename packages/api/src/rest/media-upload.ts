@@ -116,6 +116,8 @@ export async function receiveUpload(
     await parsed;
     await Promise.all(writes);
   } catch (error) {
+    // Whichever failed first, the others settle too before the temp file goes (none left unhandled).
+    await Promise.allSettled([parsed, ...writes]);
     await removeUpload(file);
     if (problem !== null) throw problem;
     throw badUpload(`The body is not valid multipart/form-data (${reasonOf(error)}).`);
