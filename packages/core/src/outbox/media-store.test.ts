@@ -56,6 +56,20 @@ describe("media bytes on disk, once, by SHA-256", { timeout: 20_000 }, () => {
     });
   });
 
+  it("sends a retry (no server ack in time) with the same WhatsApp id and the same bytes, read from the file", async () => {
+    harness = await createHarness({ ackTimeoutMs: 200 });
+    harness.port.script.push("no_ack", "ack");
+    harness.session.connect();
+    const image = await harness.outbox.messages.sendMedia(
+      "image",
+      { to: TO, file: PNG },
+      { waitFor: "sent" },
+    );
+    const waMessageId = (await harness.outbox.messages.get(image.id))?.waMessageId;
+    expect(harness.port.sends.map((send) => send.messageId)).toEqual([waMessageId, waMessageId]);
+    expect(harness.port.sends.map((send) => [...(send.media?.data ?? [])])).toEqual([[...PNG], [...PNG]]);
+  });
+
   it("still sends a row an older version wrote with the bytes inside it", async () => {
     harness = await createHarness();
     const session = await harness.session.get();
