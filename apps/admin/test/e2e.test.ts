@@ -6,6 +6,7 @@
  * "Show QR Code" → re-link (with the panel's simulated-phone button). Screenshots of the key screens in both languages go to screenshots/.
  * Every wait is on the page's own state (selectors, text), never on time.
  */
+import { createHash } from "node:crypto";
 import path from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
@@ -22,6 +23,15 @@ const cancelText = "Pesan ini dibatalkan";
 const notOnWhatsApp = "6281299990001";
 const resendText = "Nomor ini belum terdaftar di WhatsApp";
 const testText = "Halo dari Kabar! Pengambilan race pack hari Sabtu 07:00, sampai jumpa!";
+const imageCaption = "Peta rute 10K";
+// Another number than the text's: the default 60 s gap per recipient would hold the image back.
+const imageRecipient = "6281299990006";
+// A JPEG as the simulated phone checks it: the file's bytes, not a real picture.
+const routeMap = Buffer.concat([
+  Buffer.from([0xff, 0xd8, 0xff, 0xe0]),
+  Buffer.alloc(2048, 9),
+  Buffer.from([0xff, 0xd9]),
+]);
 
 let panel: PanelUnderTest | undefined;
 let kabar: RunningKabar | undefined;
@@ -154,6 +164,26 @@ describe("admin panel against the simulated WhatsApp", () => {
     await sent.locator(".timeline .status-delivered").waitFor();
     const received = await phone.messagesOf(recipient);
     expect(received.map((message) => message.text)).toContain(testText);
+
+    // An image through the file input: the contact decrypts the same file with the caption.
+    await page.getByLabel(id.messages.to, { exact: true }).fill(imageRecipient);
+    await page
+      .getByLabel(id.messages.file, { exact: true })
+      .setInputFiles({ name: "peta-rute.jpg", mimeType: "image/jpeg", buffer: routeMap });
+    await page.getByLabel(id.messages.caption, { exact: true }).fill(imageCaption);
+    await page.getByRole("button", { name: id.messages.send, exact: true }).click();
+    const image = page.locator("li.message", { hasText: imageCaption });
+    await image.locator(".message-head .status-delivered, .message-head .status-read").waitFor();
+    const withImage = (await phone.messagesOf(imageRecipient)).find(
+      (message) => message.media?.caption === imageCaption,
+    );
+    expect(withImage?.media).toEqual({
+      type: "image",
+      mimeType: "image/jpeg",
+      caption: imageCaption,
+      size: routeMap.byteLength,
+      sha256: createHash("sha256").update(routeMap).digest("hex"),
+    });
     await shoot("messages", "id", true);
     await switchLanguage("en");
     await page.getByRole("heading", { name: en.messages.sendTitle }).waitFor();

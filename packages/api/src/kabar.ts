@@ -9,6 +9,7 @@ export type {
   InboundMessageRecord,
   Kabar,
   KabarOptions,
+  MediaInput,
   MessageRecord,
   SendResult,
   SessionRecord,
@@ -26,5 +27,6 @@ export {
   type KabarErrorCode,
   InvalidInputError,
   MessageNotFoundError,
+  mimeTypeFromName,
 } from "@kabar/core";
 export type { Prisma, PrismaClient } from "@kabar/db";

@@ -20,7 +20,8 @@ import { createRestHandler, restAcceptsMultipart } from "./rest/rest-handler.js"
 import { restRoutes } from "./rest/routes.js";
 import { appRouter } from "./routers/app-router.js";
 import { type ApiDeps, contextFromRequest, type ServerMeta } from "./trpc/context.js";
-import { anonymousProcedures, guardBatch, MAX_BATCH_SIZE } from "./trpc/batch-guard.js";
+import { anonymousProcedures, callsSendMedia, guardBatch, MAX_BATCH_SIZE } from "./trpc/batch-guard.js";
+import { JSON_MEDIA_BODY } from "./routers/messages/send-media.js";
 import { watchLatestEventId } from "./trpc/events.js";
 import { WebhookService } from "./webhooks/webhook-service.js";
 import { createAlertMailer } from "./alerts/alert-mailer.js";
@@ -93,16 +94,21 @@ export function createServer(options: ServerOptions): KabarServer {
   // Start tracking event ids now, so a subscription's first snapshot knows where the stream stands.
   watchLatestEventId(deps.kabar.events);
 
-  const handleTrpc = createHTTPHandler({
-    router: appRouter,
-    basePath: "/trpc/",
-    maxBodySize: deps.env.MAX_BODY_BYTES,
-    maxBatchSize: MAX_BATCH_SIZE,
-    createContext: ({ req, res }) => contextFromRequest(deps, req, res),
-    onError: ({ error, path }) => {
-      if (error.code === "INTERNAL_SERVER_ERROR") logger.error({ err: error, path }, "tRPC procedure failed");
-    },
-  });
+  const trpcHandler = (maxBodySize: number) =>
+    createHTTPHandler({
+      router: appRouter,
+      basePath: "/trpc/",
+      maxBodySize,
+      maxBatchSize: MAX_BATCH_SIZE,
+      createContext: ({ req, res }) => contextFromRequest(deps, req, res),
+      onError: ({ error, path }) => {
+        if (error.code === "INTERNAL_SERVER_ERROR")
+          logger.error({ err: error, path }, "tRPC procedure failed");
+      },
+    });
+  const handleTrpc = trpcHandler(deps.env.MAX_BODY_BYTES);
+  // Only a call of messages.sendMedia may carry a base64 image; every other body keeps MAX_BODY_BYTES.
+  const handleTrpcMedia = trpcHandler(Math.max(deps.env.MAX_BODY_BYTES, JSON_MEDIA_BODY.maxBytes));
   const handleRest = createRestHandler(deps);
   const anonymous = anonymousProcedures(appRouter);
   const handleStatic = createStaticHandler(deps.env.ADMIN_DIST_DIR);
@@ -122,7 +128,7 @@ export function createServer(options: ServerOptions): KabarServer {
       guardRequest(req, url.pathname, guardOptions);
       if (url.pathname === "/trpc" || url.pathname.startsWith("/trpc/")) {
         guardBatch(url, anonymous);
-        return handleTrpc(req, res);
+        return callsSendMedia(url) ? handleTrpcMedia(req, res) : handleTrpc(req, res);
       }
       if (await handleRest(req, res, url)) return;
       if (url.pathname === "/api" || url.pathname.startsWith("/api/")) {

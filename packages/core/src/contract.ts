@@ -480,6 +480,8 @@ export interface KabarOptions {
   db?: import("@kabar/db").PrismaClient;
   /** The folder holding wa_sessions/<sessionId>/; default <repo>/wa_sessions. */
   sessionsDir: string;
+  /** Where media bytes are kept, one file per SHA-256; default `media/` beside the database file. */
+  mediaDir?: string;
   /** Point the adapter at a WhatsApp simulator instead of WhatsApp. */
   whatsappWsUrl?: string;
   /** WHATSAPP_MEDIA_URL: route WhatsApp's media host names (downloads, uploads) to this https:// host. */

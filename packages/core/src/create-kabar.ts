@@ -3,7 +3,8 @@
  * server and the seed's library functions both start here; tests pass a fake port or a
  * simulator URL and nothing else changes.
  */
-import { createDatabase, migrateDatabase } from "@kabar/db";
+import path from "node:path";
+import { createDatabase, databaseFilePath, migrateDatabase } from "@kabar/db";
 import { pino } from "pino";
 import type { Kabar, KabarOptions, SessionState } from "./contract.js";
 import { InvalidInputError } from "./errors.js";
@@ -19,6 +20,7 @@ import { createOptOutList } from "./optout/opt-out-list.js";
 import { listInbound } from "./inbox/list-inbound.js";
 import { recordInbound } from "./inbox/record-inbound.js";
 import { createOutbox } from "./outbox/create-outbox.js";
+import { createMediaStore } from "./outbox/media-store.js";
 import { type Clock, systemClock } from "./outbox/outbox-context.js";
 import type { ReconnectOptions } from "./session/reconnect-backoff.js";
 import type { Timers } from "./session/timers.js";
@@ -120,6 +122,9 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
       ? {}
       : { restrictedCooldownMs: options.restrictedCooldownMs }),
     ...(options.retryBaseDelayMs === undefined ? {} : { retryBaseDelayMs: options.retryBaseDelayMs }),
+    mediaStore: createMediaStore(
+      options.mediaDir ?? path.join(path.dirname(databaseFilePath(options.databaseUrl)), "media"),
+    ),
   });
 
   const inboundRepository = createInboundRepository(db);
@@ -188,6 +193,13 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
     // The session lock comes first: a second process must refuse before it touches the outbox.
     await sessions.start();
     await outbox.worker.start();
+    // Not awaited: a large media folder must not delay start, and a failure only leaves files behind.
+    outbox
+      .pruneMedia()
+      .then((removed) => {
+        if (removed > 0) logger.info({ removed }, "deleted media files no message names");
+      })
+      .catch((error: unknown) => logger.warn({ err: error }, "could not prune the media folder"));
   } catch (error) {
     await shutdown().catch((closeError: unknown) =>
       logger.error({ err: closeError }, "cleanup after a failed start"),

@@ -22,7 +22,7 @@ export {
   startWhatsAppSession,
   type WhatsAppSendResult,
 } from "./library.js";
-export { MEDIA_LIMITS } from "./outbox/read-media.js";
+export { MEDIA_LIMITS, mimeTypeFromName } from "./outbox/read-media.js";
 export { type LatencyHistogram, SEND_LATENCY_BUCKETS_MS } from "./outbox/send-latency.js";
 export {
   assertSupportedCountry,

@@ -122,6 +122,13 @@ export const recipientSchema = z
   .min(1, { error: "to is required" })
   .max(32, { error: "to must be at most 32 characters" });
 
+const idempotencyKeySchema = z
+  .string()
+  .min(1, { error: "idempotencyKey must not be empty" })
+  .max(200, { error: "idempotencyKey must be at most 200 characters" })
+  .optional();
+const forceSchema = z.boolean({ error: "force must be true or false" }).optional();
+
 export const sendMessageInput = z.object({
   to: recipientSchema,
   message: z
@@ -133,15 +140,63 @@ export const sendMessageInput = z.object({
       error: `message must be at most ${MAX_TEXT_LENGTH} characters`,
     }),
   sessionName: z.string().max(100).optional(),
-  idempotencyKey: z
-    .string()
-    .min(1, { error: "idempotencyKey must not be empty" })
-    .max(200, { error: "idempotencyKey must be at most 200 characters" })
-    .optional(),
+  idempotencyKey: idempotencyKeySchema,
   /** Send even to a number on the opt-out list (an admin overriding the contact's "stop"). */
-  force: z.boolean({ error: "force must be true or false" }).optional(),
+  force: forceSchema,
 });
 export type SendMessageInput = z.input<typeof sendMessageInput>;
+
+/** The image types WhatsApp shows as photos; any other type is sent as a document. */
+export const IMAGE_MIME_TYPES = ["image/jpeg", "image/png", "image/webp"] as const;
+export const MEDIA_LIMIT_BYTES = { image: 16 * 1024 * 1024, document: 100 * 1024 * 1024 } as const;
+
+/** image/* goes as a photo (and must then be JPEG, PNG or WebP); everything else as a document. */
+export function mediaKindOf(mimeType: string): "image" | "document" {
+  return mimeType.toLowerCase().startsWith("image/") ? "image" : "document";
+}
+
+// One character class, no groups: a group repeated over a 22 MB string overflows the regex stack.
+const BASE64_CHARACTERS = /^[A-Za-z0-9+/]*={0,2}$/;
+const isBase64 = (text: string) => text.length % 4 === 0 && BASE64_CHARACTERS.test(text);
+
+/**
+ * An image or document in JSON (REST `POST /api/messages`, tRPC `messages.sendMedia`): the bytes as
+ * base64. Sizes are checked on the decoded bytes (413 naming the limit); large documents go as
+ * multipart to `POST /api/messages/media`.
+ */
+export const sendMediaInput = z.object({
+  to: recipientSchema,
+  media: z.object(
+    {
+      data: z
+        .string({ error: "media.data must be the file as base64" })
+        .min(1, { error: "media.data: the file is empty" })
+        .refine(isBase64, {
+          error: "media.data is not valid base64 (A–Z, a–z, 0–9, + and /, padded with = to a multiple of 4)",
+        }),
+      mimeType: z
+        .string({ error: "media.mimeType is required, e.g. image/jpeg or application/pdf" })
+        .trim()
+        .toLowerCase()
+        .regex(/^[\w.+-]+\/[\w.+-]+$/, { error: "media.mimeType must look like type/subtype" }),
+      fileName: z
+        .string()
+        .trim()
+        .min(1, { error: "media.fileName must not be empty" })
+        .max(200, { error: "media.fileName must be at most 200 characters" })
+        .optional(),
+    },
+    { error: "media must be an object {data, mimeType, fileName?}" },
+  ),
+  caption: z
+    .string()
+    .max(MAX_TEXT_LENGTH, { error: `caption must be at most ${MAX_TEXT_LENGTH} characters` })
+    .optional(),
+  idempotencyKey: idempotencyKeySchema,
+  /** Send even to a number on the opt-out list (an admin overriding the contact's "stop"). */
+  force: forceSchema,
+});
+export type SendMediaInput = z.input<typeof sendMediaInput>;
 
 export const MESSAGE_STATUSES = [
   "queued",

@@ -1,12 +1,14 @@
 /**
  * The outbox on a real database with the fake port: what the worker unit tests share.
  */
+import path from "node:path";
 import type { PrismaClient } from "@kabar/db";
 import { pino } from "pino";
 import type { CoreEvent, EventBus, Settings } from "../src/contract.js";
 import { InMemoryEventBus } from "../src/events/event-bus.js";
 import { type Clock, systemClock } from "../src/outbox/outbox-context.js";
 import { createOutbox, type Outbox } from "../src/outbox/create-outbox.js";
+import { createMediaStore, type MediaStore } from "../src/outbox/media-store.js";
 import type { MessageStatus } from "../src/schemas.js";
 import { createSettingsStore, type SettingsStore } from "../src/settings/settings-service.js";
 import { FakeSessionLink, FakeWhatsAppPort } from "../src/whatsapp/fake-whatsapp-port.js";
@@ -23,6 +25,8 @@ export interface Harness {
   events: InMemoryEventBus;
   settings: SettingsStore;
   outbox: Outbox;
+  /** `media/` in the test's temp folder, as createKabar puts it beside the database. */
+  mediaStore: MediaStore;
   /** Starts a fresh outbox on the same database, as a restarted process would. */
   restart(): Promise<void>;
   close(): Promise<void>;
@@ -46,6 +50,7 @@ export async function createHarness(
   const events = new InMemoryEventBus();
   const settings = await createSettingsStore(database.db, { ...NO_PACING, ...options.settings });
   const db = options.databaseView?.(database.db) ?? database.db;
+  const mediaStore = createMediaStore(path.join(database.dir, "media"));
   const build = () =>
     createOutbox({
       db,
@@ -59,6 +64,7 @@ export async function createHarness(
       restrictedCooldownMs: options.restrictedCooldownMs ?? 60_000,
       ...(options.random ? { random: options.random } : {}),
       ...(options.retryBaseDelayMs === undefined ? {} : { retryBaseDelayMs: options.retryBaseDelayMs }),
+      mediaStore,
     });
   const harness: Harness = {
     database,
@@ -66,6 +72,7 @@ export async function createHarness(
     session,
     events,
     settings,
+    mediaStore,
     outbox: build(),
     async restart() {
       await harness.outbox.worker.close();

@@ -34,6 +34,10 @@ export function readError(error: unknown, t: Messages): ReadableError {
     const message = error.message.trim() === "" ? t.errors.generic : error.message;
     return { message, fieldErrors: fieldErrorsOf(error.data, message) };
   }
+  // A REST refusal (the test send's upload) that named its field.
+  if (error instanceof Error && "field" in error && typeof error.field === "string") {
+    return { message: error.message, fieldErrors: { [error.field]: error.message } };
+  }
   if (error instanceof Error && error.message !== "") return { message: error.message, fieldErrors: {} };
   return { message: t.errors.generic, fieldErrors: {} };
 }

@@ -175,6 +175,9 @@ export const en: Messages = {
     to: "Recipient",
     toHint: "E.g. 0812…, +62 812… or 62812…",
     text: "Message",
+    file: "Attachment (image or document)",
+    fileHint: "Optional. A JPEG, PNG or WebP image up to 16 MB; a document (e.g. PDF) up to 100 MB.",
+    caption: "Caption (optional)",
     send: "Send",
     sending: "Sending…",
     sent: "The message is queued.",
@@ -233,7 +236,8 @@ export const en: Messages = {
   },
   autoReplies: {
     title: "Auto-replies",
-    intro: "A message that is exactly the keyword (any case) gets the reply, at most once per contact per hour.",
+    intro:
+      "A message that is exactly the keyword (any case) gets the reply, at most once per contact per hour.",
     keyword: "Keyword",
     reply: "Reply text",
     save: "Save",
@@ -350,7 +354,8 @@ export const en: Messages = {
     qr_expired: "The QR code expired; ask for a new one",
     pairing_code_expired: "The pairing code expired; ask for a new one",
     closed_before_link: "The connection closed before the device was linked; ask for a new QR code",
-    logged_out_on_phone: "The device was removed on the phone. Link it again with a new QR code or pairing code.",
+    logged_out_on_phone:
+      "The device was removed on the phone. Link it again with a new QR code or pairing code.",
     logged_out_by_admin: "Logged out by the admin. Link it again with a new QR code or pairing code.",
     replaced:
       'Another WhatsApp Web client (or another server) took over this session. Kabar does not fight it: press "Use this server" to take it back here.',

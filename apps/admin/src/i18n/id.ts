@@ -181,6 +181,9 @@ export const id = {
     to: "Nomor tujuan",
     toHint: "Mis. 0812…, +62 812… atau 62812…",
     text: "Isi pesan",
+    file: "Lampiran (gambar atau dokumen)",
+    fileHint: "Opsional. Gambar JPEG, PNG atau WebP hingga 16 MB; dokumen (mis. PDF) hingga 100 MB.",
+    caption: "Keterangan (opsional)",
     send: "Kirim",
     sending: "Mengirim…",
     sent: "Pesan masuk antrean.",
@@ -228,7 +231,8 @@ export const id = {
   optOuts: {
     title: "Berhenti & Balasan Otomatis",
     listTitle: "Daftar berhenti berlangganan",
-    intro: "Nomor yang mengirim BERHENTI (atau ditambahkan di sini) tidak menerima pesan; kirim MULAI untuk kembali.",
+    intro:
+      "Nomor yang mengirim BERHENTI (atau ditambahkan di sini) tidak menerima pesan; kirim MULAI untuk kembali.",
     phone: "Nomor",
     add: "Tambahkan",
     adding: "Menambahkan…",
@@ -239,7 +243,8 @@ export const id = {
   },
   autoReplies: {
     title: "Balasan otomatis",
-    intro: "Pesan yang persis sama dengan kata kunci (huruf besar/kecil sama saja) dibalas otomatis, paling banyak sekali per kontak per jam.",
+    intro:
+      "Pesan yang persis sama dengan kata kunci (huruf besar/kecil sama saja) dibalas otomatis, paling banyak sekali per kontak per jam.",
     keyword: "Kata kunci",
     reply: "Teks balasan",
     save: "Simpan",
@@ -249,7 +254,8 @@ export const id = {
   },
   alerts: {
     title: "Peringatan",
-    noEmail: "E-mail peringatan belum diatur (SMTP_URL dan ALERT_EMAIL_TO); peringatan hanya dikirim ke webhook.",
+    noEmail:
+      "E-mail peringatan belum diatur (SMTP_URL dan ALERT_EMAIL_TO); peringatan hanya dikirim ke webhook.",
     emailTo: "Peringatan dikirim ke {to} lewat {server}.",
     sendTest: "Kirim peringatan uji",
     sending: "Mengirim…",
@@ -357,8 +363,10 @@ export const id = {
     qr_expired: "Kode QR kedaluwarsa; minta kode QR baru",
     pairing_code_expired: "Kode penautan kedaluwarsa; minta kode baru",
     closed_before_link: "Koneksi terputus sebelum perangkat tertaut; minta kode QR baru",
-    logged_out_on_phone: "Perangkat dikeluarkan dari ponsel. Tautkan lagi dengan kode QR atau kode penautan baru.",
-    logged_out_by_admin: "Perangkat dikeluarkan oleh admin. Tautkan lagi dengan kode QR atau kode penautan baru.",
+    logged_out_on_phone:
+      "Perangkat dikeluarkan dari ponsel. Tautkan lagi dengan kode QR atau kode penautan baru.",
+    logged_out_by_admin:
+      "Perangkat dikeluarkan oleh admin. Tautkan lagi dengan kode QR atau kode penautan baru.",
     replaced:
       'Sesi diambil alih oleh klien WhatsApp Web lain (atau server lain). Kabar tidak merebutnya kembali: tekan "Gunakan server ini" untuk memindahkan sesi ke sini.',
     taking_over: "Mengambil alih sesi di server ini",

@@ -3,6 +3,15 @@ export interface ReceivedMessage {
   id: string;
   text: string;
   from: string;
+  /** An image or document the contact downloaded, checked and decrypted. */
+  media?: {
+    type: string;
+    mimeType: string;
+    fileName?: string;
+    caption?: string;
+    size: number;
+    sha256: string;
+  };
 }
 
 export function simulatorControl(controlUrl: string) {

@@ -29,9 +29,13 @@ export function createKabarClient({ url, token }: KabarClientOptions) {
             fetch: (input, init) => fetch(input, { ...init, headers: { ...init.headers, authorization } }),
           },
         }),
-        // The server refuses to batch its public calls (health, login, setup) and batches over 20.
+        // The server refuses to batch its public calls (health, login, setup) and batches over 20;
+        // messages.sendMedia goes alone so a large base64 file never shares a body with other calls.
         false: splitLink({
-          condition: (operation) => operation.path === "health" || operation.path.startsWith("auth."),
+          condition: (operation) =>
+            operation.path === "health" ||
+            operation.path.startsWith("auth.") ||
+            operation.path === "messages.sendMedia",
           true: httpLink({ url: endpoint, headers: { authorization } }),
           false: httpBatchLink({ url: endpoint, headers: { authorization }, maxItems: 20 }),
         }),

@@ -34,12 +34,24 @@ export function sendJson(
  */
 const DRAIN_CAP_BYTES = 32 * 1024 * 1024;
 
-/** Reads a JSON body of at most maxBytes; undefined when there is none. */
-export async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<unknown> {
-  const tooLarge = new HttpError(413, {
+export function bodyTooLarge(maxBytes: number): HttpError {
+  return new HttpError(413, {
     code: "PAYLOAD_TOO_LARGE",
     message: `The request body is larger than ${maxBytes} bytes.`,
   });
+}
+
+/** Reads a JSON body of at most maxBytes; undefined when there is none. */
+export async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<unknown> {
+  return (await readSizedJsonBody(req, maxBytes, bodyTooLarge(maxBytes))).value;
+}
+
+/** The same, with the body's size in bytes, refused with `tooLarge` past maxBytes. */
+export async function readSizedJsonBody(
+  req: IncomingMessage,
+  maxBytes: number,
+  tooLarge: HttpError,
+): Promise<{ value: unknown; size: number }> {
   // A client still uploading when we answer sees a reset instead of the 413, so a refused body
   // is read to its end (and thrown away) before the answer goes out.
   let isTooLarge = Number(req.headers["content-length"] ?? 0) > maxBytes;
@@ -57,9 +69,9 @@ export async function readJsonBody(req: IncomingMessage, maxBytes: number): Prom
   }
   if (isTooLarge) throw tooLarge;
   const text = Buffer.concat(chunks).toString("utf8").trim();
-  if (text === "") return undefined;
+  if (text === "") return { value: undefined, size };
   try {
-    return JSON.parse(text);
+    return { value: JSON.parse(text), size };
   } catch (error) {
     const reason = error instanceof Error ? error.message : "unparseable";
     throw new HttpError(400, {

@@ -1,6 +1,15 @@
-import { listInboundInput, messageIdInput, sendMessageInput } from "@kabar/core/schemas";
+import { listInboundInput, messageIdInput, sendMediaInput, sendMessageInput } from "@kabar/core/schemas";
 import { z } from "zod";
+import { JSON_MEDIA_BODY } from "../routers/messages/send-media.js";
+import { sendUploadedMediaRoute } from "./media-upload-route.js";
 import type { RestRoute } from "./route.js";
+
+/** A text (`message`) or, when the body has `media`, an image or document as base64. */
+const sendBody = z.union([sendMessageInput, sendMediaInput]);
+
+function hasMedia(body: unknown): boolean {
+  return typeof body === "object" && body !== null && "media" in body;
+}
 
 /** Query strings carry text: the same rules as `messages.inbound`, with the limit read as a number. */
 export const inboundQuery = listInboundInput.extend({
@@ -23,14 +32,20 @@ export const messageRoutes: RestRoute[] = [
     method: "POST",
     path: "/api/messages",
     access: "send",
-    summary: "Queue a text message; 202 with its id and status",
-    requestBody: sendMessageInput,
+    summary:
+      "Queue a text {to, message}, or an image/document {to, media: {data: <base64>, mimeType, fileName?}, caption?}; 202 with its id and status",
+    requestBody: sendBody,
+    largeBody: { ...JSON_MEDIA_BODY, accepts: hasMedia },
     successStatus: 202,
     handle: async ({ caller, body }) => {
-      const result = await caller.messages.send(sendMessageInput.parse(await body()));
+      const input = await body();
+      const result = hasMedia(input)
+        ? await caller.messages.sendMedia(sendMediaInput.parse(input))
+        : await caller.messages.send(sendMessageInput.parse(input));
       return { status: 202, json: { id: result.id, status: result.status } };
     },
   },
+  sendUploadedMediaRoute,
   {
     // before /api/messages/{id}, which would otherwise take "inbound" for an id
     method: "GET",

@@ -42,6 +42,7 @@ function operation(route: RestRoute) {
     summary: `${route.summary} (needs: ${accessOf(route)})`,
     ...(accessOf(route) === "anonymous" ? { security: [] } : {}),
     ...(parameters.length > 0 ? { parameters } : {}),
+    ...(route.multipartFields ? { requestBody: multipartBody(route.multipartFields) } : {}),
     ...(route.requestBody
       ? {
           requestBody: {
@@ -51,6 +52,20 @@ function operation(route: RestRoute) {
         }
       : {}),
     responses,
+  };
+}
+
+function multipartBody(fields: NonNullable<RestRoute["multipartFields"]>) {
+  const properties = Object.fromEntries(
+    Object.entries(fields).map(([name, field]) => [
+      name,
+      { type: "string", description: field.description, ...(field.isBinary ? { format: "binary" } : {}) },
+    ]),
+  );
+  const required = Object.entries(fields).flatMap(([name, field]) => (field.isRequired ? [name] : []));
+  return {
+    required: true,
+    content: { "multipart/form-data": { schema: { type: "object", required, properties } } },
   };
 }
 

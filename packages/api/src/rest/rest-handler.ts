@@ -2,7 +2,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { forbiddenMessage, mayCall } from "../auth/access.js";
 import { describeError, toTRPCError, UNAUTHENTICATED_MESSAGE } from "../errors.js";
-import { HttpError, readJsonBody, sendJson } from "../http/json.js";
+import { bodyTooLarge, HttpError, readJsonBody, readSizedJsonBody, sendJson } from "../http/json.js";
 import { type ApiDeps, contextFromRequest } from "../trpc/context.js";
 import { createCaller } from "./caller.js";
 import { accessOf, type RestRoute } from "./route.js";
@@ -41,6 +41,16 @@ function decodePathSegment(segment: string): string {
   }
 }
 
+/** MAX_BODY_BYTES, or a route's larger limit for the bodies it takes large (see RestRoute.largeBody). */
+async function readBody(req: IncomingMessage, route: RestRoute, maxBytes: number): Promise<unknown> {
+  const large = route.largeBody;
+  if (!large || large.maxBytes <= maxBytes) return readJsonBody(req, maxBytes);
+  const tooLarge = new HttpError(413, { code: "PAYLOAD_TOO_LARGE", message: large.tooLargeMessage });
+  const { value, size } = await readSizedJsonBody(req, large.maxBytes, tooLarge);
+  if (size > maxBytes && !large.accepts(value)) throw bodyTooLarge(maxBytes);
+  return value;
+}
+
 export function createRestHandler(deps: ApiDeps, routes: readonly RestRoute[] = restRoutes) {
   const compiled = routes.map(compile);
 
@@ -77,7 +87,8 @@ export function createRestHandler(deps: ApiDeps, routes: readonly RestRoute[] = 
       const result = await route.handle({
         caller: createCaller(ctx),
         ctx,
-        body: () => readJsonBody(req, deps.env.MAX_BODY_BYTES),
+        body: () => readBody(req, route, deps.env.MAX_BODY_BYTES),
+        raw: req,
         query: url.searchParams,
         params,
         routes,

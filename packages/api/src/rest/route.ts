@@ -1,3 +1,4 @@
+import type { IncomingMessage } from "node:http";
 import type { z } from "zod";
 import type { Access } from "../auth/access.js";
 import type { Context } from "../trpc/context.js";
@@ -8,6 +9,8 @@ export interface RestRequest {
   ctx: Context;
   /** The parsed JSON body (undefined when empty). */
   body: () => Promise<unknown>;
+  /** The request itself, for a route that reads its body as a stream (multipart uploads). */
+  raw: IncomingMessage;
   query: URLSearchParams;
   params: Record<string, string>;
   /** The whole route table, for the OpenAPI document. */
@@ -33,6 +36,13 @@ export interface RestRoute {
   requestBody?: z.ZodType;
   /** "multipart": takes multipart/form-data uploads (only with a token or from the panel itself); default JSON. */
   bodyType?: "json" | "multipart";
+  /** The form fields of a multipart route, for the OpenAPI document; `binary` marks a file. */
+  multipartFields?: Record<string, { isRequired: boolean; isBinary?: boolean; description: string }>;
+  /**
+   * Bodies past MAX_BODY_BYTES, up to maxBytes, that this route takes when `accepts` says so (base64
+   * media); any other large body still gets MAX_BODY_BYTES' 413. `tooLargeMessage`: past maxBytes.
+   */
+  largeBody?: { maxBytes: number; tooLargeMessage: string; accepts(body: unknown): boolean };
   query?: z.ZodObject;
   successStatus: number;
   handle(request: RestRequest): Promise<RestResult>;

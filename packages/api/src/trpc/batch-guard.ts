@@ -44,6 +44,13 @@ export function guardBatch(url: URL, anonymous: Set<string>): void {
   }
 }
 
+/** Whether the request (one call or a batch) calls messages.sendMedia, whose body may be large. */
+export function callsSendMedia(url: URL): boolean {
+  return safeDecode(url.pathname.replace(/^\/trpc\/?/, ""))
+    .split(",")
+    .includes("messages.sendMedia");
+}
+
 /** A broken escape is left as it is: tRPC answers the unknown path itself. */
 function safeDecode(text: string): string {
   try {

@@ -145,10 +145,29 @@ describe("/api/openapi.json", () => {
       ]),
     );
     expect(doc.paths["/api/messages/inbound"]?.get).toMatchObject({
-      parameters: expect.arrayContaining([{ name: "limit", in: "query", required: false, schema: { type: "string" } }]),
+      parameters: expect.arrayContaining([
+        { name: "limit", in: "query", required: false, schema: { type: "string" } },
+      ]),
     });
+    // A text or an image/document: both shapes, each with its own required fields.
     expect(doc.paths["/api/messages"]?.post?.requestBody).toMatchObject({
-      content: { "application/json": { schema: { properties: { to: { type: "string" } } } } },
+      content: {
+        "application/json": {
+          schema: {
+            anyOf: [
+              { properties: { to: { type: "string" }, message: { type: "string" } } },
+              { properties: { to: { type: "string" }, media: { required: ["data", "mimeType"] } } },
+            ],
+          },
+        },
+      },
+    });
+    expect(doc.paths["/api/messages/media"]?.post?.requestBody).toMatchObject({
+      content: {
+        "multipart/form-data": {
+          schema: { required: ["to", "file"], properties: { file: { type: "string", format: "binary" } } },
+        },
+      },
     });
   });
 });

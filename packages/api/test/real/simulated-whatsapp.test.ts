@@ -4,35 +4,27 @@
  * connected, and a message sent over REST arrives decrypted at the simulated contact.
  * One file, one session: wa-multi-session keeps module-global state.
  */
-import { startSimulator, type WhatsAppSimulator } from "@kabar/whatsapp-simulator";
+import type { WhatsAppSimulator } from "@kabar/whatsapp-simulator";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { createKabarClient, type KabarClient } from "../../src/client/index.js";
-import type { Kabar } from "../../src/kabar.js";
-import { simulatedKabar } from "../../src/testing/start-test-server.js";
+import type { KabarClient } from "../../src/client/index.js";
 import { request } from "../support/http.js";
-import { createTestApi, type TestApi } from "../support/test-api.js";
+import { type SimulatedApi, startSimulatedApi } from "../support/simulated-api.js";
 
 const CONTACT = "6281234567890";
 let simulator: WhatsAppSimulator;
-let api: TestApi<Kabar>;
 let client: KabarClient;
 let baseUrl: string;
 let token: string;
 
+let started: SimulatedApi | null = null;
+
 beforeAll(async () => {
-  simulator = await startSimulator({ port: 0, host: "127.0.0.1" });
-  api = await createTestApi<Kabar>({
-    kabar: simulatedKabar(simulator),
-    meta: { simulated: true, simulatorControlUrl: simulator.controlUrl },
-  });
-  baseUrl = await api.listen();
-  token = (await api.deps.auth.createToken("simulated test", "admin")).token;
-  client = createKabarClient({ url: baseUrl, token });
+  started = await startSimulatedApi();
+  ({ simulator, baseUrl, token, client } = started);
 }, 60_000);
 
 afterAll(async () => {
-  await api?.cleanup();
-  await simulator?.close();
+  await started?.close();
 });
 
 it("SSE: QR → the simulated phone scans → connected", async () => {

@@ -1,4 +1,10 @@
-import { type LinkPreview, type MessageLookup, WhatsAppSendError } from "../whatsapp/port.js";
+import {
+  type LinkPreview,
+  type MessageLookup,
+  type OutgoingMedia,
+  type SentContent,
+  WhatsAppSendError,
+} from "../whatsapp/port.js";
 import type { OutboxDependencies } from "./outbox-context.js";
 import type { OutboxRow } from "./outbox-repository.js";
 
@@ -24,7 +30,7 @@ export type SendOutcome =
  * recipient.
  */
 export function attemptSend(
-  deps: Pick<OutboxDependencies, "port" | "repository">,
+  deps: Pick<OutboxDependencies, "port" | "repository" | "mediaStore">,
   sessionId: string,
   row: OutboxRow,
   ackTimeoutMs: number,
@@ -64,7 +70,7 @@ export function attemptSend(
 }
 
 async function send(
-  deps: Pick<OutboxDependencies, "port" | "repository">,
+  deps: Pick<OutboxDependencies, "port" | "repository" | "mediaStore">,
   sessionId: string,
   row: OutboxRow,
   linkPreview: LinkPreview | null,
@@ -78,17 +84,31 @@ async function send(
     });
     return;
   }
-  const data = await deps.repository.media(row.id);
-  if (data === null) throw new WhatsAppSendError(null, `message ${row.id} has no media stored`, false);
-  await deps.port.sendMedia(sessionId, {
-    to: row.to,
+  const media = await mediaOf(deps, row);
+  if (media === null) throw new WhatsAppSendError(null, `message ${row.id} has no media stored`, false);
+  await deps.port.sendMedia(sessionId, { ...media, to: row.to, messageId: row.waMessageId });
+}
+
+/**
+ * The media of a row, read again for every attempt (nothing is kept in memory between attempts):
+ * from its file, or from the row itself when an older version wrote it there.
+ */
+async function mediaOf(
+  deps: Pick<OutboxDependencies, "repository" | "mediaStore">,
+  row: OutboxRow,
+): Promise<Omit<OutgoingMedia, "to" | "messageId"> | null> {
+  const data =
+    row.mediaSha256 === null
+      ? await deps.repository.legacyMedia(row.id)
+      : await deps.mediaStore.read(row.mediaSha256);
+  if (data === null) return null;
+  return {
     type: row.type === "image" ? "image" : "document",
     data,
     fileName: row.fileName ?? "file",
     mimeType: row.mimeType ?? "application/octet-stream",
     ...(row.caption === null ? {} : { caption: row.caption }),
-    messageId: row.waMessageId,
-  });
+  };
 }
 
 /**
@@ -118,10 +138,15 @@ export function classify(error: unknown): SendOutcome {
   return { kind: "transient", detail: error instanceof Error ? error.message : String(error) };
 }
 
-/** The port's message lookup over the outbox: texts by WhatsApp id, for re-sends on retry receipts. */
-export function outboxMessageLookup(repository: OutboxDependencies["repository"]): MessageLookup {
-  return async (messageId) => {
-    const row = await repository.findByWaMessageId(messageId);
-    return row?.type === "text" && row.text !== null ? { text: row.text } : null;
+/** The port's message lookup over the outbox, by WhatsApp id, for re-sends on retry receipts. */
+export function outboxMessageLookup(
+  deps: Pick<OutboxDependencies, "repository" | "mediaStore">,
+): MessageLookup {
+  return async (messageId): Promise<SentContent | null> => {
+    const row = await deps.repository.findByWaMessageId(messageId);
+    if (row === null) return null;
+    if (row.type === "text") return row.text === null ? null : { text: row.text };
+    const media = await mediaOf(deps, row);
+    return media === null ? null : { media };
   };
 }

@@ -7,6 +7,7 @@ import type { SettingsStore } from "../settings/settings-service.js";
 import type { WhatsAppPort } from "../whatsapp/port.js";
 import { type Clock, changeStatus, type OutboxSession, systemClock } from "./outbox-context.js";
 import { createMessageRecords } from "./message-records.js";
+import type { MediaStore } from "./media-store.js";
 import { createOutboxRepository } from "./outbox-repository.js";
 import { cancelMessage } from "./cancel-message.js";
 import { createOnWhatsAppAnswers } from "./on-whatsapp-answers.js";
@@ -31,6 +32,8 @@ export interface OutboxOptions {
   isOptedOut?: (phone: string) => Promise<boolean>;
   /** The first transient failure's backoff; default 30 s. */
   retryBaseDelayMs?: number;
+  /** Where media bytes live, once each, by SHA-256. */
+  mediaStore: MediaStore;
 }
 
 export interface Outbox {
@@ -41,6 +44,8 @@ export interface Outbox {
   worker: OutboxWorker;
   /** Queued + sending, for health. */
   depth(): Promise<number>;
+  /** Deletes media files no message names (any status) and temp files a crash left; returns how many. */
+  pruneMedia(): Promise<number>;
 }
 
 /** Wires the outbox: the write side (send), the read side (records) and the single worker. */
@@ -60,6 +65,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
     events: options.events,
     settings: options.settings,
     clock,
+    mediaStore: options.mediaStore,
     wake: () => worker.wake(),
     ...(options.isOptedOut ? { isOptedOut: options.isOptedOut } : {}),
     async resolveSession(sessionName) {
@@ -121,5 +127,6 @@ export function createOutbox(options: OutboxOptions): Outbox {
     onWhatsApp: createOnWhatsAppAnswers(repository, options.settings),
     worker,
     depth: () => repository.depth(),
+    pruneMedia: () => options.mediaStore.prune((sha256) => repository.isMediaReferenced(sha256)),
   };
 }

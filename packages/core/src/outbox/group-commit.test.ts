@@ -21,7 +21,8 @@ function newMessage(text: string, overrides: Partial<NewOutboxMessage> = {}): Ne
     caption: null,
     fileName: null,
     mimeType: null,
-    media: null,
+    mediaSha256: null,
+    mediaSize: null,
     ...overrides,
   };
 }

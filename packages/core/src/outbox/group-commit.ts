@@ -29,10 +29,8 @@ export interface GroupCommitStore {
 }
 
 export interface GroupCommitLimits {
-  /** Rows per transaction; 14 parameters a row stays far below SQLite's 32,766. Default 500. */
+  /** Rows per transaction; 15 parameters a row stays far below SQLite's 32,766. Default 500. */
   maxRows?: number;
-  /** Media bytes per transaction, so a run of large files does not build one huge statement. Default 8 MiB. */
-  maxMediaBytes?: number;
 }
 
 interface Pending {
@@ -43,7 +41,6 @@ interface Pending {
 
 export function createGroupCommit(store: GroupCommitStore, limits: GroupCommitLimits = {}) {
   const maxRows = limits.maxRows ?? 500;
-  const maxMediaBytes = limits.maxMediaBytes ?? 8 * 1024 * 1024;
   const waiting: Pending[] = [];
   let isDraining = false;
 
@@ -60,16 +57,9 @@ export function createGroupCommit(store: GroupCommitStore, limits: GroupCommitLi
     }
   }
 
+  // Media bytes live in files (media-store.ts), so every row is small: rows alone bound a batch.
   function takeBatch(): Pending[] {
-    let mediaBytes = 0;
-    let count = 0;
-    for (const pending of waiting) {
-      const size = pending.message.media?.byteLength ?? 0;
-      if (count > 0 && (count >= maxRows || mediaBytes + size > maxMediaBytes)) break;
-      mediaBytes += size;
-      count += 1;
-    }
-    return waiting.splice(0, count);
+    return waiting.splice(0, maxRows);
   }
 
   /** Settles every pending of the batch; never throws. */

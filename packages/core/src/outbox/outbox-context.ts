@@ -4,6 +4,7 @@ import type { InMemoryEventBus } from "../events/event-bus.js";
 import type { MessageStatus } from "../schemas.js";
 import type { SettingsStore } from "../settings/settings-service.js";
 import type { WhatsAppPort } from "../whatsapp/port.js";
+import type { MediaStore } from "./media-store.js";
 import type { OutboxRepository, OutboxRow, Transition } from "./outbox-repository.js";
 
 /** The slice of the session manager the outbox needs; SessionManager satisfies it. */
@@ -29,6 +30,8 @@ export interface OutboxDependencies {
   events: InMemoryEventBus;
   logger: Logger;
   clock: Clock;
+  /** Where media bytes live (`<data>/media/<sha256>`). */
+  mediaStore: MediaStore;
 }
 
 /**

@@ -137,10 +137,16 @@ export function createOutboxRepository(db: PrismaClient) {
       return db.outboxMessage.findUnique({ where: { id }, select: outboxRowSelect });
     },
 
-    media(id: string): Promise<Uint8Array | null> {
+    /** Bytes a row written before media files holds itself; newer rows name a file instead. */
+    legacyMedia(id: string): Promise<Uint8Array | null> {
       return db.outboxMessage
         .findUnique({ where: { id }, select: { media: true } })
         .then((row) => row?.media ?? null);
+    },
+
+    /** Whether any message, whatever its status, still names this media file. */
+    async isMediaReferenced(sha256: string): Promise<boolean> {
+      return (await db.outboxMessage.count({ where: { mediaSha256: sha256 } })) > 0;
     },
 
     sentSince(since: Date): Promise<number> {

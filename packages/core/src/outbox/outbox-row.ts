@@ -11,6 +11,7 @@ export const outboxRowSelect = {
   caption: true,
   fileName: true,
   mimeType: true,
+  mediaSha256: true,
   status: true,
   waMessageId: true,
   attempts: true,
@@ -36,5 +37,7 @@ export interface NewOutboxMessage {
   caption: string | null;
   fileName: string | null;
   mimeType: string | null;
-  media: Uint8Array | null;
+  /** The media file's name in the media store; the bytes are never in the row. */
+  mediaSha256: string | null;
+  mediaSize: number | null;
 }

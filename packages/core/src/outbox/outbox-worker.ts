@@ -276,7 +276,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       if (pausedByHand !== null) pause.pauseByHand(pausedByHand);
       const seed = await repository.lastSentAt();
       if (seed) globalNextAt = seed.getTime() + drawGapMs(options.settings.current(), random);
-      options.port.setMessageLookup?.(outboxMessageLookup(repository));
+      options.port.setMessageLookup?.(outboxMessageLookup(options));
       cleanups.push(
         () => options.port.setMessageLookup?.(null),
         acks.off,

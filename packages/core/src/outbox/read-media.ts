@@ -3,10 +3,10 @@ import path from "node:path";
 import { z } from "zod";
 import type { MediaInput } from "../contract.js";
 import { InvalidInputError, KabarError } from "../errors.js";
-import { MAX_TEXT_LENGTH, recipientSchema } from "../schemas.js";
+import { IMAGE_MIME_TYPES, MAX_TEXT_LENGTH, MEDIA_LIMIT_BYTES, recipientSchema } from "../schemas.js";
 
-/** What WhatsApp accepts comfortably; past these it recompresses or refuses. */
-export const MEDIA_LIMITS = { image: 5 * 1024 * 1024, document: 16 * 1024 * 1024 } as const;
+/** WhatsApp's own limits for images and documents (issue 12): past these it refuses the file. */
+export const MEDIA_LIMITS = MEDIA_LIMIT_BYTES;
 
 const IMAGE_TYPES: Record<string, string> = {
   ".jpg": "image/jpeg",
@@ -58,17 +58,33 @@ export async function readMedia(type: "image" | "document", input: MediaInput): 
   if (size > limit) {
     throw new KabarError(
       "MEDIA_TOO_LARGE",
-      `The ${type} is ${formatMb(size)}; WhatsApp ${type}s may be at most ${formatMb(limit)}.`,
+      `file: the ${type} is ${formatMb(size)}; WhatsApp ${type}s may be at most ${formatMb(limit)}.`,
       "file",
     );
   }
+  if (size === 0) throw new InvalidInputError("file", "file: the file is empty (0 bytes).");
   const data = typeof file === "string" ? new Uint8Array(await readFile(file)) : file;
   const fileName = input.fileName ?? (fromPath === null ? defaultName(type, data) : path.basename(fromPath));
   const mimeType = input.mimeType ?? guessMimeType(type, fileName, data);
-  if (type === "image" && !Object.values(IMAGE_TYPES).includes(mimeType)) {
-    throw new InvalidInputError("file", `An image must be JPEG, PNG or WebP; "${fileName}" is ${mimeType}.`);
-  }
+  if (type === "image") checkImage(fileName, mimeType, data);
   return { data, fileName, mimeType };
+}
+
+/** WhatsApp renders only these, and a mislabelled file arrives as a broken photo: refuse both. */
+function checkImage(fileName: string, mimeType: string, data: Uint8Array): void {
+  if (!(IMAGE_MIME_TYPES as readonly string[]).includes(mimeType)) {
+    throw new InvalidInputError(
+      "mimeType",
+      `mimeType: an image must be image/jpeg, image/png or image/webp; "${fileName}" is ${mimeType}.`,
+    );
+  }
+  const actual = sniff(data);
+  if (actual !== mimeType) {
+    throw new InvalidInputError(
+      "file",
+      `file: the bytes of "${fileName}" are ${actual === null ? "not a JPEG, PNG or WebP image" : actual}, not ${mimeType}.`,
+    );
+  }
 }
 
 async function sizeOf(filePath: string): Promise<number> {
@@ -83,6 +99,12 @@ async function sizeOf(filePath: string): Promise<number> {
       `Cannot read "${filePath}": ${error instanceof Error ? error.message : String(error)}`,
     );
   }
+}
+
+/** The type a file name's extension stands for (a .webp named file with no label, say), or null. */
+export function mimeTypeFromName(fileName: string): string | null {
+  const extension = path.extname(fileName).toLowerCase();
+  return IMAGE_TYPES[extension] ?? DOCUMENT_TYPES[extension] ?? null;
 }
 
 function guessMimeType(type: "image" | "document", fileName: string, data: Uint8Array): string {

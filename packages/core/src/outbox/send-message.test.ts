@@ -92,7 +92,7 @@ describe("sending", { timeout: 20_000 }, () => {
       harness.outbox.messages.sendMedia("image", { to: "081234567890", file: tooBig }),
     ).rejects.toMatchObject({
       code: "MEDIA_TOO_LARGE",
-      message: expect.stringContaining("at most 5.0 MB"),
+      message: expect.stringContaining("at most 16.0 MB"),
     });
     await expect(
       harness.outbox.messages.sendMedia("document", { to: "081234567890", file: "/nonexistent/file.pdf" }),
@@ -103,7 +103,7 @@ describe("sending", { timeout: 20_000 }, () => {
         file: new Uint8Array([1, 2, 3]),
         fileName: "a.gif",
       }),
-    ).rejects.toMatchObject({ field: "file" });
+    ).rejects.toMatchObject({ field: "mimeType" });
   });
 
   it("lists newest first with a cursor, and resends only failed messages", async () => {

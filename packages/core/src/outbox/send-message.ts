@@ -9,6 +9,7 @@ import { newMessageId, newWaMessageId } from "./message-ids.js";
 import type { Clock } from "./outbox-context.js";
 import type { NewOutboxMessage, OutboxRepository } from "./outbox-repository.js";
 import { parseInput } from "../session/parse-input.js";
+import type { MediaStore } from "./media-store.js";
 import { mediaInputSchema, readMedia } from "./read-media.js";
 
 export interface SendDependencies {
@@ -16,6 +17,7 @@ export interface SendDependencies {
   events: InMemoryEventBus;
   settings: SettingsStore;
   clock: Clock;
+  mediaStore: MediaStore;
   /** The session messages go out on, and whether sessionName had to fall back to it. */
   resolveSession(
     sessionName: string | undefined,
@@ -50,11 +52,16 @@ export async function sendMessage(
     caption: null,
     fileName: null,
     mimeType: null,
-    media: null,
+    mediaSha256: null,
+    mediaSize: null,
   });
 }
 
-/** Queues an image or document; the bytes are stored with the row so a restart loses nothing. */
+/**
+ * Queues an image or document. The bytes go to the media store (one file per content) before the
+ * row that names them is written, so a restart loses nothing and a crash in between leaves only an
+ * unreferenced file, which pruneMedia removes.
+ */
 export async function sendMedia(
   deps: SendDependencies,
   type: "image" | "document",
@@ -66,6 +73,7 @@ export async function sendMedia(
   if (parsed.force !== true && (await deps.isOptedOut?.(to))) throw new OptedOutError(to);
   const media = await readMedia(type, input);
   const { sessionId } = await deps.resolveSession(undefined);
+  const stored = await deps.mediaStore.put(media.data);
   return enqueue(deps, options, false, {
     id: newMessageId(deps.clock.now()),
     acceptedAt: new Date(deps.clock.now()),
@@ -78,7 +86,8 @@ export async function sendMedia(
     caption: parsed.caption ?? null,
     fileName: media.fileName,
     mimeType: media.mimeType,
-    media: media.data,
+    mediaSha256: stored.sha256,
+    mediaSize: stored.size,
   });
 }
 

@@ -112,12 +112,15 @@ export interface OutgoingMedia {
   messageId: string;
 }
 
+/** A sent message's content as the outbox keeps it: a text, or media with its bytes. */
+export type SentContent = { text: string } | { media: Omit<OutgoingMedia, "to" | "messageId"> };
+
 /**
  * The content of a message this device sent, by WhatsApp id, for re-sending it when the recipient
- * could not decrypt a copy (a retry receipt). Null when unknown, or not a text: the adapter cannot
- * rebuild media without uploading it again.
+ * could not decrypt a copy (a retry receipt). Null when unknown. For media the adapter re-uses the
+ * upload of the first copy when it still has it, and uploads the bytes again when it does not.
  */
-export type MessageLookup = (messageId: string) => Promise<{ text: string } | null>;
+export type MessageLookup = (messageId: string) => Promise<SentContent | null>;
 
 export interface WhatsAppPort {
   /**

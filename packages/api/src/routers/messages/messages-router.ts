@@ -5,10 +5,12 @@ import { listInboundMessages } from "./list-inbound-messages.js";
 import { listMessages } from "./list-messages.js";
 import { onMessageStatus } from "./on-message-status.js";
 import { resendMessage } from "./resend-message.js";
+import { sendMedia } from "./send-media.js";
 import { sendMessage } from "./send-message.js";
 
 export const messagesRouter = router({
   send: sendMessage,
+  sendMedia,
   list: listMessages,
   inbound: listInboundMessages,
   get: getMessage,

@@ -29,16 +29,12 @@ import {
   registerSessionOwner,
 } from "./library-bridge.js";
 import { type MediaRouting, mediaSocketConfig } from "./media-routing.js";
-import { createRetryCounts, messageRetryConfig } from "./message-retry.js";
+import { createRetryCounts, mediaContent, messageRetryConfig } from "./message-retry.js";
 import { createSendQueue, type SendQueue } from "./send-queue.js";
 import { type KeyStoreLanes, serializeKeyTransactions } from "./serial-transactions.js";
 import { StanzaDirectory } from "./incoming-messages.js";
 import { bindSocketEvents } from "./socket-events.js";
-import {
-  afterSocketEnd,
-  failPendingQueries,
-  rawWebSocketOf,
-} from "./socket-teardown.js";
+import { afterSocketEnd, failPendingQueries, rawWebSocketOf } from "./socket-teardown.js";
 
 export interface WaMultiSessionPortOptions {
   sessionsDir: string;
@@ -130,6 +126,7 @@ export function createWaMultiSessionPort(options: WaMultiSessionPortOptions): Wh
         ...messageRetryConfig(
           {
             lookup: () => messageLookup,
+            socket: () => entry.socket,
             onLookupError: (error, messageId) =>
               logger.warn({ err: error, sessionId, messageId }, "could not look up a message to re-send"),
           },
@@ -267,19 +264,8 @@ export function createWaMultiSessionPort(options: WaMultiSessionPortOptions): Wh
     },
     sendText: (sessionId, message: OutgoingText) =>
       send(sessionId, message.to, textContent(message), message.messageId),
-    sendMedia(sessionId, message: OutgoingMedia) {
-      const data = Buffer.from(message.data);
-      const content: AnyMessageContent =
-        message.type === "image"
-          ? { image: data, mimetype: message.mimeType, caption: message.caption }
-          : {
-              document: data,
-              mimetype: message.mimeType,
-              fileName: message.fileName,
-              caption: message.caption,
-            };
-      return send(sessionId, message.to, content, message.messageId);
-    },
+    sendMedia: (sessionId, message: OutgoingMedia) =>
+      send(sessionId, message.to, mediaContent(message), message.messageId),
     bundledWaWebVersion,
     setMessageLookup(lookup) {
       messageLookup = lookup;

@@ -4,15 +4,35 @@
  * session and relays the message again under the same id — but only if the socket config's
  * `getMessage` can hand it the content. Core keeps the content in its outbox, so the adapter asks
  * core through the port's message lookup and builds the proto message itself.
+ *
+ * Media is uploaded again for the re-send (same bytes, new media key): one path whether the retry
+ * comes a second after the first copy or after a restart, when nothing of the first upload is left
+ * in memory. Retry receipts are rare, so the extra upload costs little.
  */
-import type { CacheStore, proto, UserFacingSocketConfig } from "@whiskeysockets/baileys";
-import type { MessageLookup } from "../../port.js";
+import type {
+  AnyMessageContent,
+  CacheStore,
+  proto,
+  UserFacingSocketConfig,
+  WASocket,
+} from "@whiskeysockets/baileys";
+import type { MessageLookup, OutgoingMedia } from "../../port.js";
 import { baileys } from "./library-modules.js";
 
 export interface RetryConfigOptions {
   /** Read on every retry: core may set the lookup after the socket was made. */
   lookup: () => MessageLookup | null;
+  /** The socket whose media connection uploads a re-sent file; null when there is none. */
+  socket: () => WASocket | null;
   onLookupError: (error: unknown, messageId: string) => void;
+}
+
+/** The content Baileys builds a media message from: the same for the first copy and a re-send. */
+export function mediaContent(media: Omit<OutgoingMedia, "to" | "messageId">): AnyMessageContent {
+  const data = Buffer.from(media.data);
+  return media.type === "image"
+    ? { image: data, mimetype: media.mimeType, caption: media.caption }
+    : { document: data, mimetype: media.mimeType, fileName: media.fileName, caption: media.caption };
 }
 
 /** Socket config for answering retry receipts; `retryCounts` outlives the socket (see below). */
@@ -26,10 +46,15 @@ export function messageRetryConfig(
       if (!key.fromMe || !key.id || !lookup) return undefined;
       try {
         const found = await lookup(key.id);
+        if (!found) return undefined;
         // The same content Baileys built for the first copy of a `{ text }` send.
-        return found
-          ? baileys.proto.Message.fromObject({ extendedTextMessage: { text: found.text } })
-          : undefined;
+        if ("text" in found)
+          return baileys.proto.Message.fromObject({ extendedTextMessage: { text: found.text } });
+        const socket = options.socket();
+        if (!socket) return undefined;
+        return await baileys.generateWAMessageContent(mediaContent(found.media), {
+          upload: socket.waUploadToServer,
+        });
       } catch (error) {
         options.onLookupError(error, key.id);
         return undefined;
