@@ -220,7 +220,8 @@ export class FakeKabar implements Kabar {
       const items = [...this.messagesById.values()].filter(
         (message) =>
           (input.status === undefined || message.status === input.status) &&
-          (!input.to || message.to.includes(phoneSearchDigits(input.to, this.currentSettings.defaultCountry))),
+          (!input.to ||
+            message.to.includes(phoneSearchDigits(input.to, this.currentSettings.defaultCountry))),
       );
       return { items: items.slice(0, input.limit ?? 25), nextCursor: null };
     },
