@@ -11,10 +11,11 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { startSimulatedKabar } from "@kabar/system-tests";
+import { buildServer, startSimulatedKabar } from "@kabar/system-tests";
 import { benchAcceptRate } from "./src/accept-rate.js";
 import { sqliteFloor } from "./src/sqlite-floor.js";
 import { adminJsSize } from "./src/admin-size.js";
+import { benchIdleRss } from "./src/idle-rss.js";
 import { benchMemory, type MemoryResult } from "./src/memory.js";
 import { benchSendPath } from "./src/send-path.js";
 import { benchServer } from "./src/server-bench.js";
@@ -178,6 +179,9 @@ const server = await benchServer({
 // (6b) heap after GC at two message counts, in a server of its own: figure 6 alone cannot tell a
 // leak from memory the allocator keeps.
 const memory = await benchMemory({ counts: memoryAt, log });
+// (6) as `pnpm start` runs the server: built to JavaScript, packages/api/bin/start.sh's memory settings
+await buildServer();
+const startIdle = await benchIdleRss({ launch: "start-script", idleMs: 5_000 });
 const admin = adminJsSize(adminDistDir);
 
 const results = {
@@ -196,6 +200,7 @@ const results = {
   },
   reconnectAfterDropMs: { samples: reconnects.map(Math.round), median: Math.round(median(reconnects)) },
   rss: {
+    pnpmStartIdleMb: Math.round(startIdle.idleMb),
     idleMb: Math.round(server.rssIdleMb),
     afterMessagesMb: Math.round(server.rssAfterMb),
     messagesSent: server.messagesSent,
@@ -244,7 +249,12 @@ const rows: [string, string, string][] = [
     `${reconnects.length} drops`,
   ],
   [
-    "6 server RSS idle / after",
+    "6 server RSS idle after linking (pnpm start)",
+    `${results.rss.pnpmStartIdleMb} MB`,
+    `${startIdle.idleMb <= 150 ? "≤150 met" : "≤150 MISSED"}; built JS, bin/start.sh: MALLOC_ARENA_MAX=2, mmap/trim 128 KiB, --max-semi-space-size=1`,
+  ],
+  [
+    "6 server RSS idle / after (tsx child)",
     `${results.rss.idleMb} / ${results.rss.afterMessagesMb} MB`,
     `${server.messagesSent} messages sent`,
   ],

@@ -2,7 +2,7 @@
  * Usage: KABAR_API_TOKEN=kabar_… pnpm --filter @kabar/registration-confirmer start "Siti Rahma" 081234567890 A1024
  * KABAR_URL defaults to http://localhost:3000.
  */
-import { createKabarClient } from "@kabar/api/client";
+import { createKabarClient } from "@kabar/client";
 import { createConfirmer } from "./send-confirmation.js";
 
 const [name, phone, bib, eventName] = process.argv.slice(2);

@@ -1,4 +1,4 @@
-import type { KabarClient } from "@kabar/api/client";
+import type { KabarClient } from "@kabar/client";
 
 export interface Registration {
   name: string;

@@ -1,5 +1,5 @@
 /** The example app against a live server on the real WhatsApp library and the simulator: the runner's phone gets the text. */
-import { createKabarClient } from "@kabar/api/client";
+import { createKabarClient } from "@kabar/client";
 import { startSimulatedTestServer } from "@kabar/api/testing";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { confirmationText, createConfirmer } from "../src/send-confirmation.js";

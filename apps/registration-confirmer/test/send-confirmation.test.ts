@@ -1,4 +1,4 @@
-import { createKabarClient } from "@kabar/api/client";
+import { createKabarClient } from "@kabar/client";
 import { type FakeKabar, startTestServer, type TestServer } from "@kabar/api/testing";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { createConfirmer } from "../src/send-confirmation.js";

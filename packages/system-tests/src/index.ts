@@ -10,3 +10,4 @@ export * from "./database-lock.js";
 export * from "./read-only-folder.js";
 export * from "./snapshots.js";
 export * from "./security-client.js";
+export * from "./built-server.js";

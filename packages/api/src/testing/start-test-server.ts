@@ -17,6 +17,7 @@ import { createServer } from "../server.js";
 import { FakeKabar } from "./fake-kabar.js";
 
 export { FakeKabar };
+export { linkThroughClient } from "./link-through-client.js";
 
 export interface TestServer<K extends Kabar> {
   url: string;

@@ -10,7 +10,7 @@ import { readdir } from "node:fs/promises";
 import path from "node:path";
 import type { ReceivedMessage, WhatsAppSimulator } from "@kabar/whatsapp-simulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { KabarClient } from "../../src/client/index.js";
+import type { KabarClient } from "@kabar/client";
 import type { Kabar } from "../../src/kabar.js";
 import { request } from "../support/http.js";
 import { type SimulatedApi, startSimulatedApi } from "../support/simulated-api.js";

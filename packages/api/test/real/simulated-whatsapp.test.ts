@@ -6,7 +6,7 @@
  */
 import type { WhatsAppSimulator } from "@kabar/whatsapp-simulator";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import type { KabarClient } from "../../src/client/index.js";
+import type { KabarClient } from "@kabar/client";
 import { request } from "../support/http.js";
 import { type SimulatedApi, startSimulatedApi } from "../support/simulated-api.js";
 

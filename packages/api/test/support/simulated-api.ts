@@ -1,6 +1,6 @@
 /** A live server on core's createKabar with the real library against a fresh WhatsApp simulator. */
 import { startSimulator, type WhatsAppSimulator } from "@kabar/whatsapp-simulator";
-import { createKabarClient, type KabarClient } from "../../src/client/index.js";
+import { createKabarClient, type KabarClient } from "@kabar/client";
 import type { TokenScope } from "../../src/auth/access.js";
 import type { Kabar } from "../../src/kabar.js";
 import { simulatedKabar } from "../../src/testing/start-test-server.js";

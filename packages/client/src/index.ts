@@ -1,11 +1,19 @@
 /**
  * The typed client for internal apps: `createKabarClient({ url, token })`. Only *types* come from
- * the server (import type), so an app bundles @trpc/client and eventsource, never server code.
+ * the server (the router's shape, generated into app-router.ts), so an app installs @trpc/client and
+ * eventsource, never server code.
  */
-import { createTRPCClient, httpBatchLink, httpLink, httpSubscriptionLink, splitLink } from "@trpc/client";
+import {
+  createTRPCClient,
+  httpBatchLink,
+  httpLink,
+  httpSubscriptionLink,
+  splitLink,
+  type TRPCClient,
+} from "@trpc/client";
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import { EventSource } from "eventsource";
-import type { AppRouter } from "../routers/app-router.js";
+import type { AppRouter } from "./app-router.js";
 
 export interface KabarClientOptions {
   /** Where Kabar runs, e.g. http://localhost:3000 (the client adds /trpc). */
@@ -14,7 +22,8 @@ export interface KabarClientOptions {
   token: string;
 }
 
-export function createKabarClient({ url, token }: KabarClientOptions) {
+// The return type is written out so the declaration file names only @trpc/client's public types.
+export function createKabarClient({ url, token }: KabarClientOptions): TRPCClient<AppRouter> {
   const endpoint = `${url.replace(/\/+$/, "")}/trpc`;
   const authorization = `Bearer ${token}`;
   return createTRPCClient<AppRouter>({
