@@ -7,6 +7,7 @@
  * `pnpm bench -- --only memory` runs figure 6b alone (heapUsed after GC and RSS at two message
  * counts, ~2 min, ~1 min with `--quick`) and writes bench/results/memory.json.
  * `pnpm bench -- --only send` runs figures 1, 4a and 5 alone and writes bench/results/send.json.
+ * `pnpm bench -- --only e2e` runs figure 8 (POST → decrypted, product against a bare gateway) alone.
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
@@ -18,15 +19,16 @@ import { sqliteFloor } from "./src/sqlite-floor.js";
 import { adminJsSize } from "./src/admin-size.js";
 import { benchMemory, type MemoryResult } from "./src/memory.js";
 import { benchServer } from "./src/server-bench.js";
+import { benchHttpEndToEnd, httpEndToEndRows } from "./src/http-e2e.js";
 import { benchInProcess, inProcessRows } from "./src/in-process.js";
 
 const isQuick = process.argv.includes("--quick");
 const onlyIndex = process.argv.indexOf("--only");
 const only = onlyIndex === -1 ? null : (process.argv[onlyIndex + 1] ?? null);
-const ONLY = ["accept", "memory", "send"];
+const ONLY = ["accept", "memory", "send", "e2e"];
 if (only !== null && !ONLY.includes(only)) {
   process.stderr.write(
-    `bench: --only takes "accept" (figure 2), "memory" (figure 6b) or "send" (figures 1, 4a, 5); got ${only}\n`,
+    `bench: --only takes "accept" (figure 2), "memory" (figure 6b) "send" (figures 1, 4a, 5) or "e2e" (figure 8); got ${only}\n`,
   );
   process.exit(2);
 }
@@ -40,8 +42,26 @@ process.on("unhandledRejection", (reason) => {
   );
 });
 const size = isQuick
-  ? { sequential: 100, images: 15, burst: 100, accept: 1_000, loadSeconds: 3, messages: 2_000, drops: 3 }
-  : { sequential: 300, images: 40, burst: 200, accept: 3_000, loadSeconds: 8, messages: 10_000, drops: 5 };
+  ? {
+      sequential: 100,
+      images: 15,
+      burst: 100,
+      accept: 1_000,
+      loadSeconds: 3,
+      messages: 2_000,
+      drops: 3,
+      e2e: 100,
+    }
+  : {
+      sequential: 300,
+      images: 40,
+      burst: 200,
+      accept: 3_000,
+      loadSeconds: 8,
+      messages: 10_000,
+      drops: 5,
+      e2e: 300,
+    };
 // figure 6b: the two message counts the server's heap is measured at
 const memoryAt = isQuick ? [300, 1_000] : [1_000, 3_000];
 const repoRoot = path.resolve(import.meta.dirname, "..");
@@ -101,6 +121,11 @@ function finishOnly(title: string, name: string, rows: [string, string, string][
 if (only === "memory") {
   const memory = await benchMemory({ counts: memoryAt, log });
   finishOnly("figure 6b", "memory", memoryRows(memory), { memory });
+}
+
+if (only === "e2e") {
+  const e2e = await benchHttpEndToEnd({ count: size.e2e, log });
+  finishOnly("figure 8", "e2e", httpEndToEndRows(e2e), { e2e });
 }
 
 if (only === "send") {
