@@ -7,7 +7,8 @@
  * `pnpm bench -- --only memory` runs figure 6b alone (heapUsed after GC and RSS at two message
  * counts, ~2 min, ~1 min with `--quick`) and writes bench/results/memory.json.
  * `pnpm bench -- --only send` runs figures 1, 4a and 5 alone and writes bench/results/send.json.
- * `pnpm bench -- --only e2e` runs figure 8 (POST → decrypted, product against a bare gateway) alone.
+ * `pnpm bench -- --only e2e` runs figure 8 (POST → decrypted, product against a bare gateway) alone;
+ * `--only steps` figure 8b, where core's time per message goes.
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
@@ -21,14 +22,15 @@ import { benchMemory, type MemoryResult } from "./src/memory.js";
 import { benchServer } from "./src/server-bench.js";
 import { benchHttpEndToEnd, httpEndToEndRows } from "./src/http-e2e.js";
 import { benchInProcess, inProcessRows } from "./src/in-process.js";
+import { benchStepTimings, stepTimingRows } from "./src/step-timings.js";
 
 const isQuick = process.argv.includes("--quick");
 const onlyIndex = process.argv.indexOf("--only");
 const only = onlyIndex === -1 ? null : (process.argv[onlyIndex + 1] ?? null);
-const ONLY = ["accept", "memory", "send", "e2e"];
+const ONLY = ["accept", "memory", "send", "e2e", "steps"];
 if (only !== null && !ONLY.includes(only)) {
   process.stderr.write(
-    `bench: --only takes "accept" (figure 2), "memory" (figure 6b) "send" (figures 1, 4a, 5) or "e2e" (figure 8); got ${only}\n`,
+    `bench: --only takes "accept" (figure 2), "memory" (figure 6b) "send" (figures 1, 4a, 5) or "e2e" (figure 8) or "steps" (8b); got ${only}\n`,
   );
   process.exit(2);
 }
@@ -126,6 +128,11 @@ if (only === "memory") {
 if (only === "e2e") {
   const e2e = await benchHttpEndToEnd({ count: size.e2e, log });
   finishOnly("figure 8", "e2e", httpEndToEndRows(e2e), { e2e });
+}
+
+if (only === "steps") {
+  const steps = await benchStepTimings(size.e2e);
+  finishOnly("figure 8b", "steps", stepTimingRows(steps), { steps });
 }
 
 if (only === "send") {

@@ -14,6 +14,9 @@ export type { NewOutboxMessage, OutboxRow };
 /** Statuses that still hold their recipient's later messages back. */
 const UNFINISHED = ["queued", "sending", "held"] as const satisfies readonly MessageStatus[];
 
+/** Up to this many unfinished messages, the heads are read in one query (queuedHeads). */
+const SHORT_QUEUE = 64;
+
 /** Not a setting of the panel's form: the settings store skips keys it does not know. */
 const HAND_PAUSE_KEY = "outbox.pausedByHand";
 
@@ -30,6 +33,8 @@ export type OutboxRepository = ReturnType<typeof createOutboxRepository>;
 
 export function createOutboxRepository(db: PrismaClient) {
   const groupCommit = createGroupCommit(createInsertStore(db));
+  // Unfinished messages the last queuedHeads saw: which of its two ways to read the heads fits.
+  let lastUnfinished = 0;
   return {
     /**
      * Inserts the message, or returns the one already stored under the same idempotency key.
@@ -52,13 +57,34 @@ export function createOutboxRepository(db: PrismaClient) {
     /**
      * Each recipient's oldest unfinished message, when it is queued: a held or in-flight message
      * keeps the ones behind it to the same recipient waiting, so each recipient's order holds.
+     * A short queue (the usual case: messages go out as they come) is read whole in one query, the
+     * lowest seqs first, so each recipient's first row in it is its head; a long one by recipient.
      */
     async queuedHeads(): Promise<OutboxRow[]> {
+      if (lastUnfinished < SHORT_QUEUE) {
+        const rows = await db.outboxMessage.findMany({
+          where: { status: { in: [...UNFINISHED] } },
+          orderBy: { seq: "asc" },
+          take: SHORT_QUEUE,
+          select: outboxRowSelect,
+        });
+        if (rows.length < SHORT_QUEUE) {
+          lastUnfinished = rows.length;
+          const seen = new Set<string>();
+          return rows.filter((row) => {
+            const isHead = !seen.has(row.to);
+            seen.add(row.to);
+            return isHead && row.status === "queued";
+          });
+        }
+      }
       const groups = await db.outboxMessage.groupBy({
         by: ["to"],
         where: { status: { in: [...UNFINISHED] } },
         _min: { seq: true },
+        _count: { _all: true },
       });
+      lastUnfinished = groups.reduce((total, group) => total + group._count._all, 0);
       const seqs = groups.flatMap((group) => (group._min.seq === null ? [] : [group._min.seq]));
       if (seqs.length === 0) return [];
       return db.outboxMessage.findMany({
@@ -105,15 +131,30 @@ export function createOutboxRepository(db: PrismaClient) {
     },
 
     async transition(id: string, change: Transition): Promise<boolean> {
+      const applied = await this.transitionBeforeTimeline(id, change);
+      if (applied === null) return false;
+      await applied.timeline;
+      return true;
+    },
+
+    /**
+     * The status change, awaited; its timeline line, started and handed back (null: the change did
+     * not apply). The claim before a send uses it: the line is written while the message goes out.
+     * (Wrapped in an object: an async function would wait for a promise it returns.)
+     */
+    async transitionBeforeTimeline(
+      id: string,
+      change: Transition,
+    ): Promise<{ timeline: Promise<void> } | null> {
       const updated = await db.outboxMessage.updateMany({
         where: { id, status: { in: [...change.from] } },
         data: change.data,
       });
-      if (updated.count === 0) return false;
+      if (updated.count === 0) return null;
       // Not in one transaction with the update: a crash in between loses a timeline line, never
       // a status, and one writer at a time keeps SQLite free of busy errors.
-      await db.messageEvent.create({ data: { messageId: id, ...change.event } });
-      return true;
+      const timeline = db.messageEvent.create({ data: { messageId: id, ...change.event } });
+      return { timeline: timeline.then(() => undefined) };
     },
 
     /** Rows a killed process left in "sending": they go out again with the same WhatsApp id. */

@@ -1,0 +1,73 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "../../test/outbox-database.js";
+import { newMessageId, newWaMessageId } from "./message-ids.js";
+import { createOutboxRepository, type OutboxRow } from "./outbox-repository.js";
+
+describe("outbox repository: queued heads", () => {
+  let database: TestDatabase;
+  afterEach(async () => {
+    await database.close();
+  });
+
+  /** Each recipient's oldest unfinished row, when queued: what the worker may send, by definition. */
+  function expectedHeads(rows: readonly OutboxRow[]): string[] {
+    const seen = new Set<string>();
+    const heads: string[] = [];
+    for (const row of [...rows].sort((a, b) => a.seq - b.seq)) {
+      if (!["queued", "sending", "held"].includes(row.status) || seen.has(row.to)) continue;
+      seen.add(row.to);
+      if (row.status === "queued") heads.push(row.id);
+    }
+    return heads;
+  }
+
+  it("finds the same heads in a long queue (read by recipient) and a short one (read whole)", async () => {
+    database = await createTestDatabase();
+    const { db } = database;
+    const repository = createOutboxRepository(db);
+    for (let index = 0; index < 100; index += 1) {
+      await repository.insert({
+        id: newMessageId(Date.now()),
+        acceptedAt: new Date(),
+        waMessageId: newWaMessageId(),
+        idempotencyKey: null,
+        sessionId: "main_session",
+        to: `62812000000${index % 10}`,
+        type: "text",
+        text: `pesan ${index}`,
+        caption: null,
+        fileName: null,
+        mimeType: null,
+        media: null,
+      });
+    }
+    const all = () => db.outboxMessage.findMany({ orderBy: { seq: "asc" } });
+    const rows = await all();
+    // recipient 0's head in flight, recipient 1's held, recipient 2's first two sent
+    await db.outboxMessage.update({ where: { id: rows[0]?.id }, data: { status: "sending" } });
+    await db.outboxMessage.update({ where: { id: rows[1]?.id }, data: { status: "held" } });
+    await db.outboxMessage.updateMany({
+      where: { id: { in: [rows[2]?.id ?? "", rows[12]?.id ?? ""] } },
+      data: { status: "sent" },
+    });
+
+    const long = await repository.queuedHeads();
+    expect(long.map((row) => row.id)).toEqual(expectedHeads(await all()));
+    expect(long).toHaveLength(8);
+
+    // most of them sent: from now on the queue is short enough to be read whole
+    const sentIds = rows.slice(0, 90).map((row) => row.id);
+    await db.outboxMessage.updateMany({
+      where: { id: { in: sentIds }, status: "queued" },
+      data: { status: "sent" },
+    });
+    for (let read = 0; read < 2; read += 1) {
+      const short = await repository.queuedHeads();
+      expect(short.map((row) => row.id)).toEqual(expectedHeads(await all()));
+      // recipients 0 and 1 stay behind their in-flight and held messages
+      expect(short.map((row) => row.to)).toEqual(
+        ["2", "3", "4", "5", "6", "7", "8", "9"].map((digit) => `62812000000${digit}`),
+      );
+    }
+  });
+});
