@@ -73,10 +73,6 @@ export async function benchStepTimings(count: number): Promise<StepTimings> {
       const start = performance.now();
       const result = await current.messages.send({ to: recipient(index), message: `Step #${index}` });
       const accepted = performance.now();
-      const record = await current.messages.get(result.id);
-      if (!record) throw new Error(`no record for ${result.id}`);
-      const serverAck = await arrivals.at("serverAck", record.waMessageId);
-      const decrypted = await arrivals.at("decrypted", record.waMessageId);
       await new Promise<void>((resolve) => {
         onSent = (id) => {
           if (id === result.id) resolve();
@@ -84,6 +80,11 @@ export async function benchStepTimings(count: number): Promise<StepTimings> {
         if (seen.get(result.id)?.has("sent")) resolve();
       });
       onSent = null;
+      // read only now: a read while the message goes out would be timed as part of its path
+      const record = await current.messages.get(result.id);
+      if (!record) throw new Error(`no record for ${result.id}`);
+      const serverAck = await arrivals.at("serverAck", record.waMessageId);
+      const decrypted = await arrivals.at("decrypted", record.waMessageId);
       if (index < 12) continue;
       const times = seen.get(result.id) ?? new Map<string, number>();
       const sending = times.get("sending") ?? Number.NaN;

@@ -67,10 +67,11 @@ export async function changeStatusBeforeTimeline(
   };
 }
 
-function publishStatus(
+/** Tells the bus a message's status changed (after it was written). */
+export function publishStatus(
   deps: Pick<OutboxDependencies, "events" | "clock">,
   row: Pick<OutboxRow, "id" | "to">,
-  change: Transition & { publish: MessageStatus },
+  change: { publish: MessageStatus; event: { detail: string | null } },
 ): void {
   deps.events.publish({
     type: "message.status",

@@ -135,7 +135,7 @@ function insertSql(table: string, columns: readonly string[], rows: number): str
 }
 
 /** Prisma's SQLite adapter stores DateTime as ISO text with "+00:00"; comparisons are textual. */
-function toStoredDate(date: Date): string {
+export function toStoredDate(date: Date): string {
   return date.toISOString().replace(/Z$/, "+00:00");
 }
 

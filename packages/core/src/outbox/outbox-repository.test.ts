@@ -3,6 +3,53 @@ import { createTestDatabase, type TestDatabase } from "../../test/outbox-databas
 import { newMessageId, newWaMessageId } from "./message-ids.js";
 import { createOutboxRepository, type OutboxRow } from "./outbox-repository.js";
 
+function newMessage(to: string, text: string) {
+  return {
+    id: newMessageId(Date.now()),
+    acceptedAt: new Date(),
+    waMessageId: newWaMessageId(),
+    idempotencyKey: null,
+    sessionId: "main_session",
+    to,
+    type: "text" as const,
+    text,
+    caption: null,
+    fileName: null,
+    mimeType: null,
+    media: null,
+  };
+}
+
+describe("outbox repository: an ack in one statement", () => {
+  let database: TestDatabase;
+  afterEach(async () => {
+    await database.close();
+  });
+
+  it("moves a message forward with the dates the general path writes, and leaves failed ones to it", async () => {
+    database = await createTestDatabase();
+    const { db } = database;
+    const repository = createOutboxRepository(db);
+    const { row } = await repository.insert(newMessage("6281200000010", "halo"));
+    await db.outboxMessage.update({ where: { id: row.id }, data: { status: "sending" } });
+    const sentAt = new Date("2026-12-02T08:00:00.000Z");
+    const readAt = new Date("2026-12-02T08:00:05.000Z");
+
+    expect(await repository.moveOnAck(row.waMessageId, "sent", sentAt)).toEqual({ id: row.id, to: row.to });
+    // a read receipt alone: delivered too, sentAt kept
+    expect(await repository.moveOnAck(row.waMessageId, "read", readAt)).toEqual({ id: row.id, to: row.to });
+    const stored = await db.outboxMessage.findUniqueOrThrow({ where: { id: row.id } });
+    expect(stored).toMatchObject({ status: "read", sentAt, deliveredAt: readAt, readAt });
+    // never back: a late delivered receipt changes nothing
+    expect(await repository.moveOnAck(row.waMessageId, "delivered", new Date())).toBeNull();
+    expect((await db.outboxMessage.findUniqueOrThrow({ where: { id: row.id } })).status).toBe("read");
+
+    const failed = (await repository.insert(newMessage("6281200000011", "gagal"))).row;
+    await db.outboxMessage.update({ where: { id: failed.id }, data: { status: "failed", lastError: "x" } });
+    expect(await repository.moveOnAck(failed.waMessageId, "sent", sentAt)).toBeNull();
+  });
+});
+
 describe("outbox repository: queued heads", () => {
   let database: TestDatabase;
   afterEach(async () => {
@@ -26,20 +73,7 @@ describe("outbox repository: queued heads", () => {
     const { db } = database;
     const repository = createOutboxRepository(db);
     for (let index = 0; index < 100; index += 1) {
-      await repository.insert({
-        id: newMessageId(Date.now()),
-        acceptedAt: new Date(),
-        waMessageId: newWaMessageId(),
-        idempotencyKey: null,
-        sessionId: "main_session",
-        to: `62812000000${index % 10}`,
-        type: "text",
-        text: `pesan ${index}`,
-        caption: null,
-        fileName: null,
-        mimeType: null,
-        media: null,
-      });
+      await repository.insert(newMessage(`62812000000${index % 10}`, `pesan ${index}`));
     }
     const all = () => db.outboxMessage.findMany({ orderBy: { seq: "asc" } });
     const rows = await all();

@@ -5,6 +5,7 @@
 import type { Prisma, PrismaClient } from "@kabar/db";
 import type { MessageEventRecord } from "../contract.js";
 import type { MessageStatus } from "../schemas.js";
+import { type AckTarget, moveOnAck } from "./ack-write.js";
 import { createGroupCommit, type InsertResult } from "./group-commit.js";
 import { createInsertStore } from "./outbox-insert-store.js";
 import { type NewOutboxMessage, type OutboxRow, outboxRowSelect } from "./outbox-row.js";
@@ -155,6 +156,16 @@ export function createOutboxRepository(db: PrismaClient) {
       // a status, and one writer at a time keeps SQLite free of busy errors.
       const timeline = db.messageEvent.create({ data: { messageId: id, ...change.event } });
       return { timeline: timeline.then(() => undefined) };
+    },
+
+    /** An ack's common case in one statement (ack-write.ts); null: take the general path. */
+    moveOnAck(waMessageId: string, target: AckTarget, at: Date): Promise<{ id: string; to: string } | null> {
+      return moveOnAck(db, waMessageId, target, at);
+    },
+
+    /** A timeline line for a change already written. */
+    async addTimeline(id: string, event: Transition["event"]): Promise<void> {
+      await db.messageEvent.create({ data: { messageId: id, ...event } });
     },
 
     /** Rows a killed process left in "sending": they go out again with the same WhatsApp id. */
