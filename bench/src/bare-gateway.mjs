@@ -7,7 +7,8 @@
  * Only two things are bent, both so it can reach the simulator instead of WhatsApp (core's adapter
  * does the same, library-bridge.ts): Baileys' default WebSocket URL, and its version lookup, which
  * would otherwise ask GitHub.
- * Env: WHATSAPP_WS_URL, CREDENTIALS_DIR.
+ * Usage: node bare-gateway.mjs <simulator ws url> <credentials folder> (arguments, not variables:
+ * this is the bench's child, not something to configure).
  */
 import { createServer } from "node:http";
 import { createRequire } from "node:module";
@@ -18,13 +19,14 @@ const baileys = requireFromLibrary("@whiskeysockets/baileys");
 const generics = requireFromLibrary("@whiskeysockets/baileys/lib/Utils/generics");
 const bundled = baileys.DEFAULT_CONNECTION_CONFIG.version;
 generics.fetchLatestBaileysVersion = async () => ({ version: bundled, isLatest: false });
-baileys.DEFAULT_CONNECTION_CONFIG.waWebSocketUrl = process.env.WHATSAPP_WS_URL;
+const [wsUrl, credentialsDir] = process.argv.slice(2);
+baileys.DEFAULT_CONNECTION_CONFIG.waWebSocketUrl = wsUrl;
 const wa = require("wa-multi-session");
 
 const SESSION = "bare";
 const emit = (line) => process.stdout.write(`${JSON.stringify(line)}\n`);
 
-wa.setCredentialsDir(process.env.CREDENTIALS_DIR);
+wa.setCredentialsDir(credentialsDir);
 await wa.startSession(SESSION, {
   printQR: false,
   onQRUpdated: (qr) => emit({ type: "qr", qr }),

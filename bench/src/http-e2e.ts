@@ -66,10 +66,10 @@ interface BareGateway {
 async function startBareGateway(): Promise<BareGateway> {
   const dir = await mkdtemp(path.join(tmpdir(), "kabar-bare-"));
   const simulator = await startSimulator({ port: 0 });
-  const child: ChildProcess = spawn(process.execPath, [path.join(import.meta.dirname, "bare-gateway.mjs")], {
+  const gateway = path.join(import.meta.dirname, "bare-gateway.mjs");
+  const child: ChildProcess = spawn(process.execPath, [gateway, simulator.wsUrl, dir], {
     cwd: path.join(import.meta.dirname, ".."),
     stdio: ["ignore", "pipe", "inherit"],
-    env: { ...process.env, WHATSAPP_WS_URL: simulator.wsUrl, CREDENTIALS_DIR: dir },
   });
   const exited = once(child, "exit");
   const close = async () => {
