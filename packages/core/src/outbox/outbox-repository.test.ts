@@ -86,8 +86,9 @@ describe("outbox repository: queued heads", () => {
     });
 
     const long = await repository.queuedHeads();
-    expect(long.map((row) => row.id)).toEqual(expectedHeads(await all()));
-    expect(long).toHaveLength(8);
+    expect(long.heads.map((row) => row.id)).toEqual(expectedHeads(await all()));
+    expect(long.heads).toHaveLength(8);
+    expect(long.followed.size).toBe(10);
 
     // most of them sent: from now on the queue is short enough to be read whole
     const sentIds = rows.slice(0, 90).map((row) => row.id);
@@ -97,11 +98,13 @@ describe("outbox repository: queued heads", () => {
     });
     for (let read = 0; read < 2; read += 1) {
       const short = await repository.queuedHeads();
-      expect(short.map((row) => row.id)).toEqual(expectedHeads(await all()));
+      expect(short.heads.map((row) => row.id)).toEqual(expectedHeads(await all()));
       // recipients 0 and 1 stay behind their in-flight and held messages
-      expect(short.map((row) => row.to)).toEqual(
+      expect(short.heads.map((row) => row.to)).toEqual(
         ["2", "3", "4", "5", "6", "7", "8", "9"].map((digit) => `62812000000${digit}`),
       );
+      // and they are the ones with a message waiting behind another
+      expect([...short.followed].sort()).toEqual(["628120000000", "628120000001"]);
     }
   });
 });

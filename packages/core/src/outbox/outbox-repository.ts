@@ -32,6 +32,12 @@ export interface Transition {
 
 export type OutboxRepository = ReturnType<typeof createOutboxRepository>;
 
+export interface QueuedHeads {
+  heads: OutboxRow[];
+  /** Recipients with more than one unfinished message: something waits behind their oldest. */
+  followed: ReadonlySet<string>;
+}
+
 export function createOutboxRepository(db: PrismaClient) {
   const groupCommit = createGroupCommit(createInsertStore(db));
   // Unfinished messages the last queuedHeads saw: which of its two ways to read the heads fits.
@@ -57,11 +63,12 @@ export function createOutboxRepository(db: PrismaClient) {
 
     /**
      * Each recipient's oldest unfinished message, when it is queued: a held or in-flight message
-     * keeps the ones behind it to the same recipient waiting, so each recipient's order holds.
+     * keeps the ones behind it to the same recipient waiting, so each recipient's order holds. Also
+     * which recipients have more than one unfinished message (a message waits behind another).
      * A short queue (the usual case: messages go out as they come) is read whole in one query, the
      * lowest seqs first, so each recipient's first row in it is its head; a long one by recipient.
      */
-    async queuedHeads(): Promise<OutboxRow[]> {
+    async queuedHeads(): Promise<QueuedHeads> {
       if (lastUnfinished < SHORT_QUEUE) {
         const rows = await db.outboxMessage.findMany({
           where: { status: { in: [...UNFINISHED] } },
@@ -72,11 +79,14 @@ export function createOutboxRepository(db: PrismaClient) {
         if (rows.length < SHORT_QUEUE) {
           lastUnfinished = rows.length;
           const seen = new Set<string>();
-          return rows.filter((row) => {
+          const followed = new Set<string>();
+          const heads = rows.filter((row) => {
             const isHead = !seen.has(row.to);
+            if (!isHead) followed.add(row.to);
             seen.add(row.to);
             return isHead && row.status === "queued";
           });
+          return { heads, followed };
         }
       }
       const groups = await db.outboxMessage.groupBy({
@@ -86,13 +96,15 @@ export function createOutboxRepository(db: PrismaClient) {
         _count: { _all: true },
       });
       lastUnfinished = groups.reduce((total, group) => total + group._count._all, 0);
+      const followed = new Set(groups.filter((group) => group._count._all > 1).map((group) => group.to));
       const seqs = groups.flatMap((group) => (group._min.seq === null ? [] : [group._min.seq]));
-      if (seqs.length === 0) return [];
-      return db.outboxMessage.findMany({
+      if (seqs.length === 0) return { heads: [], followed };
+      const heads = await db.outboxMessage.findMany({
         where: { seq: { in: seqs }, status: "queued" },
         orderBy: { seq: "asc" },
         select: outboxRowSelect,
       });
+      return { heads, followed };
     },
 
     /** The last server ack per recipient, for the per-recipient gap. */

@@ -132,7 +132,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     if (!isConnected() || pause.isByHand()) return null;
     const pausedUntil = pause.until();
     if (pausedUntil !== null) return pausedUntil;
-    const heads = await repository.queuedHeads();
+    const { heads, followed } = await repository.queuedHeads();
     if (heads.length === 0) return null;
     const now = clock.now();
     const settings = options.settings.current();
@@ -207,10 +207,15 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     const timelineError = await claimTimeline.timelineError;
     if (timelineError !== null) throw timelineError;
     await settler.settle(row, outcome);
+    if (outcome.kind !== "acked") return "again";
     // The ack's "sent" is written on the ack path; until then this message still holds back its
-    // recipient's next one, so look again once it is written.
-    if (outcome.kind === "acked") void acks?.settled().then(wake);
-    return "again";
+    // recipient's next one: wait for that write only when there is one.
+    if (followed.has(row.to)) {
+      await acks?.settled();
+      return "again";
+    }
+    // Nothing else was queued: a new message, a released hold or a setting wakes the worker.
+    return heads.length > 1 ? "again" : null;
   }
 
   /** Last attempt or ack per recipient: this process's memory, or the database's sentAt (an earlier process). */
