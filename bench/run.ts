@@ -184,6 +184,10 @@ if (only === "accept") {
 
 // (4a), (1), (5) in-process on one linked session.
 const inProcess = await benchInProcess(size, log);
+// (8) POST → decrypted through HTTP, product against a bare gateway; (8b) where core's time goes.
+const e2e = await benchHttpEndToEnd({ count: size.e2e, log });
+log(`e2e: product p50 ${e2e.product.decrypted.p50} ms vs bare ${e2e.bare.decrypted.p50} ms (×${e2e.ratioP50})`);
+const steps = await benchStepTimings(size.e2e);
 
 // (3), (4b), (6) against the server process.
 const server = await benchServer({
@@ -219,6 +223,8 @@ const results = {
   },
   memory,
   adminJs: admin,
+  e2e,
+  steps,
   lateRejections,
 };
 
@@ -248,6 +254,8 @@ const rows: [string, string, string][] = [
     `${(admin.gzipBytes / 1024).toFixed(1)} KiB`,
     `${admin.files} files, ${(admin.rawBytes / 1024).toFixed(1)} KiB raw`,
   ],
+  ...httpEndToEndRows(e2e),
+  ...stepTimingRows(steps),
 ];
 console.log(
   `\nKabar bench (${results.mode}) — ${machine.nproc} cores, ${machine.memoryGb} GB, node ${machine.node}`,
