@@ -8,7 +8,7 @@
  * counts, ~2 min, ~1 min with `--quick`) and writes bench/results/memory.json.
  * `pnpm bench -- --only send` runs figures 1, 4a and 5 alone and writes bench/results/send.json.
  * `pnpm bench -- --only e2e` runs figure 8 (POST → decrypted, product against a bare gateway) alone;
- * `--only steps` figure 8b, where core's time per message goes.
+ * `--only steps` figure 8b, where core's time per message goes; `--only load` figure 3 (no panel).
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
@@ -19,6 +19,7 @@ import { benchAcceptRate } from "./src/accept-rate.js";
 import { sqliteFloor } from "./src/sqlite-floor.js";
 import { adminJsSize } from "./src/admin-size.js";
 import { benchMemory, type MemoryResult } from "./src/memory.js";
+import type { LoadResult } from "./src/http-load.js";
 import { benchServer } from "./src/server-bench.js";
 import { benchHttpEndToEnd, httpEndToEndRows } from "./src/http-e2e.js";
 import { benchInProcess, inProcessRows } from "./src/in-process.js";
@@ -27,10 +28,10 @@ import { benchStepTimings, stepTimingRows } from "./src/step-timings.js";
 const isQuick = process.argv.includes("--quick");
 const onlyIndex = process.argv.indexOf("--only");
 const only = onlyIndex === -1 ? null : (process.argv[onlyIndex + 1] ?? null);
-const ONLY = ["accept", "memory", "send", "e2e", "steps"];
+const ONLY = ["accept", "memory", "send", "e2e", "steps", "load"];
 if (only !== null && !ONLY.includes(only)) {
   process.stderr.write(
-    `bench: --only takes "accept" (figure 2), "memory" (figure 6b) "send" (figures 1, 4a, 5) or "e2e" (figure 8) or "steps" (8b); got ${only}\n`,
+    `bench: --only takes "accept" (figure 2), "memory" (figure 6b) "send" (figures 1, 4a, 5) or "e2e" (figure 8), "steps" (8b) or "load" (figure 3); got ${only}\n`,
   );
   process.exit(2);
 }
@@ -103,6 +104,13 @@ const memoryRows = (memory: MemoryResult): [string, string, string][] => [
   ],
 ];
 
+const loadRows = (loads: readonly LoadResult[]) =>
+  loads.map((load): [string, string, string] => [
+    `3 ${load.target === "rest" ? "REST POST /api/messages" : "tRPC messages.send"} @${load.ratePerSecond}/s`,
+    `p50 ${load.p50} ms, p99 ${load.p99} ms`,
+    `${load.errors} errors of ${load.sent}`,
+  ]);
+
 /** Prints one figure's rows with the load around it, writes bench/results/<name>.json, exits. */
 function finishOnly(title: string, name: string, rows: [string, string, string][], data: object): never {
   const loadAverageAtEnd = loadAverage();
@@ -128,6 +136,17 @@ if (only === "memory") {
 if (only === "e2e") {
   const e2e = await benchHttpEndToEnd({ count: size.e2e, log });
   finishOnly("figure 8", "e2e", httpEndToEndRows(e2e), { e2e });
+}
+
+if (only === "load") {
+  // figure 3 alone: no panel (a folder without a build), no top-up beyond the load steps
+  const server = await benchServer({
+    adminDistDir: path.join(repoRoot, "no-panel"),
+    loadSeconds: size.loadSeconds,
+    messages: 0,
+    log,
+  });
+  finishOnly("figure 3", "load", loadRows(server.load), { load: server.load });
 }
 
 if (only === "steps") {
@@ -186,7 +205,9 @@ if (only === "accept") {
 const inProcess = await benchInProcess(size, log);
 // (8) POST → decrypted through HTTP, product against a bare gateway; (8b) where core's time goes.
 const e2e = await benchHttpEndToEnd({ count: size.e2e, log });
-log(`e2e: product p50 ${e2e.product.decrypted.p50} ms vs bare ${e2e.bare.decrypted.p50} ms (×${e2e.ratioP50})`);
+log(
+  `e2e: product p50 ${e2e.product.decrypted.p50} ms vs bare ${e2e.bare.decrypted.p50} ms (×${e2e.ratioP50})`,
+);
 const steps = await benchStepTimings(size.e2e);
 
 // (3), (4b), (6) against the server process.
@@ -231,11 +252,7 @@ const results = {
 const rows: [string, string, string][] = [
   ...inProcessRows(inProcess).filter((row) => row[0].startsWith("1 ")),
   ...acceptRows(),
-  ...server.load.map((load): [string, string, string] => [
-    `3 ${load.target === "rest" ? "REST POST /api/messages" : "tRPC messages.send"} @${load.ratePerSecond}/s`,
-    `p50 ${load.p50} ms, p99 ${load.p99} ms`,
-    `${load.errors} errors of ${load.sent}`,
-  ]),
+  ...loadRows(server.load),
   ...inProcessRows(inProcess).filter((row) => row[0].startsWith("4 ")),
   [
     "4 panel click → QR image visible",
