@@ -6,7 +6,7 @@
  */
 import type { PrismaClient } from "@kabar/db";
 import type { MessageStatus } from "../schemas.js";
-import { toStoredDate } from "./outbox-insert-store.js";
+import { toStoredDate } from "./stored-date.js";
 
 export type AckTarget = "sent" | "delivered" | "read";
 

@@ -5,6 +5,7 @@
 import type { PrismaClient } from "@kabar/db";
 import type { GroupCommitStore, InsertResult } from "./group-commit.js";
 import { type NewOutboxMessage, type OutboxRow, outboxRowSelect } from "./outbox-row.js";
+import { toStoredDate } from "./stored-date.js";
 
 /** The database side of group commit; exported so tests can wrap it (e.g. a lookup that misses). */
 export function createInsertStore(db: PrismaClient): GroupCommitStore {
@@ -132,11 +133,6 @@ async function insertMany(db: PrismaClient, messages: readonly NewOutboxMessage[
 function insertSql(table: string, columns: readonly string[], rows: number): string {
   const row = `(${columns.map(() => "?").join(", ")})`;
   return `INSERT INTO "${table}" (${columns.map((column) => `"${column}"`).join(", ")}) VALUES ${Array.from({ length: rows }, () => row).join(", ")}`;
-}
-
-/** Prisma's SQLite adapter stores DateTime as ISO text with "+00:00"; comparisons are textual. */
-export function toStoredDate(date: Date): string {
-  return date.toISOString().replace(/Z$/, "+00:00");
 }
 
 function withoutAcceptedAt({
