@@ -6,6 +6,9 @@
  * `--quick`) and writes bench/results/accept.json, leaving latest.json as the last whole run.
  * `pnpm bench -- --only memory` runs figure 6b alone (heapUsed after GC and RSS at two message
  * counts, ~2 min, ~1 min with `--quick`) and writes bench/results/memory.json.
+ * `pnpm bench -- --only send` runs figures 1, 4a and 5 alone and writes bench/results/send.json.
+ * `pnpm bench -- --only e2e` runs figure 8 (POST → decrypted, product against a bare gateway) alone;
+ * `--only steps` figure 8b, where core's time per message goes; `--only load` figure 3 (no panel).
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
@@ -17,16 +20,20 @@ import { sqliteFloor } from "./src/sqlite-floor.js";
 import { adminJsSize } from "./src/admin-size.js";
 import { benchIdleRss } from "./src/idle-rss.js";
 import { benchMemory, type MemoryResult } from "./src/memory.js";
-import { benchSendPath } from "./src/send-path.js";
+import type { LoadResult } from "./src/http-load.js";
 import { benchServer } from "./src/server-bench.js";
-import { connectToFirstQrMs, reconnectAfterDropMs, scanShownQr } from "./src/session-timings.js";
-import { median } from "./src/stats.js";
+import { benchHttpEndToEnd, httpEndToEndRows } from "./src/http-e2e.js";
+import { benchInProcess, inProcessRows } from "./src/in-process.js";
+import { benchStepTimings, stepTimingRows } from "./src/step-timings.js";
 
 const isQuick = process.argv.includes("--quick");
 const onlyIndex = process.argv.indexOf("--only");
 const only = onlyIndex === -1 ? null : (process.argv[onlyIndex + 1] ?? null);
-if (only !== null && only !== "accept" && only !== "memory") {
-  process.stderr.write(`bench: --only takes "accept" (figure 2) or "memory" (figure 6b); got ${only}\n`);
+const ONLY = ["accept", "memory", "send", "e2e", "steps", "load"];
+if (only !== null && !ONLY.includes(only)) {
+  process.stderr.write(
+    `bench: --only takes "accept" (figure 2), "memory" (figure 6b) "send" (figures 1, 4a, 5) or "e2e" (figure 8), "steps" (8b) or "load" (figure 3); got ${only}\n`,
+  );
   process.exit(2);
 }
 // A closed Kabar whose folder is gone once rejected a late database call (see BENCHMARKS.md):
@@ -39,8 +46,26 @@ process.on("unhandledRejection", (reason) => {
   );
 });
 const size = isQuick
-  ? { sequential: 100, burst: 100, accept: 1_000, loadSeconds: 3, messages: 2_000, drops: 3 }
-  : { sequential: 300, burst: 200, accept: 3_000, loadSeconds: 8, messages: 10_000, drops: 5 };
+  ? {
+      sequential: 100,
+      images: 15,
+      burst: 100,
+      accept: 1_000,
+      loadSeconds: 3,
+      messages: 2_000,
+      drops: 3,
+      e2e: 100,
+    }
+  : {
+      sequential: 300,
+      images: 40,
+      burst: 200,
+      accept: 3_000,
+      loadSeconds: 8,
+      messages: 10_000,
+      drops: 5,
+      e2e: 300,
+    };
 // figure 6b: the two message counts the server's heap is measured at
 const memoryAt = isQuick ? [300, 1_000] : [1_000, 3_000];
 const repoRoot = path.resolve(import.meta.dirname, "..");
@@ -80,25 +105,63 @@ const memoryRows = (memory: MemoryResult): [string, string, string][] => [
   ],
 ];
 
-if (only === "memory") {
-  const memory = await benchMemory({ counts: memoryAt, log });
+const loadRows = (loads: readonly LoadResult[]) =>
+  loads.map((load): [string, string, string] => [
+    `3 ${load.target === "rest" ? "REST POST /api/messages" : "tRPC messages.send"} @${load.ratePerSecond}/s`,
+    `p50 ${load.p50} ms, p99 ${load.p99} ms`,
+    `${load.errors} errors of ${load.sent}`,
+  ]);
+
+/** Prints one figure's rows with the load around it, writes bench/results/<name>.json, exits. */
+function finishOnly(title: string, name: string, rows: [string, string, string][], data: object): never {
   const loadAverageAtEnd = loadAverage();
-  console.log(`\nKabar bench, figure 6b only (${isQuick ? "quick" : "full"})`);
+  console.log(`\nKabar bench, ${title} only (${isQuick ? "quick" : "full"})`);
   console.log(
     `load average: start ${machine.loadAverageAtStart.join(" ")}, end ${loadAverageAtEnd.join(" ")}\n`,
   );
-  printTable(memoryRows(memory));
+  printTable(rows);
   const resultsDir = path.join(import.meta.dirname, "results");
   mkdirSync(resultsDir, { recursive: true });
   writeFileSync(
-    path.join(resultsDir, "memory.json"),
-    `${JSON.stringify({ startedAt: startedAt.toISOString(), machine: { ...machine, loadAverageAtEnd }, memory }, null, 2)}\n`,
+    path.join(resultsDir, `${name}.json`),
+    `${JSON.stringify({ startedAt: startedAt.toISOString(), machine: { ...machine, loadAverageAtEnd }, ...data, lateRejections }, null, 2)}\n`,
   );
   process.exit(0);
 }
 
+if (only === "memory") {
+  const memory = await benchMemory({ counts: memoryAt, log });
+  finishOnly("figure 6b", "memory", memoryRows(memory), { memory });
+}
+
+if (only === "e2e") {
+  const e2e = await benchHttpEndToEnd({ count: size.e2e, log });
+  finishOnly("figure 8", "e2e", httpEndToEndRows(e2e), { e2e });
+}
+
+if (only === "load") {
+  // figure 3 alone: no panel (a folder without a build), no top-up beyond the load steps
+  const server = await benchServer({
+    adminDistDir: path.join(repoRoot, "no-panel"),
+    loadSeconds: size.loadSeconds,
+    messages: 0,
+    log,
+  });
+  finishOnly("figure 3", "load", loadRows(server.load), { load: server.load });
+}
+
+if (only === "steps") {
+  const steps = await benchStepTimings(size.e2e);
+  finishOnly("figure 8b", "steps", stepTimingRows(steps), { steps });
+}
+
+if (only === "send") {
+  const inProcess = await benchInProcess(size, log);
+  finishOnly("figures 1, 4a and 5", "send", inProcessRows(inProcess), inProcess);
+}
+
 // (2) Accept rate, on a Kabar whose session is never connected (the worker stays idle).
-let harness = await startSimulatedKabar();
+const harness = await startSimulatedKabar();
 let accept: Awaited<ReturnType<typeof benchAcceptRate>>;
 let floor: Awaited<ReturnType<typeof sqliteFloor>>;
 try {
@@ -133,41 +196,20 @@ log(
 );
 
 if (only === "accept") {
-  const loadAverageAtEnd = loadAverage();
-  console.log(
-    `\nKabar bench, figure 2 only (${isQuick ? "quick" : "full"}: ${size.accept} accepts per step)`,
-  );
-  console.log(
-    `load average: start ${machine.loadAverageAtStart.join(" ")}, end ${loadAverageAtEnd.join(" ")}\n`,
-  );
-  printTable(acceptRows());
-  const resultsDir = path.join(import.meta.dirname, "results");
-  mkdirSync(resultsDir, { recursive: true });
-  writeFileSync(
-    path.join(resultsDir, "accept.json"),
-    `${JSON.stringify({ startedAt: startedAt.toISOString(), machine: { ...machine, loadAverageAtEnd }, acceptRate: accept, sqliteFloor: floor, lateRejections }, null, 2)}\n`,
-  );
-  process.exit(0);
+  finishOnly(`figure 2 (${size.accept} accepts per step)`, "accept", acceptRows(), {
+    acceptRate: accept,
+    sqliteFloor: floor,
+  });
 }
 
 // (4a), (1), (5) in-process on one linked session.
-harness = await startSimulatedKabar();
-let firstQrMs: number;
-let sendPath: Awaited<ReturnType<typeof benchSendPath>>;
-let reconnects: number[];
-try {
-  firstQrMs = await connectToFirstQrMs(harness.kabar);
-  await scanShownQr(harness);
-  log(`connect → first QR: ${Math.round(firstQrMs)} ms`);
-  sendPath = await benchSendPath(harness.kabar, size.sequential, size.burst);
-  log(
-    `send path: core p50 ${sendPath.core.p50} ms vs direct ${sendPath.direct.p50} ms (×${sendPath.ratioP50})`,
-  );
-  reconnects = await reconnectAfterDropMs(harness, size.drops);
-  log(`reconnect after drop: ${reconnects.map(Math.round).join(", ")} ms`);
-} finally {
-  await harness.close();
-}
+const inProcess = await benchInProcess(size, log);
+// (8) POST → decrypted through HTTP, product against a bare gateway; (8b) where core's time goes.
+const e2e = await benchHttpEndToEnd({ count: size.e2e, log });
+log(
+  `e2e: product p50 ${e2e.product.decrypted.p50} ms vs bare ${e2e.bare.decrypted.p50} ms (×${e2e.ratioP50})`,
+);
+const steps = await benchStepTimings(size.e2e);
 
 // (3), (4b), (6) against the server process.
 const server = await benchServer({
@@ -189,16 +231,16 @@ const results = {
   startedAt: startedAt.toISOString(),
   durationSeconds: Math.round((Date.now() - startedAt.getTime()) / 1_000),
   machine: { ...machine, loadAverageAtEnd: loadAverage() },
-  sendPath,
+  sendPath: inProcess.sendPath,
   acceptRate: accept,
   sqliteFloor: floor,
   http: server.load,
   qr: {
-    connectToFirstQrMs: Math.round(firstQrMs),
+    connectToFirstQrMs: Math.round(inProcess.firstQrMs),
     panelClickToQrVisibleMs: server.panelQrMs && Math.round(server.panelQrMs),
     panelError: server.panelError,
   },
-  reconnectAfterDropMs: { samples: reconnects.map(Math.round), median: Math.round(median(reconnects)) },
+  reconnectAfterDropMs: inProcess.reconnects,
   rss: {
     pnpmStartIdleMb: Math.round(startIdle.idleMb),
     idleMb: Math.round(server.rssIdleMb),
@@ -207,47 +249,22 @@ const results = {
   },
   memory,
   adminJs: admin,
+  e2e,
+  steps,
   lateRejections,
 };
 
 const rows: [string, string, string][] = [
-  [
-    "1 send latency core (p50/p95/p99)",
-    `${sendPath.core.p50} / ${sendPath.core.p95} / ${sendPath.core.p99} ms`,
-    "",
-  ],
-  [
-    "1 send latency direct (p50/p95/p99)",
-    `${sendPath.direct.p50} / ${sendPath.direct.p95} / ${sendPath.direct.p99} ms`,
-    "",
-  ],
-  [
-    "1 ratio core/direct p50 (p95)",
-    `×${sendPath.ratioP50} (×${sendPath.ratioP95})`,
-    sendPath.ratioP50 <= 1.15 ? "≤1.15 met" : "≤1.15 MISSED",
-  ],
-  [
-    "1 throughput core / direct",
-    `${sendPath.core.throughputPerSecond} / ${sendPath.direct.throughputPerSecond} msg/s`,
-    `burst of ${size.burst}`,
-  ],
+  ...inProcessRows(inProcess).filter((row) => row[0].startsWith("1 ")),
   ...acceptRows(),
-  ...server.load.map((load): [string, string, string] => [
-    `3 ${load.target === "rest" ? "REST POST /api/messages" : "tRPC messages.send"} @${load.ratePerSecond}/s`,
-    `p50 ${load.p50} ms, p99 ${load.p99} ms`,
-    `${load.errors} errors of ${load.sent}`,
-  ]),
-  ["4 connect → first QR event", `${results.qr.connectToFirstQrMs} ms`, "core event"],
+  ...loadRows(server.load),
+  ...inProcessRows(inProcess).filter((row) => row[0].startsWith("4 ")),
   [
     "4 panel click → QR image visible",
     server.panelQrMs === null ? "n/a" : `${results.qr.panelClickToQrVisibleMs} ms`,
     server.panelError ?? "Chromium",
   ],
-  [
-    "5 socket drop → connected",
-    `median ${results.reconnectAfterDropMs.median} ms`,
-    `${reconnects.length} drops`,
-  ],
+  ...inProcessRows(inProcess).filter((row) => row[0].startsWith("5 ")),
   [
     "6 server RSS idle after linking (pnpm start)",
     `${results.rss.pnpmStartIdleMb} MB`,
@@ -264,6 +281,8 @@ const rows: [string, string, string][] = [
     `${(admin.gzipBytes / 1024).toFixed(1)} KiB`,
     `${admin.files} files, ${(admin.rawBytes / 1024).toFixed(1)} KiB raw`,
   ],
+  ...httpEndToEndRows(e2e),
+  ...stepTimingRows(steps),
 ];
 console.log(
   `\nKabar bench (${results.mode}) — ${machine.nproc} cores, ${machine.memoryGb} GB, node ${machine.node}`,

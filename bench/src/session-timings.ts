@@ -2,7 +2,7 @@
  * (4a) connect → first QR event, and (5) socket drop → connected again, in-process on createKabar
  * and the simulator. Each is timed from the action to core's session.state event.
  */
-import type { Kabar } from "@kabar/core";
+import type { CreateKabarOptions, Kabar } from "@kabar/core";
 import { SESSION_ID, type SimulatedKabar, sessionReaches } from "@kabar/system-tests";
 import { since } from "./stats.js";
 
@@ -36,4 +36,20 @@ export async function reconnectAfterDropMs(harness: SimulatedKabar, times: numbe
     samples.push(since(start));
   }
   return samples;
+}
+
+type ReconnectOptions = NonNullable<CreateKabarOptions["reconnect"]>;
+/** What the harness uses (simulated-kabar.ts), so tests of drops run fast. */
+export const TEST_RECONNECT: Required<ReconnectOptions> = { initialDelayMs: 20, maxDelayMs: 200 };
+
+/** Production's reconnect policy (core's defaults, reconnect-backoff.ts): first delay ≤ 1 s, cap 60 s. */
+export const PRODUCTION_RECONNECT: Required<ReconnectOptions> = { initialDelayMs: 1_000, maxDelayMs: 60_000 };
+
+/** Restarts the harness's Kabar on the same files with another reconnect policy; resolves once connected again. */
+export async function restartWithReconnect(
+  harness: SimulatedKabar,
+  reconnect: ReconnectOptions,
+): Promise<void> {
+  const kabar = await harness.restart({ reconnect });
+  await sessionReaches(kabar, (status) => status.state === "connected", 60_000);
 }

@@ -209,7 +209,38 @@ export async function expectDecryptedExactlyOnce(
   if (undecrypted.length > 0)
     console.warn(`simulator: ${undecrypted.length} of ${total} messages left undecryptable by the contact`);
   expect(sent).toHaveLength(total);
+  expect(expectShownOnce(sent, received)).toBe(0);
   expect(undecrypted.map((message) => `${message.id}: ${message.decryptError}`)).toEqual([]);
   const byId = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id);
   expect(received.map(({ id, text }) => ({ id, text })).sort(byId)).toEqual([...sent].sort(byId));
+}
+
+/**
+ * What a recipient would see, per accepted send: copies under its own id (a same-id re-send, which
+ * WhatsApp shows once — see packages/system-tests/src/tally.ts for the sources) and copies of its
+ * text under any other id (a second message on the phone). Prints both; returns how many sends would
+ * be shown more than once. Texts are unique per test, so the text tells the copies apart.
+ */
+export function expectShownOnce(
+  sent: readonly { id: string; text: string }[],
+  received: readonly ReceivedMessage[],
+): number {
+  const byId: Record<string, number> = {};
+  let byContent = 0;
+  let shownTwice = 0;
+  for (const message of sent) {
+    const arrivals = received.find((copy) => copy.id === message.id)?.count ?? 0;
+    byId[arrivals] = (byId[arrivals] ?? 0) + 1;
+    const others = received.filter((copy) => copy.id !== message.id && copy.text === message.text).length;
+    byContent += others;
+    if ((arrivals > 0 ? 1 : 0) + others > 1) shownTwice += 1;
+  }
+  const distribution = Object.entries(byId)
+    .map(([copies, sends]) => `${copies} cop${copies === "1" ? "y" : "ies"}: ${sends}`)
+    .join(", ");
+  console.info(
+    `per accepted send, copies that reached the contact — by id {${distribution}} (shown once), ` +
+      `by content under another id ${byContent}; shown twice ${shownTwice}`,
+  );
+  return shownTwice;
 }

@@ -1,10 +1,10 @@
 /**
  * The burst every in-process fault scenario runs: queue `total` messages (the client retries a
  * refused send with the same idempotency key, bounded), let the fault happen, wait until the outbox
- * has nothing queued or sending and every id arrived, then tally by the simulator's per-id counts.
+ * has nothing queued or sending and every id arrived, then tally what each recipient received (tally.ts).
  */
-import { printTally, receivedByContacts, type Tally, tally } from "./tally.js";
-import { outboxWaMessageIds, recipient, type SimulatedKabar } from "./simulated-kabar.js";
+import { printTally, receivedByContacts, receivedByNumber, type Tally, tally } from "./tally.js";
+import { outboxMessages, recipient, type SimulatedKabar } from "./simulated-kabar.js";
 import { outboxDrained } from "./waits.js";
 
 export interface BurstOptions {
@@ -67,7 +67,7 @@ export async function runBurst(harness: SimulatedKabar, options: BurstOptions): 
   } finally {
     simulator.off("message", onMessage);
   }
-  const result = tally(await outboxWaMessageIds(harness.kabar), receivedByContacts(simulator));
+  const result = tally(await outboxMessages(harness.kabar), receivedByNumber(simulator));
   printTally(options.scenario, result);
   return result;
 }

@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { createDatabase, type PrismaClient } from "@kabar/db";
 import { startSimulator, type WhatsAppSimulator } from "@kabar/whatsapp-simulator";
+import type { AcceptedMessage } from "./tally.js";
 import { type ServerProcess, type ServerProcessOptions, startServerProcess } from "./server-process.js";
 
 export interface ChildOutbox {
@@ -72,8 +73,7 @@ export async function startChildOutbox(extra: Partial<ServerProcessOptions> = {}
   return harness;
 }
 
-/** Every WhatsApp id the outbox holds. */
-export async function storedWaMessageIds(db: PrismaClient): Promise<string[]> {
-  const rows = await db.outboxMessage.findMany({ select: { waMessageId: true } });
-  return rows.map((row) => row.waMessageId);
+/** Every message the outbox holds: WhatsApp id, recipient and text. */
+export function storedMessages(db: PrismaClient): Promise<AcceptedMessage[]> {
+  return db.outboxMessage.findMany({ select: { waMessageId: true, to: true, text: true } });
 }

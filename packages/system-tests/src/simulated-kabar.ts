@@ -13,6 +13,7 @@ import {
   type WhatsAppSimulator,
 } from "@kabar/whatsapp-simulator";
 import { pino } from "pino";
+import type { AcceptedMessage } from "./tally.js";
 import { sessionReaches } from "./waits.js";
 
 export const NO_PACING: Partial<Settings> = { minGapMs: 0, maxGapMs: 0, perRecipientGapMs: 0, dailyCap: 0 };
@@ -90,15 +91,20 @@ export async function linkSession(kabar: Kabar, simulator: WhatsAppSimulator): P
   await connected;
 }
 
-/** The WhatsApp ids of every message in the outbox. */
-export async function outboxWaMessageIds(kabar: Kabar): Promise<string[]> {
-  const ids: string[] = [];
+/** Every message in the outbox: WhatsApp id, recipient and text. */
+export async function outboxMessages(kabar: Kabar): Promise<AcceptedMessage[]> {
+  const messages: AcceptedMessage[] = [];
   let cursor: string | undefined;
   for (let page = 0; page < 10_000; page += 1) {
     const result = await kabar.messages.list({ limit: 100, ...(cursor ? { cursor } : {}) });
-    ids.push(...result.items.map((item) => item.waMessageId));
+    messages.push(...result.items.map(({ waMessageId, to, text }) => ({ waMessageId, to, text })));
     if (!result.nextCursor) break;
     cursor = result.nextCursor;
   }
-  return ids;
+  return messages;
+}
+
+/** The WhatsApp ids of every message in the outbox. */
+export async function outboxWaMessageIds(kabar: Kabar): Promise<string[]> {
+  return (await outboxMessages(kabar)).map((message) => message.waMessageId);
 }

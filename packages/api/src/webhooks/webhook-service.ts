@@ -49,6 +49,12 @@ export class WebhookService {
   private running: Promise<number> | null = null;
   private readonly enqueuing = new Set<Promise<unknown>>();
   private readonly now: () => Date;
+  /**
+   * The active endpoints, read once and kept: every event (five per message sent) asks for them, and
+   * only create() and delete() below change them, each dropping the copy. Reading them per event was
+   * a query per event on the database the outbox's sends wait for (BENCHMARKS.md, figure 8).
+   */
+  private endpoints: Promise<{ id: string; events: string }[]> | null = null;
 
   constructor(
     private readonly db: PrismaClient,
@@ -65,6 +71,7 @@ export class WebhookService {
       data: { url: input.url, secret, events },
       select: endpointSelect,
     });
+    this.endpoints = null;
     // The secret is in this answer only, like an API token.
     return { ...present(endpoint), secret };
   }
@@ -79,6 +86,7 @@ export class WebhookService {
 
   async delete(id: string) {
     const { count } = await this.db.webhookEndpoint.deleteMany({ where: { id } });
+    this.endpoints = null;
     if (count === 0) throw new TRPCError({ code: "NOT_FOUND", message: `No webhook with id "${id}".` });
     return { id, deleted: true as const };
   }
@@ -99,12 +107,24 @@ export class WebhookService {
   }
 
   /** Writes one pending delivery per active endpoint that wants this event. */
+  private activeEndpoints(): Promise<{ id: string; events: string }[]> {
+    if (this.endpoints === null) {
+      const reading = this.db.webhookEndpoint.findMany({
+        where: { isActive: true },
+        select: { id: true, events: true },
+      });
+      // a failed read is not kept: the next event reads again
+      reading.catch(() => {
+        if (this.endpoints === reading) this.endpoints = null;
+      });
+      this.endpoints = reading;
+    }
+    return this.endpoints;
+  }
+
   async enqueue(tracked: TrackedEvent): Promise<number> {
     const type = tracked.event.type;
-    const endpoints = await this.db.webhookEndpoint.findMany({
-      where: { isActive: true },
-      select: { id: true, events: true },
-    });
+    const endpoints = await this.activeEndpoints();
     const targets = endpoints.filter(
       (endpoint) => endpoint.events === "*" || endpoint.events.split(",").includes(type),
     );

@@ -44,6 +44,20 @@ beforeEach(async () => {
 afterEach(() => api.cleanup());
 
 describe("webhooks", () => {
+  it("sends the next event to an endpoint created or deleted after events began (endpoints are kept in memory)", async () => {
+    const service = new WebhookService(api.db, {
+      logger: pino({ level: "silent" }),
+      allowPrivateAddresses: true,
+    });
+    const status = api.kabar.sessions.status();
+    const event = (id: string) => ({ id, event: { type: "session.state" as const, status } });
+    expect(await service.enqueue(event("e-1"))).toBe(0);
+    const endpoint = await service.create({ url: "http://127.0.0.1:9/hook", events: ["session.state"] });
+    expect(await service.enqueue(event("e-2"))).toBe(1);
+    await service.delete(endpoint.id);
+    expect(await service.enqueue(event("e-3"))).toBe(0);
+  });
+
   it("delivers message.received and alert events to an endpoint that asked for them, with their data", async () => {
     const receiver = await startReceiver([]);
     const service = new WebhookService(api.db, {

@@ -1,18 +1,9 @@
 import { type MessageStatus, messageStatusSchema } from "../schemas.js";
 import type { AckStatus } from "../whatsapp/port.js";
 import { interruptibleDelay } from "./interruptible-delay.js";
-import { changeStatus, type OutboxDependencies } from "./outbox-context.js";
+import { ACK_RANK as RANK } from "./ack-write.js";
+import { changeStatus, type OutboxDependencies, publishStatus } from "./outbox-context.js";
 
-const RANK: Record<MessageStatus, number> = {
-  queued: 0,
-  sending: 1,
-  held: 1,
-  failed: 1,
-  cancelled: 1,
-  sent: 2,
-  delivered: 3,
-  read: 4,
-};
 const FIRST_RETRY_DELAY_MS = 250;
 const MAX_RETRY_DELAY_MS = 10_000;
 const TARGET: Record<AckStatus, "sent" | "delivered" | "read"> = {
@@ -68,6 +59,14 @@ export function applyAcks(
   }
 
   async function applyAck(waMessageId: string, target: "sent" | "delivered" | "read"): Promise<void> {
+    const event = { status: target, detail: null };
+    const moved = await deps.repository.moveOnAck(waMessageId, target, new Date(deps.clock.now()));
+    if (moved) {
+      // Not in one transaction with the update, as in every transition (outbox-repository.ts).
+      await deps.repository.addTimeline(moved.id, event);
+      publishStatus(deps, moved, { publish: target, event });
+      return;
+    }
     const row = await deps.repository.findByWaMessageId(waMessageId);
     if (!row) return;
     const current = toStatus(row.status);

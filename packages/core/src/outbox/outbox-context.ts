@@ -44,17 +44,46 @@ export async function changeStatus(
   change: Transition & { publish: MessageStatus },
 ): Promise<boolean> {
   const applied = await deps.repository.transition(row.id, change);
-  if (applied) {
-    deps.events.publish({
-      type: "message.status",
-      message: {
-        id: row.id,
-        to: row.to,
-        status: change.publish,
-        detail: change.event.detail,
-        at: new Date(deps.clock.now()).toISOString(),
-      },
-    });
-  }
+  if (applied) publishStatus(deps, row, change);
   return applied;
+}
+
+/**
+ * The same for the claim before a send, without waiting for the timeline line: the bus hears as
+ * soon as the status is written. Resolves with null when the change did not apply, else with the
+ * line's write, which resolves to its error or null (it never rejects, so it can be awaited after
+ * the send); the caller must await it. (In an object: an async function would wait for a promise.)
+ */
+export async function changeStatusBeforeTimeline(
+  deps: Pick<OutboxDependencies, "repository" | "events" | "clock">,
+  row: Pick<OutboxRow, "id" | "to">,
+  change: Transition & { publish: MessageStatus },
+): Promise<{ timelineError: Promise<unknown> } | null> {
+  const applied = await deps.repository.transitionBeforeTimeline(row.id, change);
+  if (applied === null) return null;
+  publishStatus(deps, row, change);
+  return {
+    timelineError: applied.timeline.then(
+      () => null,
+      (error: unknown) => error,
+    ),
+  };
+}
+
+/** Tells the bus a message's status changed (after it was written). */
+export function publishStatus(
+  deps: Pick<OutboxDependencies, "events" | "clock">,
+  row: Pick<OutboxRow, "id" | "to">,
+  change: { publish: MessageStatus; event: { detail: string | null } },
+): void {
+  deps.events.publish({
+    type: "message.status",
+    message: {
+      id: row.id,
+      to: row.to,
+      status: change.publish,
+      detail: change.event.detail,
+      at: new Date(deps.clock.now()).toISOString(),
+    },
+  });
 }

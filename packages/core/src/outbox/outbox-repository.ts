@@ -5,6 +5,7 @@
 import type { Prisma, PrismaClient } from "@kabar/db";
 import type { MessageEventRecord } from "../contract.js";
 import type { MessageStatus } from "../schemas.js";
+import { type AckTarget, moveOnAck } from "./ack-write.js";
 import { createGroupCommit, type InsertResult } from "./group-commit.js";
 import { createInsertStore } from "./outbox-insert-store.js";
 import { type NewOutboxMessage, type OutboxRow, outboxRowSelect } from "./outbox-row.js";
@@ -13,6 +14,9 @@ export type { NewOutboxMessage, OutboxRow };
 
 /** Statuses that still hold their recipient's later messages back. */
 const UNFINISHED = ["queued", "sending", "held"] as const satisfies readonly MessageStatus[];
+
+/** Up to this many unfinished messages, the heads are read in one query (queuedHeads). */
+const SHORT_QUEUE = 64;
 
 /** Not a setting of the panel's form: the settings store skips keys it does not know. */
 const HAND_PAUSE_KEY = "outbox.pausedByHand";
@@ -28,8 +32,16 @@ export interface Transition {
 
 export type OutboxRepository = ReturnType<typeof createOutboxRepository>;
 
+export interface QueuedHeads {
+  heads: OutboxRow[];
+  /** Recipients with more than one unfinished message: something waits behind their oldest. */
+  followed: ReadonlySet<string>;
+}
+
 export function createOutboxRepository(db: PrismaClient) {
   const groupCommit = createGroupCommit(createInsertStore(db));
+  // Unfinished messages the last queuedHeads saw: which of its two ways to read the heads fits.
+  let lastUnfinished = 0;
   return {
     /**
      * Inserts the message, or returns the one already stored under the same idempotency key.
@@ -51,21 +63,48 @@ export function createOutboxRepository(db: PrismaClient) {
 
     /**
      * Each recipient's oldest unfinished message, when it is queued: a held or in-flight message
-     * keeps the ones behind it to the same recipient waiting, so each recipient's order holds.
+     * keeps the ones behind it to the same recipient waiting, so each recipient's order holds. Also
+     * which recipients have more than one unfinished message (a message waits behind another).
+     * A short queue (the usual case: messages go out as they come) is read whole in one query, the
+     * lowest seqs first, so each recipient's first row in it is its head; a long one by recipient.
      */
-    async queuedHeads(): Promise<OutboxRow[]> {
+    async queuedHeads(): Promise<QueuedHeads> {
+      if (lastUnfinished < SHORT_QUEUE) {
+        const rows = await db.outboxMessage.findMany({
+          where: { status: { in: [...UNFINISHED] } },
+          orderBy: { seq: "asc" },
+          take: SHORT_QUEUE,
+          select: outboxRowSelect,
+        });
+        if (rows.length < SHORT_QUEUE) {
+          lastUnfinished = rows.length;
+          const seen = new Set<string>();
+          const followed = new Set<string>();
+          const heads = rows.filter((row) => {
+            const isHead = !seen.has(row.to);
+            if (!isHead) followed.add(row.to);
+            seen.add(row.to);
+            return isHead && row.status === "queued";
+          });
+          return { heads, followed };
+        }
+      }
       const groups = await db.outboxMessage.groupBy({
         by: ["to"],
         where: { status: { in: [...UNFINISHED] } },
         _min: { seq: true },
+        _count: { _all: true },
       });
+      lastUnfinished = groups.reduce((total, group) => total + group._count._all, 0);
+      const followed = new Set(groups.filter((group) => group._count._all > 1).map((group) => group.to));
       const seqs = groups.flatMap((group) => (group._min.seq === null ? [] : [group._min.seq]));
-      if (seqs.length === 0) return [];
-      return db.outboxMessage.findMany({
+      if (seqs.length === 0) return { heads: [], followed };
+      const heads = await db.outboxMessage.findMany({
         where: { seq: { in: seqs }, status: "queued" },
         orderBy: { seq: "asc" },
         select: outboxRowSelect,
       });
+      return { heads, followed };
     },
 
     /** The last server ack per recipient, for the per-recipient gap. */
@@ -105,15 +144,40 @@ export function createOutboxRepository(db: PrismaClient) {
     },
 
     async transition(id: string, change: Transition): Promise<boolean> {
+      const applied = await this.transitionBeforeTimeline(id, change);
+      if (applied === null) return false;
+      await applied.timeline;
+      return true;
+    },
+
+    /**
+     * The status change, awaited; its timeline line, started and handed back (null: the change did
+     * not apply). The claim before a send uses it: the line is written while the message goes out.
+     * (Wrapped in an object: an async function would wait for a promise it returns.)
+     */
+    async transitionBeforeTimeline(
+      id: string,
+      change: Transition,
+    ): Promise<{ timeline: Promise<void> } | null> {
       const updated = await db.outboxMessage.updateMany({
         where: { id, status: { in: [...change.from] } },
         data: change.data,
       });
-      if (updated.count === 0) return false;
+      if (updated.count === 0) return null;
       // Not in one transaction with the update: a crash in between loses a timeline line, never
       // a status, and one writer at a time keeps SQLite free of busy errors.
-      await db.messageEvent.create({ data: { messageId: id, ...change.event } });
-      return true;
+      const timeline = db.messageEvent.create({ data: { messageId: id, ...change.event } });
+      return { timeline: timeline.then(() => undefined) };
+    },
+
+    /** An ack's common case in one statement (ack-write.ts); null: take the general path. */
+    moveOnAck(waMessageId: string, target: AckTarget, at: Date): Promise<{ id: string; to: string } | null> {
+      return moveOnAck(db, waMessageId, target, at);
+    },
+
+    /** A timeline line for a change already written. */
+    async addTimeline(id: string, event: Transition["event"]): Promise<void> {
+      await db.messageEvent.create({ data: { messageId: id, ...event } });
     },
 
     /** Rows a killed process left in "sending": they go out again with the same WhatsApp id. */

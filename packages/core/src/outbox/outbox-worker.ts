@@ -5,7 +5,7 @@
  * flight is what makes "same WhatsApp id on retry" cheap to reason about and keeps the rhythm
  * WhatsApp sees human.
  */
-import { type OutboxDependencies, changeStatus } from "./outbox-context.js";
+import { type OutboxDependencies, changeStatus, changeStatusBeforeTimeline } from "./outbox-context.js";
 import { applyAcks } from "./apply-acks.js";
 import { attemptSend, outboxMessageLookup, type SendOutcome } from "./attempt-send.js";
 import { createSendLatency, type LatencyHistogram } from "./send-latency.js";
@@ -80,7 +80,6 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     maxAckTimeouts: options.maxAckTimeouts ?? 10,
     random,
     holds,
-    acksSettled: () => acks?.settled() ?? Promise.resolve(),
   });
 
   function wake(): void {
@@ -133,23 +132,17 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     if (!isConnected() || pause.isByHand()) return null;
     const pausedUntil = pause.until();
     if (pausedUntil !== null) return pausedUntil;
-    const heads = await repository.queuedHeads();
+    const { heads, followed } = await repository.queuedHeads();
     if (heads.length === 0) return null;
     const now = clock.now();
     const settings = options.settings.current();
-    const lastTo = await repository.lastSentToEach(heads.map((head) => head.to));
-    for (const head of heads) {
-      const remembered = lastToRecipient.get(head.to);
-      if (remembered !== undefined && remembered > (lastTo.get(head.to) ?? Number.NEGATIVE_INFINITY))
-        lastTo.set(head.to, remembered);
-    }
     const decision = decideNextSend({
       now,
       settings,
       globalNextAt,
       heads: heads.map((row) => ({ ...row, nextAttemptAt: row.nextAttemptAt.getTime() })),
-      lastToRecipientAt: lastTo,
-      sentToday: settings.dailyCap > 0 ? await repository.sentSince(new Date(startOfDay(now, settings.timeZone))) : 0,
+      lastToRecipientAt: await lastSentToEach(heads, settings.perRecipientGapMs),
+      sentToday: settings.dailyCap > 0 ? await sentToday(now, settings.timeZone) : 0,
       startOfTomorrow: startOfNextDay(now, settings.timeZone),
     });
     if (decision.kind === "wait") return decision.until;
@@ -175,13 +168,15 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       settings.linkPreviews && row.type === "text" && row.text !== null
         ? await buildLinkPreview(row.text, options.linkPreview)
         : null;
-    const claimed = await changeStatus(options, row, {
+    // The claim is written before the send (a cancel after it finds the message no longer queued);
+    // its timeline line is written while the message goes out, and awaited before settling.
+    const claimTimeline = await changeStatusBeforeTimeline(options, row, {
       from: ["queued"],
       data: { status: "sending", attempts: { increment: 1 } },
       event: { status: "sending", detail: row.attempts > 0 ? `attempt ${row.attempts + 1}` : null },
       publish: "sending",
     });
-    if (!claimed) return "again";
+    if (claimTimeline === null) return "again";
     latency.attemptStarted(row.waMessageId);
     const attempted = await attemptSend(
       options,
@@ -208,8 +203,38 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       lastToRecipient.set(row.to, sentAt);
       forgetPastRecipientGaps(sentAt, settings.perRecipientGapMs);
     }
+    // A failed line is a failed step: the loop re-queues what is left in "sending" (same id).
+    const timelineError = await claimTimeline.timelineError;
+    if (timelineError !== null) throw timelineError;
     await settler.settle(row, outcome);
-    return "again";
+    if (outcome.kind !== "acked") return "again";
+    // The ack's "sent" is written on the ack path; until then this message still holds back its
+    // recipient's next one: wait for that write only when there is one.
+    if (followed.has(row.to)) {
+      await acks?.settled();
+      return "again";
+    }
+    // Nothing else was queued: a new message, a released hold or a setting wakes the worker.
+    return heads.length > 1 ? "again" : null;
+  }
+
+  /** Last attempt or ack per recipient: this process's memory, or the database's sentAt (an earlier process). */
+  async function lastSentToEach(heads: readonly OutboxRow[], gapMs: number): Promise<Map<string, number>> {
+    // No per-recipient gap: when each recipient was last written to cannot hold anything back.
+    if (gapMs <= 0) return new Map();
+    const lastTo = await repository.lastSentToEach(heads.map((head) => head.to));
+    for (const head of heads) {
+      const remembered = lastToRecipient.get(head.to);
+      if (remembered !== undefined && remembered > (lastTo.get(head.to) ?? Number.NEGATIVE_INFINITY))
+        lastTo.set(head.to, remembered);
+    }
+    return lastTo;
+  }
+
+  /** Messages sent since midnight; counted only once every ack so far is written (sentAt rows). */
+  async function sentToday(now: number, timeZone: string): Promise<number> {
+    await acks?.settled();
+    return repository.sentSince(new Date(startOfDay(now, timeZone)));
   }
 
   // One entry per recipient ever sent to would grow with every participant: an entry whose gap is

@@ -14,8 +14,6 @@ export interface SettleOptions extends OutboxDependencies {
   retryBaseDelayMs?: number;
   random: () => number;
   holds: RecipientHolds;
-  /** Resolves once every ack so far is written (the daily cap counts sentAt rows). */
-  acksSettled: () => Promise<void>;
 }
 
 export function createSettler(options: SettleOptions) {
@@ -40,9 +38,8 @@ export function createSettler(options: SettleOptions) {
       });
     switch (outcome.kind) {
       case "acked":
+        // The "sent" write is the ack path's (apply-acks.ts); the daily cap's count waits for it.
         ackTimeouts.delete(row.id);
-        // The daily cap counts sentAt rows: wait until this one is written before the next count.
-        await options.acksSettled();
         return;
       case "disconnected":
         await requeue("the session disconnected before the server ack; re-sending with the same id");

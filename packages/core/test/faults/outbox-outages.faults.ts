@@ -11,7 +11,8 @@ import { burstRecipient, countReaching } from "../outbox-harness.js";
 import {
   linkSession,
   outboxDrained,
-  outboxWaMessageIds,
+  expectShownOnce,
+  outboxTexts,
   receivedByContacts,
   SESSION_ID,
   type SimulatedKabar,
@@ -27,9 +28,12 @@ afterEach(async () => {
 
 async function expectAllArrivedOnce(current: SimulatedKabar, total: number): Promise<void> {
   await outboxDrained(current.kabar);
-  const received = receivedByContacts(current.simulator).map((message) => message.id);
-  const ids = await outboxWaMessageIds(current.kabar);
+  const copies = receivedByContacts(current.simulator);
+  const received = copies.map((message) => message.id);
+  const sent = await outboxTexts(current.kabar);
+  const ids = sent.map((message) => message.id);
   expect(ids).toHaveLength(total);
+  expect(expectShownOnce(sent, copies)).toBe(0);
   expect(received.sort()).toEqual(ids.sort());
   expect(existsSync(path.join(current.sessionsDir, SESSION_ID, "creds.json"))).toBe(true);
   await sessionReaches(current.kabar, (status) => status.state === "connected");

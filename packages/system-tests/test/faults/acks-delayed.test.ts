@@ -39,7 +39,8 @@ it(`acks delayed past the ${ackTimeoutMs} ms timeout mid-burst of ${total}: ever
     sent: total,
     delivered: total,
     lost: 0,
-    duplicated: 0,
+    shownTwice: 0,
+    copiesByContent: 0,
     unexpected: 0,
     undecrypted: 0,
   });

@@ -44,7 +44,8 @@ it(`the database locked for ${lockSeconds} s mid-burst of ${total}: every messag
     sent: total,
     delivered: total,
     lost: 0,
-    duplicated: 0,
+    shownTwice: 0,
+    copiesByContent: 0,
     unexpected: 0,
     undecrypted: 0,
   });

@@ -55,7 +55,8 @@ it(`463 from five recipients mid-burst of ${total}: held, paused, resent, every 
     sent: total,
     delivered: total,
     lost: 0,
-    duplicated: 0,
+    shownTwice: 0,
+    copiesByContent: 0,
     unexpected: 0,
     undecrypted: 0,
   });

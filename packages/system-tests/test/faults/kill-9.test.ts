@@ -4,11 +4,11 @@
  * message arrives exactly once.
  */
 import { afterEach, expect, it } from "vitest";
-import { type ChildOutbox, startChildOutbox, storedWaMessageIds } from "../../src/child-outbox.js";
+import { type ChildOutbox, startChildOutbox, storedMessages } from "../../src/child-outbox.js";
 import { callApi, linkOverRest } from "../../src/rest-client.js";
 import { scaled } from "../../src/scale.js";
 import { recipient } from "../../src/simulated-kabar.js";
-import { printTally, receivedByContacts, tally } from "../../src/tally.js";
+import { printTally, receivedByContacts, receivedByNumber, tally } from "../../src/tally.js";
 
 let harness: ChildOutbox | null = null;
 afterEach(async () => {
@@ -68,13 +68,14 @@ it(`kill -9 mid-burst of ${total}: after a restart every message is delivered on
     .catch(() => undefined);
   await harness.settled();
 
-  const result = tally(await storedWaMessageIds(harness.db()), receivedByContacts(simulator));
+  const result = tally(await storedMessages(harness.db()), receivedByNumber(simulator));
   printTally(`kill -9 at ${beforeRestart} arrivals (${refused.length} requests retried)`, result);
   expect(result).toMatchObject({
     sent: total,
     delivered: total,
     lost: 0,
-    duplicated: 0,
+    shownTwice: 0,
+    copiesByContent: 0,
     unexpected: 0,
     undecrypted: 0,
   });

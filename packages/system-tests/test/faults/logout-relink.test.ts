@@ -38,7 +38,8 @@ it(`logout mid-burst of ${total}, then re-link: every message delivered once`, a
     sent: total,
     delivered: total,
     lost: 0,
-    duplicated: 0,
+    shownTwice: 0,
+    copiesByContent: 0,
     unexpected: 0,
     undecrypted: 0,
   });

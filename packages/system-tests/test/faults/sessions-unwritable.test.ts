@@ -89,7 +89,8 @@ it(`wa_sessions/ unwritable mid-burst of ${total}: every message delivered once`
     sent: total,
     delivered: total,
     lost: 0,
-    duplicated: 0,
+    shownTwice: 0,
+    copiesByContent: 0,
     unexpected: 0,
     undecrypted: 0,
   });

@@ -34,7 +34,8 @@ it(`${drops} socket drops during a burst of ${total}: every message delivered on
     sent: total,
     delivered: total,
     lost: 0,
-    duplicated: 0,
+    shownTwice: 0,
+    copiesByContent: 0,
     unexpected: 0,
     undecrypted: 0,
   });
