@@ -10,6 +10,8 @@ import { InvalidInputError } from "./errors.js";
 import { InMemoryEventBus } from "./events/event-bus.js";
 import { createAlertMonitor } from "./alerts/alert-monitor.js";
 import { createAutoReplies } from "./autoreply/auto-replies.js";
+import { createBroadcasts } from "./broadcasts/create-broadcasts.js";
+import type { CsvLimits } from "./broadcasts/csv-reader.js";
 import { createInboundRepository } from "./inbox/inbound-repository.js";
 import { createInboxRepository } from "./inbox/inbox-repository.js";
 import { createInboxService } from "./inbox/inbox-service.js";
@@ -20,7 +22,7 @@ import { recordInbound } from "./inbox/record-inbound.js";
 import { createOutbox } from "./outbox/create-outbox.js";
 import { type Clock, systemClock } from "./outbox/outbox-context.js";
 import type { ReconnectOptions } from "./session/reconnect-backoff.js";
-import type { Timers } from "./session/timers.js";
+import { systemTimers, type Timers } from "./session/timers.js";
 import { createWaWebVersionResolver, parseWaWebVersion, waWebVersionUrl } from "./session/wa-web-version.js";
 import { createSessionManager } from "./session/session-manager.js";
 import { createSettingsStore } from "./settings/settings-service.js";
@@ -49,6 +51,12 @@ export interface CreateKabarOptions extends KabarOptions {
   installProcessGuards?: boolean;
   /** The session supervisor's reconnect timers; tests pass a fake clock. */
   timers?: Timers;
+  /** The broadcasts' schedule timer; tests pass a fake to fire "2 minutes later" at once. */
+  scheduleTimers?: Timers;
+  /** The broadcasts' clock (schedules, ETA, times); default `clock`. Tests move it. */
+  broadcastClock?: Clock;
+  /** Size limits of an uploaded participant list (default 20 MB, 64 KiB per line). */
+  csvLimits?: CsvLimits;
   /** Options of the wa-multi-session adapter that tests tune (ignored when `port` is given). */
   keepAliveIntervalMs?: number;
   /** The first transient failure's backoff (doubling after); default 30 s. Tests shorten it. */
@@ -142,6 +150,21 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
     send: (input, sendOptions) => outbox.messages.send(input, sendOptions),
   });
 
+  const broadcasts = createBroadcasts({
+    db,
+    events,
+    logger,
+    clock: options.broadcastClock ?? options.clock ?? systemClock,
+    timers: options.scheduleTimers ?? systemTimers,
+    settings: () => settings.current(),
+    isOptedOut: (phone) => optOuts.isOptedOutDigits(phone),
+    send: (input) => outbox.messages.send(input),
+    requeueCancelled: (id) => outbox.requeueCancelled(id),
+    cancelMessage: (id) => outbox.messages.cancel(id),
+    sentSince: (since) => outbox.sentSince(since),
+    ...(options.csvLimits ? { limits: options.csvLimits } : {}),
+  });
+
   const alerts = createAlertMonitor({ events, settings, clock: options.clock ?? systemClock });
   const offAlertStatus = sessions.onStatus((status) => alerts.observe(status));
   const offAlertMessages = events.on(({ event }) => {
@@ -167,6 +190,7 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
     offStatus();
     offAlerts();
     alerts.close();
+    await broadcasts.close();
     await outbox.worker.close();
     await sessions.close();
     await port.close();
@@ -180,6 +204,7 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
     // The session lock comes first: a second process must refuse before it touches the outbox.
     await sessions.start();
     await outbox.worker.start();
+    await broadcasts.startService();
   } catch (error) {
     await shutdown().catch((closeError: unknown) =>
       logger.error({ err: closeError }, "cleanup after a failed start"),
@@ -189,6 +214,7 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
 
   let isClosed = false;
   return {
+    broadcasts,
     sessions: {
       ...sessions,
       // Someone pressing "connect" is also saying "try again now": it ends a 463 pause. A reconnect
