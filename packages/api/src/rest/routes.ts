@@ -1,3 +1,4 @@
+import { broadcastRoutes } from "./broadcast-routes.js";
 import { inboxRoutes } from "./inbox-routes.js";
 import { messageRoutes } from "./message-routes.js";
 import { operationsRoutes } from "./operations-routes.js";
@@ -11,4 +12,5 @@ export const restRoutes: readonly RestRoute[] = [
   ...messageRoutes,
   ...outboxRoutes,
   ...inboxRoutes,
+  ...broadcastRoutes,
 ];

@@ -2,6 +2,7 @@ import { router } from "../trpc/trpc.js";
 import { alertsRouter } from "./alerts/alerts-router.js";
 import { authRouter } from "./auth/auth-router.js";
 import { autoRepliesRouter } from "./auto-replies/auto-replies-router.js";
+import { broadcastsRouter } from "./broadcasts/broadcasts-router.js";
 import { getHealth } from "./get-health.js";
 import { inboxRouter } from "./inbox/inbox-router.js";
 import { messagesRouter } from "./messages/messages-router.js";
@@ -27,6 +28,7 @@ export const appRouter = router({
   optOuts: optOutsRouter,
   autoReplies: autoRepliesRouter,
   alerts: alertsRouter,
+  broadcasts: broadcastsRouter,
 });
 
 export type AppRouter = typeof appRouter;
