@@ -26,7 +26,8 @@ export function createBroadcastSchedule(deps: {
     for (;;) {
       if (isClosed) return;
       const next = await deps.repository.nextScheduled();
-      if (!next?.scheduledAt) return;
+      // closed while reading: a timer armed now would outlive this process's Kabar
+      if (isClosed || !next?.scheduledAt) return;
       const wait = next.scheduledAt.getTime() - deps.clock.now();
       if (wait > 0) {
         if (timer !== null) deps.timers.clearTimeout(timer);
@@ -55,10 +56,11 @@ export function createBroadcastSchedule(deps: {
       await checking;
     },
     arm,
-    close(): void {
+    async close(): Promise<void> {
       isClosed = true;
       if (timer !== null) deps.timers.clearTimeout(timer);
       timer = null;
+      await checking;
     },
   };
 }

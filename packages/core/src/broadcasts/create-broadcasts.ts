@@ -229,7 +229,7 @@ export function createBroadcasts(options: BroadcastsOptions): Broadcasts {
     },
     async close() {
       offEvents();
-      schedule.close();
+      await schedule.close();
       await feeder.close();
     },
   };
