@@ -29,6 +29,8 @@ export function broadcastReaches(
   id: string,
   matches: (progress: BroadcastProgress) => boolean,
   timeoutMs = 20_000,
+  /** Also check after every message event; off for big lists, whose completion onChange announces. */
+  isWatchingMessages = true,
 ): Promise<BroadcastProgress> {
   return new Promise((resolve, reject) => {
     let isDone = false;
@@ -46,7 +48,7 @@ export function broadcastReaches(
     );
     const offChange = kabar.broadcasts.onChange(() => void check());
     const offEvents = kabar.events.on(({ event }) => {
-      if (event.type === "message.status") void check();
+      if (isWatchingMessages && event.type === "message.status") void check();
     });
     function finish(error: Error | null, progress?: BroadcastProgress): void {
       if (isDone) return;

@@ -100,8 +100,10 @@ export function createBroadcastRepository(db: PrismaClient) {
     /** Messages of this broadcast the outbox still has to send (queued or being sent). */
     async inFlight(id: string): Promise<number> {
       const rows = await db.$queryRawUnsafe<{ n: number | bigint }[]>(
-        `SELECT COUNT(*) AS n FROM "BroadcastRow" r JOIN "OutboxMessage" o ON o."id" = r."outboxMessageId"
-         WHERE r."broadcastId" = ? AND o."status" IN ('queued', 'sending')`,
+        // CROSS JOIN keeps SQLite's loop order: the few waiting messages (status index) first, then
+        // their rows, instead of every row of a 50,000-row broadcast on each feed
+        `SELECT COUNT(*) AS n FROM "OutboxMessage" o CROSS JOIN "BroadcastRow" r
+         WHERE o."status" IN ('queued', 'sending') AND r."outboxMessageId" = o."id" AND r."broadcastId" = ?`,
         id,
       );
       return Number(rows[0]?.n ?? 0);
@@ -109,8 +111,8 @@ export function createBroadcastRepository(db: PrismaClient) {
     /** The outbox ids of this broadcast's messages still queued (not yet claimed by the worker). */
     async queuedMessageIds(id: string): Promise<string[]> {
       const rows = await db.$queryRawUnsafe<{ id: string }[]>(
-        `SELECT o."id" AS id FROM "BroadcastRow" r JOIN "OutboxMessage" o ON o."id" = r."outboxMessageId"
-         WHERE r."broadcastId" = ? AND o."status" IN ('queued', 'held')`,
+        `SELECT o."id" AS id FROM "OutboxMessage" o CROSS JOIN "BroadcastRow" r
+         WHERE o."status" IN ('queued', 'held') AND r."outboxMessageId" = o."id" AND r."broadcastId" = ?`,
         id,
       );
       return rows.map((row) => row.id);

@@ -20,6 +20,8 @@ import { createBroadcast, uploadToBroadcast } from "./create-broadcast.js";
 import type { CsvLimits } from "./csv-reader.js";
 import { compileTemplate, renderTemplate } from "./template.js";
 
+const LEAVES_QUEUE: ReadonlySet<string> = new Set(["sent", "failed", "held", "cancelled"]);
+
 export interface BroadcastsOptions {
   db: import("@kabar/db").PrismaClient;
   events: InMemoryEventBus;
@@ -110,14 +112,9 @@ export function createBroadcasts(options: BroadcastsOptions): Broadcasts {
   });
 
   const offEvents = options.events.on(({ event }) => {
-    // a broadcast message that left the queue makes room for the next row
-    if (
-      event.type === "message.status" &&
-      event.message.status !== "queued" &&
-      event.message.status !== "sending"
-    ) {
-      feeder.requestFeed();
-    }
+    // a message that left the queue (sent, failed, held, cancelled) may make room for the next row;
+    // delivered and read come later and change nothing for the feed
+    if (event.type === "message.status" && LEAVES_QUEUE.has(event.message.status)) feeder.requestFeed();
   });
 
   return {
