@@ -3,6 +3,9 @@
  * that message (a join), so a row's status can never lag behind what the outbox did with it.
  */
 import type { Prisma, PrismaClient } from "@kabar/db";
+import { insertSql, toStoredDate } from "../outbox/outbox-insert-store.js";
+
+const ROW_COLUMNS = ["broadcastId", "line", "data", "phone", "text", "status", "error", "createdAt", "updatedAt"] as const;
 
 /** What a row's status is: its own until it is fed, then its outbox message's ("sending" reads queued). */
 const ROW_STATUS_SQL = `CASE WHEN r."outboxMessageId" IS NULL THEN r."status"
@@ -52,8 +55,18 @@ export function createBroadcastRepository(db: PrismaClient) {
     async create(data: Prisma.BroadcastCreateInput): Promise<void> {
       await db.broadcast.create({ data, select: { id: true } });
     },
+    /**
+     * One multi-row INSERT: Prisma's createMany cost ~0.6 ms and several KB of garbage a row here
+     * (a 50,000-row list took 30 s and grew the server by 230 MB); dates in Prisma's stored form.
+     */
     async insertRows(rows: NewBroadcastRow[]): Promise<void> {
-      await db.broadcastRow.createMany({ data: rows });
+      if (rows.length === 0) return;
+      const now = toStoredDate(new Date());
+      const values: unknown[] = [];
+      for (const row of rows) {
+        values.push(row.broadcastId, row.line, row.data, row.phone, row.text, row.status, row.error, now, now);
+      }
+      await db.$executeRawUnsafe(insertSql("BroadcastRow", ROW_COLUMNS, rows.length), ...values);
     },
     async delete(id: string): Promise<void> {
       await db.broadcast.deleteMany({ where: { id } });

