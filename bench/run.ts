@@ -13,6 +13,7 @@ import os from "node:os";
 import path from "node:path";
 import { startSimulatedKabar } from "@kabar/system-tests";
 import { benchAcceptRate } from "./src/accept-rate.js";
+import { benchBroadcastUpload, type BroadcastUploadResult } from "./src/broadcast-upload.js";
 import { sqliteFloor } from "./src/sqlite-floor.js";
 import { adminJsSize } from "./src/admin-size.js";
 import { benchMemory, type MemoryResult } from "./src/memory.js";
@@ -24,8 +25,10 @@ import { median } from "./src/stats.js";
 const isQuick = process.argv.includes("--quick");
 const onlyIndex = process.argv.indexOf("--only");
 const only = onlyIndex === -1 ? null : (process.argv[onlyIndex + 1] ?? null);
-if (only !== null && only !== "accept" && only !== "memory") {
-  process.stderr.write(`bench: --only takes "accept" (figure 2) or "memory" (figure 6b); got ${only}\n`);
+if (only !== null && only !== "accept" && only !== "memory" && only !== "broadcasts") {
+  process.stderr.write(
+    `bench: --only takes "accept" (figure 2), "memory" (figure 6b) or "broadcasts" (figure 8); got ${only}\n`,
+  );
   process.exit(2);
 }
 // A closed Kabar whose folder is gone once rejected a late database call (see BENCHMARKS.md):
@@ -78,6 +81,36 @@ const memoryRows = (memory: MemoryResult): [string, string, string][] => [
     `between ${memory.points.at(-2)?.messages} and ${memory.points.at(-1)?.messages} messages`,
   ],
 ];
+
+const broadcastRows = (upload: BroadcastUploadResult): [string, string, string][] => [
+  [
+    "8 broadcast CSV 2,000 rows → ready",
+    `median ${upload.rows2000.medianMs} ms`,
+    `${upload.rows2000.medianMs <= 2_000 ? "≤2000 met" : "≤2000 MISSED"}; ${upload.rows2000.samplesMs.join(", ")} ms`,
+  ],
+  [
+    "8 broadcast CSV 50,000 rows accepted",
+    `RSS +${upload.rows50000.rssGrowthMb} MB (${upload.rows50000.rssBeforeMb} → ${upload.rows50000.rssPeakMb})`,
+    `${upload.rows50000.rssGrowthMb <= 100 ? "≤100 MB met" : "≤100 MB MISSED"}; ${(upload.rows50000.bytes / 1_048_576).toFixed(1)} MB in ${upload.rows50000.ms} ms`,
+  ],
+];
+
+if (only === "broadcasts") {
+  const upload = await benchBroadcastUpload({ log, repeats: isQuick ? 3 : 5 });
+  const loadAverageAtEnd = loadAverage();
+  console.log(`\nKabar bench, figure 8 only (${isQuick ? "quick" : "full"})`);
+  console.log(
+    `load average: start ${machine.loadAverageAtStart.join(" ")}, end ${loadAverageAtEnd.join(" ")}\n`,
+  );
+  printTable(broadcastRows(upload));
+  const resultsDir = path.join(import.meta.dirname, "results");
+  mkdirSync(resultsDir, { recursive: true });
+  writeFileSync(
+    path.join(resultsDir, "broadcasts.json"),
+    `${JSON.stringify({ startedAt: startedAt.toISOString(), machine: { ...machine, loadAverageAtEnd }, broadcastUpload: upload }, null, 2)}\n`,
+  );
+  process.exit(0);
+}
 
 if (only === "memory") {
   const memory = await benchMemory({ counts: memoryAt, log });
@@ -178,6 +211,8 @@ const server = await benchServer({
 // (6b) heap after GC at two message counts, in a server of its own: figure 6 alone cannot tell a
 // leak from memory the allocator keeps.
 const memory = await benchMemory({ counts: memoryAt, log });
+// (8) broadcast uploads, in a server of its own
+const broadcastUpload = await benchBroadcastUpload({ log, repeats: isQuick ? 3 : 5 });
 const admin = adminJsSize(adminDistDir);
 
 const results = {
@@ -201,6 +236,7 @@ const results = {
     messagesSent: server.messagesSent,
   },
   memory,
+  broadcastUpload,
   adminJs: admin,
   lateRejections,
 };
@@ -249,6 +285,7 @@ const rows: [string, string, string][] = [
     `${server.messagesSent} messages sent`,
   ],
   ...memoryRows(memory),
+  ...broadcastRows(broadcastUpload),
   [
     "7 admin JS gzip",
     `${(admin.gzipBytes / 1024).toFixed(1)} KiB`,
