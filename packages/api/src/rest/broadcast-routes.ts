@@ -1,4 +1,5 @@
 import { broadcastIdInput, type CreateBroadcastInput, createBroadcastInput } from "@kabar/core/schemas";
+import { z } from "zod";
 import { type BroadcastCreated, DEFAULT_CSV_LIMITS, UploadTooLargeError } from "../kabar.js";
 import { HttpError } from "../http/json.js";
 import { drainRequest, type MultipartPart, readMultipart, readTextPart } from "../http/multipart.js";
@@ -64,6 +65,12 @@ function csvBody(part: MultipartPart): AsyncIterable<Uint8Array> {
   return part.body;
 }
 
+/** The form as the OpenAPI document describes it (the route reads it as a stream, field by field). */
+const broadcastForm = createBroadcastInput.omit({ start: true }).extend({
+  start: z.enum(["true", "false"]).optional(),
+  csv: z.string().describe("the participant list: a CSV file, after the text fields"),
+});
+
 const idOf = (params: Record<string, string>) => broadcastIdInput.parse({ id: params.id });
 
 function control(action: "start" | "pause" | "resume" | "cancel", summary: string): RestRoute {
@@ -86,6 +93,7 @@ export const broadcastRoutes: RestRoute[] = [
     path: "/api/broadcasts",
     access: "send",
     bodyType: "multipart",
+    requestBody: broadcastForm,
     summary:
       "Create a broadcast from a CSV (multipart: name, template, then csv; optional scheduledAt ISO time, start=true); 201 {id, rows, valid, invalid, errors[]}",
     successStatus: 201,
