@@ -61,6 +61,28 @@ async function createFromForm({ ctx, request }: RestRequest): Promise<BroadcastC
   }
 }
 
+/** The same list again (or a corrected one) for a broadcast not yet finished: only the csv part. */
+async function uploadFromForm({ ctx, request }: RestRequest, id: string): Promise<BroadcastCreated> {
+  try {
+    let uploaded: BroadcastCreated | null = null;
+    for await (const part of readMultipart(request)) {
+      if (part.name === "csv" && uploaded === null)
+        uploaded = await ctx.kabar.broadcasts.upload({ id }, csvBody(part));
+    }
+    if (uploaded === null) {
+      throw new HttpError(400, {
+        code: "BAD_REQUEST",
+        message: "csv: the form has no csv file part",
+        field: "csv",
+      });
+    }
+    return uploaded;
+  } catch (error) {
+    await drainRequest(request);
+    throw error;
+  }
+}
+
 function csvBody(part: MultipartPart): AsyncIterable<Uint8Array> {
   return part.body;
 }
@@ -146,6 +168,33 @@ export const broadcastRoutes: RestRoute[] = [
           "content-disposition": `attachment; filename="broadcast-${id.replace(/[^\w-]/g, "")}.csv"`,
         },
         stream: ctx.kabar.broadcasts.report({ id }),
+      };
+    },
+  },
+  {
+    method: "POST",
+    path: "/api/broadcasts/{id}/csv",
+    access: "send",
+    bodyType: "multipart",
+    summary:
+      "Upload the list again (multipart: csv) to a draft, scheduled or paused broadcast: rows not yet sent are replaced; a number it already sent to is a duplicate, never sent twice",
+    successStatus: 200,
+    handle: async (request) => {
+      const { id } = idOf(request.params);
+      // through the procedure first: a clean 404 for an unknown id before the body is read
+      await request.caller.broadcasts.get({ id });
+      const uploaded = await uploadFromForm(request, id);
+      return {
+        status: 200,
+        json: {
+          id: uploaded.id,
+          rows: uploaded.rows,
+          valid: uploaded.valid,
+          invalid: uploaded.invalid,
+          errors: uploaded.errors,
+          preview: uploaded.preview,
+          status: uploaded.broadcast.status,
+        },
       };
     },
   },

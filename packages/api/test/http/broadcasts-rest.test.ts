@@ -217,3 +217,35 @@ describe("tRPC broadcasts", { timeout: 60_000 }, () => {
     await iterator.return?.();
   });
 });
+
+describe("POST /api/broadcasts/:id/csv", { timeout: 60_000 }, () => {
+  it("the same list again sends nobody twice: one outbox message per number (key: broadcast id + number)", async () => {
+    await api.kabar.sessions.create({ name: "Panitia", sessionId: "panitia" });
+    const created = await upload(form({ name: "Race pack", template: TEMPLATE }, LIST));
+    const id = String(created.body.id);
+    await call("POST", `/api/broadcasts/${id}/start`);
+    // not linked: both valid rows wait in the outbox; the pause takes them back (cancelled under their keys)
+    await call("POST", `/api/broadcasts/${id}/pause`);
+    const body = new FormData();
+    body.append("csv", new Blob([LIST], { type: "text/csv" }), "peserta.csv");
+    const again = await fetch(`${baseUrl}/api/broadcasts/${id}/csv`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}` },
+      body,
+    });
+    expect(again.status).toBe(200);
+    expect(await again.json()).toMatchObject({ rows: 4, valid: 2, invalid: 2 });
+    await call("POST", `/api/broadcasts/${id}/resume`);
+    const progress = JSON.parse((await call("GET", `/api/broadcasts/${id}`)).text) as {
+      counts: Record<string, number>;
+    };
+    expect(progress.counts.pending + progress.counts.queued).toBe(2);
+    expect((await api.kabar.health()).outboxDepth).toBe(2);
+    const unknown = await fetch(`${baseUrl}/api/broadcasts/nope/csv`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}` },
+      body,
+    });
+    expect(unknown.status).toBe(404);
+  });
+});
