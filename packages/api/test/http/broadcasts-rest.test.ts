@@ -237,7 +237,7 @@ describe("POST /api/broadcasts/:id/csv", { timeout: 60_000 }, () => {
     expect(await again.json()).toMatchObject({ rows: 4, valid: 2, invalid: 2 });
     await call("POST", `/api/broadcasts/${id}/resume`);
     const progress = JSON.parse((await call("GET", `/api/broadcasts/${id}`)).text) as {
-      counts: Record<string, number>;
+      counts: { pending: number; queued: number };
     };
     expect(progress.counts.pending + progress.counts.queued).toBe(2);
     expect((await api.kabar.health()).outboxDepth).toBe(2);
