@@ -137,14 +137,27 @@ describe("broadcasts", { timeout: 60_000 }, () => {
 
   it("pause takes back what waits in the outbox, an upload of the same list sends nobody twice, cancel leaves the rest cancelled", async () => {
     const port = new FakeWhatsAppPort();
-    // a 40 ms gap between sends: the pause lands mid-list
+    // a 40 ms gap between sends, so a list of 30 takes over a second
     const running = await startKabar(port, { settings: { ...NO_PACING, minGapMs: 40, maxGapMs: 40 } });
     await connected(port, running);
     const csv = participantsCsv(30);
     const { id } = await running.broadcasts.create({ name: "Reminder", template: TEMPLATE }, chunksOf(csv));
+    // pause at the 5th send, from the event itself (listening before the start): whatever the
+    // machine's load, at most the feed window (and the one in flight) can follow
+    const pausedAtFifth = new Promise<Awaited<ReturnType<Kabar["broadcasts"]["pause"]>>>(
+      (resolve, reject) => {
+        let sent = 0;
+        const off = running.events.on(({ event }) => {
+          if (event.type !== "message.status" || event.message.status !== "sent") return;
+          sent += 1;
+          if (sent !== 5) return;
+          off();
+          running.broadcasts.pause({ id }).then(resolve, reject);
+        });
+      },
+    );
     await running.broadcasts.start({ id });
-    await broadcastReaches(running, id, (progress) => progress.counts.sent >= 5);
-    const paused = await running.broadcasts.pause({ id });
+    const paused = await pausedAtFifth;
     expect(paused.broadcast.status).toBe("paused");
     // the one in flight (if any) may still go; nothing else is left in the outbox
     expect(paused.counts.queued).toBeLessThanOrEqual(1);
