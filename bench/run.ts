@@ -16,6 +16,7 @@ import os from "node:os";
 import path from "node:path";
 import { buildServer, startSimulatedKabar } from "@kabar/system-tests";
 import { benchAcceptRate } from "./src/accept-rate.js";
+import { benchBroadcastUpload, type BroadcastUploadResult } from "./src/broadcast-upload.js";
 import { sqliteFloor } from "./src/sqlite-floor.js";
 import { adminJsSize } from "./src/admin-size.js";
 import { benchIdleRss } from "./src/idle-rss.js";
@@ -29,10 +30,10 @@ import { benchStepTimings, stepTimingRows } from "./src/step-timings.js";
 const isQuick = process.argv.includes("--quick");
 const onlyIndex = process.argv.indexOf("--only");
 const only = onlyIndex === -1 ? null : (process.argv[onlyIndex + 1] ?? null);
-const ONLY = ["accept", "memory", "send", "e2e", "steps", "load"];
+const ONLY = ["accept", "memory", "send", "e2e", "steps", "load", "broadcasts"];
 if (only !== null && !ONLY.includes(only)) {
   process.stderr.write(
-    `bench: --only takes "accept" (figure 2), "memory" (figure 6b) "send" (figures 1, 4a, 5) or "e2e" (figure 8), "steps" (8b) or "load" (figure 3); got ${only}\n`,
+    `bench: --only takes "accept" (figure 2), "memory" (figure 6b) "send" (figures 1, 4a, 5) or "e2e" (figure 8), "steps" (8b), "load" (figure 3) or "broadcasts" (figure 9); got ${only}\n`,
   );
   process.exit(2);
 }
@@ -112,6 +113,19 @@ const loadRows = (loads: readonly LoadResult[]) =>
     `${load.errors} errors of ${load.sent}`,
   ]);
 
+const broadcastRows = (upload: BroadcastUploadResult): [string, string, string][] => [
+  [
+    "9 broadcast CSV 2,000 rows → ready",
+    `median ${upload.rows2000.medianMs} ms`,
+    `${upload.rows2000.medianMs <= 2_000 ? "≤2000 met" : "≤2000 MISSED"}; ${upload.rows2000.samplesMs.join(", ")} ms`,
+  ],
+  [
+    "9 broadcast CSV 50,000 rows accepted",
+    `RSS +${upload.rows50000.rssGrowthMb} MB (${upload.rows50000.rssBeforeMb} → ${upload.rows50000.rssPeakMb})`,
+    `${upload.rows50000.rssGrowthMb <= 100 ? "≤100 MB met" : "≤100 MB MISSED"}; ${(upload.rows50000.bytes / 1_048_576).toFixed(1)} MB in ${upload.rows50000.ms} ms`,
+  ],
+];
+
 /** Prints one figure's rows with the load around it, writes bench/results/<name>.json, exits. */
 function finishOnly(title: string, name: string, rows: [string, string, string][], data: object): never {
   const loadAverageAtEnd = loadAverage();
@@ -132,6 +146,11 @@ function finishOnly(title: string, name: string, rows: [string, string, string][
 if (only === "memory") {
   const memory = await benchMemory({ counts: memoryAt, log });
   finishOnly("figure 6b", "memory", memoryRows(memory), { memory });
+}
+
+if (only === "broadcasts") {
+  const upload = await benchBroadcastUpload({ log, repeats: isQuick ? 3 : 5 });
+  finishOnly("figure 9", "broadcasts", broadcastRows(upload), { broadcastUpload: upload });
 }
 
 if (only === "e2e") {
@@ -224,6 +243,8 @@ const memory = await benchMemory({ counts: memoryAt, log });
 // (6) as `pnpm start` runs the server: built to JavaScript, packages/api/bin/start.sh's memory settings
 await buildServer();
 const startIdle = await benchIdleRss({ launch: "start-script", idleMs: 5_000 });
+// (9) broadcast uploads, in a server of its own
+const broadcastUpload = await benchBroadcastUpload({ log, repeats: isQuick ? 3 : 5 });
 const admin = adminJsSize(adminDistDir);
 
 const results = {
@@ -248,6 +269,7 @@ const results = {
     messagesSent: server.messagesSent,
   },
   memory,
+  broadcastUpload,
   adminJs: admin,
   e2e,
   steps,
@@ -283,6 +305,7 @@ const rows: [string, string, string][] = [
   ],
   ...httpEndToEndRows(e2e),
   ...stepTimingRows(steps),
+  ...broadcastRows(broadcastUpload),
 ];
 console.log(
   `\nKabar bench (${results.mode}) — ${machine.nproc} cores, ${machine.memoryGb} GB, node ${machine.node}`,

@@ -3,6 +3,7 @@ import { isUnauthorized, readError } from "./api/errors";
 import { trpc } from "./api/trpc";
 import { LoginPage } from "./auth/login-page";
 import { ErrorText } from "./components/error-text";
+import { BroadcastsPage } from "./broadcasts/broadcasts-page";
 import { DashboardPage } from "./dashboard/dashboard-page";
 import { useI18n } from "./i18n/i18n";
 import { InboxPage } from "./inbox/inbox-page";
@@ -46,6 +47,8 @@ function SignedIn({ pathname }: { pathname: string }) {
         <MessagesPage />
       ) : pathname === routes.inbox ? (
         <InboxPage />
+      ) : pathname === routes.broadcasts ? (
+        <BroadcastsPage />
       ) : pathname === routes.optOuts ? (
         <OptOutsPage />
       ) : pathname === routes.tokens ? (

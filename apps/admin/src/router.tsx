@@ -7,6 +7,7 @@ export const routes = {
   sessions: "/admin/sessions",
   messages: "/admin/messages",
   inbox: "/admin/inbox",
+  broadcasts: "/admin/broadcasts",
   optOuts: "/admin/opt-outs",
   tokens: "/admin/tokens",
   settings: "/admin/settings",

@@ -376,4 +376,56 @@ describe("admin panel against the simulated WhatsApp", () => {
     await replyForm.getByText(en.settings.saved).waitFor();
     await shoot("settings-alerts", "en", true);
   });
+  it("Siaran: upload a list, see the preview and the bad rows, start, and the progress reaches completed", async () => {
+    const server = running();
+    onTestFailed(async () => {
+      await page.screenshot({
+        path: path.join(screenshotsDir, "failure-broadcasts.tmp.png"),
+        fullPage: true,
+      });
+    });
+    const phone = simulatorControl(server.simulatorControlUrl);
+    const participants = ["6281299990011", "6281299990012", "6281299990013"];
+    for (const number of participants) await phone.setOnWhatsApp(number, true);
+    const csv = [
+      "\uFEFFnama;No. HP;bib",
+      `Budi;0${participants[0]?.slice(2)};A-101`,
+      `Siti;+${participants[1]};A-102`,
+      "Tono;12345;A-103",
+      `Ani;${participants[2]};A-104`,
+    ].join("\r\n");
+    await switchLanguage("id");
+    await page.getByRole("link", { name: id.nav.broadcasts }).click();
+    await page.getByRole("heading", { name: id.broadcasts.title, level: 1 }).waitFor();
+    await page.getByLabel(id.broadcasts.name, { exact: true }).fill("Pengambilan race pack");
+    await page.getByLabel(id.broadcasts.template, { exact: true }).fill("Halo {nama}, nomor BIB kamu {bib}.");
+    await page.getByLabel(id.broadcasts.file, { exact: true }).setInputFiles({
+      name: "peserta.csv",
+      mimeType: "text/csv",
+      buffer: Buffer.from(csv, "utf8"),
+    });
+    await page.getByRole("button", { name: id.broadcasts.upload, exact: true }).click();
+
+    const preview = page.getByTestId("broadcast-preview");
+    await preview.getByText("Halo Budi, nomor BIB kamu A-101.").waitFor();
+    expect(await preview.locator("li").count()).toBe(3);
+    const errors = page.getByTestId("broadcast-errors");
+    await errors.getByText(id.broadcasts.problems.bad_number).waitFor();
+    expect(await errors.locator("tbody tr td:first-child").allTextContents()).toEqual(["4"]);
+    await page.locator('[data-broadcast-status="draft"]').waitFor();
+    await shoot("broadcast-check", "id", true);
+
+    await page.getByRole("button", { name: id.broadcasts.start, exact: true }).click();
+    await page.locator('[data-broadcast-status="completed"]').waitFor({ timeout: 120_000 });
+    const counts = page.getByTestId("broadcast-counts");
+    await counts.locator('[data-count="invalid"] strong', { hasText: "1" }).waitFor();
+    expect(await page.getByRole("progressbar").getAttribute("aria-valuenow")).toBe("3");
+    await shoot("broadcast-completed", "id", true);
+    await switchLanguage("en");
+    await page.getByRole("heading", { name: en.broadcasts.title, level: 1 }).waitFor();
+    await shoot("broadcast-completed", "en", true);
+    expect((await phone.messagesOf(participants[1] ?? "")).map((message) => message.text)).toEqual([
+      "Halo Siti, nomor BIB kamu A-102.",
+    ]);
+  });
 });

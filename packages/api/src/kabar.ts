@@ -2,6 +2,8 @@
 export type {
   AlertKind,
   AlertRecord,
+  BroadcastCreated,
+  BroadcastService,
   CoreEvent,
   DashboardStats,
   EventBus,
@@ -21,7 +23,10 @@ export type {
 } from "@kabar/core";
 export {
   BEFORE_FIRST_EVENT_ID,
+  BroadcastNotFoundError,
   createKabar,
+  DEFAULT_CSV_LIMITS,
+  UploadTooLargeError,
   installProcessGuards,
   KabarError,
   type KabarErrorCode,

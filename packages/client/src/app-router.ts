@@ -989,5 +989,283 @@ export type AppRouter = TRPCBuiltRouter<
           };
         }; meta: object }>;
     };
+    broadcasts: {
+      create: TRPCMutationProcedure<{ input: {
+          name: string;
+          template: string;
+          csv: string;
+          scheduledAt?: string | undefined;
+          start?: boolean | undefined;
+        }; output: {
+          id: string;
+          rows: number;
+          valid: number;
+          invalid: number;
+          errors: Array<{
+            line: number;
+            column: string;
+            problem: "bad_number" | "empty_value" | "duplicate_number";
+            message: string;
+          }>;
+          preview: Array<{
+            line: number;
+            to: string;
+            text: string;
+          }>;
+          broadcast: {
+            id: string;
+            name: string;
+            template: string;
+            status: "cancelled" | "paused" | "draft" | "scheduled" | "running" | "completed";
+            columns: Array<string>;
+            phoneColumn: string;
+            scheduledAt: null | string;
+            createdAt: string;
+            startedAt: null | string;
+            finishedAt: null | string;
+          };
+        }; meta: object }>;
+      preview: TRPCQueryProcedure<{ input: {
+          id: string;
+          template?: string | undefined;
+        }; output: Array<{
+          line: number;
+          to: string;
+          text: string;
+        }>; meta: object }>;
+      list: TRPCQueryProcedure<{ input: void; output: Array<{
+          id: string;
+          name: string;
+          template: string;
+          status: "cancelled" | "paused" | "draft" | "scheduled" | "running" | "completed";
+          columns: Array<string>;
+          phoneColumn: string;
+          scheduledAt: null | string;
+          createdAt: string;
+          startedAt: null | string;
+          finishedAt: null | string;
+        }>; meta: object }>;
+      get: TRPCQueryProcedure<{ input: {
+          id: string;
+        }; output: {
+          broadcast: {
+            id: string;
+            name: string;
+            template: string;
+            status: "cancelled" | "paused" | "draft" | "scheduled" | "running" | "completed";
+            columns: Array<string>;
+            phoneColumn: string;
+            scheduledAt: null | string;
+            createdAt: string;
+            startedAt: null | string;
+            finishedAt: null | string;
+          };
+          total: number;
+          counts: {
+            read: number;
+            queued: number;
+            held: number;
+            sent: number;
+            delivered: number;
+            failed: number;
+            cancelled: number;
+            invalid: number;
+            pending: number;
+            opted_out: number;
+          };
+          done: number;
+          eta: null | string;
+        }; meta: object }>;
+      start: TRPCMutationProcedure<{ input: {
+          id: string;
+        }; output: {
+          broadcast: {
+            id: string;
+            name: string;
+            template: string;
+            status: "cancelled" | "paused" | "draft" | "scheduled" | "running" | "completed";
+            columns: Array<string>;
+            phoneColumn: string;
+            scheduledAt: null | string;
+            createdAt: string;
+            startedAt: null | string;
+            finishedAt: null | string;
+          };
+          total: number;
+          counts: {
+            read: number;
+            queued: number;
+            held: number;
+            sent: number;
+            delivered: number;
+            failed: number;
+            cancelled: number;
+            invalid: number;
+            pending: number;
+            opted_out: number;
+          };
+          done: number;
+          eta: null | string;
+        }; meta: object }>;
+      schedule: TRPCMutationProcedure<{ input: {
+          id: string;
+          scheduledAt: string;
+        }; output: {
+          broadcast: {
+            id: string;
+            name: string;
+            template: string;
+            status: "cancelled" | "paused" | "draft" | "scheduled" | "running" | "completed";
+            columns: Array<string>;
+            phoneColumn: string;
+            scheduledAt: null | string;
+            createdAt: string;
+            startedAt: null | string;
+            finishedAt: null | string;
+          };
+          total: number;
+          counts: {
+            read: number;
+            queued: number;
+            held: number;
+            sent: number;
+            delivered: number;
+            failed: number;
+            cancelled: number;
+            invalid: number;
+            pending: number;
+            opted_out: number;
+          };
+          done: number;
+          eta: null | string;
+        }; meta: object }>;
+      pause: TRPCMutationProcedure<{ input: {
+          id: string;
+        }; output: {
+          broadcast: {
+            id: string;
+            name: string;
+            template: string;
+            status: "cancelled" | "paused" | "draft" | "scheduled" | "running" | "completed";
+            columns: Array<string>;
+            phoneColumn: string;
+            scheduledAt: null | string;
+            createdAt: string;
+            startedAt: null | string;
+            finishedAt: null | string;
+          };
+          total: number;
+          counts: {
+            read: number;
+            queued: number;
+            held: number;
+            sent: number;
+            delivered: number;
+            failed: number;
+            cancelled: number;
+            invalid: number;
+            pending: number;
+            opted_out: number;
+          };
+          done: number;
+          eta: null | string;
+        }; meta: object }>;
+      resume: TRPCMutationProcedure<{ input: {
+          id: string;
+        }; output: {
+          broadcast: {
+            id: string;
+            name: string;
+            template: string;
+            status: "cancelled" | "paused" | "draft" | "scheduled" | "running" | "completed";
+            columns: Array<string>;
+            phoneColumn: string;
+            scheduledAt: null | string;
+            createdAt: string;
+            startedAt: null | string;
+            finishedAt: null | string;
+          };
+          total: number;
+          counts: {
+            read: number;
+            queued: number;
+            held: number;
+            sent: number;
+            delivered: number;
+            failed: number;
+            cancelled: number;
+            invalid: number;
+            pending: number;
+            opted_out: number;
+          };
+          done: number;
+          eta: null | string;
+        }; meta: object }>;
+      cancel: TRPCMutationProcedure<{ input: {
+          id: string;
+        }; output: {
+          broadcast: {
+            id: string;
+            name: string;
+            template: string;
+            status: "cancelled" | "paused" | "draft" | "scheduled" | "running" | "completed";
+            columns: Array<string>;
+            phoneColumn: string;
+            scheduledAt: null | string;
+            createdAt: string;
+            startedAt: null | string;
+            finishedAt: null | string;
+          };
+          total: number;
+          counts: {
+            read: number;
+            queued: number;
+            held: number;
+            sent: number;
+            delivered: number;
+            failed: number;
+            cancelled: number;
+            invalid: number;
+            pending: number;
+            opted_out: number;
+          };
+          done: number;
+          eta: null | string;
+        }; meta: object }>;
+      onProgress: TRPCSubscriptionProcedure<{ input: undefined | {
+          id?: string | undefined;
+        }; output: AsyncIterable<{
+          id: string;
+          data: null | {
+            broadcast: {
+              id: string;
+              name: string;
+              template: string;
+              status: "cancelled" | "paused" | "draft" | "scheduled" | "running" | "completed";
+              columns: Array<string>;
+              phoneColumn: string;
+              scheduledAt: null | string;
+              createdAt: string;
+              startedAt: null | string;
+              finishedAt: null | string;
+            };
+            total: number;
+            counts: {
+              read: number;
+              queued: number;
+              held: number;
+              sent: number;
+              delivered: number;
+              failed: number;
+              cancelled: number;
+              invalid: number;
+              pending: number;
+              opted_out: number;
+            };
+            done: number;
+            eta: null | string;
+          };
+        }, void, unknown>; meta: object }>;
+    };
   }
 >;

@@ -5,6 +5,12 @@
  */
 import type {
   AutoReplyInput,
+  BroadcastIdInput,
+  BroadcastRowStatus,
+  BroadcastStatus,
+  CreateBroadcastInput,
+  PreviewBroadcastInput,
+  ScheduleBroadcastInput,
   AutoReplyKeywordInput,
   ConnectSessionInput,
   ContactInput,
@@ -452,7 +458,86 @@ export interface HealthReport {
   waWebVersion: WaWebVersionInUse | null;
 }
 
+/** One problem of one CSV row; a row with two problems has two entries. */
+export interface BroadcastRowError {
+  /** The file line the row starts on (1 = the header). */
+  line: number;
+  /** The header name of the column at fault. */
+  column: string;
+  problem: "bad_number" | "empty_value" | "duplicate_number";
+  /** The same for a person, e.g. "duplicate number 6281…, first on line 12". */
+  message: string;
+}
+
+export interface BroadcastPreviewItem {
+  line: number;
+  to: string;
+  text: string;
+}
+
+export interface BroadcastRecord {
+  id: string;
+  name: string;
+  template: string;
+  status: BroadcastStatus;
+  columns: string[];
+  phoneColumn: string;
+  scheduledAt: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+export interface BroadcastProgress {
+  broadcast: BroadcastRecord;
+  /** Every CSV row (valid or not). */
+  total: number;
+  counts: Record<BroadcastRowStatus, number>;
+  /** Rows whose message is done with (sent or later, failed, opted out, cancelled) among the valid ones. */
+  done: number;
+  /** When the last row is expected to be sent, from pacing and the daily cap; null when nothing is left. */
+  eta: string | null;
+}
+
+export interface BroadcastCreated {
+  id: string;
+  /** Data rows read (the header not counted). */
+  rows: number;
+  valid: number;
+  invalid: number;
+  /** Every problem found, in file order (at most 1,000; the report CSV has every row). */
+  errors: BroadcastRowError[];
+  /** The first 5 valid rows rendered. */
+  preview: BroadcastPreviewItem[];
+  broadcast: BroadcastRecord;
+}
+
+export interface BroadcastService {
+  /** Reads the CSV as it streams in; nothing is stored when the list or the template is refused. */
+  create(input: CreateBroadcastInput, csv: AsyncIterable<Uint8Array | string>): Promise<BroadcastCreated>;
+  /**
+   * Uploads a list again to a broadcast that is not finished: rows not yet handed to the outbox are
+   * replaced; a number already sent to by this broadcast is not sent to again (same idempotency key).
+   */
+  upload(input: BroadcastIdInput, csv: AsyncIterable<Uint8Array | string>): Promise<BroadcastCreated>;
+  preview(input: PreviewBroadcastInput): Promise<BroadcastPreviewItem[]>;
+  list(): Promise<BroadcastRecord[]>;
+  get(input: BroadcastIdInput): Promise<BroadcastProgress>;
+  /** The running broadcast's progress (the oldest running one), null when none runs: for the dashboard. */
+  running(): Promise<BroadcastProgress | null>;
+  start(input: BroadcastIdInput): Promise<BroadcastProgress>;
+  schedule(input: ScheduleBroadcastInput): Promise<BroadcastProgress>;
+  pause(input: BroadcastIdInput): Promise<BroadcastProgress>;
+  resume(input: BroadcastIdInput): Promise<BroadcastProgress>;
+  cancel(input: BroadcastIdInput): Promise<BroadcastProgress>;
+  /** The report, one CSV line per uploaded row after a header, produced page by page. */
+  report(input: BroadcastIdInput): AsyncIterable<string>;
+  /** Called with a broadcast's id whenever its progress may have changed. */
+  onChange(listener: (id: string) => void): () => void;
+}
+
 export interface Kabar {
+  broadcasts: BroadcastService;
   sessions: SessionService;
   messages: MessageService;
   outbox: OutboxService;

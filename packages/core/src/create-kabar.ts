@@ -12,6 +12,8 @@ import { InMemoryEventBus } from "./events/event-bus.js";
 import { createAlertMonitor } from "./alerts/alert-monitor.js";
 import { createAutoReplies } from "./autoreply/auto-replies.js";
 import { createDashboard } from "./dashboard/dashboard-stats.js";
+import { createBroadcasts } from "./broadcasts/create-broadcasts.js";
+import type { CsvLimits } from "./broadcasts/csv-reader.js";
 import { createInboundRepository } from "./inbox/inbound-repository.js";
 import { createInboxRepository } from "./inbox/inbox-repository.js";
 import { createInboxService } from "./inbox/inbox-service.js";
@@ -23,7 +25,7 @@ import { createOutbox } from "./outbox/create-outbox.js";
 import { createMediaStore } from "./outbox/media-store.js";
 import { type Clock, systemClock } from "./outbox/outbox-context.js";
 import type { ReconnectOptions } from "./session/reconnect-backoff.js";
-import type { Timers } from "./session/timers.js";
+import { systemTimers, type Timers } from "./session/timers.js";
 import { createWaWebVersionResolver, parseWaWebVersion, waWebVersionUrl } from "./session/wa-web-version.js";
 import { createSessionManager } from "./session/session-manager.js";
 import { createSettingsStore } from "./settings/settings-service.js";
@@ -52,6 +54,12 @@ export interface CreateKabarOptions extends KabarOptions {
   installProcessGuards?: boolean;
   /** The session supervisor's reconnect timers; tests pass a fake clock. */
   timers?: Timers;
+  /** The broadcasts' schedule timer; tests pass a fake to fire "2 minutes later" at once. */
+  scheduleTimers?: Timers;
+  /** The broadcasts' clock (schedules, ETA, times); default `clock`. Tests move it. */
+  broadcastClock?: Clock;
+  /** Size limits of an uploaded participant list (default 20 MB, 64 KiB per line). */
+  csvLimits?: CsvLimits;
   /** Options of the wa-multi-session adapter that tests tune (ignored when `port` is given). */
   keepAliveIntervalMs?: number;
   /** The first transient failure's backoff (doubling after); default 30 s. Tests shorten it. */
@@ -148,6 +156,21 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
     send: (input, sendOptions) => outbox.messages.send(input, sendOptions),
   });
 
+  const broadcasts = createBroadcasts({
+    db,
+    events,
+    logger,
+    clock: options.broadcastClock ?? options.clock ?? systemClock,
+    timers: options.scheduleTimers ?? systemTimers,
+    settings: () => settings.current(),
+    isOptedOut: (phone) => optOuts.isOptedOutDigits(phone),
+    send: (input) => outbox.messages.send(input),
+    requeueCancelled: (id) => outbox.requeueCancelled(id),
+    cancelMessage: (id) => outbox.messages.cancel(id),
+    sentSince: (since) => outbox.sentSince(since),
+    ...(options.csvLimits ? { limits: options.csvLimits } : {}),
+  });
+
   const alerts = createAlertMonitor({ events, settings, clock: options.clock ?? systemClock });
   const offAlertStatus = sessions.onStatus((status) => alerts.observe(status));
   const offAlertMessages = events.on(({ event }) => {
@@ -158,11 +181,17 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
     offAlertMessages();
   };
 
-  // Broadcasts: pass `runningBroadcast` here once they exist; the panel's card stays empty until then.
   const dashboard = createDashboard({
     db,
     clock: options.clock ?? systemClock,
     timeZone: () => settings.current().timeZone,
+    async runningBroadcast() {
+      const running = await broadcasts.running();
+      if (running === null) return null;
+      const { broadcast, total, counts, done } = running;
+      // The card counts the rows that will be sent: rows refused by the check never count.
+      return { id: broadcast.id, name: broadcast.name, total: total - counts.invalid, done };
+    },
   });
 
   let reconnects = 0;
@@ -180,6 +209,7 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
     offStatus();
     offAlerts();
     alerts.close();
+    await broadcasts.close();
     await outbox.worker.close();
     await sessions.close();
     await port.close();
@@ -200,6 +230,7 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
         if (removed > 0) logger.info({ removed }, "deleted media files no message names");
       })
       .catch((error: unknown) => logger.warn({ err: error }, "could not prune the media folder"));
+    await broadcasts.startService();
   } catch (error) {
     await shutdown().catch((closeError: unknown) =>
       logger.error({ err: closeError }, "cleanup after a failed start"),
@@ -209,6 +240,7 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
 
   let isClosed = false;
   return {
+    broadcasts,
     sessions: {
       ...sessions,
       // Someone pressing "connect" is also saying "try again now": it ends a 463 pause. A reconnect

@@ -15,6 +15,9 @@ export type KabarErrorCode =
   | "MEDIA_TOO_LARGE"
   | "NOT_ON_WHATSAPP"
   | "OPTED_OUT"
+  | "UPLOAD_TOO_LARGE"
+  | "BROADCAST_NOT_FOUND"
+  | "BROADCAST_STATE"
   | "TIMEOUT";
 
 export class KabarError extends Error {
@@ -86,6 +89,32 @@ export class MessageNotCancellableError extends KabarError {
     super(
       "MESSAGE_NOT_CANCELLABLE",
       `Message ${id} is ${status}; only queued or held messages can be cancelled.`,
+    );
+  }
+}
+
+export class UploadTooLargeError extends KabarError {
+  constructor(field: string, maxBytes: number) {
+    super(
+      "UPLOAD_TOO_LARGE",
+      `${field}: the upload is larger than ${Math.round(maxBytes / 1024 / 1024)} MB (${maxBytes} bytes); split the list.`,
+      field,
+    );
+  }
+}
+
+export class BroadcastNotFoundError extends KabarError {
+  constructor(id: string) {
+    super("BROADCAST_NOT_FOUND", `No broadcast with id "${id}".`, "id");
+  }
+}
+
+/** The broadcast is not in a status the action applies to (e.g. pausing a completed one). */
+export class BroadcastStateError extends KabarError {
+  constructor(id: string, status: string, action: string, allowed: readonly string[]) {
+    super(
+      "BROADCAST_STATE",
+      `Broadcast ${id} is ${status}; ${action} applies only to a ${allowed.join(" or ")} broadcast.`,
     );
   }
 }

@@ -22,6 +22,9 @@ export {
   startWhatsAppSession,
   type WhatsAppSendResult,
 } from "./library.js";
+export { type CsvLimits, DEFAULT_CSV_LIMITS } from "./broadcasts/csv-reader.js";
+export { FEED_WINDOW } from "./broadcasts/broadcast-feeder.js";
+export { PHONE_COLUMN_NAMES } from "./broadcasts/template.js";
 export { MEDIA_LIMITS, mimeTypeFromName } from "./outbox/read-media.js";
 export { type LatencyHistogram, SEND_LATENCY_BUCKETS_MS } from "./outbox/send-latency.js";
 export {

@@ -346,3 +346,69 @@ export type AutoReplyInput = z.input<typeof autoReplyInput>;
 
 export const autoReplyKeywordInput = autoReplyInput.pick({ keyword: true });
 export type AutoReplyKeywordInput = z.input<typeof autoReplyKeywordInput>;
+
+/** A broadcast's own statuses (its rows have theirs: BROADCAST_ROW_STATUSES). */
+export const BROADCAST_STATUSES = ["draft", "scheduled", "running", "paused", "completed", "cancelled"] as const;
+export type BroadcastStatus = (typeof BROADCAST_STATUSES)[number];
+
+/** What a row of a broadcast can be, as counted in its progress and written in its report. */
+export const BROADCAST_ROW_STATUSES = [
+  /** a bad row (see its error): never sent */
+  "invalid",
+  /** valid, not yet handed to the outbox */
+  "pending",
+  "queued",
+  "held",
+  "sent",
+  "delivered",
+  "read",
+  "failed",
+  "opted_out",
+  "cancelled",
+] as const;
+export type BroadcastRowStatus = (typeof BROADCAST_ROW_STATUSES)[number];
+
+export const broadcastIdInput = z.object({
+  id: z.string({ error: "id is required" }).min(1, { error: "id is required" }).max(100),
+});
+export type BroadcastIdInput = z.infer<typeof broadcastIdInput>;
+
+export const broadcastTemplateSchema = z
+  .string({ error: "template is required" })
+  .min(1, { error: "template must not be empty" })
+  .refine((text) => text.trim() !== "", { error: "template must not be only whitespace" })
+  .refine((text) => countCodePoints(text) <= MAX_TEXT_LENGTH, {
+    error: `template must be at most ${MAX_TEXT_LENGTH} characters`,
+  });
+
+/** An instant: ISO 8601 with Z or an offset (the panel converts the organisation's local time). */
+const scheduledAtSchema = z.iso.datetime({
+  offset: true,
+  error: "scheduledAt must be an ISO 8601 time with Z or an offset, e.g. 2026-12-24T05:30:00+07:00",
+});
+
+/** Everything of a new broadcast except its CSV, which arrives as a stream beside it. */
+export const createBroadcastInput = z.object({
+  name: z
+    .string({ error: "name is required" })
+    .trim()
+    .min(1, { error: "name is required" })
+    .max(200, { error: "name must be at most 200 characters" }),
+  template: broadcastTemplateSchema,
+  /** An instant (ISO 8601 with Z or an offset); the panel converts the organisation's local time. */
+  scheduledAt: scheduledAtSchema.optional(),
+  /** Start sending as soon as the list is accepted (ignored when scheduledAt is given). */
+  start: z.boolean({ error: "start must be true or false" }).optional(),
+});
+export type CreateBroadcastInput = z.input<typeof createBroadcastInput>;
+
+export const previewBroadcastInput = broadcastIdInput.extend({
+  /** Another template to try on the uploaded rows; default the broadcast's own. */
+  template: broadcastTemplateSchema.optional(),
+});
+export type PreviewBroadcastInput = z.infer<typeof previewBroadcastInput>;
+
+export const scheduleBroadcastInput = broadcastIdInput.extend({
+  scheduledAt: scheduledAtSchema,
+});
+export type ScheduleBroadcastInput = z.infer<typeof scheduleBroadcastInput>;

@@ -11,6 +11,7 @@ const navigation = [
   { to: routes.sessions, key: "sessions" },
   { to: routes.messages, key: "messages" },
   { to: routes.inbox, key: "inbox" },
+  { to: routes.broadcasts, key: "broadcasts" },
   { to: routes.optOuts, key: "optOuts" },
   { to: routes.tokens, key: "tokens" },
   { to: routes.settings, key: "settings" },

@@ -47,7 +47,11 @@ function operation(route: RestRoute) {
       ? {
           requestBody: {
             required: true,
-            content: { "application/json": { schema: jsonSchema(route.requestBody) } },
+            content: {
+              [route.bodyType === "multipart" ? "multipart/form-data" : "application/json"]: {
+                schema: jsonSchema(route.requestBody),
+              },
+            },
           },
         }
       : {}),

@@ -92,14 +92,23 @@ export function createRestHandler(deps: ApiDeps, routes: readonly RestRoute[] = 
         query: url.searchParams,
         params,
         routes,
+        request: req,
       });
       if ("json" in result) {
         sendJson(res, result.status, result.json, result.headers);
+      } else if ("stream" in result) {
+        await sendStream(res, result);
       } else {
         res.writeHead(result.status, { "content-type": result.contentType, "cache-control": "no-store" });
         res.end(result.text);
       }
     } catch (error) {
+      if (res.headersSent) {
+        // a streamed answer failed half-way: cut it short rather than end it as if complete
+        deps.logger.error({ err: error, route: route.path }, "REST stream failed");
+        res.destroy();
+        return true;
+      }
       if (error instanceof HttpError) {
         sendJson(res, error.status, { error: error.body }, { ...error.headers, connection: "close" });
         return true;
@@ -110,6 +119,40 @@ export function createRestHandler(deps: ApiDeps, routes: readonly RestRoute[] = 
     }
     return true;
   };
+}
+
+/**
+ * Writes a streamed answer, waiting for the socket to take each chunk (backpressure). The status is
+ * sent with the first chunk, so an error while producing it (say, an unknown id) still gets its JSON
+ * answer; later, the response can only be cut short.
+ */
+async function sendStream(
+  res: ServerResponse,
+  result: {
+    status: number;
+    stream: AsyncIterable<string>;
+    contentType: string;
+    headers?: Record<string, string>;
+  },
+): Promise<void> {
+  for await (const chunk of result.stream) {
+    if (!res.headersSent) {
+      res.writeHead(result.status, {
+        "content-type": result.contentType,
+        "cache-control": "no-store",
+        ...result.headers,
+      });
+    }
+    if (!res.write(chunk)) await new Promise<void>((resolve) => res.once("drain", resolve));
+    if (res.destroyed) return;
+  }
+  if (!res.headersSent)
+    res.writeHead(result.status, {
+      "content-type": result.contentType,
+      "cache-control": "no-store",
+      ...result.headers,
+    });
+  res.end();
 }
 
 /** For the request guard: which method + path takes multipart uploads. */

@@ -15,11 +15,15 @@ export interface RestRequest {
   params: Record<string, string>;
   /** The whole route table, for the OpenAPI document. */
   routes: readonly RestRoute[];
+  /** The request itself, for routes that stream their body (bodyType "multipart"). */
+  request: IncomingMessage;
 }
 
 export type RestResult =
   | { status: number; json: unknown; headers?: Record<string, string> }
-  | { status: number; text: string; contentType: string };
+  | { status: number; text: string; contentType: string }
+  /** Written chunk by chunk as it is produced (a report of 50,000 rows is never held whole). */
+  | { status: number; stream: AsyncIterable<string>; contentType: string; headers?: Record<string, string> };
 
 export interface RestRoute {
   method: "GET" | "POST" | "PUT" | "DELETE";

@@ -1,4 +1,5 @@
 import { dashboardRoutes } from "./dashboard-routes.js";
+import { broadcastRoutes } from "./broadcast-routes.js";
 import { inboxRoutes } from "./inbox-routes.js";
 import { messageRoutes } from "./message-routes.js";
 import { operationsRoutes } from "./operations-routes.js";
@@ -13,4 +14,5 @@ export const restRoutes: readonly RestRoute[] = [
   ...outboxRoutes,
   ...inboxRoutes,
   ...dashboardRoutes,
+  ...broadcastRoutes,
 ];

@@ -3,6 +3,7 @@ import { alertsRouter } from "./alerts/alerts-router.js";
 import { authRouter } from "./auth/auth-router.js";
 import { autoRepliesRouter } from "./auto-replies/auto-replies-router.js";
 import { dashboardRouter } from "./dashboard/dashboard-router.js";
+import { broadcastsRouter } from "./broadcasts/broadcasts-router.js";
 import { getHealth } from "./get-health.js";
 import { inboxRouter } from "./inbox/inbox-router.js";
 import { messagesRouter } from "./messages/messages-router.js";
@@ -29,6 +30,7 @@ export const appRouter = router({
   autoReplies: autoRepliesRouter,
   alerts: alertsRouter,
   dashboard: dashboardRouter,
+  broadcasts: broadcastsRouter,
 });
 
 export type AppRouter = typeof appRouter;

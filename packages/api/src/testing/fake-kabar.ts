@@ -33,6 +33,7 @@ import type {
   Settings,
 } from "../kabar.js";
 
+import { createFakeBroadcasts } from "./fake-broadcasts.js";
 import { createFakeInbox } from "./fake-inbox.js";
 
 const now = () => new Date().toISOString();
@@ -287,6 +288,7 @@ export class FakeKabar implements Kabar {
     send: (input) => this.messages.send(input),
   });
   readonly inbox = this.fakeInbox.inbox;
+  readonly broadcasts = createFakeBroadcasts();
   readonly optOuts = this.fakeInbox.optOuts;
   readonly autoReplies = this.fakeInbox.autoReplies;
   readonly alerts: Kabar["alerts"] = {

@@ -46,6 +46,13 @@ export interface Outbox {
   depth(): Promise<number>;
   /** Deletes media files no message names (any status) and temp files a crash left; returns how many. */
   pruneMedia(): Promise<number>;
+  /** Messages that reached "sent" since an instant (the daily cap's count; broadcasts' ETA). */
+  sentSince(since: Date): Promise<number>;
+  /**
+   * Queues a cancelled message again with the same WhatsApp id: how a paused broadcast gets back
+   * the messages its pause took out of the queue. False when the message is not cancelled.
+   */
+  requeueCancelled(id: string): Promise<boolean>;
 }
 
 /** Wires the outbox: the write side (send), the read side (records) and the single worker. */
@@ -128,5 +135,18 @@ export function createOutbox(options: OutboxOptions): Outbox {
     worker,
     depth: () => repository.depth(),
     pruneMedia: () => options.mediaStore.prune((sha256) => repository.isMediaReferenced(sha256)),
+    sentSince: (since) => repository.sentSince(since),
+    async requeueCancelled(id) {
+      const row = await repository.findById(id);
+      if (!row) return false;
+      const requeued = await changeStatus({ repository, events: options.events, clock }, row, {
+        from: ["cancelled"],
+        data: { status: "queued", nextAttemptAt: new Date(clock.now()) },
+        event: { status: "retry", detail: "queued again: its broadcast resumed" },
+        publish: "queued",
+      });
+      if (requeued) worker.wake();
+      return requeued;
+    },
   };
 }

@@ -131,7 +131,7 @@ async function insertMany(db: PrismaClient, messages: readonly NewOutboxMessage[
   });
 }
 
-function insertSql(table: string, columns: readonly string[], rows: number): string {
+export function insertSql(table: string, columns: readonly string[], rows: number): string {
   const row = `(${columns.map(() => "?").join(", ")})`;
   return `INSERT INTO "${table}" (${columns.map((column) => `"${column}"`).join(", ")}) VALUES ${Array.from({ length: rows }, () => row).join(", ")}`;
 }
