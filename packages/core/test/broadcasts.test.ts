@@ -186,8 +186,14 @@ describe("broadcasts", { timeout: 60_000 }, () => {
     await offline;
     await running.broadcasts.resume({ id });
     await broadcastReaches(running, id, (progress) => progress.counts.queued === 3);
+    // the dashboard's card follows the running broadcast
+    const card = (await running.dashboard.stats()).runningBroadcast;
+    expect(card).toMatchObject({ id, name: "Reminder" });
+    expect(card?.done).toBeGreaterThanOrEqual(settled.counts.sent);
+    expect(card?.total).toBeGreaterThan(card?.done ?? Number.POSITIVE_INFINITY);
     const cancelled = await running.broadcasts.cancel({ id });
     expect(cancelled.broadcast.status).toBe("cancelled");
+    expect((await running.dashboard.stats()).runningBroadcast).toBeNull();
     const final = await broadcastReaches(running, id, (progress) => progress.counts.queued === 0);
     expect(final.counts.cancelled + final.counts.sent).toBe(30);
     expect(final.counts.pending).toBe(0);
