@@ -63,6 +63,7 @@ export function applyAcks(
     const moved = await deps.repository.moveOnAck(waMessageId, target, new Date(deps.clock.now()));
     if (moved) {
       // Not in one transaction with the update, as in every transition (outbox-repository.ts).
+      if (moved.impliesDelivered) await recordImpliedDelivery(moved);
       await deps.repository.addTimeline(moved.id, event);
       publishStatus(deps, moved, { publish: target, event });
       return;
@@ -73,7 +74,8 @@ export function applyAcks(
     // A failed message that WhatsApp acks after all was sent: reality wins over our timeout.
     if (RANK[current] >= RANK[target] && current !== "failed") return;
     const at = new Date(deps.clock.now());
-    await changeStatus(deps, row, {
+    const impliesDelivered = target === "read" && row.deliveredAt === null;
+    const applied = await changeStatus(deps, row, {
       from: [current],
       data: {
         status: target,
@@ -83,11 +85,25 @@ export function applyAcks(
         ...(target === "read" ? { readAt: at, deliveredAt: row.deliveredAt ?? at } : {}),
         ...(current === "failed" ? { failedAt: null, lastError: null } : {}),
       },
-      event: { status: target, detail: null },
-      publish: target,
+      // The delivered line goes first, with the change; the read line follows it.
+      event: impliesDelivered ? IMPLIED_DELIVERY : { status: target, detail: null },
+      publish: impliesDelivered ? "delivered" : target,
     });
+    if (applied && impliesDelivered) {
+      await deps.repository.addTimeline(row.id, event);
+      publishStatus(deps, row, { publish: target, event });
+    }
+  }
+
+  /** A read message was delivered: its timeline and listeners (waitFor "delivered") hear so. */
+  async function recordImpliedDelivery(moved: { id: string; to: string }): Promise<void> {
+    await deps.repository.addTimeline(moved.id, IMPLIED_DELIVERY);
+    publishStatus(deps, moved, { publish: "delivered", event: IMPLIED_DELIVERY });
   }
 }
+
+/** The line for a delivery WhatsApp told only through its read receipt. */
+const IMPLIED_DELIVERY = { status: "delivered", detail: "delivered: told by its read receipt" } as const;
 
 export function toStatus(value: string): MessageStatus {
   const parsed = messageStatusSchema.safeParse(value);

@@ -5,7 +5,7 @@
 import type { Prisma, PrismaClient } from "@kabar/db";
 import type { MessageEventRecord } from "../contract.js";
 import type { MessageStatus } from "../schemas.js";
-import { type AckTarget, moveOnAck } from "./ack-write.js";
+import { type AckTarget, type MovedOnAck, moveOnAck } from "./ack-write.js";
 import { createGroupCommit, type InsertResult } from "./group-commit.js";
 import { createInsertStore } from "./outbox-insert-store.js";
 import { type NewOutboxMessage, type OutboxRow, outboxRowSelect } from "./outbox-row.js";
@@ -171,7 +171,7 @@ export function createOutboxRepository(db: PrismaClient) {
     },
 
     /** An ack's common case in one statement (ack-write.ts); null: take the general path. */
-    moveOnAck(waMessageId: string, target: AckTarget, at: Date): Promise<{ id: string; to: string } | null> {
+    moveOnAck(waMessageId: string, target: AckTarget, at: Date): Promise<MovedOnAck | null> {
       return moveOnAck(db, waMessageId, target, at);
     },
 
