@@ -202,6 +202,8 @@ export class FakeKabar implements Kabar {
         waMessageId: randomUUID(),
         attempts: 0,
         lastError: null,
+        lastErrorCode: null,
+        lastErrorParams: null,
         holdLink: null,
         createdAt: at,
         updatedAt: at,
@@ -209,7 +211,7 @@ export class FakeKabar implements Kabar {
         deliveredAt: null,
         readAt: null,
         failedAt: null,
-        events: [{ status: "queued", detail: null, at }],
+        events: [{ status: "queued", detail: null, code: null, params: null, at }],
       };
       this.messagesById.set(message.id, message);
       this.publishMessage(message);
@@ -321,12 +323,16 @@ export class FakeKabar implements Kabar {
     state: () => ({ pausedReason: this.pausedByHand, isPausedByHand: this.pausedByHand !== null }),
     pause: async (input) => {
       this.pausedByHand = input?.reason ?? "paused by hand";
-      this.setState({ outboxPausedReason: this.pausedByHand });
+      this.setState({
+        outboxPausedReason: this.pausedByHand,
+        outboxPausedCode: "paused_by_hand",
+        outboxPausedParams: { reason: input?.reason ?? null },
+      });
       return this.outbox.state();
     },
     resume: async () => {
       this.pausedByHand = null;
-      this.setState({ outboxPausedReason: null });
+      this.setState({ outboxPausedReason: null, outboxPausedCode: null, outboxPausedParams: null });
       return this.outbox.state();
     },
   };

@@ -1,5 +1,7 @@
 import { type MessageStatus, messageStatusSchema } from "../schemas.js";
 import type { AckStatus } from "../whatsapp/port.js";
+import { described } from "./detail-codes.js";
+import { eventFor, lastErrorFor } from "./described-columns.js";
 import { interruptibleDelay } from "./interruptible-delay.js";
 import { ACK_RANK as RANK } from "./ack-write.js";
 import { changeStatus, type OutboxDependencies, publishStatus } from "./outbox-context.js";
@@ -83,7 +85,7 @@ export function applyAcks(
         ...(target === "delivered" ? { deliveredAt: at } : {}),
         // Baileys merges a delivered and a read receipt that arrive together into "read" alone.
         ...(target === "read" ? { readAt: at, deliveredAt: row.deliveredAt ?? at } : {}),
-        ...(current === "failed" ? { failedAt: null, lastError: null } : {}),
+        ...(current === "failed" ? { failedAt: null, ...lastErrorFor(null) } : {}),
       },
       // The delivered line goes first, with the change; the read line follows it.
       event: impliesDelivered ? IMPLIED_DELIVERY : { status: target, detail: null },
@@ -103,7 +105,7 @@ export function applyAcks(
 }
 
 /** The line for a delivery WhatsApp told only through its read receipt. */
-const IMPLIED_DELIVERY = { status: "delivered", detail: "delivered: told by its read receipt" } as const;
+const IMPLIED_DELIVERY = eventFor("delivered" as const, described("delivered_by_read", {}));
 
 export function toStatus(value: string): MessageStatus {
   const parsed = messageStatusSchema.safeParse(value);

@@ -2,8 +2,7 @@ import type { OutboxService, OutboxState } from "../contract.js";
 import { parseInput } from "../session/parse-input.js";
 import { pauseOutboxInput } from "../schemas.js";
 import type { OutboxWorker } from "./outbox-worker.js";
-
-const DEFAULT_PAUSE_REASON = "paused by hand";
+import { DEFAULT_PAUSE_REASON } from "./detail-codes.js";
 
 /** Pause and resume the whole outbox by hand; the worker stores the pause so a restart keeps it. */
 export function createOutboxControls(worker: OutboxWorker): OutboxService {
