@@ -697,16 +697,28 @@ export type AppRouter = TRPCBuiltRouter<
     outbox: {
       state: TRPCQueryProcedure<{ input: void; output: {
           pausedReason: null | string;
+          pausedCode: null | "held_first_message" | "released_recipient_wrote" | "released_privacy_token" | "daily_cap" | "not_on_whatsapp" | "attempt" | "retry_backoff" | "gave_up" | "send_error" | "refused" | "disconnected_before_ack" | "ack_timeout_resend" | "ack_timeout_gave_up" | "requeued_after_database_error" | "requeued_after_restart" | "cancelled_by_hand" | "resent_by_hand" | "broadcast_resumed" | "broadcast_paused" | "broadcast_cancelled" | "delivered_by_read" | "paused_restricted" | "paused_by_hand";
+          pausedParams: null | {
+            [key: string]: null | string | number;
+          };
           isPausedByHand: boolean;
         }; meta: object }>;
       pause: TRPCMutationProcedure<{ input: {
           reason?: string | undefined;
         }; output: {
           pausedReason: null | string;
+          pausedCode: null | "held_first_message" | "released_recipient_wrote" | "released_privacy_token" | "daily_cap" | "not_on_whatsapp" | "attempt" | "retry_backoff" | "gave_up" | "send_error" | "refused" | "disconnected_before_ack" | "ack_timeout_resend" | "ack_timeout_gave_up" | "requeued_after_database_error" | "requeued_after_restart" | "cancelled_by_hand" | "resent_by_hand" | "broadcast_resumed" | "broadcast_paused" | "broadcast_cancelled" | "delivered_by_read" | "paused_restricted" | "paused_by_hand";
+          pausedParams: null | {
+            [key: string]: null | string | number;
+          };
           isPausedByHand: boolean;
         }; meta: object }>;
       resume: TRPCMutationProcedure<{ input: void; output: {
           pausedReason: null | string;
+          pausedCode: null | "held_first_message" | "released_recipient_wrote" | "released_privacy_token" | "daily_cap" | "not_on_whatsapp" | "attempt" | "retry_backoff" | "gave_up" | "send_error" | "refused" | "disconnected_before_ack" | "ack_timeout_resend" | "ack_timeout_gave_up" | "requeued_after_database_error" | "requeued_after_restart" | "cancelled_by_hand" | "resent_by_hand" | "broadcast_resumed" | "broadcast_paused" | "broadcast_cancelled" | "delivered_by_read" | "paused_restricted" | "paused_by_hand";
+          pausedParams: null | {
+            [key: string]: null | string | number;
+          };
           isPausedByHand: boolean;
         }; meta: object }>;
     };

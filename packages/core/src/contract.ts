@@ -426,6 +426,9 @@ export interface AlertService {
 export interface OutboxState {
   /** Why nothing is sent now (by hand, or 463s from several recipients); null: sending. */
   pausedReason: string | null;
+  /** The reason as a code the panel translates ("paused_by_hand", "paused_restricted"), with its parameters. */
+  pausedCode: DetailCode | null;
+  pausedParams: DetailParams | null;
   /** True when a person paused it: only a resume ends it, also across restarts. */
   isPausedByHand: boolean;
 }

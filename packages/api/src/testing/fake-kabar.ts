@@ -53,6 +53,7 @@ export class FakeKabar implements Kabar {
     perRecipientGapMs: 0,
   };
   private pausedByHand: string | null = null;
+  private pausedByHandReason: string | null = null;
   /** On-WhatsApp answers by number, as the worker would have cached them. */
   readonly onWhatsAppAnswers = new Map<string, OnWhatsAppAnswer>();
   reconnects = 0;
@@ -320,9 +321,15 @@ export class FakeKabar implements Kabar {
   readonly dashboard: Kabar["dashboard"] = { stats: async () => this.dashboardStats };
 
   readonly outbox: Kabar["outbox"] = {
-    state: () => ({ pausedReason: this.pausedByHand, isPausedByHand: this.pausedByHand !== null }),
+    state: () => ({
+      pausedReason: this.pausedByHand,
+      pausedCode: this.pausedByHand === null ? null : "paused_by_hand",
+      pausedParams: this.pausedByHand === null ? null : { reason: this.pausedByHandReason },
+      isPausedByHand: this.pausedByHand !== null,
+    }),
     pause: async (input) => {
       this.pausedByHand = input?.reason ?? "paused by hand";
+      this.pausedByHandReason = input?.reason ?? null;
       this.setState({
         outboxPausedReason: this.pausedByHand,
         outboxPausedCode: "paused_by_hand",

@@ -5,7 +5,7 @@
  * flight is what makes "same WhatsApp id on retry" cheap to reason about and keeps the rhythm
  * WhatsApp sees human.
  */
-import { described } from "./detail-codes.js";
+import { type Described, described } from "./detail-codes.js";
 import { eventFor, lastErrorFor } from "./described-columns.js";
 import { type OutboxDependencies, changeStatus, changeStatusBeforeTimeline } from "./outbox-context.js";
 import { applyAcks } from "./apply-acks.js";
@@ -47,6 +47,8 @@ export interface OutboxWorker {
   /** Ends the pause by hand and the 463 pause. */
   resumeByHand(): Promise<void>;
   pausedReason(): string | null;
+  /** The same reason with its code and parameters, for the panel to translate. */
+  pausedDescribed(): Described | null;
   isPausedByHand(): boolean;
   /** Send attempt → first ack: the last 1000 samples, for a panel. */
   latencySamples(): number[];
@@ -333,6 +335,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       pause.resumeByHand();
     },
     pausedReason: () => pause.reason(),
+    pausedDescribed: () => pause.described(),
     isPausedByHand: () => pause.isByHand(),
     latencySamples: () => latency.recentSamples(),
     latencyHistogram: () => latency.histogram(),
