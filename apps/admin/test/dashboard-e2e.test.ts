@@ -12,6 +12,7 @@ import { en } from "../src/i18n/en";
 import { format } from "../src/i18n/i18n";
 import { id } from "../src/i18n/id";
 import { type PanelUnderTest, screenshotsDir, startPanelUnderTest } from "./support/panel-under-test";
+import { linkWithSimulatedPhone } from "./support/link-session";
 import { simulatorControl } from "./support/simulator-control";
 
 const contacts = ["6281299990010", "6281299990011", "6281299990012"] as const;
@@ -57,15 +58,7 @@ it("after 3 sends, all delivered and 1 read, today's bars and table say 3 sent, 
   expect(await page.locator(".running-broadcast").count()).toBe(0);
 
   // Link the session with the simulated phone.
-  await page.getByRole("link", { name: id.nav.sessions }).click();
-  await page.getByRole("button", { name: id.sessions.add }).click();
-  await page.getByLabel(id.sessions.name, { exact: true }).fill("Lari Pagi Jakarta");
-  await page.getByLabel(id.sessions.sessionId, { exact: true }).fill("lari_pagi");
-  await page.getByRole("button", { name: id.sessions.create }).click();
-  const qrImage = page.getByRole("dialog").locator("img[data-qr-value]");
-  await qrImage.waitFor();
-  await phone.scan((await qrImage.getAttribute("data-qr-value")) ?? "");
-  await page.locator('.session-card [data-state="connected"]').waitFor();
+  await linkWithSimulatedPhone(page, phone);
 
   // The contacts report delivered and read only when told: one of three will read.
   await phone.setAutoReceipts(false);

@@ -130,6 +130,10 @@ export type AppRouter = TRPCBuiltRouter<
           lastDisconnectCode: null | "logged_out" | "client_too_old" | "banned" | "qr_expired" | "connection_closed" | "connection_lost" | "restart_required" | "connection_replaced" | "service_unavailable" | "other";
           reconnectAttempts: number;
           outboxPausedReason: null | string;
+          outboxPausedCode: null | "held_first_message" | "released_recipient_wrote" | "released_privacy_token" | "daily_cap" | "not_on_whatsapp" | "attempt" | "retry_backoff" | "gave_up" | "send_error" | "refused" | "disconnected_before_ack" | "ack_timeout_resend" | "ack_timeout_gave_up" | "requeued_after_database_error" | "requeued_after_restart" | "cancelled_by_hand" | "resent_by_hand" | "broadcast_resumed" | "broadcast_paused" | "broadcast_cancelled" | "delivered_by_read" | "paused_restricted" | "paused_by_hand";
+          outboxPausedParams: null | {
+            [key: string]: null | string | number;
+          };
           storageProblem: null | string;
           waWebVersion: null | {
             version: string;
@@ -212,6 +216,10 @@ export type AppRouter = TRPCBuiltRouter<
           lastDisconnectCode: null | "logged_out" | "client_too_old" | "banned" | "qr_expired" | "connection_closed" | "connection_lost" | "restart_required" | "connection_replaced" | "service_unavailable" | "other";
           reconnectAttempts: number;
           outboxPausedReason: null | string;
+          outboxPausedCode: null | "held_first_message" | "released_recipient_wrote" | "released_privacy_token" | "daily_cap" | "not_on_whatsapp" | "attempt" | "retry_backoff" | "gave_up" | "send_error" | "refused" | "disconnected_before_ack" | "ack_timeout_resend" | "ack_timeout_gave_up" | "requeued_after_database_error" | "requeued_after_restart" | "cancelled_by_hand" | "resent_by_hand" | "broadcast_resumed" | "broadcast_paused" | "broadcast_cancelled" | "delivered_by_read" | "paused_restricted" | "paused_by_hand";
+          outboxPausedParams: null | {
+            [key: string]: null | string | number;
+          };
           storageProblem: null | string;
           waWebVersion: null | {
             version: string;
@@ -249,6 +257,10 @@ export type AppRouter = TRPCBuiltRouter<
           lastDisconnectCode: null | "logged_out" | "client_too_old" | "banned" | "qr_expired" | "connection_closed" | "connection_lost" | "restart_required" | "connection_replaced" | "service_unavailable" | "other";
           reconnectAttempts: number;
           outboxPausedReason: null | string;
+          outboxPausedCode: null | "held_first_message" | "released_recipient_wrote" | "released_privacy_token" | "daily_cap" | "not_on_whatsapp" | "attempt" | "retry_backoff" | "gave_up" | "send_error" | "refused" | "disconnected_before_ack" | "ack_timeout_resend" | "ack_timeout_gave_up" | "requeued_after_database_error" | "requeued_after_restart" | "cancelled_by_hand" | "resent_by_hand" | "broadcast_resumed" | "broadcast_paused" | "broadcast_cancelled" | "delivered_by_read" | "paused_restricted" | "paused_by_hand";
+          outboxPausedParams: null | {
+            [key: string]: null | string | number;
+          };
           storageProblem: null | string;
           waWebVersion: null | {
             version: string;
@@ -286,6 +298,10 @@ export type AppRouter = TRPCBuiltRouter<
           lastDisconnectCode: null | "logged_out" | "client_too_old" | "banned" | "qr_expired" | "connection_closed" | "connection_lost" | "restart_required" | "connection_replaced" | "service_unavailable" | "other";
           reconnectAttempts: number;
           outboxPausedReason: null | string;
+          outboxPausedCode: null | "held_first_message" | "released_recipient_wrote" | "released_privacy_token" | "daily_cap" | "not_on_whatsapp" | "attempt" | "retry_backoff" | "gave_up" | "send_error" | "refused" | "disconnected_before_ack" | "ack_timeout_resend" | "ack_timeout_gave_up" | "requeued_after_database_error" | "requeued_after_restart" | "cancelled_by_hand" | "resent_by_hand" | "broadcast_resumed" | "broadcast_paused" | "broadcast_cancelled" | "delivered_by_read" | "paused_restricted" | "paused_by_hand";
+          outboxPausedParams: null | {
+            [key: string]: null | string | number;
+          };
           storageProblem: null | string;
           waWebVersion: null | {
             version: string;
@@ -323,6 +339,10 @@ export type AppRouter = TRPCBuiltRouter<
           lastDisconnectCode: null | "logged_out" | "client_too_old" | "banned" | "qr_expired" | "connection_closed" | "connection_lost" | "restart_required" | "connection_replaced" | "service_unavailable" | "other";
           reconnectAttempts: number;
           outboxPausedReason: null | string;
+          outboxPausedCode: null | "held_first_message" | "released_recipient_wrote" | "released_privacy_token" | "daily_cap" | "not_on_whatsapp" | "attempt" | "retry_backoff" | "gave_up" | "send_error" | "refused" | "disconnected_before_ack" | "ack_timeout_resend" | "ack_timeout_gave_up" | "requeued_after_database_error" | "requeued_after_restart" | "cancelled_by_hand" | "resent_by_hand" | "broadcast_resumed" | "broadcast_paused" | "broadcast_cancelled" | "delivered_by_read" | "paused_restricted" | "paused_by_hand";
+          outboxPausedParams: null | {
+            [key: string]: null | string | number;
+          };
           storageProblem: null | string;
           waWebVersion: null | {
             version: string;
@@ -362,6 +382,10 @@ export type AppRouter = TRPCBuiltRouter<
           lastDisconnectCode: null | "logged_out" | "client_too_old" | "banned" | "qr_expired" | "connection_closed" | "connection_lost" | "restart_required" | "connection_replaced" | "service_unavailable" | "other";
           reconnectAttempts: number;
           outboxPausedReason: null | string;
+          outboxPausedCode: null | "held_first_message" | "released_recipient_wrote" | "released_privacy_token" | "daily_cap" | "not_on_whatsapp" | "attempt" | "retry_backoff" | "gave_up" | "send_error" | "refused" | "disconnected_before_ack" | "ack_timeout_resend" | "ack_timeout_gave_up" | "requeued_after_database_error" | "requeued_after_restart" | "cancelled_by_hand" | "resent_by_hand" | "broadcast_resumed" | "broadcast_paused" | "broadcast_cancelled" | "delivered_by_read" | "paused_restricted" | "paused_by_hand";
+          outboxPausedParams: null | {
+            [key: string]: null | string | number;
+          };
           storageProblem: null | string;
           waWebVersion: null | {
             version: string;
@@ -399,6 +423,10 @@ export type AppRouter = TRPCBuiltRouter<
           lastDisconnectCode: null | "logged_out" | "client_too_old" | "banned" | "qr_expired" | "connection_closed" | "connection_lost" | "restart_required" | "connection_replaced" | "service_unavailable" | "other";
           reconnectAttempts: number;
           outboxPausedReason: null | string;
+          outboxPausedCode: null | "held_first_message" | "released_recipient_wrote" | "released_privacy_token" | "daily_cap" | "not_on_whatsapp" | "attempt" | "retry_backoff" | "gave_up" | "send_error" | "refused" | "disconnected_before_ack" | "ack_timeout_resend" | "ack_timeout_gave_up" | "requeued_after_database_error" | "requeued_after_restart" | "cancelled_by_hand" | "resent_by_hand" | "broadcast_resumed" | "broadcast_paused" | "broadcast_cancelled" | "delivered_by_read" | "paused_restricted" | "paused_by_hand";
+          outboxPausedParams: null | {
+            [key: string]: null | string | number;
+          };
           storageProblem: null | string;
           waWebVersion: null | {
             version: string;
@@ -440,6 +468,10 @@ export type AppRouter = TRPCBuiltRouter<
             lastDisconnectCode: null | "logged_out" | "client_too_old" | "banned" | "qr_expired" | "connection_closed" | "connection_lost" | "restart_required" | "connection_replaced" | "service_unavailable" | "other";
             reconnectAttempts: number;
             outboxPausedReason: null | string;
+            outboxPausedCode: null | "held_first_message" | "released_recipient_wrote" | "released_privacy_token" | "daily_cap" | "not_on_whatsapp" | "attempt" | "retry_backoff" | "gave_up" | "send_error" | "refused" | "disconnected_before_ack" | "ack_timeout_resend" | "ack_timeout_gave_up" | "requeued_after_database_error" | "requeued_after_restart" | "cancelled_by_hand" | "resent_by_hand" | "broadcast_resumed" | "broadcast_paused" | "broadcast_cancelled" | "delivered_by_read" | "paused_restricted" | "paused_by_hand";
+            outboxPausedParams: null | {
+              [key: string]: null | string | number;
+            };
             storageProblem: null | string;
             waWebVersion: null | {
               version: string;
@@ -498,6 +530,10 @@ export type AppRouter = TRPCBuiltRouter<
             waMessageId: string;
             attempts: number;
             lastError: null | string;
+            lastErrorCode: null | "held_first_message" | "released_recipient_wrote" | "released_privacy_token" | "daily_cap" | "not_on_whatsapp" | "attempt" | "retry_backoff" | "gave_up" | "send_error" | "refused" | "disconnected_before_ack" | "ack_timeout_resend" | "ack_timeout_gave_up" | "requeued_after_database_error" | "requeued_after_restart" | "cancelled_by_hand" | "resent_by_hand" | "broadcast_resumed" | "broadcast_paused" | "broadcast_cancelled" | "delivered_by_read" | "paused_restricted" | "paused_by_hand";
+            lastErrorParams: null | {
+              [key: string]: null | string | number;
+            };
             holdLink: null | string;
             createdAt: string;
             updatedAt: string;
@@ -508,6 +544,10 @@ export type AppRouter = TRPCBuiltRouter<
             events: Array<{
               status: "read" | "queued" | "sending" | "held" | "sent" | "delivered" | "failed" | "cancelled" | "retry" | "paused";
               detail: null | string;
+              code: null | "held_first_message" | "released_recipient_wrote" | "released_privacy_token" | "daily_cap" | "not_on_whatsapp" | "attempt" | "retry_backoff" | "gave_up" | "send_error" | "refused" | "disconnected_before_ack" | "ack_timeout_resend" | "ack_timeout_gave_up" | "requeued_after_database_error" | "requeued_after_restart" | "cancelled_by_hand" | "resent_by_hand" | "broadcast_resumed" | "broadcast_paused" | "broadcast_cancelled" | "delivered_by_read" | "paused_restricted" | "paused_by_hand";
+              params: null | {
+                [key: string]: null | string | number;
+              };
               at: string;
             }>;
           }>;
@@ -547,6 +587,10 @@ export type AppRouter = TRPCBuiltRouter<
           waMessageId: string;
           attempts: number;
           lastError: null | string;
+          lastErrorCode: null | "held_first_message" | "released_recipient_wrote" | "released_privacy_token" | "daily_cap" | "not_on_whatsapp" | "attempt" | "retry_backoff" | "gave_up" | "send_error" | "refused" | "disconnected_before_ack" | "ack_timeout_resend" | "ack_timeout_gave_up" | "requeued_after_database_error" | "requeued_after_restart" | "cancelled_by_hand" | "resent_by_hand" | "broadcast_resumed" | "broadcast_paused" | "broadcast_cancelled" | "delivered_by_read" | "paused_restricted" | "paused_by_hand";
+          lastErrorParams: null | {
+            [key: string]: null | string | number;
+          };
           holdLink: null | string;
           createdAt: string;
           updatedAt: string;
@@ -557,6 +601,10 @@ export type AppRouter = TRPCBuiltRouter<
           events: Array<{
             status: "read" | "queued" | "sending" | "held" | "sent" | "delivered" | "failed" | "cancelled" | "retry" | "paused";
             detail: null | string;
+            code: null | "held_first_message" | "released_recipient_wrote" | "released_privacy_token" | "daily_cap" | "not_on_whatsapp" | "attempt" | "retry_backoff" | "gave_up" | "send_error" | "refused" | "disconnected_before_ack" | "ack_timeout_resend" | "ack_timeout_gave_up" | "requeued_after_database_error" | "requeued_after_restart" | "cancelled_by_hand" | "resent_by_hand" | "broadcast_resumed" | "broadcast_paused" | "broadcast_cancelled" | "delivered_by_read" | "paused_restricted" | "paused_by_hand";
+            params: null | {
+              [key: string]: null | string | number;
+            };
             at: string;
           }>;
         }; meta: object }>;
@@ -573,6 +621,10 @@ export type AppRouter = TRPCBuiltRouter<
           waMessageId: string;
           attempts: number;
           lastError: null | string;
+          lastErrorCode: null | "held_first_message" | "released_recipient_wrote" | "released_privacy_token" | "daily_cap" | "not_on_whatsapp" | "attempt" | "retry_backoff" | "gave_up" | "send_error" | "refused" | "disconnected_before_ack" | "ack_timeout_resend" | "ack_timeout_gave_up" | "requeued_after_database_error" | "requeued_after_restart" | "cancelled_by_hand" | "resent_by_hand" | "broadcast_resumed" | "broadcast_paused" | "broadcast_cancelled" | "delivered_by_read" | "paused_restricted" | "paused_by_hand";
+          lastErrorParams: null | {
+            [key: string]: null | string | number;
+          };
           holdLink: null | string;
           createdAt: string;
           updatedAt: string;
@@ -583,6 +635,10 @@ export type AppRouter = TRPCBuiltRouter<
           events: Array<{
             status: "read" | "queued" | "sending" | "held" | "sent" | "delivered" | "failed" | "cancelled" | "retry" | "paused";
             detail: null | string;
+            code: null | "held_first_message" | "released_recipient_wrote" | "released_privacy_token" | "daily_cap" | "not_on_whatsapp" | "attempt" | "retry_backoff" | "gave_up" | "send_error" | "refused" | "disconnected_before_ack" | "ack_timeout_resend" | "ack_timeout_gave_up" | "requeued_after_database_error" | "requeued_after_restart" | "cancelled_by_hand" | "resent_by_hand" | "broadcast_resumed" | "broadcast_paused" | "broadcast_cancelled" | "delivered_by_read" | "paused_restricted" | "paused_by_hand";
+            params: null | {
+              [key: string]: null | string | number;
+            };
             at: string;
           }>;
         }; meta: object }>;
@@ -599,6 +655,10 @@ export type AppRouter = TRPCBuiltRouter<
           waMessageId: string;
           attempts: number;
           lastError: null | string;
+          lastErrorCode: null | "held_first_message" | "released_recipient_wrote" | "released_privacy_token" | "daily_cap" | "not_on_whatsapp" | "attempt" | "retry_backoff" | "gave_up" | "send_error" | "refused" | "disconnected_before_ack" | "ack_timeout_resend" | "ack_timeout_gave_up" | "requeued_after_database_error" | "requeued_after_restart" | "cancelled_by_hand" | "resent_by_hand" | "broadcast_resumed" | "broadcast_paused" | "broadcast_cancelled" | "delivered_by_read" | "paused_restricted" | "paused_by_hand";
+          lastErrorParams: null | {
+            [key: string]: null | string | number;
+          };
           holdLink: null | string;
           createdAt: string;
           updatedAt: string;
@@ -609,6 +669,10 @@ export type AppRouter = TRPCBuiltRouter<
           events: Array<{
             status: "read" | "queued" | "sending" | "held" | "sent" | "delivered" | "failed" | "cancelled" | "retry" | "paused";
             detail: null | string;
+            code: null | "held_first_message" | "released_recipient_wrote" | "released_privacy_token" | "daily_cap" | "not_on_whatsapp" | "attempt" | "retry_backoff" | "gave_up" | "send_error" | "refused" | "disconnected_before_ack" | "ack_timeout_resend" | "ack_timeout_gave_up" | "requeued_after_database_error" | "requeued_after_restart" | "cancelled_by_hand" | "resent_by_hand" | "broadcast_resumed" | "broadcast_paused" | "broadcast_cancelled" | "delivered_by_read" | "paused_restricted" | "paused_by_hand";
+            params: null | {
+              [key: string]: null | string | number;
+            };
             at: string;
           }>;
         }; meta: object }>;
@@ -633,16 +697,28 @@ export type AppRouter = TRPCBuiltRouter<
     outbox: {
       state: TRPCQueryProcedure<{ input: void; output: {
           pausedReason: null | string;
+          pausedCode: null | "held_first_message" | "released_recipient_wrote" | "released_privacy_token" | "daily_cap" | "not_on_whatsapp" | "attempt" | "retry_backoff" | "gave_up" | "send_error" | "refused" | "disconnected_before_ack" | "ack_timeout_resend" | "ack_timeout_gave_up" | "requeued_after_database_error" | "requeued_after_restart" | "cancelled_by_hand" | "resent_by_hand" | "broadcast_resumed" | "broadcast_paused" | "broadcast_cancelled" | "delivered_by_read" | "paused_restricted" | "paused_by_hand";
+          pausedParams: null | {
+            [key: string]: null | string | number;
+          };
           isPausedByHand: boolean;
         }; meta: object }>;
       pause: TRPCMutationProcedure<{ input: {
           reason?: string | undefined;
         }; output: {
           pausedReason: null | string;
+          pausedCode: null | "held_first_message" | "released_recipient_wrote" | "released_privacy_token" | "daily_cap" | "not_on_whatsapp" | "attempt" | "retry_backoff" | "gave_up" | "send_error" | "refused" | "disconnected_before_ack" | "ack_timeout_resend" | "ack_timeout_gave_up" | "requeued_after_database_error" | "requeued_after_restart" | "cancelled_by_hand" | "resent_by_hand" | "broadcast_resumed" | "broadcast_paused" | "broadcast_cancelled" | "delivered_by_read" | "paused_restricted" | "paused_by_hand";
+          pausedParams: null | {
+            [key: string]: null | string | number;
+          };
           isPausedByHand: boolean;
         }; meta: object }>;
       resume: TRPCMutationProcedure<{ input: void; output: {
           pausedReason: null | string;
+          pausedCode: null | "held_first_message" | "released_recipient_wrote" | "released_privacy_token" | "daily_cap" | "not_on_whatsapp" | "attempt" | "retry_backoff" | "gave_up" | "send_error" | "refused" | "disconnected_before_ack" | "ack_timeout_resend" | "ack_timeout_gave_up" | "requeued_after_database_error" | "requeued_after_restart" | "cancelled_by_hand" | "resent_by_hand" | "broadcast_resumed" | "broadcast_paused" | "broadcast_cancelled" | "delivered_by_read" | "paused_restricted" | "paused_by_hand";
+          pausedParams: null | {
+            [key: string]: null | string | number;
+          };
           isPausedByHand: boolean;
         }; meta: object }>;
     };

@@ -3,6 +3,7 @@
  * implementations live beside their use cases, and no Baileys or Prisma type appears here.
  * All times are ISO-8601 strings so every edge (tRPC, REST, SSE) serialises them the same way.
  */
+import type { DetailCode, DetailParams } from "./outbox/detail-codes.js";
 import type {
   AutoReplyInput,
   BroadcastIdInput,
@@ -88,6 +89,9 @@ export interface SessionStatus {
   reconnectAttempts: number;
   /** Set while the outbox is paused: by hand, or 463s from several recipients (a restricted account). */
   outboxPausedReason: string | null;
+  /** The pause's reason as a code the panel translates (e.g. "paused_restricted"), with its parameters. */
+  outboxPausedCode: DetailCode | null;
+  outboxPausedParams: DetailParams | null;
   /**
    * Set while wa_sessions/ refuses the credential writes (which folder, which OS error): they are
    * kept in memory, so restarting or a crash now may unlink the device. Null once they all landed.
@@ -100,7 +104,11 @@ export interface SessionStatus {
 
 export interface MessageEventRecord {
   status: MessageStatus | "retry" | "paused";
+  /** English, for logs and programs; the panel translates `code` and shows this only when it has none. */
   detail: string | null;
+  /** `detail` as a code (outbox/detail-codes.ts) with its parameters; null on older rows and plain lines. */
+  code: DetailCode | null;
+  params: DetailParams | null;
   at: string;
 }
 
@@ -115,6 +123,9 @@ export interface MessageRecord {
   waMessageId: string;
   attempts: number;
   lastError: string | null;
+  /** `lastError` as a code with its parameters, as in the timeline. */
+  lastErrorCode: DetailCode | null;
+  lastErrorParams: DetailParams | null;
   /** While held (463): the https://wa.me/<our number>?text=… link to share with the recipient. */
   holdLink: string | null;
   createdAt: string;
@@ -415,6 +426,9 @@ export interface AlertService {
 export interface OutboxState {
   /** Why nothing is sent now (by hand, or 463s from several recipients); null: sending. */
   pausedReason: string | null;
+  /** The reason as a code the panel translates ("paused_by_hand", "paused_restricted"), with its parameters. */
+  pausedCode: DetailCode | null;
+  pausedParams: DetailParams | null;
   /** True when a person paused it: only a resume ends it, also across restarts. */
   isPausedByHand: boolean;
 }

@@ -166,7 +166,7 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
     isOptedOut: (phone) => optOuts.isOptedOutDigits(phone),
     send: (input) => outbox.messages.send(input),
     requeueCancelled: (id) => outbox.requeueCancelled(id),
-    cancelMessage: (id) => outbox.messages.cancel(id),
+    cancelMessage: (id, why) => outbox.cancelForBroadcast(id, why),
     sentSince: (since) => outbox.sentSince(since),
     ...(options.csvLimits ? { limits: options.csvLimits } : {}),
   });

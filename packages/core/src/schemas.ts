@@ -348,7 +348,14 @@ export const autoReplyKeywordInput = autoReplyInput.pick({ keyword: true });
 export type AutoReplyKeywordInput = z.input<typeof autoReplyKeywordInput>;
 
 /** A broadcast's own statuses (its rows have theirs: BROADCAST_ROW_STATUSES). */
-export const BROADCAST_STATUSES = ["draft", "scheduled", "running", "paused", "completed", "cancelled"] as const;
+export const BROADCAST_STATUSES = [
+  "draft",
+  "scheduled",
+  "running",
+  "paused",
+  "completed",
+  "cancelled",
+] as const;
 export type BroadcastStatus = (typeof BROADCAST_STATUSES)[number];
 
 /** What a row of a broadcast can be, as counted in its progress and written in its report. */
@@ -412,3 +419,4 @@ export const scheduleBroadcastInput = broadcastIdInput.extend({
   scheduledAt: scheduledAtSchema,
 });
 export type ScheduleBroadcastInput = z.infer<typeof scheduleBroadcastInput>;
+export { DETAIL_CODES, type DetailCode, type DetailParams } from "./outbox/detail-codes.js";

@@ -205,6 +205,19 @@ describe("broadcasts", { timeout: 60_000 }, () => {
     const report = (await collect(running.broadcasts.report({ id }))).trimEnd().split("\r\n");
     // 30 rows of the second upload plus the header (the first upload's sent rows are kept, its others replaced)
     expect(report.filter((line) => /,cancelled,/.test(line))).toHaveLength(final.counts.cancelled);
+
+    // each timeline says which control took the message, as a code the panel translates
+    const { items } = await running.messages.list({ status: "cancelled", limit: 100 });
+    const codes = items.map((message) =>
+      message.events.map((event) => event.code).filter((code) => code !== null),
+    );
+    expect(codes.filter((lines) => lines.at(-1) === "broadcast_cancelled")).toHaveLength(3);
+    for (const lines of codes) {
+      expect(["broadcast_cancelled", "broadcast_paused"]).toContain(lines.at(-1));
+      expect(lines).not.toContain("cancelled_by_hand");
+      const resumed = lines.indexOf("broadcast_resumed");
+      if (resumed !== -1) expect(lines.slice(0, resumed)).toContain("broadcast_paused");
+    }
   });
 
   it("a schedule 2 minutes ahead survives a restart and starts on time; a missed one starts at boot", async () => {

@@ -17,6 +17,7 @@ import {
   SessionNotFoundError,
 } from "../src/errors.js";
 import { InMemoryEventBus } from "../src/events/event-bus.js";
+import { described } from "../src/outbox/detail-codes.js";
 import { createSessionManager, type SessionManager } from "../src/session/session-manager.js";
 import { ScriptedWhatsAppPort } from "./support/scripted-whatsapp-port.js";
 import { createTempKabarDir, type TempKabarDir } from "./support/temp-kabar-dir.js";
@@ -95,7 +96,11 @@ describe("one session", () => {
     const { manager, port } = newManager({ defaultCountry: () => country });
     await manager.start();
     // The seed's own POST body writes the number with "+".
-    const session = await manager.create({ name: "Main", sessionId: "main_session", phoneNumber: "+6285117132297" });
+    const session = await manager.create({
+      name: "Main",
+      sessionId: "main_session",
+      phoneNumber: "+6285117132297",
+    });
     expect(session.phoneNumber).toBe("6285117132297");
     expect((await manager.update({ id: session.id, phoneNumber: "0851-1713-2297" })).phoneNumber).toBe(
       "6285117132297",
@@ -214,7 +219,9 @@ describe("the process lock", () => {
     const lockPath = path.join(temp.sessionsDir, ".lock");
     const longAgo = new Date(Date.now() - 600_000);
     fs.utimesSync(lockPath, longAgo, longAgo);
-    await expect.poll(() => fs.statSync(lockPath).mtimeMs, { timeout: 5_000 }).toBeGreaterThan(Date.now() - 60_000);
+    await expect
+      .poll(() => fs.statSync(lockPath).mtimeMs, { timeout: 5_000 })
+      .toBeGreaterThan(Date.now() - 60_000);
     // So a second process sees a live holder and refuses.
     await expect(newManager().manager.start()).rejects.toBeInstanceOf(SessionLockedError);
   });
@@ -250,8 +257,12 @@ describe("live state", () => {
     const firstBeat = row.heartbeatAt?.getTime() ?? 0;
     await expect.poll(async () => (await readRow()).heartbeatAt?.getTime() ?? 0).toBeGreaterThan(firstBeat);
 
-    manager.setOutboxPaused("WhatsApp answered 463");
-    expect(manager.status().outboxPausedReason).toBe("WhatsApp answered 463");
+    manager.setOutboxPaused(described("paused_by_hand", { reason: "acara ditunda" }));
+    expect(manager.status()).toMatchObject({
+      outboxPausedReason: "acara ditunda",
+      outboxPausedCode: "paused_by_hand",
+      outboxPausedParams: { reason: "acara ditunda" },
+    });
     await manager.close();
     expect((await readRow()).state).toBe("disconnected");
   });

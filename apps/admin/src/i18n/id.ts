@@ -1,4 +1,4 @@
-import type { SessionReasonCode } from "@kabar/core/schemas";
+import type { DetailCode, SessionReasonCode } from "@kabar/core/schemas";
 import type { SessionStatus } from "../api/trpc";
 
 /**
@@ -128,6 +128,7 @@ export const id = {
     lastDisconnectReason: "Alasan terakhir terputus",
     stateReason: "Keterangan",
     outboxPaused: "Pengiriman dijeda: {reason}",
+    pausedByHandNoReason: "oleh admin, tanpa alasan",
     storageProblemTitle: "Kredensial WhatsApp tidak bisa disimpan",
     storageProblemAdvice:
       "Buat folder wa_sessions/ bisa ditulis lagi. Sampai saat itu jangan restart server: pembaruan yang masih di memori akan hilang dan perangkat bisa terputus dari WhatsApp.",
@@ -231,13 +232,15 @@ export const id = {
   },
   broadcasts: {
     title: "Siaran",
-    intro: "Kirim satu pesan pribadi ke setiap baris daftar peserta (CSV), lewat antrean yang sama dengan jeda dan batas harian.",
+    intro:
+      "Kirim satu pesan pribadi ke setiap baris daftar peserta (CSV), lewat antrean yang sama dengan jeda dan batas harian.",
     newTitle: "Siaran baru",
     name: "Nama siaran",
     template: "Templat",
     templateHint: "Pakai {kolom} dari header CSV, mis. Halo {nama}, nomor BIB kamu {bib}.",
     file: "Daftar peserta (CSV)",
-    fileHint: "UTF-8, dipisah , atau ; dengan kolom nomor (phone, nomor, no_hp, hp, whatsapp, telepon, No. HP). Maks. 20 MB.",
+    fileHint:
+      "UTF-8, dipisah , atau ; dengan kolom nomor (phone, nomor, no_hp, hp, whatsapp, telepon, No. HP). Maks. 20 MB.",
     scheduleAt: "Jadwalkan (opsional)",
     scheduleHint: "Waktu di zona {zone}. Kosongkan untuk mulai sendiri nanti.",
     startNow: "Mulai kirim segera",
@@ -250,7 +253,11 @@ export const id = {
     line: "Baris",
     column: "Kolom",
     problem: "Masalah",
-    problems: { bad_number: "nomor tidak valid", empty_value: "nilai kosong", duplicate_number: "nomor ganda" },
+    problems: {
+      bad_number: "nomor tidak valid",
+      empty_value: "nilai kosong",
+      duplicate_number: "nomor ganda",
+    },
     list: "Daftar siaran",
     empty: "Belum ada siaran.",
     progress: "Kemajuan",
@@ -385,7 +392,8 @@ export const id = {
     defaultCountryHint: "Dua huruf, mis. ID",
     checkOnWhatsApp: "Periksa nomor terdaftar di WhatsApp sebelum mengirim",
     timeZone: "Zona waktu organisasi",
-    timeZoneHint: "Hari kalendernya dipakai untuk batas harian, jadwal, dan dasbor, mis. Asia/Jakarta (WIB), Asia/Makassar (WITA), Asia/Jayapura (WIT)",
+    timeZoneHint:
+      "Hari kalendernya dipakai untuk batas harian, jadwal, dan dasbor, mis. Asia/Jakarta (WIB), Asia/Makassar (WITA), Asia/Jayapura (WIT)",
     linkPreviews: "Tampilkan pratinjau tautan (hanya situs publik; server mengambil halamannya)",
     retries: "Percobaan ulang & penahanan",
     maxAttempts: "Percobaan maksimum per pesan",
@@ -449,6 +457,39 @@ export const id = {
     qr_expired: "Kode QR kedaluwarsa",
     other: "Kesalahan lain dari WhatsApp",
   } satisfies Record<DisconnectCode, string>,
+  /**
+   * The server's codes for a timeline line, a message's last error and the outbox pause (core's
+   * outbox/detail-codes.ts). A code missing here fails the typecheck; a code a newer server sends
+   * shows its English words. `{until}` is a date, `{status}` " (463)" or nothing.
+   */
+  detailCodes: {
+    held_first_message: "Penerima harus mengirim pesan ke nomor ini terlebih dahulu",
+    released_recipient_wrote: "Penerima sudah mengirim pesan; pesan yang ditahan dikirim",
+    released_privacy_token: "Penerima membagikan token privasi; pesan yang ditahan dikirim",
+    daily_cap: "Batas harian {cap} pesan tercapai; menunggu hingga {until}",
+    not_on_whatsapp: "Nomor tidak terdaftar di WhatsApp",
+    attempt: "Percobaan ke-{attempt}",
+    retry_backoff:
+      "Gagal sementara; percobaan {attempt} dari {maxAttempts}, dicoba lagi dalam {seconds} detik",
+    gave_up: "Gagal setelah {attempts} percobaan",
+    send_error: "Gagal sementara; akan dicoba lagi",
+    refused: "WhatsApp menolak pesan ini{status}",
+    disconnected_before_ack:
+      "Sesi terputus sebelum WhatsApp menerima pesan; dikirim ulang dengan ID yang sama",
+    ack_timeout_resend: "WhatsApp tidak menjawab dalam {ms} md; dikirim ulang dengan ID yang sama",
+    ack_timeout_gave_up: "WhatsApp tidak menjawab setelah {count} percobaan ({ms} md per percobaan)",
+    requeued_after_database_error: "Dikirim ulang dengan ID yang sama setelah galat basis data",
+    requeued_after_restart: "Dikirim ulang dengan ID yang sama setelah server dimulai ulang",
+    cancelled_by_hand: "Dibatalkan oleh admin",
+    resent_by_hand: "Dikirim ulang oleh admin dengan ID WhatsApp yang sama",
+    broadcast_resumed: "Masuk antrean lagi: siarannya dilanjutkan",
+    broadcast_paused: "Dikeluarkan dari antrean: siarannya dijeda",
+    broadcast_cancelled: "Dibatalkan: siarannya dibatalkan",
+    delivered_by_read: "Diterima (diketahui dari tanda dibaca)",
+    paused_restricted:
+      "WhatsApp menjawab 463 untuk {recipients} penerima berbeda dalam {minutes} menit: akun dibatasi, sampai {until}",
+    paused_by_hand: "{reason}",
+  } satisfies Record<DetailCode, string>,
   validation: {
     name: "Nama wajib diisi (maksimal 100 karakter)",
     sessionId: "Session ID 3–64 karakter: huruf kecil, angka atau garis bawah",

@@ -4,6 +4,7 @@ import { type MessageRecord, trpc } from "../api/trpc";
 import { Button } from "../components/button";
 import { ErrorText } from "../components/error-text";
 import { format, useI18n } from "../i18n/i18n";
+import { detailText } from "./detail-text";
 
 /** One outbox row: recipient, text, status, and its status history as a timeline. */
 export function MessageItem({ message }: { message: MessageRecord }) {
@@ -26,16 +27,32 @@ export function MessageItem({ message }: { message: MessageRecord }) {
           {t.messages.timeline} · {format(t.messages.attempts, { count: message.attempts })}
         </summary>
         <ol className="timeline">
-          {message.events.map((event) => (
-            <li key={`${event.status}-${event.at}`}>
-              <span className={`status status-${event.status}`}>{t.messages.statuses[event.status]}</span>
-              <time dateTime={event.at}>{formatDateTime(event.at)}</time>
-              {event.detail === null ? null : <span className="muted">{event.detail}</span>}
-            </li>
-          ))}
+          {message.events.map((event) => {
+            const text = detailText(t, formatDateTime, event);
+            return (
+              <li key={`${event.status}-${event.at}`} data-code={event.code ?? undefined}>
+                <span className={`status status-${event.status}`}>{t.messages.statuses[event.status]}</span>
+                <time dateTime={event.at}>{formatDateTime(event.at)}</time>
+                {/* the English words (WhatsApp's own error among them) stay at hand as a tooltip */}
+                {text === null ? null : (
+                  <span className="muted" title={event.detail ?? undefined}>
+                    {text}
+                  </span>
+                )}
+              </li>
+            );
+          })}
         </ol>
       </details>
-      {message.lastError === null ? null : <p className="error-text">{message.lastError}</p>}
+      {message.lastError === null ? null : (
+        <p className="error-text" title={message.lastError}>
+          {detailText(t, formatDateTime, {
+            detail: message.lastError,
+            code: message.lastErrorCode,
+            params: message.lastErrorParams,
+          })}
+        </p>
+      )}
       {message.holdLink === null ? null : <HoldLink link={message.holdLink} />}
       {canResend || canCancel ? (
         <div className="actions">

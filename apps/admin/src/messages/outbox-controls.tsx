@@ -1,20 +1,23 @@
 import { pauseOutboxInput } from "@kabar/core/schemas";
 import { type FormEvent, useState } from "react";
-import { trpc } from "../api/trpc";
+import { type RouterOutputs, trpc } from "../api/trpc";
 import { Button } from "../components/button";
 import { ErrorText } from "../components/error-text";
 import { Field } from "../components/field";
 import { useFormErrors } from "../forms/use-form-errors";
 import { format, useI18n } from "../i18n/i18n";
 import { FALLBACK_REFRESH_MS } from "../sessions/use-session-status";
+import { detailText } from "./detail-text";
+
+type OutboxState = RouterOutputs["outbox"]["state"];
 
 /** Pause and resume the whole outbox; shows why it is paused (by hand, or 463s from several recipients). */
 export function OutboxControls() {
-  const { t } = useI18n();
+  const { t, formatDateTime } = useI18n();
   const utils = trpc.useUtils();
   const state = trpc.outbox.state.useQuery(undefined, { refetchInterval: FALLBACK_REFRESH_MS });
   const [reason, setReason] = useState("");
-  const onSuccess = (next: { pausedReason: string | null; isPausedByHand: boolean }) => {
+  const onSuccess = (next: OutboxState) => {
     utils.outbox.state.setData(undefined, next);
     void utils.session.status.invalidate();
   };
@@ -40,7 +43,14 @@ export function OutboxControls() {
         <p className="muted">{t.outbox.running}</p>
       ) : (
         <p className="notice notice-warn" role="status">
-          {format(t.outbox.paused, { reason: current.pausedReason })}
+          {format(t.outbox.paused, {
+            reason:
+              detailText(t, formatDateTime, {
+                detail: current.pausedReason,
+                code: current.pausedCode,
+                params: current.pausedParams,
+              }) ?? current.pausedReason,
+          })}
           {current.isPausedByHand ? <span className="muted small"> {t.outbox.pausedByHand}</span> : null}
         </p>
       )}

@@ -6,6 +6,7 @@ import { ErrorText } from "../components/error-text";
 import { StatusBadge } from "../components/status-badge";
 import { format, useI18n } from "../i18n/i18n";
 import { RefusalNotice } from "./refusal-notice";
+import { detailText } from "../messages/detail-text";
 
 interface SessionCardProps {
   session: SessionRecord;
@@ -93,8 +94,15 @@ export function SessionCard({ session, status, isLive, onEdit, onShowQr }: Sessi
         ))}
       </dl>
       {status?.outboxPausedReason == null ? null : (
-        <p className="notice notice-warn">
-          {format(t.sessions.outboxPaused, { reason: status.outboxPausedReason })}
+        <p className="notice notice-warn" data-outbox-paused={status.outboxPausedCode ?? undefined}>
+          {format(t.sessions.outboxPaused, {
+            reason:
+              detailText(t, formatDateTime, {
+                detail: status.outboxPausedReason,
+                code: status.outboxPausedCode,
+                params: status.outboxPausedParams,
+              }) ?? status.outboxPausedReason,
+          })}
         </p>
       )}
       <RefusalNotice status={status} />

@@ -53,6 +53,7 @@ export class FakeKabar implements Kabar {
     perRecipientGapMs: 0,
   };
   private pausedByHand: string | null = null;
+  private pausedByHandReason: string | null = null;
   /** On-WhatsApp answers by number, as the worker would have cached them. */
   readonly onWhatsAppAnswers = new Map<string, OnWhatsAppAnswer>();
   reconnects = 0;
@@ -202,6 +203,8 @@ export class FakeKabar implements Kabar {
         waMessageId: randomUUID(),
         attempts: 0,
         lastError: null,
+        lastErrorCode: null,
+        lastErrorParams: null,
         holdLink: null,
         createdAt: at,
         updatedAt: at,
@@ -209,7 +212,7 @@ export class FakeKabar implements Kabar {
         deliveredAt: null,
         readAt: null,
         failedAt: null,
-        events: [{ status: "queued", detail: null, at }],
+        events: [{ status: "queued", detail: null, code: null, params: null, at }],
       };
       this.messagesById.set(message.id, message);
       this.publishMessage(message);
@@ -318,15 +321,25 @@ export class FakeKabar implements Kabar {
   readonly dashboard: Kabar["dashboard"] = { stats: async () => this.dashboardStats };
 
   readonly outbox: Kabar["outbox"] = {
-    state: () => ({ pausedReason: this.pausedByHand, isPausedByHand: this.pausedByHand !== null }),
+    state: () => ({
+      pausedReason: this.pausedByHand,
+      pausedCode: this.pausedByHand === null ? null : "paused_by_hand",
+      pausedParams: this.pausedByHand === null ? null : { reason: this.pausedByHandReason },
+      isPausedByHand: this.pausedByHand !== null,
+    }),
     pause: async (input) => {
       this.pausedByHand = input?.reason ?? "paused by hand";
-      this.setState({ outboxPausedReason: this.pausedByHand });
+      this.pausedByHandReason = input?.reason ?? null;
+      this.setState({
+        outboxPausedReason: this.pausedByHand,
+        outboxPausedCode: "paused_by_hand",
+        outboxPausedParams: { reason: input?.reason ?? null },
+      });
       return this.outbox.state();
     },
     resume: async () => {
       this.pausedByHand = null;
-      this.setState({ outboxPausedReason: null });
+      this.setState({ outboxPausedReason: null, outboxPausedCode: null, outboxPausedParams: null });
       return this.outbox.state();
     },
   };

@@ -32,7 +32,8 @@ export interface BroadcastsOptions {
   isOptedOut(phone: string): Promise<boolean>;
   send(input: { to: string; message: string; idempotencyKey: string }): Promise<SendResult>;
   requeueCancelled(id: string): Promise<boolean>;
-  cancelMessage(id: string): Promise<unknown>;
+  /** Cancels a waiting message; `why` names the control, for its timeline. */
+  cancelMessage(id: string, why: "broadcast_paused" | "broadcast_cancelled"): Promise<unknown>;
   sentSince(since: Date): Promise<number>;
   limits?: CsvLimits;
 }
@@ -59,7 +60,7 @@ export function createBroadcasts(options: BroadcastsOptions): Broadcasts {
     requeueCancelled: options.requeueCancelled,
     async cancelMessage(id) {
       try {
-        await options.cancelMessage(id);
+        await options.cancelMessage(id, "broadcast_paused");
         return true;
       } catch (error) {
         if (error instanceof MessageNotCancellableError) return false;
@@ -201,7 +202,7 @@ export function createBroadcasts(options: BroadcastsOptions): Broadcasts {
         });
         // what waits in the outbox is cancelled there (its row reads cancelled through it)
         for (const messageId of await repository.queuedMessageIds(id)) {
-          await options.cancelMessage(messageId).catch((error: unknown) => {
+          await options.cancelMessage(messageId, "broadcast_cancelled").catch((error: unknown) => {
             if (!(error instanceof MessageNotCancellableError)) throw error;
           });
         }

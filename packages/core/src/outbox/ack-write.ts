@@ -29,17 +29,28 @@ function movableTo(target: AckTarget): MessageStatus[] {
   );
 }
 
+/** A message the one statement moved; `impliesDelivered`: a read receipt came with no delivery
+ * receipt before it (Baileys hands on a delivered and a read that arrive together as "read" alone),
+ * so the message was delivered now too — its timeline needs that line, as the user expects. */
+export interface MovedOnAck {
+  id: string;
+  to: string;
+  impliesDelivered: boolean;
+}
+
 /**
  * The same change the general path makes (apply-acks.ts): sentAt kept or set, deliveredAt set on
  * delivered, readAt set and deliveredAt kept or set on read. Null: no such message in a movable
  * status; the caller then takes the general path, which also handles failed and no-op acks.
+ * A read is one statement when the delivery receipt came first (the common case), two otherwise:
+ * SQLite's RETURNING sees only the new row, so whether deliveredAt was empty is asked in the WHERE.
  */
 export async function moveOnAck(
   db: PrismaClient,
   waMessageId: string,
   target: AckTarget,
   at: Date,
-): Promise<{ id: string; to: string } | null> {
+): Promise<MovedOnAck | null> {
   const stamp = toStoredDate(at);
   const sets = [`"status" = ?`, `"sentAt" = COALESCE("sentAt", ?)`, `"updatedAt" = ?`];
   const values: unknown[] = [target, stamp, stamp];
@@ -52,11 +63,21 @@ export async function moveOnAck(
     values.push(stamp, stamp);
   }
   const from = movableTo(target);
-  const rows = await db.$queryRawUnsafe<{ id: string; to: string }[]>(
-    `UPDATE "OutboxMessage" SET ${sets.join(", ")} WHERE "waMessageId" = ? AND "status" IN (${from.map(() => "?").join(", ")}) RETURNING "id", "to"`,
-    ...values,
-    waMessageId,
-    ...from,
-  );
-  return rows[0] ?? null;
+  const update = async (condition: string): Promise<{ id: string; to: string } | null> => {
+    const rows = await db.$queryRawUnsafe<{ id: string; to: string }[]>(
+      `UPDATE "OutboxMessage" SET ${sets.join(", ")} WHERE "waMessageId" = ? AND "status" IN (${from.map(() => "?").join(", ")})${condition} RETURNING "id", "to"`,
+      ...values,
+      waMessageId,
+      ...from,
+    );
+    return rows[0] ?? null;
+  };
+  if (target !== "read") {
+    const moved = await update("");
+    return moved && { ...moved, impliesDelivered: false };
+  }
+  const afterDelivery = await update(` AND "deliveredAt" IS NOT NULL`);
+  if (afterDelivery) return { ...afterDelivery, impliesDelivered: false };
+  const alone = await update(` AND "deliveredAt" IS NULL`);
+  return alone && { ...alone, impliesDelivered: true };
 }

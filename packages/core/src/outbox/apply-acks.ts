@@ -1,5 +1,7 @@
 import { type MessageStatus, messageStatusSchema } from "../schemas.js";
 import type { AckStatus } from "../whatsapp/port.js";
+import { described } from "./detail-codes.js";
+import { eventFor, lastErrorFor } from "./described-columns.js";
 import { interruptibleDelay } from "./interruptible-delay.js";
 import { ACK_RANK as RANK } from "./ack-write.js";
 import { changeStatus, type OutboxDependencies, publishStatus } from "./outbox-context.js";
@@ -63,6 +65,7 @@ export function applyAcks(
     const moved = await deps.repository.moveOnAck(waMessageId, target, new Date(deps.clock.now()));
     if (moved) {
       // Not in one transaction with the update, as in every transition (outbox-repository.ts).
+      if (moved.impliesDelivered) await recordImpliedDelivery(moved);
       await deps.repository.addTimeline(moved.id, event);
       publishStatus(deps, moved, { publish: target, event });
       return;
@@ -73,7 +76,8 @@ export function applyAcks(
     // A failed message that WhatsApp acks after all was sent: reality wins over our timeout.
     if (RANK[current] >= RANK[target] && current !== "failed") return;
     const at = new Date(deps.clock.now());
-    await changeStatus(deps, row, {
+    const impliesDelivered = target === "read" && row.deliveredAt === null;
+    const applied = await changeStatus(deps, row, {
       from: [current],
       data: {
         status: target,
@@ -81,13 +85,27 @@ export function applyAcks(
         ...(target === "delivered" ? { deliveredAt: at } : {}),
         // Baileys merges a delivered and a read receipt that arrive together into "read" alone.
         ...(target === "read" ? { readAt: at, deliveredAt: row.deliveredAt ?? at } : {}),
-        ...(current === "failed" ? { failedAt: null, lastError: null } : {}),
+        ...(current === "failed" ? { failedAt: null, ...lastErrorFor(null) } : {}),
       },
-      event: { status: target, detail: null },
-      publish: target,
+      // The delivered line goes first, with the change; the read line follows it.
+      event: impliesDelivered ? IMPLIED_DELIVERY : { status: target, detail: null },
+      publish: impliesDelivered ? "delivered" : target,
     });
+    if (applied && impliesDelivered) {
+      await deps.repository.addTimeline(row.id, event);
+      publishStatus(deps, row, { publish: target, event });
+    }
+  }
+
+  /** A read message was delivered: its timeline and listeners (waitFor "delivered") hear so. */
+  async function recordImpliedDelivery(moved: { id: string; to: string }): Promise<void> {
+    await deps.repository.addTimeline(moved.id, IMPLIED_DELIVERY);
+    publishStatus(deps, moved, { publish: "delivered", event: IMPLIED_DELIVERY });
   }
 }
+
+/** The line for a delivery WhatsApp told only through its read receipt. */
+const IMPLIED_DELIVERY = eventFor("delivered" as const, described("delivered_by_read", {}));
 
 export function toStatus(value: string): MessageStatus {
   const parsed = messageStatusSchema.safeParse(value);

@@ -1,6 +1,8 @@
 import type { MessageRecord } from "../contract.js";
 import { MessageNotCancellableError } from "../errors.js";
 import type { createMessageRecords } from "./message-records.js";
+import { described } from "./detail-codes.js";
+import { eventFor } from "./described-columns.js";
 import { changeStatus, type OutboxDependencies } from "./outbox-context.js";
 
 const CANCELLABLE = ["queued", "held"] as const;
@@ -13,12 +15,13 @@ export async function cancelMessage(
   deps: Pick<OutboxDependencies, "repository" | "events" | "clock">,
   records: ReturnType<typeof createMessageRecords>,
   id: string,
+  why: "cancelled_by_hand" | "broadcast_paused" | "broadcast_cancelled" = "cancelled_by_hand",
 ): Promise<MessageRecord> {
   const record = await records.require(id);
   const cancelled = await changeStatus(deps, record, {
     from: CANCELLABLE,
     data: { status: "cancelled", failedAt: null },
-    event: { status: "cancelled", detail: "cancelled by hand" },
+    event: eventFor("cancelled", described(why, {})),
     publish: "cancelled",
   });
   if (!cancelled) {

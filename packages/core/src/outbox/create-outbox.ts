@@ -1,6 +1,14 @@
 import type { PrismaClient } from "@kabar/db";
+import { described } from "./detail-codes.js";
+import { eventFor, lastErrorFor } from "./described-columns.js";
 import type { Logger } from "pino";
-import type { MessageService, OnWhatsAppAnswerService, OutboxService, SessionRecord } from "../contract.js";
+import type {
+  MessageRecord,
+  MessageService,
+  OnWhatsAppAnswerService,
+  OutboxService,
+  SessionRecord,
+} from "../contract.js";
 import { KabarError, SessionNotFoundError } from "../errors.js";
 import type { InMemoryEventBus } from "../events/event-bus.js";
 import type { SettingsStore } from "../settings/settings-service.js";
@@ -53,6 +61,8 @@ export interface Outbox {
    * the messages its pause took out of the queue. False when the message is not cancelled.
    */
   requeueCancelled(id: string): Promise<boolean>;
+  /** Cancels a queued or held message for its broadcast, whose timeline then says which control did it. */
+  cancelForBroadcast(id: string, why: "broadcast_paused" | "broadcast_cancelled"): Promise<MessageRecord>;
 }
 
 /** Wires the outbox: the write side (send), the read side (records) and the single worker. */
@@ -116,10 +126,10 @@ export function createOutbox(options: OutboxOptions): Outbox {
           status: "queued",
           nextAttemptAt: new Date(clock.now()),
           failedAt: null,
-          lastError: null,
+          ...lastErrorFor(null),
           failedAttempts: 0,
         },
-        event: { status: "retry", detail: "resent by hand with the same WhatsApp id" },
+        event: eventFor("retry", described("resent_by_hand", {})),
         publish: "queued",
       });
       worker.resume();
@@ -136,13 +146,15 @@ export function createOutbox(options: OutboxOptions): Outbox {
     depth: () => repository.depth(),
     pruneMedia: () => options.mediaStore.prune((sha256) => repository.isMediaReferenced(sha256)),
     sentSince: (since) => repository.sentSince(since),
+    cancelForBroadcast: (id, why) =>
+      cancelMessage({ repository, events: options.events, clock }, records, id, why),
     async requeueCancelled(id) {
       const row = await repository.findById(id);
       if (!row) return false;
       const requeued = await changeStatus({ repository, events: options.events, clock }, row, {
         from: ["cancelled"],
         data: { status: "queued", nextAttemptAt: new Date(clock.now()) },
-        event: { status: "retry", detail: "queued again: its broadcast resumed" },
+        event: eventFor("retry", described("broadcast_resumed", {})),
         publish: "queued",
       });
       if (requeued) worker.wake();

@@ -11,6 +11,7 @@ import {
 import { z } from "zod";
 import { toStatus } from "./apply-acks.js";
 import { parseInput } from "../session/parse-input.js";
+import { readDetailCode } from "./detail-codes.js";
 
 const recordSelect = {
   seq: true,
@@ -25,6 +26,8 @@ const recordSelect = {
   waMessageId: true,
   attempts: true,
   lastError: true,
+  lastErrorCode: true,
+  lastErrorParams: true,
   holdLink: true,
   createdAt: true,
   updatedAt: true,
@@ -32,7 +35,10 @@ const recordSelect = {
   deliveredAt: true,
   readAt: true,
   failedAt: true,
-  events: { select: { status: true, detail: true, at: true }, orderBy: { id: "asc" } },
+  events: {
+    select: { status: true, detail: true, code: true, params: true, at: true },
+    orderBy: { id: "asc" },
+  },
 } satisfies Prisma.OutboxMessageSelect;
 
 type RecordRow = Prisma.OutboxMessageGetPayload<{ select: typeof recordSelect }>;
@@ -105,6 +111,7 @@ function toRecord(row: RecordRow): MessageRecord {
     waMessageId: row.waMessageId,
     attempts: row.attempts,
     lastError: row.lastError,
+    ...lastErrorCodeOf(row),
     // Only while held: after the contact wrote, the link has done its job.
     holdLink: toStatus(row.status) === "held" ? row.holdLink : null,
     createdAt: row.createdAt.toISOString(),
@@ -117,8 +124,20 @@ function toRecord(row: RecordRow): MessageRecord {
       (event): MessageEventRecord => ({
         status: eventStatusSchema.catch("retry").parse(event.status),
         detail: event.detail,
+        ...codeOf(event.code, event.params),
         at: event.at.toISOString(),
       }),
     ),
   };
+}
+
+/** A stored code back as it travels; a code this build does not know reads as none (the English shows). */
+function codeOf(code: string | null, params: string | null) {
+  const known = readDetailCode(code, params);
+  return { code: known?.code ?? null, params: known?.params ?? null };
+}
+
+function lastErrorCodeOf(row: Pick<RecordRow, "lastErrorCode" | "lastErrorParams">) {
+  const { code, params } = codeOf(row.lastErrorCode, row.lastErrorParams);
+  return { lastErrorCode: code, lastErrorParams: params };
 }

@@ -4,6 +4,7 @@ import type { InMemoryEventBus } from "../events/event-bus.js";
 import type { MessageStatus } from "../schemas.js";
 import type { SettingsStore } from "../settings/settings-service.js";
 import type { WhatsAppPort } from "../whatsapp/port.js";
+import type { Described } from "./detail-codes.js";
 import type { MediaStore } from "./media-store.js";
 import type { OutboxRepository, OutboxRow, Transition } from "./outbox-repository.js";
 
@@ -12,7 +13,8 @@ export interface OutboxSession {
   activeSessionId(): string | null;
   status(): SessionStatus;
   onStatus(listener: (status: SessionStatus) => void): () => void;
-  setOutboxPaused(reason: string | null): void;
+  /** The pause's English words with their code (detail-codes.ts); null: not paused. */
+  setOutboxPaused(reason: Described | null): void;
 }
 
 /** Injectable so tests can move to "tomorrow" for the daily cap without waiting a day. */

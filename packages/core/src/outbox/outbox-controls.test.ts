@@ -35,19 +35,28 @@ describe("cancel, pause by hand, on-WhatsApp answers", { timeout: 20_000 }, () =
   it("keeps a pause by hand across a restart, and sends after resume", async () => {
     harness = await createHarness();
     harness.session.connect();
-    expect(await harness.outbox.controls.pause({ reason: "acara ditunda" })).toEqual({
+    const pausedByHand = {
       pausedReason: "acara ditunda",
+      pausedCode: "paused_by_hand",
+      pausedParams: { reason: "acara ditunda" },
       isPausedByHand: true,
-    });
+    };
+    expect(await harness.outbox.controls.pause({ reason: "acara ditunda" })).toEqual(pausedByHand);
     const { id } = await harness.outbox.messages.send({ to: "081111111111", message: "tunggu" });
     await harness.restart();
-    expect(harness.outbox.controls.state()).toEqual({ pausedReason: "acara ditunda", isPausedByHand: true });
+    // the code survives the restart with the reason
+    expect(harness.outbox.controls.state()).toEqual(pausedByHand);
     expect(harness.session.outboxPausedReason).toBe("acara ditunda");
     expect((await harness.outbox.messages.get(id))?.status).toBe("queued");
     expect(harness.port.sends).toHaveLength(0);
 
     const sent = nextEvent(harness.events, statusOf(id, "sent"));
-    expect(await harness.outbox.controls.resume()).toEqual({ pausedReason: null, isPausedByHand: false });
+    expect(await harness.outbox.controls.resume()).toEqual({
+      pausedReason: null,
+      pausedCode: null,
+      pausedParams: null,
+      isPausedByHand: false,
+    });
     await sent;
     await harness.restart();
     expect(harness.outbox.controls.state().isPausedByHand).toBe(false);

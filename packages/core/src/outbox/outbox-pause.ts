@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import type { Clock, OutboxSession } from "./outbox-context.js";
+import { DEFAULT_PAUSE_REASON, type Described, described } from "./detail-codes.js";
 
 /**
  * The outbox's two pauses. Automatic: 463 from several recipients at once means the account is
@@ -9,8 +10,8 @@ import type { Clock, OutboxSession } from "./outbox-context.js";
  */
 export class OutboxPause {
   private pausedUntil: number | null = null;
-  private pausedFor: string | null = null;
-  private byHand: string | null = null;
+  private pausedFor: Described | null = null;
+  private byHand: Described | null = null;
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -23,17 +24,17 @@ export class OutboxPause {
     private readonly onEnd: () => void,
   ) {}
 
-  /** Starts (or extends) the pause; returns the reason as shown to people. */
-  begin(cause: string): string {
+  /** Starts (or extends) the pause for a restricted account (463s from `recipients` within `minutes`). */
+  begin(cause: { recipients: number; minutes: number }): string {
     const until = this.deps.clock.now() + this.deps.restrictedCooldownMs;
-    const reason = `${cause}; outbox paused until ${new Date(until).toISOString()}`;
+    const reason = described("paused_restricted", { ...cause, until: new Date(until).toISOString() });
     this.pausedUntil = until;
     this.pausedFor = reason;
     this.clearTimer();
     this.timer = setTimeout(() => this.end(), this.deps.restrictedCooldownMs);
-    this.deps.logger.warn({ until: new Date(until).toISOString() }, reason);
+    this.deps.logger.warn({ until: new Date(until).toISOString() }, reason.detail);
     this.publish();
-    return reason;
+    return reason.detail;
   }
 
   end(): void {
@@ -48,7 +49,8 @@ export class OutboxPause {
 
   /** A person paused the outbox; `reason` is what the panel shows. */
   pauseByHand(reason: string): void {
-    this.byHand = reason;
+    // the stored default is no reason of a person's: the panel says "paused by hand" in its language
+    this.byHand = described("paused_by_hand", { reason: reason === DEFAULT_PAUSE_REASON ? null : reason });
     this.publish();
   }
 
@@ -72,6 +74,11 @@ export class OutboxPause {
   }
 
   reason(): string | null {
+    return this.described()?.detail ?? null;
+  }
+
+  /** The reason with its code: the hand's first. */
+  described(): Described | null {
     return this.byHand ?? this.pausedFor;
   }
 
@@ -80,7 +87,7 @@ export class OutboxPause {
   }
 
   private publish(): void {
-    this.deps.session.setOutboxPaused(this.reason());
+    this.deps.session.setOutboxPaused(this.described());
   }
 
   private clearTimer(): void {

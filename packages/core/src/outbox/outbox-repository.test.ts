@@ -37,9 +37,17 @@ describe("outbox repository: an ack in one statement", () => {
     const sentAt = new Date("2026-12-02T08:00:00.000Z");
     const readAt = new Date("2026-12-02T08:00:05.000Z");
 
-    expect(await repository.moveOnAck(row.waMessageId, "sent", sentAt)).toEqual({ id: row.id, to: row.to });
-    // a read receipt alone: delivered too, sentAt kept
-    expect(await repository.moveOnAck(row.waMessageId, "read", readAt)).toEqual({ id: row.id, to: row.to });
+    expect(await repository.moveOnAck(row.waMessageId, "sent", sentAt)).toEqual({
+      id: row.id,
+      to: row.to,
+      impliesDelivered: false,
+    });
+    // a read receipt alone: delivered too, sentAt kept, and the caller told so for the timeline
+    expect(await repository.moveOnAck(row.waMessageId, "read", readAt)).toEqual({
+      id: row.id,
+      to: row.to,
+      impliesDelivered: true,
+    });
     const stored = await db.outboxMessage.findUniqueOrThrow({ where: { id: row.id } });
     expect(stored).toMatchObject({ status: "read", sentAt, deliveredAt: readAt, readAt });
     // never back: a late delivered receipt changes nothing
@@ -49,6 +57,20 @@ describe("outbox repository: an ack in one statement", () => {
     const failed = (await repository.insert(newMessage("6281200000011", "gagal"))).row;
     await db.outboxMessage.update({ where: { id: failed.id }, data: { status: "failed", lastError: "x" } });
     expect(await repository.moveOnAck(failed.waMessageId, "sent", sentAt)).toBeNull();
+
+    // delivered first, then read: the read implies nothing new
+    const second = (await repository.insert(newMessage("6281200000012", "dua"))).row;
+    await db.outboxMessage.update({ where: { id: second.id }, data: { status: "sent" } });
+    expect(await repository.moveOnAck(second.waMessageId, "delivered", sentAt)).toMatchObject({
+      impliesDelivered: false,
+    });
+    expect(await repository.moveOnAck(second.waMessageId, "read", readAt)).toMatchObject({
+      impliesDelivered: false,
+    });
+    expect(await db.outboxMessage.findUniqueOrThrow({ where: { id: second.id } })).toMatchObject({
+      deliveredAt: sentAt,
+      readAt,
+    });
   });
 });
 

@@ -5,7 +5,9 @@
 import type { Prisma, PrismaClient } from "@kabar/db";
 import type { MessageEventRecord } from "../contract.js";
 import type { MessageStatus } from "../schemas.js";
-import { type AckTarget, moveOnAck } from "./ack-write.js";
+import type { Described, DetailCode, DetailParams } from "./detail-codes.js";
+import { eventFor } from "./described-columns.js";
+import { type AckTarget, type MovedOnAck, moveOnAck } from "./ack-write.js";
 import { createGroupCommit, type InsertResult } from "./group-commit.js";
 import { createInsertStore } from "./outbox-insert-store.js";
 import { type NewOutboxMessage, type OutboxRow, outboxRowSelect } from "./outbox-row.js";
@@ -27,7 +29,26 @@ export interface Transition {
   /** The statuses the message must be in for the change to apply. */
   from: readonly MessageStatus[];
   data: Prisma.OutboxMessageUpdateManyMutationInput;
-  event: { status: EventStatus; detail: string | null };
+  event: TimelineEvent;
+}
+
+/** A timeline line; `code` and `params` say `detail` as a code the panel translates (detail-codes.ts). */
+export interface TimelineEvent {
+  status: EventStatus;
+  detail: string | null;
+  code?: DetailCode | null;
+  params?: DetailParams | null;
+}
+
+/** The line as its columns: the parameters are stored as JSON. */
+function eventColumns(id: string, event: TimelineEvent) {
+  return {
+    messageId: id,
+    status: event.status,
+    detail: event.detail,
+    code: event.code ?? null,
+    params: event.params ? JSON.stringify(event.params) : null,
+  };
 }
 
 export type OutboxRepository = ReturnType<typeof createOutboxRepository>;
@@ -166,28 +187,28 @@ export function createOutboxRepository(db: PrismaClient) {
       if (updated.count === 0) return null;
       // Not in one transaction with the update: a crash in between loses a timeline line, never
       // a status, and one writer at a time keeps SQLite free of busy errors.
-      const timeline = db.messageEvent.create({ data: { messageId: id, ...change.event } });
+      const timeline = db.messageEvent.create({ data: eventColumns(id, change.event) });
       return { timeline: timeline.then(() => undefined) };
     },
 
     /** An ack's common case in one statement (ack-write.ts); null: take the general path. */
-    moveOnAck(waMessageId: string, target: AckTarget, at: Date): Promise<{ id: string; to: string } | null> {
+    moveOnAck(waMessageId: string, target: AckTarget, at: Date): Promise<MovedOnAck | null> {
       return moveOnAck(db, waMessageId, target, at);
     },
 
     /** A timeline line for a change already written. */
     async addTimeline(id: string, event: Transition["event"]): Promise<void> {
-      await db.messageEvent.create({ data: { messageId: id, ...event } });
+      await db.messageEvent.create({ data: eventColumns(id, event) });
     },
 
     /** Rows a killed process left in "sending": they go out again with the same WhatsApp id. */
-    async requeueInterrupted(detail: string): Promise<OutboxRow[]> {
+    async requeueInterrupted(what: Described): Promise<OutboxRow[]> {
       const rows = await db.outboxMessage.findMany({ where: { status: "sending" }, select: outboxRowSelect });
       for (const row of rows) {
         await this.transition(row.id, {
           from: ["sending"],
           data: { status: "queued" },
-          event: { status: "retry", detail },
+          event: eventFor("retry", what),
         });
       }
       return rows;

@@ -197,13 +197,46 @@ describe("outbox worker", { timeout: 20_000 }, () => {
       { waitFor: "sent" },
     );
     const record = await harness.outbox.messages.get(id);
+    const delivered = nextEvent(harness.events, statusOf(id, "delivered"));
     const read = nextEvent(harness.events, statusOf(id, "read"));
     harness.port.ack("kabar_test", record?.waMessageId ?? "", "read");
+    await delivered;
     await read;
     const after = await harness.outbox.messages.get(id);
     expect(after?.status).toBe("read");
     expect(after?.deliveredAt).not.toBeNull();
     expect(after?.readAt).not.toBeNull();
+    // what the panel shows: a read message was delivered, in that order
+    expect(after?.events.map((event) => event.status)).toEqual([
+      "queued",
+      "sending",
+      "sent",
+      "delivered",
+      "read",
+    ]);
+  });
+
+  it("writes delivered once when its receipt comes before the read", async () => {
+    harness = await createHarness();
+    harness.session.connect();
+    const { id } = await harness.outbox.messages.send(
+      { to: "081234567890", message: "halo" },
+      { waitFor: "sent" },
+    );
+    const record = await harness.outbox.messages.get(id);
+    const read = nextEvent(harness.events, statusOf(id, "read"));
+    harness.port.ack("kabar_test", record?.waMessageId ?? "", "delivered");
+    harness.port.ack("kabar_test", record?.waMessageId ?? "", "read");
+    await read;
+    const after = await harness.outbox.messages.get(id);
+    expect(after?.events.map((event) => event.status)).toEqual([
+      "queued",
+      "sending",
+      "sent",
+      "delivered",
+      "read",
+    ]);
+    expect(after?.events[3]?.detail).toBeNull();
   });
 
   it("keeps queued messages through a logout and sends them after re-linking", async () => {

@@ -5,6 +5,8 @@
  * flight is what makes "same WhatsApp id on retry" cheap to reason about and keeps the rhythm
  * WhatsApp sees human.
  */
+import { type Described, described } from "./detail-codes.js";
+import { eventFor, lastErrorFor } from "./described-columns.js";
 import { type OutboxDependencies, changeStatus, changeStatusBeforeTimeline } from "./outbox-context.js";
 import { applyAcks } from "./apply-acks.js";
 import { attemptSend, outboxMessageLookup, type SendOutcome } from "./attempt-send.js";
@@ -45,6 +47,8 @@ export interface OutboxWorker {
   /** Ends the pause by hand and the 463 pause. */
   resumeByHand(): Promise<void>;
   pausedReason(): string | null;
+  /** The same reason with its code and parameters, for the panel to translate. */
+  pausedDescribed(): Described | null;
   isPausedByHand(): boolean;
   /** Send attempt → first ack: the last 1000 samples, for a panel. */
   latencySamples(): number[];
@@ -157,8 +161,12 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     if (settings.checkOnWhatsApp && !(await isOnWhatsApp(sessionId, row.to))) {
       await changeStatus(options, row, {
         from: ["queued"],
-        data: { status: "failed", failedAt: new Date(now), lastError: "not on WhatsApp" },
-        event: { status: "failed", detail: "not on WhatsApp" },
+        data: {
+          status: "failed",
+          failedAt: new Date(now),
+          ...lastErrorFor(described("not_on_whatsapp", {})),
+        },
+        event: eventFor("failed", described("not_on_whatsapp", {})),
         publish: "failed",
       });
       return "again";
@@ -173,7 +181,10 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     const claimTimeline = await changeStatusBeforeTimeline(options, row, {
       from: ["queued"],
       data: { status: "sending", attempts: { increment: 1 } },
-      event: { status: "sending", detail: row.attempts > 0 ? `attempt ${row.attempts + 1}` : null },
+      event:
+        row.attempts > 0
+          ? eventFor("sending", described("attempt", { attempt: row.attempts + 1 }))
+          : { status: "sending", detail: null },
       publish: "sending",
     });
     if (claimTimeline === null) return "again";
@@ -246,11 +257,11 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
 
   async function holdForDailyCap(row: OutboxRow, until: number, cap: number): Promise<void> {
     if (row.nextAttemptAt.getTime() >= until) return;
-    const detail = `daily cap of ${cap} messages reached; waits until ${new Date(until).toISOString()}`;
+    const reason = described("daily_cap", { cap, until: new Date(until).toISOString() });
     await changeStatus(options, row, {
       from: ["queued"],
-      data: { nextAttemptAt: new Date(until), lastError: detail },
-      event: { status: "paused", detail },
+      data: { nextAttemptAt: new Date(until), ...lastErrorFor(reason) },
+      event: eventFor("paused", reason),
       publish: "queued",
     });
   }
@@ -272,8 +283,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
         // A step that failed may have left its message in "sending" (a claim written whose timeline line
         // was not, a send whose settle was not): nothing is in flight now, so it goes back to the queue
         // and out again with the same id.
-        if (failures > 0)
-          await repository.requeueInterrupted("re-sent with the same id after a database error");
+        if (failures > 0) await repository.requeueInterrupted(described("requeued_after_database_error", {}));
         next = await step();
         failures = 0;
       } catch (error) {
@@ -294,7 +304,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       // this process was down arrive right after login; an ack for a row still in "sending" is
       // simply applied before that row is re-queued.
       acks = applyAcks(options);
-      const interrupted = await repository.requeueInterrupted("re-sent with the same id after a restart");
+      const interrupted = await repository.requeueInterrupted(described("requeued_after_restart", {}));
       if (interrupted.length > 0)
         logger.warn({ count: interrupted.length }, "re-queued messages left in sending");
       const pausedByHand = await repository.handPause();
@@ -325,6 +335,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       pause.resumeByHand();
     },
     pausedReason: () => pause.reason(),
+    pausedDescribed: () => pause.described(),
     isPausedByHand: () => pause.isByHand(),
     latencySamples: () => latency.recentSamples(),
     latencyHistogram: () => latency.histogram(),

@@ -7,8 +7,10 @@
 import { changeStatus, type OutboxDependencies } from "./outbox-context.js";
 import type { OutboxPause } from "./outbox-pause.js";
 import type { OutboxRow } from "./outbox-repository.js";
+import { described } from "./detail-codes.js";
+import { eventFor, lastErrorFor } from "./described-columns.js";
 
-export const HOLD_REASON = "the recipient must message you first";
+export { HOLD_REASON } from "./detail-codes.js";
 /** What the recipient's WhatsApp puts in the chat box when they open the link: any message will do. */
 const HOLD_LINK_TEXT = "Halo";
 
@@ -36,9 +38,9 @@ export function createRecipientHolds(
   async function hold(row: OutboxRow, detail: string): Promise<void> {
     const now = new Date(clock.now());
     const link = holdLink(deps.session.status().linkedNumber);
-    const reason = `${HOLD_REASON} (${detail})${link ? `; share ${link}` : ""}`;
-    const data = { status: "held", heldAt: now, holdLink: link, lastError: reason };
-    const event = { status: "held" as const, detail: reason };
+    const reason = described("held_first_message", { error: detail, link });
+    const data = { status: "held", heldAt: now, holdLink: link, ...lastErrorFor(reason) };
+    const event = eventFor("held" as const, reason);
     await changeStatus(deps, row, { from: ["sending"], data, event, publish: "held" });
     // Later messages to the same person would only get 463 too; holding them shows why they wait.
     for (const behind of await repository.queuedTo(row.to)) {
@@ -47,26 +49,27 @@ export function createRecipientHolds(
     const settings = deps.settings.current();
     const recipients = await repository.recipientsHeldSince(new Date(now.getTime() - settings.holdsWindowMs));
     if (recipients >= settings.holdsBeforePause) {
-      pause.begin(
-        `WhatsApp answered 463 for ${recipients} different recipients within ${Math.round(settings.holdsWindowMs / 60_000)} min: the account is restricted`,
-      );
+      pause.begin({ recipients, minutes: Math.round(settings.holdsWindowMs / 60_000) });
     }
   }
 
-  async function release(from: string, why: string): Promise<void> {
+  async function release(
+    from: string,
+    why: "released_recipient_wrote" | "released_privacy_token",
+  ): Promise<void> {
     const held = await repository.heldTo(from);
     for (const row of held) {
       await changeStatus(deps, row, {
         from: ["held"],
-        data: { status: "queued", nextAttemptAt: new Date(clock.now()), lastError: null },
-        event: { status: "retry", detail: `${why}; sending the held message` },
+        data: { status: "queued", nextAttemptAt: new Date(clock.now()), ...lastErrorFor(null) },
+        event: eventFor("retry", described(why, {})),
         publish: "queued",
       });
     }
     if (held.length > 0) wake();
   }
 
-  function enqueueRelease(from: string, why: string): void {
+  function enqueueRelease(from: string, why: "released_recipient_wrote" | "released_privacy_token"): void {
     releasing = releasing
       .then(() => release(from, why))
       .catch((error: unknown) => logger.error({ err: error, from }, "could not release held messages"));
@@ -77,10 +80,10 @@ export function createRecipientHolds(
     listen() {
       // a sender WhatsApp named only by LID cannot be matched to a held number until it is mapped
       const offIncoming = deps.port.on("incoming", (event) => {
-        if (event.from) enqueueRelease(event.from, "the recipient wrote to us");
+        if (event.from) enqueueRelease(event.from, "released_recipient_wrote");
       });
       const offToken = deps.port.on("privacyToken", (event) =>
-        enqueueRelease(event.from, "the recipient shared a privacy token"),
+        enqueueRelease(event.from, "released_privacy_token"),
       );
       return () => {
         offIncoming();

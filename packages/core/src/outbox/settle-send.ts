@@ -6,6 +6,8 @@ import { changeStatus, type OutboxDependencies } from "./outbox-context.js";
 import type { SendOutcome } from "./attempt-send.js";
 import type { OutboxRow } from "./outbox-repository.js";
 import type { RecipientHolds } from "./recipient-holds.js";
+import { type Described, described } from "./detail-codes.js";
+import { eventFor, lastErrorFor } from "./described-columns.js";
 
 export interface SettleOptions extends OutboxDependencies {
   ackTimeoutMs: number;
@@ -22,18 +24,18 @@ export function createSettler(options: SettleOptions) {
 
   async function settle(row: OutboxRow, outcome: SendOutcome): Promise<void> {
     const now = new Date(options.clock.now());
-    const requeue = (detail: string) =>
+    const requeue = (what: Described) =>
       changeStatus(options, row, {
         from: ["sending"],
-        data: { status: "queued", nextAttemptAt: now, lastError: detail },
-        event: { status: "retry", detail },
+        data: { status: "queued", nextAttemptAt: now, ...lastErrorFor(what) },
+        event: eventFor("retry", what),
         publish: "queued",
       });
-    const fail = (reason: string, failedAttempts = row.failedAttempts) =>
+    const fail = (reason: Described, failedAttempts = row.failedAttempts) =>
       changeStatus(options, row, {
         from: ["sending"],
-        data: { status: "failed", failedAt: now, lastError: reason, failedAttempts },
-        event: { status: "failed", detail: reason },
+        data: { status: "failed", failedAt: now, failedAttempts, ...lastErrorFor(reason) },
+        event: eventFor("failed", reason),
         publish: "failed",
       });
     switch (outcome.kind) {
@@ -42,24 +44,24 @@ export function createSettler(options: SettleOptions) {
         ackTimeouts.delete(row.id);
         return;
       case "disconnected":
-        await requeue("the session disconnected before the server ack; re-sending with the same id");
+        await requeue(described("disconnected_before_ack", {}));
         return;
       case "timeout": {
         const count = (ackTimeouts.get(row.id) ?? 0) + 1;
         ackTimeouts.set(row.id, count);
         if (count >= options.maxAckTimeouts) {
           ackTimeouts.delete(row.id);
-          await fail(`no server ack after ${count} attempts of ${options.ackTimeoutMs} ms`);
+          await fail(described("ack_timeout_gave_up", { count, ms: options.ackTimeoutMs }));
           return;
         }
-        await requeue(`no server ack within ${options.ackTimeoutMs} ms; re-sending with the same id`);
+        await requeue(described("ack_timeout_resend", { ms: options.ackTimeoutMs }));
         return;
       }
       case "transient": {
         const failures = row.failedAttempts + 1;
         const { maxAttempts } = options.settings.current();
         if (failures >= maxAttempts) {
-          await fail(`${outcome.detail} (gave up after ${failures} attempts)`, failures);
+          await fail(described("gave_up", { error: outcome.detail, attempts: failures }), failures);
           return;
         }
         const delay = retryDelayMs(failures, options.random, options.retryBaseDelayMs);
@@ -69,12 +71,17 @@ export function createSettler(options: SettleOptions) {
             status: "queued",
             failedAttempts: failures,
             nextAttemptAt: new Date(now.getTime() + delay),
-            lastError: outcome.detail,
+            ...lastErrorFor(described("send_error", { error: outcome.detail })),
           },
-          event: {
-            status: "retry",
-            detail: `${outcome.detail}; attempt ${failures} of ${maxAttempts}, next in ${Math.round(delay / 1000)} s`,
-          },
+          event: eventFor(
+            "retry",
+            described("retry_backoff", {
+              error: outcome.detail,
+              attempt: failures,
+              maxAttempts,
+              seconds: Math.round(delay / 1000),
+            }),
+          ),
           publish: "queued",
         });
         return;
@@ -84,7 +91,7 @@ export function createSettler(options: SettleOptions) {
         return;
       case "refused":
         await fail(
-          `WhatsApp refused the message${outcome.code === null ? "" : ` (${outcome.code})`}: ${outcome.detail}`,
+          described("refused", { status: outcome.code, error: outcome.detail }),
           row.failedAttempts + 1,
         );
         return;

@@ -2,6 +2,7 @@
  * The single WhatsApp session of this process: its record, its live status and its socket, behind
  * core's SessionService. Composes the use cases beside it; the socket policy lives in the supervisor.
  */
+import type { Described } from "../outbox/detail-codes.js";
 import type { PrismaClient } from "@kabar/db";
 import type { Logger } from "pino";
 import type { SessionService, SessionStatus } from "../contract.js";
@@ -29,7 +30,7 @@ export interface SessionManager extends SessionService {
   activeSessionId(): string | null;
   onStatus(listener: (status: SessionStatus) => void): () => void;
   /** The outbox reports a pause (e.g. 463) so it shows in the status; null clears it. */
-  setOutboxPaused(reason: string | null): void;
+  setOutboxPaused(reason: Described | null): void;
   close(): Promise<void>;
 }
 
@@ -121,7 +122,13 @@ export function createSessionManager(deps: SessionManagerDeps): SessionManager {
     activeSessionId: () => store.current().session?.sessionId ?? null,
     onStatus: (listener) => store.onStatus(listener),
     setOutboxPaused(reason) {
-      if (store.current().outboxPausedReason !== reason) store.set({ outboxPausedReason: reason });
+      const detail = reason?.detail ?? null;
+      if (store.current().outboxPausedReason === detail) return;
+      store.set({
+        outboxPausedReason: detail,
+        outboxPausedCode: reason?.code ?? null,
+        outboxPausedParams: reason?.params ?? null,
+      });
     },
     list: () => repository.list(),
     async get() {

@@ -28,6 +28,8 @@ export function initialStatus(now = new Date()): SessionStatus {
     lastDisconnectCode: null,
     reconnectAttempts: 0,
     outboxPausedReason: null,
+    outboxPausedCode: null,
+    outboxPausedParams: null,
     storageProblem: null,
     waWebVersion: null,
     changedAt: now.toISOString(),

@@ -3,6 +3,7 @@
  * nothing of the protocol; the simulator covers that. Each send can be scripted to be acked,
  * ignored, refused or to fail transiently.
  */
+import type { Described } from "../outbox/detail-codes.js";
 import type { SessionRecord, SessionState, SessionStatus } from "../contract.js";
 import {
   type AckStatus,
@@ -146,6 +147,7 @@ export class FakeSessionLink {
   private state: SessionState = "disconnected";
   private readonly listeners = new Set<(status: SessionStatus) => void>();
   outboxPausedReason: string | null = null;
+  outboxPaused: Described | null = null;
 
   constructor(
     readonly port: FakeWhatsAppPort,
@@ -203,6 +205,8 @@ export class FakeSessionLink {
       lastDisconnectCode: null,
       reconnectAttempts: 0,
       outboxPausedReason: this.outboxPausedReason,
+      outboxPausedCode: this.outboxPaused?.code ?? null,
+      outboxPausedParams: this.outboxPaused?.params ?? null,
       storageProblem: null,
       waWebVersion: null,
       changedAt: now,
@@ -215,8 +219,9 @@ export class FakeSessionLink {
   }
 
   /** Tells status listeners, as the session manager's status store does. */
-  setOutboxPaused(reason: string | null): void {
-    this.outboxPausedReason = reason;
+  setOutboxPaused(reason: Described | null): void {
+    this.outboxPaused = reason;
+    this.outboxPausedReason = reason?.detail ?? null;
     this.setState(this.state);
   }
 
