@@ -136,10 +136,16 @@ export function createGroupCommit(store: GroupCommitStore, limits: GroupCommitLi
   }
 
   return {
-    /** Resolves once the message (or the stored one with its key) is committed. */
-    insert(message: NewOutboxMessage): Promise<InsertResult> {
+    /**
+     * Resolves once the message (or the stored one with its key) is committed. `claim` is asked,
+     * at most once and synchronously, whether the row may be inserted already claimed.
+     */
+    insert(message: NewOutboxMessage, claim?: () => boolean): Promise<InsertResult> {
       return new Promise<InsertResult>((resolve, reject) => {
-        waiting.push({ message, resolve, reject });
+        // A hand-off (hand-off.ts) only when no other insert is pending or committing: one that
+        // began before this one gets an earlier seq and must not be overtaken by it.
+        const claimed = waiting.length === 0 && !isDraining && claim?.() === true;
+        waiting.push({ message: claimed ? { ...message, claimed } : message, resolve, reject });
         if (isDraining) return;
         isDraining = true;
         void drain();

@@ -28,12 +28,15 @@ async function insertOne(db: PrismaClient, message: NewOutboxMessage): Promise<I
       db.outboxMessage.create({
         data: {
           ...withoutAcceptedAt(message),
+          ...claimColumns(message),
           createdAt: message.acceptedAt,
           nextAttemptAt: message.acceptedAt,
         },
         select: outboxRowSelect,
       }),
-      db.messageEvent.create({ data: { messageId: message.id, status: "queued", detail: null } }),
+      db.messageEvent.createMany({
+        data: eventsOf(message).map((status) => ({ messageId: message.id, status, detail: null })),
+      }),
     ]);
     return { row, duplicate: false };
   } catch (error) {
@@ -62,6 +65,8 @@ const MESSAGE_COLUMNS = [
   "createdAt",
   "nextAttemptAt",
   "updatedAt",
+  "status",
+  "attempts",
 ] as const;
 const EVENT_COLUMNS = ["messageId", "status", "detail", "at"] as const;
 
@@ -94,15 +99,18 @@ async function insertMany(db: PrismaClient, messages: readonly NewOutboxMessage[
       acceptedAt,
       acceptedAt,
       writtenAt,
+      claimColumns(message).status,
+      claimColumns(message).attempts,
     );
-    eventValues.push(message.id, "queued", null, writtenAt);
+    for (const status of eventsOf(message)) eventValues.push(message.id, status, null, writtenAt);
   }
+  const eventRows = eventValues.length / EVENT_COLUMNS.length;
   const [inserted] = await db.$transaction([
     db.$queryRawUnsafe<{ seq: number | bigint; id: string }[]>(
       `${insertSql("OutboxMessage", MESSAGE_COLUMNS, messages.length)} RETURNING "seq", "id"`,
       ...messageValues,
     ),
-    db.$executeRawUnsafe(insertSql("MessageEvent", EVENT_COLUMNS, messages.length), ...eventValues),
+    db.$executeRawUnsafe(insertSql("MessageEvent", EVENT_COLUMNS, eventRows), ...eventValues),
   ]);
   const seqById = new Map(inserted.map((row) => [row.id, Number(row.seq)]));
   return messages.map((message) => {
@@ -120,9 +128,8 @@ async function insertMany(db: PrismaClient, messages: readonly NewOutboxMessage[
       fileName: message.fileName,
       mimeType: message.mimeType,
       mediaSha256: message.mediaSha256,
-      status: "queued",
+      ...claimColumns(message),
       waMessageId: message.waMessageId,
-      attempts: 0,
       nextAttemptAt: message.acceptedAt,
       createdAt: message.acceptedAt,
       sentAt: null,
@@ -138,9 +145,20 @@ export function insertSql(table: string, columns: readonly string[], rows: numbe
 
 function withoutAcceptedAt({
   acceptedAt: _acceptedAt,
+  claimed: _claimed,
   ...rest
-}: NewOutboxMessage): Omit<NewOutboxMessage, "acceptedAt"> {
+}: NewOutboxMessage): Omit<NewOutboxMessage, "acceptedAt" | "claimed"> {
   return rest;
+}
+
+/** A message handed to the worker is stored as the worker's claim would leave it. */
+function claimColumns(message: NewOutboxMessage): { status: "queued" | "sending"; attempts: number } {
+  return message.claimed === true ? { status: "sending", attempts: 1 } : { status: "queued", attempts: 0 };
+}
+
+/** Its timeline lines, in order: the claim's "sending" follows "queued" in the same commit. */
+function eventsOf(message: NewOutboxMessage): ("queued" | "sending")[] {
+  return message.claimed === true ? ["queued", "sending"] : ["queued"];
 }
 
 function findByKey(db: PrismaClient, idempotencyKey: string): Promise<OutboxRow | null> {

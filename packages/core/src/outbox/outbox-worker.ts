@@ -5,7 +5,13 @@
  * flight is what makes "same WhatsApp id on retry" cheap to reason about and keeps the rhythm
  * WhatsApp sees human.
  */
-import { type OutboxDependencies, changeStatus, changeStatusBeforeTimeline } from "./outbox-context.js";
+import {
+  type OutboxDependencies,
+  changeStatus,
+  changeStatusBeforeTimeline,
+  publishStatus,
+} from "./outbox-context.js";
+import { createReservation, type HandOff, handOffAllowed } from "./hand-off.js";
 import { applyAcks } from "./apply-acks.js";
 import { attemptSend, outboxMessageLookup, type SendOutcome } from "./attempt-send.js";
 import { createSendLatency, type LatencyHistogram } from "./send-latency.js";
@@ -38,6 +44,11 @@ export interface OutboxWorker {
   start(): Promise<void>;
   /** Look at the queue again now (a message was queued, settings changed, a day began). */
   wake(): void;
+  /**
+   * Reserves the idle worker for the message being accepted (hand-off.ts), or null when it must be
+   * queued. Synchronous: the answer holds until the reservation is handed over or released.
+   */
+  reserveHandOff(): HandOff | null;
   /** Ends a 463 pause before its cool-down is over. */
   resume(): void;
   /** Pauses until resumeByHand, also across restarts. */
@@ -73,6 +84,10 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   let wakePending = false;
   let wakeIdle: (() => void) | null = null;
   let endBackOff: (() => void) | null = null;
+  // True only while idle after a look at the queue found nothing unfinished (nor since): a message
+  // handed off then cannot overtake another to its recipient. Any wake() blocks it until the next look.
+  let queueKnownEmpty = false;
+  let reservation: Promise<OutboxRow | null> | null = null;
   const pause = new OutboxPause(options, () => wake());
   const holds = createRecipientHolds(options, pause, () => wake());
   const settler = createSettler({
@@ -128,12 +143,47 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     wake();
   }
 
+  function reserveHandOff(): HandOff | null {
+    if (closed || reservation !== null || !queueKnownEmpty || wakePending || wakeIdle === null) return null;
+    if (!isConnected() || pause.isByHand() || pause.until() !== null) return null;
+    if (!handOffAllowed(options.settings.current(), globalNextAt, clock.now())) return null;
+    queueKnownEmpty = false;
+    // Not wake(): a pending wake means "something else changed" and would cost a queue read.
+    const reserved = createReservation(() => wakeIdle?.());
+    reservation = reserved.row;
+    return reserved.handOff;
+  }
+
+  /** A message handed off: inserted as "sending", so it goes out like a claimed one. */
+  async function sendHanded(row: OutboxRow): Promise<number | null | "again"> {
+    publishStatus(options, row, { publish: "sending", event: { detail: null } });
+    const sessionId = session.activeSessionId();
+    if (sessionId === null) {
+      await settler.settle(row, { kind: "disconnected" });
+      return "again";
+    }
+    const outcome = await sendClaimed(row, sessionId, null, null);
+    if (outcome.kind !== "acked") return "again";
+    // A message accepted meanwhile went to the queue; if it is to the same recipient, it waits
+    // behind this one until the ack's "sent" is written (as in step()).
+    if (wakePending) {
+      await acks?.settled();
+      return "again";
+    }
+    queueKnownEmpty = true;
+    return null;
+  }
+
   async function step(): Promise<number | null | "again"> {
+    queueKnownEmpty = false;
     if (!isConnected() || pause.isByHand()) return null;
     const pausedUntil = pause.until();
     if (pausedUntil !== null) return pausedUntil;
-    const { heads, followed } = await repository.queuedHeads();
-    if (heads.length === 0) return null;
+    const { heads, followed, unfinished } = await repository.queuedHeads();
+    if (heads.length === 0) {
+      queueKnownEmpty = unfinished === 0;
+      return null;
+    }
     const now = clock.now();
     const settings = options.settings.current();
     const decision = decideNextSend({
@@ -177,6 +227,28 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       publish: "sending",
     });
     if (claimTimeline === null) return "again";
+    const outcome = await sendClaimed(row, sessionId, linkPreview, claimTimeline.timelineError);
+    if (outcome.kind !== "acked") return "again";
+    // The ack's "sent" is written on the ack path; until then this message still holds back its
+    // recipient's next one: wait for that write only when there is one.
+    if (followed.has(row.to)) {
+      await acks?.settled();
+      return "again";
+    }
+    // Nothing else was queued: a new message, a released hold or a setting wakes the worker.
+    if (heads.length > 1) return "again";
+    queueKnownEmpty = unfinished === 1;
+    return null;
+  }
+
+  /** The send of a claimed message, and what its outcome does to it; the claim's line awaited before settling. */
+  async function sendClaimed(
+    row: OutboxRow,
+    sessionId: string,
+    linkPreview: Awaited<ReturnType<typeof buildLinkPreview>>,
+    claimTimelineError: Promise<unknown> | null,
+  ): Promise<SendOutcome> {
+    const settings = options.settings.current();
     latency.attemptStarted(row.waMessageId);
     const attempted = await attemptSend(
       options,
@@ -204,18 +276,10 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       forgetPastRecipientGaps(sentAt, settings.perRecipientGapMs);
     }
     // A failed line is a failed step: the loop re-queues what is left in "sending" (same id).
-    const timelineError = await claimTimeline.timelineError;
+    const timelineError = await claimTimelineError;
     if (timelineError !== null) throw timelineError;
     await settler.settle(row, outcome);
-    if (outcome.kind !== "acked") return "again";
-    // The ack's "sent" is written on the ack path; until then this message still holds back its
-    // recipient's next one: wait for that write only when there is one.
-    if (followed.has(row.to)) {
-      await acks?.settled();
-      return "again";
-    }
-    // Nothing else was queued: a new message, a released hold or a setting wakes the worker.
-    return heads.length > 1 ? "again" : null;
+    return outcome;
   }
 
   /** Last attempt or ack per recipient: this process's memory, or the database's sentAt (an earlier process). */
@@ -274,7 +338,10 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
         // and out again with the same id.
         if (failures > 0)
           await repository.requeueInterrupted("re-sent with the same id after a database error");
-        next = await step();
+        const handed = reservation;
+        reservation = null;
+        const row = handed === null ? null : await handed;
+        next = row === null ? await step() : await sendHanded(row);
         failures = 0;
       } catch (error) {
         failures += 1;
@@ -314,6 +381,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       running = loop();
     },
     wake,
+    reserveHandOff,
     resume: () => pause.end(),
     async pauseByHand(reason) {
       // Stored first: a pause the panel showed must not vanish with a restart.
