@@ -84,10 +84,11 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   let wakePending = false;
   let wakeIdle: (() => void) | null = null;
   let endBackOff: (() => void) | null = null;
-  // True only while idle after a look at the queue found nothing unfinished (nor since): a message
-  // handed off then cannot overtake another to its recipient. Any wake() blocks it until the next look.
-  let queueKnownEmpty = false;
-  let reservation: Promise<OutboxRow | null> | null = null;
+  // What the worker knows of the queue for a hand-off (hand-off.ts): "none" unfinished at all (it
+  // idles), only the message in "flight" (nothing waits behind it), or "unknown". Known only from a
+  // look at the queue, or a hand-off, with no wake() since: a wake means something else changed.
+  let known: "none" | "flight" | "unknown" = "unknown";
+  let reservation: Reservation | null = null;
   const pause = new OutboxPause(options, () => wake());
   const holds = createRecipientHolds(options, pause, () => wake());
   const settler = createSettler({
@@ -99,6 +100,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
 
   function wake(): void {
     wakePending = true;
+    known = "unknown";
     wakeIdle?.();
   }
 
@@ -144,44 +146,65 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   }
 
   function reserveHandOff(): HandOff | null {
-    if (closed || reservation !== null || !queueKnownEmpty || wakePending || wakeIdle === null) return null;
+    if (closed || reservation !== null || wakePending) return null;
+    // Idle with nothing unfinished, or sending the only unfinished message: nothing can go before.
+    if (!(known === "flight" || (known === "none" && wakeIdle !== null))) return null;
     if (!isConnected() || pause.isByHand() || pause.until() !== null) return null;
     if (!handOffAllowed(options.settings.current(), globalNextAt, clock.now())) return null;
-    queueKnownEmpty = false;
+    known = "unknown";
     // Not wake(): a pending wake means "something else changed" and would cost a queue read.
     const reserved = createReservation(() => wakeIdle?.());
-    reservation = reserved.row;
+    reservation = { row: reserved.row, behindFailure: false };
     return reserved.handOff;
   }
 
   /** A message handed off: inserted as "sending", so it goes out like a claimed one. */
-  async function sendHanded(row: OutboxRow): Promise<number | null | "again"> {
+  async function sendHanded(row: OutboxRow, behindFailure: boolean): Promise<number | null | "again"> {
     publishStatus(options, row, { publish: "sending", event: { detail: null } });
+    // The message sent before it was not acknowledged and goes out again: this one waits its turn.
+    if (behindFailure) return backToQueue(row, "queued behind a message that goes out again first");
+    if (pause.isByHand() || pause.until() !== null)
+      return backToQueue(row, "the outbox was paused before its send");
     const sessionId = session.activeSessionId();
-    if (sessionId === null) {
+    if (sessionId === null || !isConnected()) {
       await settler.settle(row, { kind: "disconnected" });
       return "again";
     }
+    // Reserved while another message was in flight: that send set the global gap.
+    const gap = globalNextAt - clock.now();
+    if (gap > 0) await backOff(gap);
+    if (!wakePending) known = "flight";
     const outcome = await sendClaimed(row, sessionId, null, null);
-    if (outcome.kind !== "acked") return "again";
+    if (outcome.kind !== "acked" || reservation !== null) return "again";
     // A message accepted meanwhile went to the queue; if it is to the same recipient, it waits
     // behind this one until the ack's "sent" is written (as in step()).
     if (wakePending) {
       await acks?.settled();
       return "again";
     }
-    queueKnownEmpty = true;
+    known = "none";
     return null;
   }
 
+  /** Undoes a hand-off's claim: the message waits in the queue, in its place (seq). */
+  async function backToQueue(row: OutboxRow, detail: string): Promise<"again"> {
+    await changeStatus(options, row, {
+      from: ["sending"],
+      data: { status: "queued", attempts: { decrement: 1 } },
+      event: { status: "retry", detail },
+      publish: "queued",
+    });
+    return "again";
+  }
+
   async function step(): Promise<number | null | "again"> {
-    queueKnownEmpty = false;
+    known = "unknown";
     if (!isConnected() || pause.isByHand()) return null;
     const pausedUntil = pause.until();
     if (pausedUntil !== null) return pausedUntil;
     const { heads, followed, unfinished } = await repository.queuedHeads();
     if (heads.length === 0) {
-      queueKnownEmpty = unfinished === 0;
+      if (unfinished === 0 && !wakePending) known = "none";
       return null;
     }
     const now = clock.now();
@@ -227,8 +250,10 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       publish: "sending",
     });
     if (claimTimeline === null) return "again";
+    if (heads.length === 1 && unfinished === 1 && !wakePending) known = "flight";
     const outcome = await sendClaimed(row, sessionId, linkPreview, claimTimeline.timelineError);
-    if (outcome.kind !== "acked") return "again";
+    // A message handed off meanwhile (hand-off.ts) goes next.
+    if (outcome.kind !== "acked" || reservation !== null) return "again";
     // The ack's "sent" is written on the ack path; until then this message still holds back its
     // recipient's next one: wait for that write only when there is one.
     if (followed.has(row.to)) {
@@ -237,7 +262,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     }
     // Nothing else was queued: a new message, a released hold or a setting wakes the worker.
     if (heads.length > 1) return "again";
-    queueKnownEmpty = unfinished === 1;
+    if (known === "flight") known = "none";
     return null;
   }
 
@@ -279,6 +304,11 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     const timelineError = await claimTimelineError;
     if (timelineError !== null) throw timelineError;
     await settler.settle(row, outcome);
+    if (outcome.kind !== "acked") {
+      known = "unknown";
+      // A hand-off reserved during this send must not overtake it to its recipient.
+      if (reservation !== null) reservation.behindFailure = true;
+    }
     return outcome;
   }
 
@@ -340,18 +370,22 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
           await repository.requeueInterrupted("re-sent with the same id after a database error");
         const handed = reservation;
         reservation = null;
-        const row = handed === null ? null : await handed;
-        next = row === null ? await step() : await sendHanded(row);
+        const row = handed === null ? null : await handed.row;
+        next = row === null || handed === null ? await step() : await sendHanded(row, handed.behindFailure);
         failures = 0;
       } catch (error) {
         failures += 1;
+        // What was in flight goes back to the queue below; a hand-off reserved meanwhile follows it.
+        known = "unknown";
+        if (reservation !== null) reservation.behindFailure = true;
         const delay = backoffMs(failures, random, MAX_STEP_BACKOFF_MS);
         logger.error({ err: error, failures }, `outbox step failed; trying again in ${delay} ms`);
         // not idle(): every accepted message wakes the worker, which would cut the backoff short
         await backOff(delay);
         continue;
       }
-      if (next !== "again") await idle(next);
+      // A hand-off reserved during the step is taken at once; otherwise its handOver wakes the idle wait.
+      if (next !== "again" && reservation === null) await idle(next);
     }
   }
 
@@ -406,6 +440,12 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       await running;
     },
   };
+}
+
+interface Reservation {
+  row: Promise<OutboxRow | null>;
+  /** The send in flight when it was reserved was not acknowledged: it goes back to the queue. */
+  behindFailure: boolean;
 }
 
 function mayHaveReached(outcome: SendOutcome): boolean {
