@@ -14,8 +14,11 @@ import type { OutboxRow } from "./outbox-row.js";
 
 /** Given to the accept path when the worker reserved itself for its message. */
 export interface HandOff {
-  /** The row is committed (as "sending"): the worker sends it now. */
-  handOver(row: OutboxRow): void;
+  /**
+   * The row is committed (as "sending"): the worker sends it now. `timeline`: its lines, when they
+   * are still being written (resolves to their error or null; awaited before settling).
+   */
+  handOver(row: OutboxRow, timeline?: Promise<unknown>): void;
   /** The row was not inserted (a duplicate key, a failed commit): the worker looks at the queue. */
   release(): void;
 }
@@ -38,18 +41,29 @@ export function handOffAllowed(settings: HandOffSettings, globalNextAt: number, 
   );
 }
 
+export interface Handed {
+  row: OutboxRow;
+  timeline: Promise<unknown> | null;
+}
+
 /** One reservation: settles once, with the committed row or null; `settled` runs after either. */
-export function createReservation(settled: () => void): { handOff: HandOff; row: Promise<OutboxRow | null> } {
-  let resolveRow: (row: OutboxRow | null) => void = () => {};
-  const row = new Promise<OutboxRow | null>((resolve) => {
-    resolveRow = resolve;
+export function createReservation(settled: () => void): { handOff: HandOff; handed: Promise<Handed | null> } {
+  let resolveHanded: (handed: Handed | null) => void = () => {};
+  const handed = new Promise<Handed | null>((resolve) => {
+    resolveHanded = resolve;
   });
   let done = false;
-  const settle = (value: OutboxRow | null) => {
+  const settle = (value: Handed | null) => {
     if (done) return;
     done = true;
-    resolveRow(value);
+    resolveHanded(value);
     settled();
   };
-  return { handOff: { handOver: (handed) => settle(handed), release: () => settle(null) }, row };
+  return {
+    handOff: {
+      handOver: (row, timeline) => settle({ row, timeline: timeline ?? null }),
+      release: () => settle(null),
+    },
+    handed,
+  };
 }

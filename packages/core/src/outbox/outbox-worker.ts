@@ -11,7 +11,7 @@ import {
   changeStatusBeforeTimeline,
   publishStatus,
 } from "./outbox-context.js";
-import { createReservation, type HandOff, handOffAllowed } from "./hand-off.js";
+import { createReservation, type HandOff, type Handed, handOffAllowed } from "./hand-off.js";
 import { applyAcks } from "./apply-acks.js";
 import { attemptSend, outboxMessageLookup, type SendOutcome } from "./attempt-send.js";
 import { createSendLatency, type LatencyHistogram } from "./send-latency.js";
@@ -154,13 +154,21 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     known = "unknown";
     // Not wake(): a pending wake means "something else changed" and would cost a queue read.
     const reserved = createReservation(() => wakeIdle?.());
-    reservation = { row: reserved.row, behindFailure: false };
+    reservation = { handed: reserved.handed, behindFailure: false };
     return reserved.handOff;
   }
 
   /** A message handed off: inserted as "sending", so it goes out like a claimed one. */
-  async function sendHanded(row: OutboxRow, behindFailure: boolean): Promise<number | null | "again"> {
+  async function sendHanded(
+    { row, timeline }: Handed,
+    behindFailure: boolean,
+  ): Promise<number | null | "again"> {
     publishStatus(options, row, { publish: "sending", event: { detail: null } });
+    if (behindFailure || !isConnected() || pause.isByHand() || pause.until() !== null) {
+      // Not sent: its lines first, so the timeline stays in order (a failed line fails the step).
+      const timelineError = await timeline;
+      if (timelineError !== null && timelineError !== undefined) throw timelineError;
+    }
     // The message sent before it was not acknowledged and goes out again: this one waits its turn.
     if (behindFailure) return backToQueue(row, "queued behind a message that goes out again first");
     if (pause.isByHand() || pause.until() !== null)
@@ -174,7 +182,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     const gap = globalNextAt - clock.now();
     if (gap > 0) await backOff(gap);
     if (!wakePending) known = "flight";
-    const outcome = await sendClaimed(row, sessionId, null, null);
+    const outcome = await sendClaimed(row, sessionId, null, timeline);
     if (outcome.kind !== "acked" || reservation !== null) return "again";
     // A message accepted meanwhile went to the queue; if it is to the same recipient, it waits
     // behind this one until the ack's "sent" is written (as in step()).
@@ -368,10 +376,13 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
         // and out again with the same id.
         if (failures > 0)
           await repository.requeueInterrupted("re-sent with the same id after a database error");
-        const handed = reservation;
+        const reserved = reservation;
         reservation = null;
-        const row = handed === null ? null : await handed.row;
-        next = row === null || handed === null ? await step() : await sendHanded(row, handed.behindFailure);
+        const handed = reserved === null ? null : await reserved.handed;
+        next =
+          handed === null || reserved === null
+            ? await step()
+            : await sendHanded(handed, reserved.behindFailure);
         failures = 0;
       } catch (error) {
         failures += 1;
@@ -443,7 +454,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
 }
 
 interface Reservation {
-  row: Promise<OutboxRow | null>;
+  handed: Promise<Handed | null>;
   /** The send in flight when it was reserved was not acknowledged: it goes back to the queue. */
   behindFailure: boolean;
 }

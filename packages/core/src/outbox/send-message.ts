@@ -125,7 +125,7 @@ async function enqueue(
       releaseHandOff(handOff);
       throw error;
     }
-    const { row, duplicate } = inserted;
+    const { row, duplicate, timeline } = inserted;
     if (duplicate) releaseHandOff(handOff);
     else {
       deps.events.publish({
@@ -138,7 +138,7 @@ async function enqueue(
           at: message.acceptedAt.toISOString(),
         },
       });
-      if (!handOverTo(handOff, row)) deps.wake();
+      if (!handOverTo(handOff, row, timeline)) deps.wake();
     }
     // A handed-off row is stored "sending"; what was accepted is a queued message, whose
     // "sending" event follows from the worker (as for one it reads from the queue).
@@ -178,8 +178,12 @@ function releaseHandOff(handOff: HandOff | null): void {
   handOff?.release();
 }
 
-function handOverTo(handOff: HandOff | null, row: OutboxRow): boolean {
+function handOverTo(
+  handOff: HandOff | null,
+  row: OutboxRow,
+  timeline: Promise<unknown> | undefined,
+): boolean {
   if (handOff === null) return false;
-  handOff.handOver(row);
+  handOff.handOver(row, timeline);
   return true;
 }
