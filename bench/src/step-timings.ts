@@ -95,7 +95,9 @@ export async function benchStepTimings(count: number): Promise<StepTimings> {
       const sending = times.get("sending") ?? Number.NaN;
       const sent = times.get("sent") ?? Number.NaN;
       const workerQueries = log.filter((query) => query.start >= accepted && query.start < sending);
-      const firstWorkerQuery = workerQueries[0]?.start;
+      // The worker's queue read; other calls in the window (the previous message's acks, the
+      // broadcast feeder's look after "sent") are not the worker picking this one up.
+      const firstWorkerQuery = workerQueries.find((query) => query.name === "OutboxMessage.findMany")?.start;
       add("1 accept (validate, opt-out, insert, commit)", accepted - start);
       if (firstWorkerQuery === undefined) handedOff += 1;
       else {
