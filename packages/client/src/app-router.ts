@@ -130,7 +130,7 @@ export type AppRouter = TRPCBuiltRouter<
           lastDisconnectCode: null | "logged_out" | "client_too_old" | "banned" | "qr_expired" | "connection_closed" | "connection_lost" | "restart_required" | "connection_replaced" | "service_unavailable" | "other";
           reconnectAttempts: number;
           outboxPausedReason: null | string;
-          outboxPausedCode: null | "held_first_message" | "released_recipient_wrote" | "released_privacy_token" | "daily_cap" | "not_on_whatsapp" | "attempt" | "retry_backoff" | "gave_up" | "send_error" | "refused" | "disconnected_before_ack" | "ack_timeout_resend" | "ack_timeout_gave_up" | "requeued_after_database_error" | "requeued_after_restart" | "cancelled_by_hand" | "resent_by_hand" | "broadcast_resumed" | "broadcast_paused" | "broadcast_cancelled" | "delivered_by_read" | "paused_restricted" | "paused_by_hand";
+          outboxPausedCode: null | "held_first_message" | "released_recipient_wrote" | "released_privacy_token" | "daily_cap" | "not_on_whatsapp" | "attempt" | "retry_backoff" | "gave_up" | "send_error" | "refused" | "disconnected_before_ack" | "ack_timeout_resend" | "ack_timeout_gave_up" | "requeued_after_database_error" | "requeued_after_restart" | "cancelled_by_hand" | "resent_by_hand" | "broadcast_resumed" | "handoff_behind_resend" | "handoff_paused" | "broadcast_paused" | "broadcast_cancelled" | "delivered_by_read" | "paused_restricted" | "paused_by_hand";
           outboxPausedParams: null | {
             [key: string]: null | string | number;
           };
@@ -216,7 +216,7 @@ export type AppRouter = TRPCBuiltRouter<
           lastDisconnectCode: null | "logged_out" | "client_too_old" | "banned" | "qr_expired" | "connection_closed" | "connection_lost" | "restart_required" | "connection_replaced" | "service_unavailable" | "other";
           reconnectAttempts: number;
           outboxPausedReason: null | string;
-          outboxPausedCode: null | "held_first_message" | "released_recipient_wrote" | "released_privacy_token" | "daily_cap" | "not_on_whatsapp" | "attempt" | "retry_backoff" | "gave_up" | "send_error" | "refused" | "disconnected_before_ack" | "ack_timeout_resend" | "ack_timeout_gave_up" | "requeued_after_database_error" | "requeued_after_restart" | "cancelled_by_hand" | "resent_by_hand" | "broadcast_resumed" | "broadcast_paused" | "broadcast_cancelled" | "delivered_by_read" | "paused_restricted" | "paused_by_hand";
+          outboxPausedCode: null | "held_first_message" | "released_recipient_wrote" | "released_privacy_token" | "daily_cap" | "not_on_whatsapp" | "attempt" | "retry_backoff" | "gave_up" | "send_error" | "refused" | "disconnected_before_ack" | "ack_timeout_resend" | "ack_timeout_gave_up" | "requeued_after_database_error" | "requeued_after_restart" | "cancelled_by_hand" | "resent_by_hand" | "broadcast_resumed" | "handoff_behind_resend" | "handoff_paused" | "broadcast_paused" | "broadcast_cancelled" | "delivered_by_read" | "paused_restricted" | "paused_by_hand";
           outboxPausedParams: null | {
             [key: string]: null | string | number;
           };
@@ -257,7 +257,7 @@ export type AppRouter = TRPCBuiltRouter<
           lastDisconnectCode: null | "logged_out" | "client_too_old" | "banned" | "qr_expired" | "connection_closed" | "connection_lost" | "restart_required" | "connection_replaced" | "service_unavailable" | "other";
           reconnectAttempts: number;
           outboxPausedReason: null | string;
-          outboxPausedCode: null | "held_first_message" | "released_recipient_wrote" | "released_privacy_token" | "daily_cap" | "not_on_whatsapp" | "attempt" | "retry_backoff" | "gave_up" | "send_error" | "refused" | "disconnected_before_ack" | "ack_timeout_resend" | "ack_timeout_gave_up" | "requeued_after_database_error" | "requeued_after_restart" | "cancelled_by_hand" | "resent_by_hand" | "broadcast_resumed" | "broadcast_paused" | "broadcast_cancelled" | "delivered_by_read" | "paused_restricted" | "paused_by_hand";
+          outboxPausedCode: null | "held_first_message" | "released_recipient_wrote" | "released_privacy_token" | "daily_cap" | "not_on_whatsapp" | "attempt" | "retry_backoff" | "gave_up" | "send_error" | "refused" | "disconnected_before_ack" | "ack_timeout_resend" | "ack_timeout_gave_up" | "requeued_after_database_error" | "requeued_after_restart" | "cancelled_by_hand" | "resent_by_hand" | "broadcast_resumed" | "handoff_behind_resend" | "handoff_paused" | "broadcast_paused" | "broadcast_cancelled" | "delivered_by_read" | "paused_restricted" | "paused_by_hand";
           outboxPausedParams: null | {
             [key: string]: null | string | number;
           };
@@ -298,7 +298,7 @@ export type AppRouter = TRPCBuiltRouter<
           lastDisconnectCode: null | "logged_out" | "client_too_old" | "banned" | "qr_expired" | "connection_closed" | "connection_lost" | "restart_required" | "connection_replaced" | "service_unavailable" | "other";
           reconnectAttempts: number;
           outboxPausedReason: null | string;
-          outboxPausedCode: null | "held_first_message" | "released_recipient_wrote" | "released_privacy_token" | "daily_cap" | "not_on_whatsapp" | "attempt" | "retry_backoff" | "gave_up" | "send_error" | "refused" | "disconnected_before_ack" | "ack_timeout_resend" | "ack_timeout_gave_up" | "requeued_after_database_error" | "requeued_after_restart" | "cancelled_by_hand" | "resent_by_hand" | "broadcast_resumed" | "broadcast_paused" | "broadcast_cancelled" | "delivered_by_read" | "paused_restricted" | "paused_by_hand";
+          outboxPausedCode: null | "held_first_message" | "released_recipient_wrote" | "released_privacy_token" | "daily_cap" | "not_on_whatsapp" | "attempt" | "retry_backoff" | "gave_up" | "send_error" | "refused" | "disconnected_before_ack" | "ack_timeout_resend" | "ack_timeout_gave_up" | "requeued_after_database_error" | "requeued_after_restart" | "cancelled_by_hand" | "resent_by_hand" | "broadcast_resumed" | "handoff_behind_resend" | "handoff_paused" | "broadcast_paused" | "broadcast_cancelled" | "delivered_by_read" | "paused_restricted" | "paused_by_hand";
           outboxPausedParams: null | {
             [key: string]: null | string | number;
           };
@@ -339,7 +339,7 @@ export type AppRouter = TRPCBuiltRouter<
           lastDisconnectCode: null | "logged_out" | "client_too_old" | "banned" | "qr_expired" | "connection_closed" | "connection_lost" | "restart_required" | "connection_replaced" | "service_unavailable" | "other";
           reconnectAttempts: number;
           outboxPausedReason: null | string;
-          outboxPausedCode: null | "held_first_message" | "released_recipient_wrote" | "released_privacy_token" | "daily_cap" | "not_on_whatsapp" | "attempt" | "retry_backoff" | "gave_up" | "send_error" | "refused" | "disconnected_before_ack" | "ack_timeout_resend" | "ack_timeout_gave_up" | "requeued_after_database_error" | "requeued_after_restart" | "cancelled_by_hand" | "resent_by_hand" | "broadcast_resumed" | "broadcast_paused" | "broadcast_cancelled" | "delivered_by_read" | "paused_restricted" | "paused_by_hand";
+          outboxPausedCode: null | "held_first_message" | "released_recipient_wrote" | "released_privacy_token" | "daily_cap" | "not_on_whatsapp" | "attempt" | "retry_backoff" | "gave_up" | "send_error" | "refused" | "disconnected_before_ack" | "ack_timeout_resend" | "ack_timeout_gave_up" | "requeued_after_database_error" | "requeued_after_restart" | "cancelled_by_hand" | "resent_by_hand" | "broadcast_resumed" | "handoff_behind_resend" | "handoff_paused" | "broadcast_paused" | "broadcast_cancelled" | "delivered_by_read" | "paused_restricted" | "paused_by_hand";
           outboxPausedParams: null | {
             [key: string]: null | string | number;
           };
@@ -382,7 +382,7 @@ export type AppRouter = TRPCBuiltRouter<
           lastDisconnectCode: null | "logged_out" | "client_too_old" | "banned" | "qr_expired" | "connection_closed" | "connection_lost" | "restart_required" | "connection_replaced" | "service_unavailable" | "other";
           reconnectAttempts: number;
           outboxPausedReason: null | string;
-          outboxPausedCode: null | "held_first_message" | "released_recipient_wrote" | "released_privacy_token" | "daily_cap" | "not_on_whatsapp" | "attempt" | "retry_backoff" | "gave_up" | "send_error" | "refused" | "disconnected_before_ack" | "ack_timeout_resend" | "ack_timeout_gave_up" | "requeued_after_database_error" | "requeued_after_restart" | "cancelled_by_hand" | "resent_by_hand" | "broadcast_resumed" | "broadcast_paused" | "broadcast_cancelled" | "delivered_by_read" | "paused_restricted" | "paused_by_hand";
+          outboxPausedCode: null | "held_first_message" | "released_recipient_wrote" | "released_privacy_token" | "daily_cap" | "not_on_whatsapp" | "attempt" | "retry_backoff" | "gave_up" | "send_error" | "refused" | "disconnected_before_ack" | "ack_timeout_resend" | "ack_timeout_gave_up" | "requeued_after_database_error" | "requeued_after_restart" | "cancelled_by_hand" | "resent_by_hand" | "broadcast_resumed" | "handoff_behind_resend" | "handoff_paused" | "broadcast_paused" | "broadcast_cancelled" | "delivered_by_read" | "paused_restricted" | "paused_by_hand";
           outboxPausedParams: null | {
             [key: string]: null | string | number;
           };
@@ -423,7 +423,7 @@ export type AppRouter = TRPCBuiltRouter<
           lastDisconnectCode: null | "logged_out" | "client_too_old" | "banned" | "qr_expired" | "connection_closed" | "connection_lost" | "restart_required" | "connection_replaced" | "service_unavailable" | "other";
           reconnectAttempts: number;
           outboxPausedReason: null | string;
-          outboxPausedCode: null | "held_first_message" | "released_recipient_wrote" | "released_privacy_token" | "daily_cap" | "not_on_whatsapp" | "attempt" | "retry_backoff" | "gave_up" | "send_error" | "refused" | "disconnected_before_ack" | "ack_timeout_resend" | "ack_timeout_gave_up" | "requeued_after_database_error" | "requeued_after_restart" | "cancelled_by_hand" | "resent_by_hand" | "broadcast_resumed" | "broadcast_paused" | "broadcast_cancelled" | "delivered_by_read" | "paused_restricted" | "paused_by_hand";
+          outboxPausedCode: null | "held_first_message" | "released_recipient_wrote" | "released_privacy_token" | "daily_cap" | "not_on_whatsapp" | "attempt" | "retry_backoff" | "gave_up" | "send_error" | "refused" | "disconnected_before_ack" | "ack_timeout_resend" | "ack_timeout_gave_up" | "requeued_after_database_error" | "requeued_after_restart" | "cancelled_by_hand" | "resent_by_hand" | "broadcast_resumed" | "handoff_behind_resend" | "handoff_paused" | "broadcast_paused" | "broadcast_cancelled" | "delivered_by_read" | "paused_restricted" | "paused_by_hand";
           outboxPausedParams: null | {
             [key: string]: null | string | number;
           };
@@ -468,7 +468,7 @@ export type AppRouter = TRPCBuiltRouter<
             lastDisconnectCode: null | "logged_out" | "client_too_old" | "banned" | "qr_expired" | "connection_closed" | "connection_lost" | "restart_required" | "connection_replaced" | "service_unavailable" | "other";
             reconnectAttempts: number;
             outboxPausedReason: null | string;
-            outboxPausedCode: null | "held_first_message" | "released_recipient_wrote" | "released_privacy_token" | "daily_cap" | "not_on_whatsapp" | "attempt" | "retry_backoff" | "gave_up" | "send_error" | "refused" | "disconnected_before_ack" | "ack_timeout_resend" | "ack_timeout_gave_up" | "requeued_after_database_error" | "requeued_after_restart" | "cancelled_by_hand" | "resent_by_hand" | "broadcast_resumed" | "broadcast_paused" | "broadcast_cancelled" | "delivered_by_read" | "paused_restricted" | "paused_by_hand";
+            outboxPausedCode: null | "held_first_message" | "released_recipient_wrote" | "released_privacy_token" | "daily_cap" | "not_on_whatsapp" | "attempt" | "retry_backoff" | "gave_up" | "send_error" | "refused" | "disconnected_before_ack" | "ack_timeout_resend" | "ack_timeout_gave_up" | "requeued_after_database_error" | "requeued_after_restart" | "cancelled_by_hand" | "resent_by_hand" | "broadcast_resumed" | "handoff_behind_resend" | "handoff_paused" | "broadcast_paused" | "broadcast_cancelled" | "delivered_by_read" | "paused_restricted" | "paused_by_hand";
             outboxPausedParams: null | {
               [key: string]: null | string | number;
             };
@@ -530,7 +530,7 @@ export type AppRouter = TRPCBuiltRouter<
             waMessageId: string;
             attempts: number;
             lastError: null | string;
-            lastErrorCode: null | "held_first_message" | "released_recipient_wrote" | "released_privacy_token" | "daily_cap" | "not_on_whatsapp" | "attempt" | "retry_backoff" | "gave_up" | "send_error" | "refused" | "disconnected_before_ack" | "ack_timeout_resend" | "ack_timeout_gave_up" | "requeued_after_database_error" | "requeued_after_restart" | "cancelled_by_hand" | "resent_by_hand" | "broadcast_resumed" | "broadcast_paused" | "broadcast_cancelled" | "delivered_by_read" | "paused_restricted" | "paused_by_hand";
+            lastErrorCode: null | "held_first_message" | "released_recipient_wrote" | "released_privacy_token" | "daily_cap" | "not_on_whatsapp" | "attempt" | "retry_backoff" | "gave_up" | "send_error" | "refused" | "disconnected_before_ack" | "ack_timeout_resend" | "ack_timeout_gave_up" | "requeued_after_database_error" | "requeued_after_restart" | "cancelled_by_hand" | "resent_by_hand" | "broadcast_resumed" | "handoff_behind_resend" | "handoff_paused" | "broadcast_paused" | "broadcast_cancelled" | "delivered_by_read" | "paused_restricted" | "paused_by_hand";
             lastErrorParams: null | {
               [key: string]: null | string | number;
             };
@@ -544,7 +544,7 @@ export type AppRouter = TRPCBuiltRouter<
             events: Array<{
               status: "read" | "queued" | "sending" | "held" | "sent" | "delivered" | "failed" | "cancelled" | "retry" | "paused";
               detail: null | string;
-              code: null | "held_first_message" | "released_recipient_wrote" | "released_privacy_token" | "daily_cap" | "not_on_whatsapp" | "attempt" | "retry_backoff" | "gave_up" | "send_error" | "refused" | "disconnected_before_ack" | "ack_timeout_resend" | "ack_timeout_gave_up" | "requeued_after_database_error" | "requeued_after_restart" | "cancelled_by_hand" | "resent_by_hand" | "broadcast_resumed" | "broadcast_paused" | "broadcast_cancelled" | "delivered_by_read" | "paused_restricted" | "paused_by_hand";
+              code: null | "held_first_message" | "released_recipient_wrote" | "released_privacy_token" | "daily_cap" | "not_on_whatsapp" | "attempt" | "retry_backoff" | "gave_up" | "send_error" | "refused" | "disconnected_before_ack" | "ack_timeout_resend" | "ack_timeout_gave_up" | "requeued_after_database_error" | "requeued_after_restart" | "cancelled_by_hand" | "resent_by_hand" | "broadcast_resumed" | "handoff_behind_resend" | "handoff_paused" | "broadcast_paused" | "broadcast_cancelled" | "delivered_by_read" | "paused_restricted" | "paused_by_hand";
               params: null | {
                 [key: string]: null | string | number;
               };
@@ -587,7 +587,7 @@ export type AppRouter = TRPCBuiltRouter<
           waMessageId: string;
           attempts: number;
           lastError: null | string;
-          lastErrorCode: null | "held_first_message" | "released_recipient_wrote" | "released_privacy_token" | "daily_cap" | "not_on_whatsapp" | "attempt" | "retry_backoff" | "gave_up" | "send_error" | "refused" | "disconnected_before_ack" | "ack_timeout_resend" | "ack_timeout_gave_up" | "requeued_after_database_error" | "requeued_after_restart" | "cancelled_by_hand" | "resent_by_hand" | "broadcast_resumed" | "broadcast_paused" | "broadcast_cancelled" | "delivered_by_read" | "paused_restricted" | "paused_by_hand";
+          lastErrorCode: null | "held_first_message" | "released_recipient_wrote" | "released_privacy_token" | "daily_cap" | "not_on_whatsapp" | "attempt" | "retry_backoff" | "gave_up" | "send_error" | "refused" | "disconnected_before_ack" | "ack_timeout_resend" | "ack_timeout_gave_up" | "requeued_after_database_error" | "requeued_after_restart" | "cancelled_by_hand" | "resent_by_hand" | "broadcast_resumed" | "handoff_behind_resend" | "handoff_paused" | "broadcast_paused" | "broadcast_cancelled" | "delivered_by_read" | "paused_restricted" | "paused_by_hand";
           lastErrorParams: null | {
             [key: string]: null | string | number;
           };
@@ -601,7 +601,7 @@ export type AppRouter = TRPCBuiltRouter<
           events: Array<{
             status: "read" | "queued" | "sending" | "held" | "sent" | "delivered" | "failed" | "cancelled" | "retry" | "paused";
             detail: null | string;
-            code: null | "held_first_message" | "released_recipient_wrote" | "released_privacy_token" | "daily_cap" | "not_on_whatsapp" | "attempt" | "retry_backoff" | "gave_up" | "send_error" | "refused" | "disconnected_before_ack" | "ack_timeout_resend" | "ack_timeout_gave_up" | "requeued_after_database_error" | "requeued_after_restart" | "cancelled_by_hand" | "resent_by_hand" | "broadcast_resumed" | "broadcast_paused" | "broadcast_cancelled" | "delivered_by_read" | "paused_restricted" | "paused_by_hand";
+            code: null | "held_first_message" | "released_recipient_wrote" | "released_privacy_token" | "daily_cap" | "not_on_whatsapp" | "attempt" | "retry_backoff" | "gave_up" | "send_error" | "refused" | "disconnected_before_ack" | "ack_timeout_resend" | "ack_timeout_gave_up" | "requeued_after_database_error" | "requeued_after_restart" | "cancelled_by_hand" | "resent_by_hand" | "broadcast_resumed" | "handoff_behind_resend" | "handoff_paused" | "broadcast_paused" | "broadcast_cancelled" | "delivered_by_read" | "paused_restricted" | "paused_by_hand";
             params: null | {
               [key: string]: null | string | number;
             };
@@ -621,7 +621,7 @@ export type AppRouter = TRPCBuiltRouter<
           waMessageId: string;
           attempts: number;
           lastError: null | string;
-          lastErrorCode: null | "held_first_message" | "released_recipient_wrote" | "released_privacy_token" | "daily_cap" | "not_on_whatsapp" | "attempt" | "retry_backoff" | "gave_up" | "send_error" | "refused" | "disconnected_before_ack" | "ack_timeout_resend" | "ack_timeout_gave_up" | "requeued_after_database_error" | "requeued_after_restart" | "cancelled_by_hand" | "resent_by_hand" | "broadcast_resumed" | "broadcast_paused" | "broadcast_cancelled" | "delivered_by_read" | "paused_restricted" | "paused_by_hand";
+          lastErrorCode: null | "held_first_message" | "released_recipient_wrote" | "released_privacy_token" | "daily_cap" | "not_on_whatsapp" | "attempt" | "retry_backoff" | "gave_up" | "send_error" | "refused" | "disconnected_before_ack" | "ack_timeout_resend" | "ack_timeout_gave_up" | "requeued_after_database_error" | "requeued_after_restart" | "cancelled_by_hand" | "resent_by_hand" | "broadcast_resumed" | "handoff_behind_resend" | "handoff_paused" | "broadcast_paused" | "broadcast_cancelled" | "delivered_by_read" | "paused_restricted" | "paused_by_hand";
           lastErrorParams: null | {
             [key: string]: null | string | number;
           };
@@ -635,7 +635,7 @@ export type AppRouter = TRPCBuiltRouter<
           events: Array<{
             status: "read" | "queued" | "sending" | "held" | "sent" | "delivered" | "failed" | "cancelled" | "retry" | "paused";
             detail: null | string;
-            code: null | "held_first_message" | "released_recipient_wrote" | "released_privacy_token" | "daily_cap" | "not_on_whatsapp" | "attempt" | "retry_backoff" | "gave_up" | "send_error" | "refused" | "disconnected_before_ack" | "ack_timeout_resend" | "ack_timeout_gave_up" | "requeued_after_database_error" | "requeued_after_restart" | "cancelled_by_hand" | "resent_by_hand" | "broadcast_resumed" | "broadcast_paused" | "broadcast_cancelled" | "delivered_by_read" | "paused_restricted" | "paused_by_hand";
+            code: null | "held_first_message" | "released_recipient_wrote" | "released_privacy_token" | "daily_cap" | "not_on_whatsapp" | "attempt" | "retry_backoff" | "gave_up" | "send_error" | "refused" | "disconnected_before_ack" | "ack_timeout_resend" | "ack_timeout_gave_up" | "requeued_after_database_error" | "requeued_after_restart" | "cancelled_by_hand" | "resent_by_hand" | "broadcast_resumed" | "handoff_behind_resend" | "handoff_paused" | "broadcast_paused" | "broadcast_cancelled" | "delivered_by_read" | "paused_restricted" | "paused_by_hand";
             params: null | {
               [key: string]: null | string | number;
             };
@@ -655,7 +655,7 @@ export type AppRouter = TRPCBuiltRouter<
           waMessageId: string;
           attempts: number;
           lastError: null | string;
-          lastErrorCode: null | "held_first_message" | "released_recipient_wrote" | "released_privacy_token" | "daily_cap" | "not_on_whatsapp" | "attempt" | "retry_backoff" | "gave_up" | "send_error" | "refused" | "disconnected_before_ack" | "ack_timeout_resend" | "ack_timeout_gave_up" | "requeued_after_database_error" | "requeued_after_restart" | "cancelled_by_hand" | "resent_by_hand" | "broadcast_resumed" | "broadcast_paused" | "broadcast_cancelled" | "delivered_by_read" | "paused_restricted" | "paused_by_hand";
+          lastErrorCode: null | "held_first_message" | "released_recipient_wrote" | "released_privacy_token" | "daily_cap" | "not_on_whatsapp" | "attempt" | "retry_backoff" | "gave_up" | "send_error" | "refused" | "disconnected_before_ack" | "ack_timeout_resend" | "ack_timeout_gave_up" | "requeued_after_database_error" | "requeued_after_restart" | "cancelled_by_hand" | "resent_by_hand" | "broadcast_resumed" | "handoff_behind_resend" | "handoff_paused" | "broadcast_paused" | "broadcast_cancelled" | "delivered_by_read" | "paused_restricted" | "paused_by_hand";
           lastErrorParams: null | {
             [key: string]: null | string | number;
           };
@@ -669,7 +669,7 @@ export type AppRouter = TRPCBuiltRouter<
           events: Array<{
             status: "read" | "queued" | "sending" | "held" | "sent" | "delivered" | "failed" | "cancelled" | "retry" | "paused";
             detail: null | string;
-            code: null | "held_first_message" | "released_recipient_wrote" | "released_privacy_token" | "daily_cap" | "not_on_whatsapp" | "attempt" | "retry_backoff" | "gave_up" | "send_error" | "refused" | "disconnected_before_ack" | "ack_timeout_resend" | "ack_timeout_gave_up" | "requeued_after_database_error" | "requeued_after_restart" | "cancelled_by_hand" | "resent_by_hand" | "broadcast_resumed" | "broadcast_paused" | "broadcast_cancelled" | "delivered_by_read" | "paused_restricted" | "paused_by_hand";
+            code: null | "held_first_message" | "released_recipient_wrote" | "released_privacy_token" | "daily_cap" | "not_on_whatsapp" | "attempt" | "retry_backoff" | "gave_up" | "send_error" | "refused" | "disconnected_before_ack" | "ack_timeout_resend" | "ack_timeout_gave_up" | "requeued_after_database_error" | "requeued_after_restart" | "cancelled_by_hand" | "resent_by_hand" | "broadcast_resumed" | "handoff_behind_resend" | "handoff_paused" | "broadcast_paused" | "broadcast_cancelled" | "delivered_by_read" | "paused_restricted" | "paused_by_hand";
             params: null | {
               [key: string]: null | string | number;
             };
@@ -697,7 +697,7 @@ export type AppRouter = TRPCBuiltRouter<
     outbox: {
       state: TRPCQueryProcedure<{ input: void; output: {
           pausedReason: null | string;
-          pausedCode: null | "held_first_message" | "released_recipient_wrote" | "released_privacy_token" | "daily_cap" | "not_on_whatsapp" | "attempt" | "retry_backoff" | "gave_up" | "send_error" | "refused" | "disconnected_before_ack" | "ack_timeout_resend" | "ack_timeout_gave_up" | "requeued_after_database_error" | "requeued_after_restart" | "cancelled_by_hand" | "resent_by_hand" | "broadcast_resumed" | "broadcast_paused" | "broadcast_cancelled" | "delivered_by_read" | "paused_restricted" | "paused_by_hand";
+          pausedCode: null | "held_first_message" | "released_recipient_wrote" | "released_privacy_token" | "daily_cap" | "not_on_whatsapp" | "attempt" | "retry_backoff" | "gave_up" | "send_error" | "refused" | "disconnected_before_ack" | "ack_timeout_resend" | "ack_timeout_gave_up" | "requeued_after_database_error" | "requeued_after_restart" | "cancelled_by_hand" | "resent_by_hand" | "broadcast_resumed" | "handoff_behind_resend" | "handoff_paused" | "broadcast_paused" | "broadcast_cancelled" | "delivered_by_read" | "paused_restricted" | "paused_by_hand";
           pausedParams: null | {
             [key: string]: null | string | number;
           };
@@ -707,7 +707,7 @@ export type AppRouter = TRPCBuiltRouter<
           reason?: string | undefined;
         }; output: {
           pausedReason: null | string;
-          pausedCode: null | "held_first_message" | "released_recipient_wrote" | "released_privacy_token" | "daily_cap" | "not_on_whatsapp" | "attempt" | "retry_backoff" | "gave_up" | "send_error" | "refused" | "disconnected_before_ack" | "ack_timeout_resend" | "ack_timeout_gave_up" | "requeued_after_database_error" | "requeued_after_restart" | "cancelled_by_hand" | "resent_by_hand" | "broadcast_resumed" | "broadcast_paused" | "broadcast_cancelled" | "delivered_by_read" | "paused_restricted" | "paused_by_hand";
+          pausedCode: null | "held_first_message" | "released_recipient_wrote" | "released_privacy_token" | "daily_cap" | "not_on_whatsapp" | "attempt" | "retry_backoff" | "gave_up" | "send_error" | "refused" | "disconnected_before_ack" | "ack_timeout_resend" | "ack_timeout_gave_up" | "requeued_after_database_error" | "requeued_after_restart" | "cancelled_by_hand" | "resent_by_hand" | "broadcast_resumed" | "handoff_behind_resend" | "handoff_paused" | "broadcast_paused" | "broadcast_cancelled" | "delivered_by_read" | "paused_restricted" | "paused_by_hand";
           pausedParams: null | {
             [key: string]: null | string | number;
           };
@@ -715,7 +715,7 @@ export type AppRouter = TRPCBuiltRouter<
         }; meta: object }>;
       resume: TRPCMutationProcedure<{ input: void; output: {
           pausedReason: null | string;
-          pausedCode: null | "held_first_message" | "released_recipient_wrote" | "released_privacy_token" | "daily_cap" | "not_on_whatsapp" | "attempt" | "retry_backoff" | "gave_up" | "send_error" | "refused" | "disconnected_before_ack" | "ack_timeout_resend" | "ack_timeout_gave_up" | "requeued_after_database_error" | "requeued_after_restart" | "cancelled_by_hand" | "resent_by_hand" | "broadcast_resumed" | "broadcast_paused" | "broadcast_cancelled" | "delivered_by_read" | "paused_restricted" | "paused_by_hand";
+          pausedCode: null | "held_first_message" | "released_recipient_wrote" | "released_privacy_token" | "daily_cap" | "not_on_whatsapp" | "attempt" | "retry_backoff" | "gave_up" | "send_error" | "refused" | "disconnected_before_ack" | "ack_timeout_resend" | "ack_timeout_gave_up" | "requeued_after_database_error" | "requeued_after_restart" | "cancelled_by_hand" | "resent_by_hand" | "broadcast_resumed" | "handoff_behind_resend" | "handoff_paused" | "broadcast_paused" | "broadcast_cancelled" | "delivered_by_read" | "paused_restricted" | "paused_by_hand";
           pausedParams: null | {
             [key: string]: null | string | number;
           };

@@ -462,6 +462,8 @@ export const en: Messages = {
     cancelled_by_hand: "Cancelled by an admin",
     resent_by_hand: "Resent by an admin with the same WhatsApp id",
     broadcast_resumed: "Queued again: its broadcast resumed",
+    handoff_behind_resend: "Back in the queue: a message before it goes out again first",
+    handoff_paused: "Back in the queue: the outbox was paused before its send",
     broadcast_paused: "Taken out of the queue: its broadcast paused",
     broadcast_cancelled: "Cancelled: its broadcast was cancelled",
     delivered_by_read: "Delivered (known from the read receipt)",

@@ -483,6 +483,8 @@ export const id = {
     cancelled_by_hand: "Dibatalkan oleh admin",
     resent_by_hand: "Dikirim ulang oleh admin dengan ID WhatsApp yang sama",
     broadcast_resumed: "Masuk antrean lagi: siarannya dilanjutkan",
+    handoff_behind_resend: "Kembali ke antrean: pesan sebelumnya dikirim ulang lebih dulu",
+    handoff_paused: "Kembali ke antrean: kotak keluar dijeda sebelum dikirim",
     broadcast_paused: "Dikeluarkan dari antrean: siarannya dijeda",
     broadcast_cancelled: "Dibatalkan: siarannya dibatalkan",
     delivered_by_read: "Diterima (diketahui dari tanda dibaca)",

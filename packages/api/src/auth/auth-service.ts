@@ -46,11 +46,29 @@ export function credentialKey(credentials: { cookie: string | null; bearer: stri
 
 const ALL_SESSIONS = "session:*";
 
+/**
+ * Verified API tokens by digest, so a request with a known token makes no database read (one of
+ * the end-to-end figure's round trips, BENCHMARKS.md figure 8). Only this file writes the table and
+ * revokeToken drops the entry at once; a change made to the database by another program is seen
+ * after at most TOKEN_CACHE_MS. Unknown tokens are never kept (a guesser cannot fill it).
+ */
+const TOKEN_CACHE_MS = 60_000;
+const TOKEN_CACHE_MAX = 1_000;
+
+interface CachedToken {
+  id: string;
+  name: string;
+  scope: TokenScope;
+  lastUsedAt: Date | null;
+  verifiedAt: number;
+}
+
 export class AuthService {
   /** Emits a credential key (or ALL_SESSIONS) when a token is revoked or an admin session ends. */
   private readonly ended = new EventEmitter().setMaxListeners(0);
   private setupToken: string | null = null;
   private setupQueue: Promise<void> = Promise.resolve();
+  private readonly tokens = new Map<string, CachedToken>();
 
   /** Calls onEnd once the credential behind `key` is revoked or logged out; returns an unsubscribe. */
   onCredentialEnded(key: string, onEnd: () => void): () => void {
@@ -206,6 +224,7 @@ export class AuthService {
       data: { revokedAt: new Date() },
       select: { ...tokenSelect, tokenHash: true },
     });
+    this.tokens.delete(revoked.tokenHash);
     this.ended.emit("ended", `bearer:${revoked.tokenHash}`);
     return summarise(revoked);
   }
@@ -229,16 +248,30 @@ export class AuthService {
   }
 
   private async authenticateToken(token: string): Promise<Principal | null> {
+    const tokenHash = sha256(token);
+    const now = Date.now();
+    const found = await this.verifiedToken(tokenHash, now);
+    if (!found) return null;
+    if (!found.lastUsedAt || now - found.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+      await this.db.apiToken.update({ where: { id: found.id }, data: { lastUsedAt: new Date(now) } });
+      found.lastUsedAt = new Date(now);
+    }
+    return { kind: "token", tokenId: found.id, name: found.name, scope: found.scope };
+  }
+
+  private async verifiedToken(tokenHash: string, now: number): Promise<CachedToken | null> {
+    const cached = this.tokens.get(tokenHash);
+    if (cached && now - cached.verifiedAt < TOKEN_CACHE_MS) return cached;
+    this.tokens.delete(tokenHash);
     const found = await this.db.apiToken.findUnique({
-      where: { tokenHash: sha256(token) },
+      where: { tokenHash },
       select: { id: true, name: true, scope: true, revokedAt: true, lastUsedAt: true },
     });
     if (!found || found.revokedAt) return null;
-    const now = Date.now();
-    if (!found.lastUsedAt || now - found.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
-      await this.db.apiToken.update({ where: { id: found.id }, data: { lastUsedAt: new Date(now) } });
-    }
-    return { kind: "token", tokenId: found.id, name: found.name, scope: scopeOf(found.scope) };
+    const verified = { ...found, scope: scopeOf(found.scope), verifiedAt: now };
+    if (this.tokens.size >= TOKEN_CACHE_MAX) this.tokens.clear();
+    this.tokens.set(tokenHash, verified);
+    return verified;
   }
 }
 

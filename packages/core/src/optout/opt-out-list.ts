@@ -1,6 +1,11 @@
 /**
  * The opt-out (suppression) list: numbers that said stop. Single sends check it (409 unless forced);
  * broadcasts call isOptedOut to skip a row.
+ *
+ * Every send asks it, so the list is kept in memory (one Set of numbers, read whole on first use):
+ * a send makes no database read for it (BENCHMARKS.md, figure 8b). Only this file writes the table
+ * and each write updates the Set once committed, so a stop or a removal counts from the next send;
+ * a change made to the database by another program is seen after at most MIRROR_MS.
  */
 import type { PrismaClient } from "@kabar/db";
 import type { OptOutRecord, OptOutService } from "../contract.js";
@@ -17,7 +22,30 @@ export interface OptOutList extends OptOutService {
   isOptedOutDigits(phone: string): Promise<boolean>;
 }
 
+const MIRROR_MS = 60_000;
+
 export function createOptOutList(db: PrismaClient, settings: SettingsStore): OptOutList {
+  let mirror: { phones: Set<string>; readAt: number } | null = null;
+  // Counts writes: a whole-list read that a write overlapped may miss it and is not kept.
+  let writes = 0;
+  const wrote = (phone: string, listed: boolean) => {
+    writes += 1;
+    if (listed) mirror?.phones.add(phone);
+    else mirror?.phones.delete(phone);
+  };
+  async function listed(phone: string): Promise<boolean> {
+    const now = Date.now();
+    if (mirror && now - mirror.readAt < MIRROR_MS) return mirror.phones.has(phone);
+    const before = writes;
+    const rows = await db.optOut.findMany({ select: { phone: true } });
+    const phones = new Set(rows.map((row) => row.phone));
+    if (before === writes) {
+      mirror = { phones, readAt: now };
+      return phones.has(phone);
+    }
+    mirror = null;
+    return (await db.optOut.count({ where: { phone } })) > 0;
+  }
   const toRecord = (row: { phone: string; source: string; createdAt: Date }): OptOutRecord => ({
     phone: row.phone,
     source: row.source === "keyword" ? "keyword" : "admin",
@@ -48,6 +76,7 @@ export function createOptOutList(db: PrismaClient, settings: SettingsStore): Opt
         create: { phone, source: "admin" },
         update: {},
       });
+      wrote(phone, true);
       return toRecord(row);
     },
     async remove(input: ContactInput) {
@@ -61,15 +90,15 @@ export function createOptOutList(db: PrismaClient, settings: SettingsStore): Opt
       const existing = await db.optOut.findUnique({ where: { phone } });
       if (existing) return false;
       await db.optOut.upsert({ where: { phone }, create: { phone, source }, update: {} });
+      wrote(phone, true);
       return true;
     },
     async removeDigits(phone) {
       const { count } = await db.optOut.deleteMany({ where: { phone } });
+      wrote(phone, false);
       return count > 0;
     },
-    async isOptedOutDigits(phone) {
-      return (await db.optOut.count({ where: { phone } })) > 0;
-    },
+    isOptedOutDigits: listed,
   };
   return list;
 }

@@ -84,6 +84,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
     clock,
     mediaStore: options.mediaStore,
     wake: () => worker.wake(),
+    reserveHandOff: () => worker.reserveHandOff(),
     ...(options.isOptedOut ? { isOptedOut: options.isOptedOut } : {}),
     async resolveSession(sessionName) {
       // The session manager keeps the one session in memory once it holds the lock (after

@@ -28,6 +28,9 @@ export interface DetailParamsByCode {
   cancelled_by_hand: Record<string, never>;
   resent_by_hand: Record<string, never>;
   broadcast_resumed: Record<string, never>;
+  /** A message handed straight to the worker goes back to its place in the queue before its send. */
+  handoff_behind_resend: Record<string, never>;
+  handoff_paused: Record<string, never>;
   /** Taken out of the queue by its broadcast's pause (it comes back on resume) or cancel. */
   broadcast_paused: Record<string, never>;
   broadcast_cancelled: Record<string, never>;
@@ -59,6 +62,8 @@ export const DETAIL_CODES = [
   "cancelled_by_hand",
   "resent_by_hand",
   "broadcast_resumed",
+  "handoff_behind_resend",
+  "handoff_paused",
   "broadcast_paused",
   "broadcast_cancelled",
   "delivered_by_read",
@@ -102,6 +107,8 @@ const ENGLISH: { [C in DetailCode]: (params: DetailParamsByCode[C]) => string } 
   cancelled_by_hand: () => "cancelled by hand",
   resent_by_hand: () => "resent by hand with the same WhatsApp id",
   broadcast_resumed: () => "queued again: its broadcast resumed",
+  handoff_behind_resend: () => "queued behind a message that goes out again first",
+  handoff_paused: () => "the outbox was paused before its send",
   broadcast_paused: () => "taken out of the queue: its broadcast paused",
   broadcast_cancelled: () => "cancelled: its broadcast was cancelled",
   delivered_by_read: () => "delivered: told by its read receipt",

@@ -15,6 +15,8 @@ import type { NewOutboxMessage, OutboxRow } from "./outbox-row.js";
 export interface InsertResult {
   row: OutboxRow;
   duplicate: boolean;
+  /** A lone hand-off's timeline lines, still being written: resolves to their error or null. */
+  timeline?: Promise<unknown>;
 }
 
 export interface GroupCommitStore {
@@ -22,6 +24,11 @@ export interface GroupCommitStore {
   findByKeys(keys: readonly string[]): Promise<Map<string, OutboxRow>>;
   /** All messages and their "queued" events in one transaction, rows in the order given. */
   insertMany(messages: readonly NewOutboxMessage[]): Promise<OutboxRow[]>;
+  /**
+   * A message handed off (claimed) with no other in its batch: the row in one statement, committed
+   * on its own, and its timeline lines started after it, not awaited (hand-off.ts).
+   */
+  insertClaimed?(message: NewOutboxMessage): Promise<{ row: OutboxRow; timeline: Promise<unknown> }>;
   /** One message in its own transaction, reading the stored row on a key conflict. */
   insertOne(message: NewOutboxMessage): Promise<InsertResult>;
   /** True when the error is one row's fault (a constraint), not the database's. */
@@ -97,6 +104,11 @@ export function createGroupCommit(store: GroupCommitStore, limits: GroupCommitLi
       }
       if (fresh.length === 0) return;
       try {
+        const [lone] = fresh;
+        if (fresh.length === 1 && lone?.message.claimed === true && store.insertClaimed) {
+          settle(lone, { ...(await store.insertClaimed(lone.message)), duplicate: false });
+          return;
+        }
         const rows = await store.insertMany(fresh.map((pending) => pending.message));
         fresh.forEach((pending, index) => {
           const row = rows[index];
@@ -136,10 +148,16 @@ export function createGroupCommit(store: GroupCommitStore, limits: GroupCommitLi
   }
 
   return {
-    /** Resolves once the message (or the stored one with its key) is committed. */
-    insert(message: NewOutboxMessage): Promise<InsertResult> {
+    /**
+     * Resolves once the message (or the stored one with its key) is committed. `claim` is asked,
+     * at most once and synchronously, whether the row may be inserted already claimed.
+     */
+    insert(message: NewOutboxMessage, claim?: () => boolean): Promise<InsertResult> {
       return new Promise<InsertResult>((resolve, reject) => {
-        waiting.push({ message, resolve, reject });
+        // A hand-off (hand-off.ts) only when no other insert is pending or committing: one that
+        // began before this one gets an earlier seq and must not be overtaken by it.
+        const claimed = waiting.length === 0 && !isDraining && claim?.() === true;
+        waiting.push({ message: claimed ? { ...message, claimed } : message, resolve, reject });
         if (isDraining) return;
         isDraining = true;
         void drain();

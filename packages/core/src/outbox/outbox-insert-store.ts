@@ -12,6 +12,7 @@ export function createInsertStore(db: PrismaClient): GroupCommitStore {
   return {
     findByKeys: (keys) => findByKeys(db, keys),
     insertMany: (messages) => insertMany(db, messages),
+    insertClaimed: (message) => insertClaimed(db, message),
     insertOne: (message) => insertOne(db, message),
     isRowError: isConstraintViolation,
   };
@@ -28,12 +29,15 @@ async function insertOne(db: PrismaClient, message: NewOutboxMessage): Promise<I
       db.outboxMessage.create({
         data: {
           ...withoutAcceptedAt(message),
+          ...claimColumns(message),
           createdAt: message.acceptedAt,
           nextAttemptAt: message.acceptedAt,
         },
         select: outboxRowSelect,
       }),
-      db.messageEvent.create({ data: { messageId: message.id, status: "queued", detail: null } }),
+      db.messageEvent.createMany({
+        data: eventsOf(message).map((status) => ({ messageId: message.id, status, detail: null })),
+      }),
     ]);
     return { row, duplicate: false };
   } catch (error) {
@@ -62,6 +66,8 @@ const MESSAGE_COLUMNS = [
   "createdAt",
   "nextAttemptAt",
   "updatedAt",
+  "status",
+  "attempts",
 ] as const;
 const EVENT_COLUMNS = ["messageId", "status", "detail", "at"] as const;
 
@@ -73,6 +79,47 @@ const EVENT_COLUMNS = ["messageId", "status", "detail", "at"] as const;
  */
 async function insertMany(db: PrismaClient, messages: readonly NewOutboxMessage[]): Promise<OutboxRow[]> {
   if (messages.length === 0) return [];
+  const { messageValues, eventValues, eventRows } = valuesOf(messages);
+  const [inserted] = await db.$transaction([
+    db.$queryRawUnsafe<{ seq: number | bigint; id: string }[]>(
+      `${insertSql("OutboxMessage", MESSAGE_COLUMNS, messages.length)} RETURNING "seq", "id"`,
+      ...messageValues,
+    ),
+    db.$executeRawUnsafe(insertSql("MessageEvent", EVENT_COLUMNS, eventRows), ...eventValues),
+  ]);
+  const seqById = new Map(inserted.map((row) => [row.id, Number(row.seq)]));
+  return messages.map((message) => {
+    const seq = seqById.get(message.id);
+    if (seq === undefined) throw new Error(`the batch insert returned no seq for ${message.id}`);
+    return rowOf(message, seq);
+  });
+}
+
+/**
+ * A lone hand-off: one statement, so no BEGIN/COMMIT round trips before the send; its lines are
+ * written while it goes out (awaited before settling, as the claim's line is). A crash in between
+ * loses the lines, never the row, which start-up re-queues with the same WhatsApp id.
+ */
+async function insertClaimed(
+  db: PrismaClient,
+  message: NewOutboxMessage,
+): Promise<{ row: OutboxRow; timeline: Promise<unknown> }> {
+  const { messageValues, eventValues, eventRows } = valuesOf([message]);
+  const [inserted] = await db.$queryRawUnsafe<{ seq: number | bigint }[]>(
+    `${insertSql("OutboxMessage", MESSAGE_COLUMNS, 1)} RETURNING "seq"`,
+    ...messageValues,
+  );
+  if (inserted === undefined) throw new Error(`the insert returned no seq for ${message.id}`);
+  const timeline = db
+    .$executeRawUnsafe(insertSql("MessageEvent", EVENT_COLUMNS, eventRows), ...eventValues)
+    .then(
+      () => null,
+      (error: unknown) => error,
+    );
+  return { row: rowOf(message, Number(inserted.seq)), timeline };
+}
+
+function valuesOf(messages: readonly NewOutboxMessage[]) {
   const writtenAt = toStoredDate(new Date());
   const messageValues: unknown[] = [];
   const eventValues: unknown[] = [];
@@ -94,41 +141,34 @@ async function insertMany(db: PrismaClient, messages: readonly NewOutboxMessage[
       acceptedAt,
       acceptedAt,
       writtenAt,
+      claimColumns(message).status,
+      claimColumns(message).attempts,
     );
-    eventValues.push(message.id, "queued", null, writtenAt);
+    for (const status of eventsOf(message)) eventValues.push(message.id, status, null, writtenAt);
   }
-  const [inserted] = await db.$transaction([
-    db.$queryRawUnsafe<{ seq: number | bigint; id: string }[]>(
-      `${insertSql("OutboxMessage", MESSAGE_COLUMNS, messages.length)} RETURNING "seq", "id"`,
-      ...messageValues,
-    ),
-    db.$executeRawUnsafe(insertSql("MessageEvent", EVENT_COLUMNS, messages.length), ...eventValues),
-  ]);
-  const seqById = new Map(inserted.map((row) => [row.id, Number(row.seq)]));
-  return messages.map((message) => {
-    const seq = seqById.get(message.id);
-    if (seq === undefined) throw new Error(`the batch insert returned no seq for ${message.id}`);
-    return {
-      seq,
-      failedAttempts: 0,
-      id: message.id,
-      sessionId: message.sessionId,
-      to: message.to,
-      type: message.type,
-      text: message.text,
-      caption: message.caption,
-      fileName: message.fileName,
-      mimeType: message.mimeType,
-      mediaSha256: message.mediaSha256,
-      status: "queued",
-      waMessageId: message.waMessageId,
-      attempts: 0,
-      nextAttemptAt: message.acceptedAt,
-      createdAt: message.acceptedAt,
-      sentAt: null,
-      deliveredAt: null,
-    };
-  });
+  return { messageValues, eventValues, eventRows: eventValues.length / EVENT_COLUMNS.length };
+}
+
+function rowOf(message: NewOutboxMessage, seq: number): OutboxRow {
+  return {
+    seq,
+    failedAttempts: 0,
+    id: message.id,
+    sessionId: message.sessionId,
+    to: message.to,
+    type: message.type,
+    text: message.text,
+    caption: message.caption,
+    fileName: message.fileName,
+    mimeType: message.mimeType,
+    mediaSha256: message.mediaSha256,
+    ...claimColumns(message),
+    waMessageId: message.waMessageId,
+    nextAttemptAt: message.acceptedAt,
+    createdAt: message.acceptedAt,
+    sentAt: null,
+    deliveredAt: null,
+  };
 }
 
 export function insertSql(table: string, columns: readonly string[], rows: number): string {
@@ -138,9 +178,20 @@ export function insertSql(table: string, columns: readonly string[], rows: numbe
 
 function withoutAcceptedAt({
   acceptedAt: _acceptedAt,
+  claimed: _claimed,
   ...rest
-}: NewOutboxMessage): Omit<NewOutboxMessage, "acceptedAt"> {
+}: NewOutboxMessage): Omit<NewOutboxMessage, "acceptedAt" | "claimed"> {
   return rest;
+}
+
+/** A message handed to the worker is stored as the worker's claim would leave it. */
+function claimColumns(message: NewOutboxMessage): { status: "queued" | "sending"; attempts: number } {
+  return message.claimed === true ? { status: "sending", attempts: 1 } : { status: "queued", attempts: 0 };
+}
+
+/** Its timeline lines, in order: the claim's "sending" follows "queued" in the same commit. */
+function eventsOf(message: NewOutboxMessage): ("queued" | "sending")[] {
+  return message.claimed === true ? ["queued", "sending"] : ["queued"];
 }
 
 function findByKey(db: PrismaClient, idempotencyKey: string): Promise<OutboxRow | null> {

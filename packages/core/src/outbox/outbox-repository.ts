@@ -57,6 +57,8 @@ export interface QueuedHeads {
   heads: OutboxRow[];
   /** Recipients with more than one unfinished message: something waits behind their oldest. */
   followed: ReadonlySet<string>;
+  /** Unfinished (queued, sending, held) messages in all: 0 means nothing can go before a new one. */
+  unfinished: number;
 }
 
 export function createOutboxRepository(db: PrismaClient) {
@@ -69,8 +71,8 @@ export function createOutboxRepository(db: PrismaClient) {
      * Resolves only once the row and its "queued" event are committed; inserts that arrive
      * together share one commit (group-commit.ts), in arrival order.
      */
-    insert(message: NewOutboxMessage): Promise<InsertResult> {
-      return groupCommit.insert(message);
+    insert(message: NewOutboxMessage, claim?: () => boolean): Promise<InsertResult> {
+      return groupCommit.insert(message, claim);
     },
 
     /** The oldest queued message (tests and diagnostics; the worker reads queuedHeads). */
@@ -107,7 +109,7 @@ export function createOutboxRepository(db: PrismaClient) {
             seen.add(row.to);
             return isHead && row.status === "queued";
           });
-          return { heads, followed };
+          return { heads, followed, unfinished: rows.length };
         }
       }
       const groups = await db.outboxMessage.groupBy({
@@ -119,13 +121,13 @@ export function createOutboxRepository(db: PrismaClient) {
       lastUnfinished = groups.reduce((total, group) => total + group._count._all, 0);
       const followed = new Set(groups.filter((group) => group._count._all > 1).map((group) => group.to));
       const seqs = groups.flatMap((group) => (group._min.seq === null ? [] : [group._min.seq]));
-      if (seqs.length === 0) return { heads: [], followed };
+      if (seqs.length === 0) return { heads: [], followed, unfinished: lastUnfinished };
       const heads = await db.outboxMessage.findMany({
         where: { seq: { in: seqs }, status: "queued" },
         orderBy: { seq: "asc" },
         select: outboxRowSelect,
       });
-      return { heads, followed };
+      return { heads, followed, unfinished: lastUnfinished };
     },
 
     /** The last server ack per recipient, for the per-recipient gap. */

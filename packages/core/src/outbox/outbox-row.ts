@@ -40,4 +40,10 @@ export interface NewOutboxMessage {
   /** The media file's name in the media store; the bytes are never in the row. */
   mediaSha256: string | null;
   mediaSize: number | null;
+  /**
+   * Handed straight to an idle worker (worker-hand-off.ts): inserted already claimed, "sending" with
+   * its first attempt counted and both timeline lines, in the same commit. A crash after it is a
+   * crash after a claim: start-up re-queues it with the same WhatsApp id.
+   */
+  claimed?: boolean;
 }

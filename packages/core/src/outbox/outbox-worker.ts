@@ -7,7 +7,13 @@
  */
 import { type Described, described } from "./detail-codes.js";
 import { eventFor, lastErrorFor } from "./described-columns.js";
-import { type OutboxDependencies, changeStatus, changeStatusBeforeTimeline } from "./outbox-context.js";
+import {
+  type OutboxDependencies,
+  changeStatus,
+  changeStatusBeforeTimeline,
+  publishStatus,
+} from "./outbox-context.js";
+import { createReservation, type HandOff, type Handed, handOffAllowed } from "./hand-off.js";
 import { applyAcks } from "./apply-acks.js";
 import { attemptSend, outboxMessageLookup, type SendOutcome } from "./attempt-send.js";
 import { createSendLatency, type LatencyHistogram } from "./send-latency.js";
@@ -40,6 +46,11 @@ export interface OutboxWorker {
   start(): Promise<void>;
   /** Look at the queue again now (a message was queued, settings changed, a day began). */
   wake(): void;
+  /**
+   * Reserves the idle worker for the message being accepted (hand-off.ts), or null when it must be
+   * queued. Synchronous: the answer holds until the reservation is handed over or released.
+   */
+  reserveHandOff(): HandOff | null;
   /** Ends a 463 pause before its cool-down is over. */
   resume(): void;
   /** Pauses until resumeByHand, also across restarts. */
@@ -77,6 +88,11 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   let wakePending = false;
   let wakeIdle: (() => void) | null = null;
   let endBackOff: (() => void) | null = null;
+  // What the worker knows of the queue for a hand-off (hand-off.ts): "none" unfinished at all (it
+  // idles), only the message in "flight" (nothing waits behind it), or "unknown". Known only from a
+  // look at the queue, or a hand-off, with no wake() since: a wake means something else changed.
+  let known: "none" | "flight" | "unknown" = "unknown";
+  let reservation: Reservation | null = null;
   const pause = new OutboxPause(options, () => wake());
   const holds = createRecipientHolds(options, pause, () => wake());
   const settler = createSettler({
@@ -88,6 +104,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
 
   function wake(): void {
     wakePending = true;
+    known = "unknown";
     wakeIdle?.();
   }
 
@@ -132,12 +149,76 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     wake();
   }
 
+  function reserveHandOff(): HandOff | null {
+    if (closed || reservation !== null || wakePending) return null;
+    // Idle with nothing unfinished, or sending the only unfinished message: nothing can go before.
+    if (!(known === "flight" || (known === "none" && wakeIdle !== null))) return null;
+    if (!isConnected() || pause.isByHand() || pause.until() !== null) return null;
+    if (!handOffAllowed(options.settings.current(), globalNextAt, clock.now())) return null;
+    known = "unknown";
+    // Not wake(): a pending wake means "something else changed" and would cost a queue read.
+    const reserved = createReservation(() => wakeIdle?.());
+    reservation = { handed: reserved.handed, behindFailure: false };
+    return reserved.handOff;
+  }
+
+  /** A message handed off: inserted as "sending", so it goes out like a claimed one. */
+  async function sendHanded(
+    { row, timeline }: Handed,
+    behindFailure: boolean,
+  ): Promise<number | null | "again"> {
+    publishStatus(options, row, { publish: "sending", event: { detail: null } });
+    if (behindFailure || !isConnected() || pause.isByHand() || pause.until() !== null) {
+      // Not sent: its lines first, so the timeline stays in order (a failed line fails the step).
+      const timelineError = await timeline;
+      if (timelineError !== null && timelineError !== undefined) throw timelineError;
+    }
+    // The message sent before it was not acknowledged and goes out again: this one waits its turn.
+    if (behindFailure) return backToQueue(row, described("handoff_behind_resend", {}));
+    if (pause.isByHand() || pause.until() !== null)
+      return backToQueue(row, described("handoff_paused", {}));
+    const sessionId = session.activeSessionId();
+    if (sessionId === null || !isConnected()) {
+      await settler.settle(row, { kind: "disconnected" });
+      return "again";
+    }
+    // Reserved while another message was in flight: that send set the global gap.
+    const gap = globalNextAt - clock.now();
+    if (gap > 0) await backOff(gap);
+    if (!wakePending) known = "flight";
+    const outcome = await sendClaimed(row, sessionId, null, timeline);
+    if (outcome.kind !== "acked" || reservation !== null) return "again";
+    // A message accepted meanwhile went to the queue; if it is to the same recipient, it waits
+    // behind this one until the ack's "sent" is written (as in step()).
+    if (wakePending) {
+      await acks?.settled();
+      return "again";
+    }
+    known = "none";
+    return null;
+  }
+
+  /** Undoes a hand-off's claim: the message waits in the queue, in its place (seq). */
+  async function backToQueue(row: OutboxRow, why: Described): Promise<"again"> {
+    await changeStatus(options, row, {
+      from: ["sending"],
+      data: { status: "queued", attempts: { decrement: 1 } },
+      event: eventFor("retry", why),
+      publish: "queued",
+    });
+    return "again";
+  }
+
   async function step(): Promise<number | null | "again"> {
+    known = "unknown";
     if (!isConnected() || pause.isByHand()) return null;
     const pausedUntil = pause.until();
     if (pausedUntil !== null) return pausedUntil;
-    const { heads, followed } = await repository.queuedHeads();
-    if (heads.length === 0) return null;
+    const { heads, followed, unfinished } = await repository.queuedHeads();
+    if (heads.length === 0) {
+      if (unfinished === 0 && !wakePending) known = "none";
+      return null;
+    }
     const now = clock.now();
     const settings = options.settings.current();
     const decision = decideNextSend({
@@ -188,6 +269,30 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       publish: "sending",
     });
     if (claimTimeline === null) return "again";
+    if (heads.length === 1 && unfinished === 1 && !wakePending) known = "flight";
+    const outcome = await sendClaimed(row, sessionId, linkPreview, claimTimeline.timelineError);
+    // A message handed off meanwhile (hand-off.ts) goes next.
+    if (outcome.kind !== "acked" || reservation !== null) return "again";
+    // The ack's "sent" is written on the ack path; until then this message still holds back its
+    // recipient's next one: wait for that write only when there is one.
+    if (followed.has(row.to)) {
+      await acks?.settled();
+      return "again";
+    }
+    // Nothing else was queued: a new message, a released hold or a setting wakes the worker.
+    if (heads.length > 1) return "again";
+    if (known === "flight") known = "none";
+    return null;
+  }
+
+  /** The send of a claimed message, and what its outcome does to it; the claim's line awaited before settling. */
+  async function sendClaimed(
+    row: OutboxRow,
+    sessionId: string,
+    linkPreview: Awaited<ReturnType<typeof buildLinkPreview>>,
+    claimTimelineError: Promise<unknown> | null,
+  ): Promise<SendOutcome> {
+    const settings = options.settings.current();
     latency.attemptStarted(row.waMessageId);
     const attempted = await attemptSend(
       options,
@@ -215,18 +320,15 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       forgetPastRecipientGaps(sentAt, settings.perRecipientGapMs);
     }
     // A failed line is a failed step: the loop re-queues what is left in "sending" (same id).
-    const timelineError = await claimTimeline.timelineError;
+    const timelineError = await claimTimelineError;
     if (timelineError !== null) throw timelineError;
     await settler.settle(row, outcome);
-    if (outcome.kind !== "acked") return "again";
-    // The ack's "sent" is written on the ack path; until then this message still holds back its
-    // recipient's next one: wait for that write only when there is one.
-    if (followed.has(row.to)) {
-      await acks?.settled();
-      return "again";
+    if (outcome.kind !== "acked") {
+      known = "unknown";
+      // A hand-off reserved during this send must not overtake it to its recipient.
+      if (reservation !== null) reservation.behindFailure = true;
     }
-    // Nothing else was queued: a new message, a released hold or a setting wakes the worker.
-    return heads.length > 1 ? "again" : null;
+    return outcome;
   }
 
   /** Last attempt or ack per recipient: this process's memory, or the database's sentAt (an earlier process). */
@@ -284,17 +386,27 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
         // was not, a send whose settle was not): nothing is in flight now, so it goes back to the queue
         // and out again with the same id.
         if (failures > 0) await repository.requeueInterrupted(described("requeued_after_database_error", {}));
-        next = await step();
+        const reserved = reservation;
+        reservation = null;
+        const handed = reserved === null ? null : await reserved.handed;
+        next =
+          handed === null || reserved === null
+            ? await step()
+            : await sendHanded(handed, reserved.behindFailure);
         failures = 0;
       } catch (error) {
         failures += 1;
+        // What was in flight goes back to the queue below; a hand-off reserved meanwhile follows it.
+        known = "unknown";
+        if (reservation !== null) reservation.behindFailure = true;
         const delay = backoffMs(failures, random, MAX_STEP_BACKOFF_MS);
         logger.error({ err: error, failures }, `outbox step failed; trying again in ${delay} ms`);
         // not idle(): every accepted message wakes the worker, which would cut the backoff short
         await backOff(delay);
         continue;
       }
-      if (next !== "again") await idle(next);
+      // A hand-off reserved during the step is taken at once; otherwise its handOver wakes the idle wait.
+      if (next !== "again" && reservation === null) await idle(next);
     }
   }
 
@@ -324,6 +436,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       running = loop();
     },
     wake,
+    reserveHandOff,
     resume: () => pause.end(),
     async pauseByHand(reason) {
       // Stored first: a pause the panel showed must not vanish with a restart.
@@ -349,6 +462,12 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       await running;
     },
   };
+}
+
+interface Reservation {
+  handed: Promise<Handed | null>;
+  /** The send in flight when it was reserved was not acknowledged: it goes back to the queue. */
+  behindFailure: boolean;
 }
 
 function mayHaveReached(outcome: SendOutcome): boolean {

@@ -7,9 +7,10 @@ import type { SettingsStore } from "../settings/settings-service.js";
 import { toStatus } from "./apply-acks.js";
 import { newMessageId, newWaMessageId } from "./message-ids.js";
 import type { Clock } from "./outbox-context.js";
-import type { NewOutboxMessage, OutboxRepository } from "./outbox-repository.js";
+import type { NewOutboxMessage, OutboxRepository, OutboxRow } from "./outbox-repository.js";
 import { parseInput } from "../session/parse-input.js";
 import type { MediaStore } from "./media-store.js";
+import type { HandOff } from "./hand-off.js";
 import { mediaInputSchema, readMedia } from "./read-media.js";
 
 export interface SendDependencies {
@@ -23,6 +24,8 @@ export interface SendDependencies {
     sessionName: string | undefined,
   ): Promise<{ sessionId: string; usedDefaultSession: boolean }>;
   wake(): void;
+  /** The idle worker, reserved for this message (hand-off.ts), or null: queue it. */
+  reserveHandOff?(): HandOff | null;
   /** The opt-out list: a send to a number on it is refused unless forced. */
   isOptedOut?(phone: string): Promise<boolean>;
 }
@@ -109,8 +112,22 @@ async function enqueue(
         })
       : () => {};
   try {
-    const { row, duplicate } = await deps.repository.insert(message);
-    if (!duplicate) {
+    // Asked by the insert at most once, when no other insert is ahead of this one.
+    let handOff: HandOff | null = null;
+    const claim = (): boolean => {
+      handOff = deps.reserveHandOff?.() ?? null;
+      return handOff !== null;
+    };
+    let inserted: Awaited<ReturnType<typeof deps.repository.insert>>;
+    try {
+      inserted = await deps.repository.insert(message, claim);
+    } catch (error) {
+      releaseHandOff(handOff);
+      throw error;
+    }
+    const { row, duplicate, timeline } = inserted;
+    if (duplicate) releaseHandOff(handOff);
+    else {
       deps.events.publish({
         type: "message.status",
         message: {
@@ -121,9 +138,11 @@ async function enqueue(
           at: message.acceptedAt.toISOString(),
         },
       });
-      deps.wake();
+      if (!handOverTo(handOff, row, timeline)) deps.wake();
     }
-    let status = toStatus(row.status);
+    // A handed-off row is stored "sending"; what was accepted is a queued message, whose
+    // "sending" event follows from the worker (as for one it reads from the queue).
+    let status = duplicate ? toStatus(row.status) : "queued";
     if (options.waitFor === "sent" && !SENT_OR_LATER.has(status)) {
       const timeoutMs = options.timeoutMs ?? DEFAULT_WAIT_MS;
       const deadline = Date.now() + timeoutMs;
@@ -152,4 +171,19 @@ async function enqueue(
   } finally {
     off();
   }
+}
+
+// (Functions, not inline calls: TypeScript narrows a variable a closure assigns to `never` here.)
+function releaseHandOff(handOff: HandOff | null): void {
+  handOff?.release();
+}
+
+function handOverTo(
+  handOff: HandOff | null,
+  row: OutboxRow,
+  timeline: Promise<unknown> | undefined,
+): boolean {
+  if (handOff === null) return false;
+  handOff.handOver(row, timeline);
+  return true;
 }
