@@ -7,6 +7,7 @@
 import type { WhatsAppSimulator } from "@kabar/whatsapp-simulator";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { KabarClient } from "@kabar/client";
+import { linkThroughClient } from "../../src/testing/link-through-client.js";
 import { request } from "../support/http.js";
 import { type SimulatedApi, startSimulatedApi } from "../support/simulated-api.js";
 
@@ -28,26 +29,7 @@ afterAll(async () => {
 });
 
 it("SSE: QR → the simulated phone scans → connected", async () => {
-  await client.session.create.mutate({ name: "Panitia Lari", sessionId: "panitia_lari" });
-  const seen: string[] = [];
-  await new Promise<void>((resolve, reject) => {
-    let hasScanned = false;
-    const subscription = client.session.onStatusChange.subscribe(undefined, {
-      onData: ({ data }) => {
-        seen.push(data.state);
-        if (seen.length === 1) client.session.connect.mutate().catch(reject);
-        if (data.state === "waiting_qr" && data.qr && !hasScanned) {
-          hasScanned = true;
-          simulator.phone.scan(data.qr.value).catch(reject);
-        }
-        if (data.state === "connected") {
-          subscription.unsubscribe();
-          resolve();
-        }
-      },
-      onError: reject,
-    });
-  });
+  const seen = await linkThroughClient(client, (qr) => simulator.phone.scan(qr));
   expect(seen).toContain("waiting_qr");
   expect(seen.at(-1)).toBe("connected");
   const status = await request(baseUrl, "GET", "/api/admin/whatsapp-sessions/status", { token });
