@@ -2,7 +2,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { defaultDatabasePath, repoRoot } from "./paths.js";
 
-const FIX = "point DATABASE_URL at a writable SQLite file, e.g. file:./data/kabar.db";
+const FIX =
+  "point DATABASE_URL at a writable SQLite file, e.g. file:./data/kabar.db, or at PostgreSQL, e.g. postgresql://user@host:5432/kabar";
 const SQLITE_HEADER = "SQLite format 3\0";
 
 /** A DATABASE_URL the product cannot use. The message is one line naming the problem and the fix,
@@ -18,7 +19,54 @@ export class DatabaseUrlError extends Error {
  * absolute file: URL. Relative paths resolve against the repo root so every package agrees. */
 export function resolveDatabaseUrl(env: Record<string, string | undefined> = process.env): string {
   const configured = env.DATABASE_URL?.trim();
+  if (configured && isPostgresUrl(configured)) return checkPostgresUrl(configured);
   return toFileUrl(configured ? databaseFilePath(configured) : defaultDatabasePath);
+}
+
+/** postgresql:// or postgres:// selects PostgreSQL; file: (or a path) stays SQLite. */
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(url);
+}
+
+function checkPostgresUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return fail(
+      redactPassword(url),
+      "is not a valid URL",
+      "write it as postgresql://user:password@host:5432/database",
+    );
+  }
+  if (parsed.hostname === "" || parsed.pathname.replace(/^\//, "") === "") {
+    return fail(
+      redactPassword(url),
+      "names no host or no database",
+      "write it as postgresql://user:password@host:5432/database",
+    );
+  }
+  return url;
+}
+
+/** The URL with its password replaced by ***, for messages and logs. */
+export function redactPassword(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password === "") return url;
+    parsed.password = "***";
+    return parsed.toString();
+  } catch {
+    return url.replace(/:[^:@/]*@/, ":***@");
+  }
+}
+
+/**
+ * The folder of the product's own files beside the database (media, uploads): the SQLite file's folder,
+ * or <repo>/data when the database is PostgreSQL.
+ */
+export function dataDirectory(url: string): string {
+  return isPostgresUrl(url) ? path.dirname(defaultDatabasePath) : path.dirname(databaseFilePath(url));
 }
 
 // libsql percent-decodes the path of a file: URL, so a folder named "50%" must travel as "50%25"

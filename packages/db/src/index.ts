@@ -1,5 +1,12 @@
-export { createDatabase } from "./create-database.js";
-export { DatabaseUrlError, databaseFilePath, resolveDatabaseUrl } from "./database-url.js";
+export { createDatabase, type DatabaseOptions } from "./create-database.js";
+export {
+  DatabaseUrlError,
+  dataDirectory,
+  databaseFilePath,
+  isPostgresUrl,
+  redactPassword,
+  resolveDatabaseUrl,
+} from "./database-url.js";
 export { MigrationError, type MigrationResult, migrateDatabase } from "./migrate-database.js";
 export { isOneSessionViolation, ONE_SESSION_MESSAGE } from "./one-session.js";
 export { resolveSessionsDir } from "./paths.js";

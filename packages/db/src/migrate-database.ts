@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Transaction } from "@libsql/client";
 import { openConnection } from "./connection.js";
-import { prepareDatabaseFile, toFileUrl } from "./database-url.js";
+import { isPostgresUrl, prepareDatabaseFile, toFileUrl } from "./database-url.js";
 import { detectLegacyDatabase } from "./legacy-onesender.js";
 import { type MigrationFile, ONESENDER_BASELINE, readMigrationFiles } from "./migration-files.js";
 import { migrationsDir } from "./paths.js";
@@ -37,11 +37,19 @@ const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations"
  *
  * Everything happens in one write transaction, so two processes starting at once serialise: the second
  * waits, then finds nothing left to do. A failure rolls back and leaves the database as it was.
+ *
+ * A postgresql:// URL applies prisma/postgresql/migrations instead (see migratePostgres).
  */
 export async function migrateDatabase(
   url: string,
   directory: string = migrationsDir,
 ): Promise<MigrationResult> {
+  if (isPostgresUrl(url)) {
+    // loaded here: an SQLite server never loads pg
+    const { migratePostgres } = await import("./postgres/migrate-postgres.js");
+    const { applied } = await migratePostgres(url, undefined, (message) => new MigrationError(message));
+    return { applied, baselined: [] };
+  }
   const files = readMigrationFiles(directory);
   const client = openConnection(toFileUrl(prepareDatabaseFile(url)));
   try {

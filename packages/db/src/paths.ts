@@ -13,3 +13,5 @@ export function resolveSessionsDir(env: Record<string, string | undefined> = pro
   const configured = env.WA_SESSIONS_DIR?.trim();
   return configured ? path.resolve(repoRoot, configured) : path.join(repoRoot, "wa_sessions");
 }
+
+export const postgresMigrationsDir = path.join(repoRoot, "prisma", "postgresql", "migrations");

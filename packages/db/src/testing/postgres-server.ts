@@ -1,0 +1,151 @@
+/**
+ * A throwaway PostgreSQL server for tests and `pnpm start:cluster`: Debian's `postgresql` package, a data
+ * folder in a temp dir, a free port on loopback, trust authentication, and a socket folder of its own.
+ * PostgreSQL refuses to run as root, so as root the server runs as the `postgres` user.
+ */
+import { execFile, execFileSync } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import pg from "pg";
+
+const run = promisify(execFile);
+
+export interface PostgresServer {
+  /** postgresql://postgres@127.0.0.1:<port>/postgres */
+  adminUrl: string;
+  port: number;
+  /** A new, empty database on this server; returns its URL. */
+  createDatabase(name?: string): Promise<string>;
+  /** Ends every backend whose application_name starts with the prefix (pg_terminate_backend); returns how many. */
+  terminateBackends(applicationNamePrefix: string): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/** The folder of initdb and pg_ctl: on PATH, or Debian's /usr/lib/postgresql/<version>/bin. */
+export function findPostgresBin(): string {
+  const onPath = (process.env.PATH ?? "")
+    .split(path.delimiter)
+    .find((dir) => fs.existsSync(path.join(dir, "initdb")));
+  if (onPath) return onPath;
+  const debian = "/usr/lib/postgresql";
+  const versions = fs.existsSync(debian)
+    ? fs
+        .readdirSync(debian)
+        .filter((version) => fs.existsSync(path.join(debian, version, "bin", "initdb")))
+        .sort((a, b) => Number(b) - Number(a))
+    : [];
+  if (versions[0]) return path.join(debian, versions[0], "bin");
+  throw new Error(
+    "PostgreSQL is not installed: install Debian's postgresql package (apt-get install -y postgresql)",
+  );
+}
+
+const isRoot = () => process.getuid?.() === 0;
+
+/** Runs a PostgreSQL program, as the postgres user when this process is root. */
+async function runAs(bin: string, program: string, args: string[]): Promise<void> {
+  const file = path.join(bin, program);
+  if (!isRoot()) {
+    await run(file, args);
+    return;
+  }
+  const quoted = [file, ...args].map((part) => `'${part.replaceAll("'", "'\\''")}'`).join(" ");
+  await run("su", ["postgres", "-s", "/bin/sh", "-c", quoted]);
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const running = new Set<() => void>();
+process.once("exit", () => {
+  for (const stop of running) stop();
+});
+
+export async function startPostgres(): Promise<PostgresServer> {
+  const bin = findPostgresBin();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kabar-pg-"));
+  const dataDir = path.join(dir, "data");
+  fs.mkdirSync(dataDir, { mode: 0o700 });
+  if (isRoot()) {
+    fs.chmodSync(dir, 0o755);
+    execFileSync("chown", ["-R", "postgres:postgres", dir]);
+  }
+  await runAs(bin, "initdb", ["-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync", "-D", dataDir]);
+  const port = await freePort();
+  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`;
+  await runAs(bin, "pg_ctl", [
+    "-D",
+    dataDir,
+    "-l",
+    path.join(dir, "server.log"),
+    "-o",
+    options,
+    "-w",
+    "start",
+  ]);
+
+  const stopNow = () => {
+    try {
+      const args = ["-D", dataDir, "-m", "immediate", "stop"];
+      if (isRoot())
+        execFileSync("su", [
+          "postgres",
+          "-s",
+          "/bin/sh",
+          "-c",
+          `${path.join(bin, "pg_ctl")} ${args.join(" ")}`,
+        ]);
+      else execFileSync(path.join(bin, "pg_ctl"), args);
+    } catch {
+      // already stopped
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  running.add(stopNow);
+
+  const adminUrl = `postgresql://postgres@127.0.0.1:${port}/postgres`;
+  const admin = async <T>(work: (client: pg.Client) => Promise<T>): Promise<T> => {
+    const client = new pg.Client({ connectionString: adminUrl });
+    await client.connect();
+    try {
+      return await work(client);
+    } finally {
+      await client.end();
+    }
+  };
+  let databases = 0;
+  return {
+    adminUrl,
+    port,
+    async createDatabase(name = `kabar_${process.pid}_${++databases}`) {
+      if (!/^[a-z_][a-z0-9_]*$/.test(name))
+        throw new Error(`database name ${name} is not a plain identifier`);
+      await admin((client) => client.query(`CREATE DATABASE "${name}"`));
+      return `postgresql://postgres@127.0.0.1:${port}/${name}`;
+    },
+    async terminateBackends(prefix) {
+      const result = await admin((client) =>
+        client.query(
+          "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE $1 AND pid <> pg_backend_pid()",
+          [`${prefix.replace(/[\\%_]/g, "\\$&")}%`],
+        ),
+      );
+      return result.rowCount ?? 0;
+    },
+    async stop() {
+      running.delete(stopNow);
+      stopNow();
+    },
+  };
+}
