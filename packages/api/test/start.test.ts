@@ -62,8 +62,11 @@ describe("start-up failures a user can fix are one line: problem — fix", () =>
   });
 
   it("an unusable DATABASE_URL or PORT, from the environment", () => {
-    expect(startupErrorLine(catching(() => envFor({ DATABASE_URL: "postgres://db/kabar" })))).toMatch(
-      /^DATABASE_URL "postgres:\/\/db\/kabar": .* — point DATABASE_URL at a writable SQLite file/,
+    expect(startupErrorLine(catching(() => envFor({ DATABASE_URL: "mysql://db/kabar" })))).toMatch(
+      /^DATABASE_URL "mysql:\/\/db\/kabar": .* — point DATABASE_URL at a writable SQLite file, .* or at PostgreSQL/,
+    );
+    expect(startupErrorLine(catching(() => envFor({ DATABASE_URL: "postgresql://db.internal/" })))).toMatch(
+      /^DATABASE_URL "postgresql:\/\/db\.internal\/": names no host or no database/,
     );
     expect(startupErrorLine(catching(() => envFor({ PORT: "http" })))).toMatch(/PORT must be a port number/);
   });

@@ -2,8 +2,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { defaultDatabasePath, repoRoot } from "./paths.js";
 
-const FIX =
-  "point DATABASE_URL at a writable SQLite file, e.g. file:./data/kabar.db, or at PostgreSQL, e.g. postgresql://user@host:5432/kabar";
+const FIX = "point DATABASE_URL at a writable SQLite file, e.g. file:./data/kabar.db";
+const SCHEME_FIX = `${FIX}, or at PostgreSQL, e.g. postgresql://user@host:5432/kabar`;
 const SQLITE_HEADER = "SQLite format 3\0";
 
 /** A DATABASE_URL the product cannot use. The message is one line naming the problem and the fix,
@@ -79,7 +79,11 @@ export function databaseFilePath(url: string): string {
   const match = /^([a-z][a-z0-9+.-]*):/i.exec(url);
   if (match?.[1]?.toLowerCase() !== "file") {
     const scheme = match?.[1] ? `"${match[1]}:"` : "no scheme";
-    return fail(url, `${scheme} is not supported, Kabar stores its data in an embedded SQLite file`);
+    return fail(
+      url,
+      `${scheme} is not supported, Kabar stores its data in an SQLite file (file:) or in PostgreSQL (postgresql://)`,
+      SCHEME_FIX,
+    );
   }
   let location = url.slice(match[0].length);
   if (/[?#]/.test(location)) return fail(url, "query parameters and fragments are not supported");

@@ -36,7 +36,7 @@ describe("resolveDatabaseUrl", () => {
 
   it("names the problem and the fix in one line for a URL that is not a local file", () => {
     for (const url of [
-      "postgres://db:5432/kabar",
+      "mysql://db:3306/kabar",
       "kabar.db",
       "file::memory:",
       "file://server/k.db",
@@ -81,7 +81,7 @@ describe("an unusable database file", () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toBe("");
     expect(run.stderr.trim().split("\n")).toEqual([
-      `Error: DATABASE_URL "mysql://localhost/kabar": "mysql:" is not supported, Kabar stores its data in an embedded SQLite file — point DATABASE_URL at a writable SQLite file, e.g. file:./data/kabar.db`,
+      `Error: DATABASE_URL "mysql://localhost/kabar": "mysql:" is not supported, Kabar stores its data in an SQLite file (file:) or in PostgreSQL (postgresql://) — point DATABASE_URL at a writable SQLite file, e.g. file:./data/kabar.db, or at PostgreSQL, e.g. postgresql://user@host:5432/kabar`,
     ]);
   });
 });
