@@ -8,7 +8,7 @@ import type { CoreEvent, EventBus, Settings } from "../src/contract.js";
 import { InMemoryEventBus } from "../src/events/event-bus.js";
 import { type Clock, systemClock } from "../src/outbox/outbox-context.js";
 import { createOutbox, type Outbox } from "../src/outbox/create-outbox.js";
-import { createMediaStore, type MediaStore } from "../src/outbox/media-store.js";
+import { createMediaStore, type MediaFolder } from "../src/outbox/media-store.js";
 import type { MessageStatus } from "../src/schemas.js";
 import { createSettingsStore, type SettingsStore } from "../src/settings/settings-service.js";
 import { FakeSessionLink, FakeWhatsAppPort } from "../src/whatsapp/fake-whatsapp-port.js";
@@ -26,7 +26,7 @@ export interface Harness {
   settings: SettingsStore;
   outbox: Outbox;
   /** `media/` in the test's temp folder, as createKabar puts it beside the database. */
-  mediaStore: MediaStore;
+  mediaStore: MediaFolder;
   /** Starts a fresh outbox on the same database, as a restarted process would. */
   restart(): Promise<void>;
   close(): Promise<void>;
