@@ -8,14 +8,31 @@ import { rmSync } from "node:fs";
 import { copyFile, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll } from "vitest";
+import { afterAll, beforeAll, describe } from "vitest";
 import { createDatabase, type DatabaseEngine, migrateDatabase, type PrismaClient } from "@kabar/db";
 import { type PostgresServer, startPostgres } from "@kabar/db/testing";
 
 export type { DatabaseEngine } from "@kabar/db";
 
-/** The engines the DB-level tests run on: `describe.each(ENGINES)`. */
+/** The engines the DB-level tests run on. */
 export const ENGINES: readonly DatabaseEngine[] = ["sqlite", "postgresql"];
+
+/**
+ * `describe` once per engine ("<name> on sqlite", "<name> on postgresql"). The file's PostgreSQL server
+ * and template are made before the first test, with time of their own, so no test pays for them.
+ */
+export function describeOnEachEngine(
+  name: string,
+  options: { timeout?: number },
+  body: (engine: DatabaseEngine) => void,
+): void {
+  describe.each(ENGINES)(`${name} on %s`, { timeout: 20_000, ...options }, (engine) => {
+    beforeAll(async () => {
+      if (engine === "postgresql") await postgresServer();
+    }, 120_000);
+    body(engine);
+  });
+}
 
 export interface TestDatabase {
   db: PrismaClient;
@@ -59,10 +76,14 @@ async function postgresTemplate(): Promise<{ server: PostgresServer; template: s
   return { server, template: name };
 }
 
+function postgresServer(): Promise<{ server: PostgresServer; template: string }> {
+  postgres ??= postgresTemplate();
+  return postgres;
+}
+
 async function databaseUrl(engine: DatabaseEngine, dir: string): Promise<string> {
   if (engine === "postgresql") {
-    postgres ??= postgresTemplate();
-    const { server, template: name } = await postgres;
+    const { server, template: name } = await postgresServer();
     return server.createDatabase(undefined, { template: name });
   }
   template ??= migratedTemplate();

@@ -4,7 +4,7 @@ import { sqlDialect } from "@kabar/db";
 import {
   createTestDatabase,
   type DatabaseEngine,
-  ENGINES,
+  describeOnEachEngine,
   type TestDatabase,
 } from "../../test/outbox-database.js";
 import type { MessageStatus } from "../schemas.js";
@@ -23,7 +23,7 @@ interface Row {
   nextAttemptAt?: string;
 }
 
-describe.each(ENGINES)("dashboard stats on %s", { timeout: 20_000 }, (engine) => {
+describeOnEachEngine("dashboard stats", { timeout: 20_000 }, (engine) => {
   let database: TestDatabase;
   let timeZone: string;
   beforeEach(async () => {

@@ -5,10 +5,16 @@
  * and pruned only when no row names them and they were last put longer ago than the grace period.
  * `createdAt` is that last put: putting the same bytes again moves it, as the folder touches the file.
  */
-import type { PrismaClient } from "@kabar/db";
-import { type MediaStore, sha256Hex } from "./media-store.js";
+import { databaseEngine, type PrismaClient } from "@kabar/db";
+import { createMediaStore, type MediaStore, sha256Hex } from "./media-store.js";
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+/** Where this database's media go: `folder` beside an SQLite file, the MediaBlob table on PostgreSQL
+ * (another node may send what this one accepted). */
+export function mediaStoreFor(db: PrismaClient, folder: string): MediaStore {
+  return databaseEngine(db) === "postgresql" ? createMediaBlobStore(db) : createMediaStore(folder);
+}
 
 export function createMediaBlobStore(db: PrismaClient, now: () => number = Date.now): MediaStore {
   return {
