@@ -579,7 +579,8 @@ export interface KabarOptions {
   db?: import("@kabar/db").PrismaClient;
   /** The folder holding wa_sessions/<sessionId>/; default <repo>/wa_sessions. */
   sessionsDir: string;
-  /** Where media bytes are kept, one file per SHA-256; default `media/` beside the database file. */
+  /** Where media bytes are kept on SQLite, one file per SHA-256; default `media/` beside the database file.
+   * On PostgreSQL they live in its MediaBlob table instead (every node reads them there). */
   mediaDir?: string;
   /** Point the adapter at a WhatsApp simulator instead of WhatsApp. */
   whatsappWsUrl?: string;

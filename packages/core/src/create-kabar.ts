@@ -4,7 +4,7 @@
  * simulator URL and nothing else changes.
  */
 import path from "node:path";
-import { createDatabase, databaseFilePath, migrateDatabase } from "@kabar/db";
+import { createDatabase, dataDirectory, migrateDatabase } from "@kabar/db";
 import { pino } from "pino";
 import type { Kabar, KabarOptions, SessionState } from "./contract.js";
 import { InvalidInputError } from "./errors.js";
@@ -22,7 +22,7 @@ import { createOptOutList } from "./optout/opt-out-list.js";
 import { listInbound } from "./inbox/list-inbound.js";
 import { recordInbound } from "./inbox/record-inbound.js";
 import { createOutbox } from "./outbox/create-outbox.js";
-import { createMediaStore } from "./outbox/media-store.js";
+import { mediaStoreFor } from "./outbox/media-blob-store.js";
 import { type Clock, systemClock } from "./outbox/outbox-context.js";
 import type { ReconnectOptions } from "./session/reconnect-backoff.js";
 import { systemTimers, type Timers } from "./session/timers.js";
@@ -130,9 +130,7 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
       ? {}
       : { restrictedCooldownMs: options.restrictedCooldownMs }),
     ...(options.retryBaseDelayMs === undefined ? {} : { retryBaseDelayMs: options.retryBaseDelayMs }),
-    mediaStore: createMediaStore(
-      options.mediaDir ?? path.join(path.dirname(databaseFilePath(options.databaseUrl)), "media"),
-    ),
+    mediaStore: mediaStoreFor(db, options.mediaDir ?? path.join(dataDirectory(options.databaseUrl), "media")),
   });
 
   const inboundRepository = createInboundRepository(db);

@@ -8,11 +8,12 @@ import type { CoreEvent, EventBus, Settings } from "../src/contract.js";
 import { InMemoryEventBus } from "../src/events/event-bus.js";
 import { type Clock, systemClock } from "../src/outbox/outbox-context.js";
 import { createOutbox, type Outbox } from "../src/outbox/create-outbox.js";
-import { createMediaStore, type MediaStore } from "../src/outbox/media-store.js";
+import { mediaStoreFor } from "../src/outbox/media-blob-store.js";
+import type { MediaStore } from "../src/outbox/media-store.js";
 import type { MessageStatus } from "../src/schemas.js";
 import { createSettingsStore, type SettingsStore } from "../src/settings/settings-service.js";
 import { FakeSessionLink, FakeWhatsAppPort } from "../src/whatsapp/fake-whatsapp-port.js";
-import { createTestDatabase, type TestDatabase } from "./outbox-database.js";
+import { createTestDatabase, type DatabaseEngine, type TestDatabase } from "./outbox-database.js";
 
 import { NO_PACING } from "./outbox-burst.js";
 
@@ -25,8 +26,10 @@ export interface Harness {
   events: InMemoryEventBus;
   settings: SettingsStore;
   outbox: Outbox;
-  /** `media/` in the test's temp folder, as createKabar puts it beside the database. */
+  /** As createKabar chooses it: on SQLite the folder `mediaDir`, on PostgreSQL the MediaBlob table. */
   mediaStore: MediaStore;
+  /** `media/` in the test's temp folder, as createKabar puts it beside the database (SQLite's store). */
+  mediaDir: string;
   /** Starts a fresh outbox on the same database, as a restarted process would. */
   restart(): Promise<void>;
   close(): Promise<void>;
@@ -42,15 +45,18 @@ export async function createHarness(
     retryBaseDelayMs?: number;
     /** What the outbox sees of the database, e.g. one whose writes fail for a while. */
     databaseView?: (db: PrismaClient) => PrismaClient;
+    /** Default SQLite. */
+    engine?: DatabaseEngine;
   } = {},
 ): Promise<Harness> {
-  const database = await createTestDatabase();
+  const database = await createTestDatabase("kabar-outbox-", options.engine);
   const port = new FakeWhatsAppPort();
   const session = new FakeSessionLink(port);
   const events = new InMemoryEventBus();
   const settings = await createSettingsStore(database.db, { ...NO_PACING, ...options.settings });
   const db = options.databaseView?.(database.db) ?? database.db;
-  const mediaStore = createMediaStore(path.join(database.dir, "media"));
+  const mediaDir = path.join(database.dir, "media");
+  const mediaStore = mediaStoreFor(database.db, mediaDir);
   const build = () =>
     createOutbox({
       db,
@@ -73,6 +79,7 @@ export async function createHarness(
     events,
     settings,
     mediaStore,
+    mediaDir,
     outbox: build(),
     async restart() {
       await harness.outbox.worker.close();

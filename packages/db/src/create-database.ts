@@ -6,6 +6,7 @@ import { PrismaClient } from "../generated/client/index.js";
 import type { PrismaClient as PostgresPrismaClient } from "../generated/postgresql/index.js";
 import { BUSY_TIMEOUT_MS, openConnection } from "./connection.js";
 import { isPostgresUrl, prepareDatabaseFile, toFileUrl } from "./database-url.js";
+import { markEngine } from "./sql-dialect.js";
 
 /** The libsql adapter, with our pragmas on every connection it opens. */
 class ConfiguredPrismaLibSQL extends PrismaLibSQL {
@@ -25,7 +26,8 @@ export interface DatabaseOptions {
  * A Prisma client on the database at `url` (see resolveDatabaseUrl): the SQLite file of a file: URL, whose
  * folder it creates (throwing DatabaseUrlError, one line, when the file cannot be used), or PostgreSQL for a
  * postgresql:// URL. Both clients share one type: the models are the same (prisma/postgresql/schema.prisma
- * is derived from prisma/schema.prisma). Does not migrate: call migrateDatabase(url) first.
+ * is derived from prisma/schema.prisma); raw SQL asks sqlDialect(client) how to write a statement for it.
+ * Does not migrate: call migrateDatabase(url) first.
  */
 export function createDatabase(url: string, options: DatabaseOptions = {}): PrismaClient {
   if (isPostgresUrl(url)) {
@@ -36,11 +38,12 @@ export function createDatabase(url: string, options: DatabaseOptions = {}): Pris
       max: options.maxConnections ?? 10,
     });
     // The PostgreSQL client's API is the SQLite client's plus PostgreSQL-only options no caller uses.
-    return new Client({ adapter, errorFormat: "minimal" }) as unknown as PrismaClient;
+    const client = new Client({ adapter, errorFormat: "minimal" }) as unknown as PrismaClient;
+    return markEngine(client, "postgresql");
   }
   // the absolute form, so a relative path names the same file here as in prepareDatabaseFile
   const fileUrl = toFileUrl(prepareDatabaseFile(url));
-  return new PrismaClient({
+  const client = new PrismaClient({
     adapter: new ConfiguredPrismaLibSQL({ url: fileUrl }),
     // "minimal" keeps Prisma from quoting minified library code in error messages
     errorFormat: "minimal",
@@ -48,6 +51,7 @@ export function createDatabase(url: string, options: DatabaseOptions = {}): Pris
     // to BUSY_TIMEOUT_MS for another process's write lock; the connection's wait is the one that counts.
     transactionOptions: { maxWait: BUSY_TIMEOUT_MS + 1000 },
   });
+  return markEngine(client, "sqlite");
 }
 
 // Loaded on first use: an SQLite server never pays for pg, its adapter and the second generated client.

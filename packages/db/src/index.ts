@@ -10,5 +10,6 @@ export {
 export { MigrationError, type MigrationResult, migrateDatabase } from "./migrate-database.js";
 export { isOneSessionViolation, ONE_SESSION_MESSAGE } from "./one-session.js";
 export { resolveSessionsDir } from "./paths.js";
+export { type DatabaseEngine, databaseEngine, type SqlDialect, sqlDialect } from "./sql-dialect.js";
 export { THE_SESSION_ORDER } from "./the-session-order.js";
 export type { Prisma, PrismaClient } from "../generated/client/index.js";

@@ -2,11 +2,21 @@
  * Every database access of broadcasts. A row that became an outbox message reads its status from
  * that message (a join), so a row's status can never lag behind what the outbox did with it.
  */
-import type { Prisma, PrismaClient } from "@kabar/db";
+import { type Prisma, type PrismaClient, sqlDialect } from "@kabar/db";
 import { insertSql } from "../outbox/outbox-insert-store.js";
 import { toStoredDate } from "../outbox/stored-date.js";
 
-const ROW_COLUMNS = ["broadcastId", "line", "data", "phone", "text", "status", "error", "createdAt", "updatedAt"] as const;
+const ROW_COLUMNS = [
+  "broadcastId",
+  "line",
+  "data",
+  "phone",
+  "text",
+  "status",
+  "error",
+  "createdAt",
+  "updatedAt",
+] as const;
 
 /** What a row's status is: its own until it is fed, then its outbox message's ("sending" reads queued). */
 const ROW_STATUS_SQL = `CASE WHEN r."outboxMessageId" IS NULL THEN r."status"
@@ -52,6 +62,8 @@ export interface ReportLine {
 export type BroadcastRepository = ReturnType<typeof createBroadcastRepository>;
 
 export function createBroadcastRepository(db: PrismaClient) {
+  // Statements are written with `?` placeholders and quoted aliases (PostgreSQL folds bare ones).
+  const { sql } = sqlDialect(db);
   return {
     async create(data: Prisma.BroadcastCreateInput): Promise<void> {
       await db.broadcast.create({ data, select: { id: true } });
@@ -65,9 +77,19 @@ export function createBroadcastRepository(db: PrismaClient) {
       const now = toStoredDate(new Date());
       const values: unknown[] = [];
       for (const row of rows) {
-        values.push(row.broadcastId, row.line, row.data, row.phone, row.text, row.status, row.error, now, now);
+        values.push(
+          row.broadcastId,
+          row.line,
+          row.data,
+          row.phone,
+          row.text,
+          row.status,
+          row.error,
+          now,
+          now,
+        );
       }
-      await db.$executeRawUnsafe(insertSql("BroadcastRow", ROW_COLUMNS, rows.length), ...values);
+      await db.$executeRawUnsafe(sql(insertSql("BroadcastRow", ROW_COLUMNS, rows.length)), ...values);
     },
     async delete(id: string): Promise<void> {
       await db.broadcast.deleteMany({ where: { id } });
@@ -104,9 +126,9 @@ export function createBroadcastRepository(db: PrismaClient) {
     },
     async counts(id: string): Promise<Map<string, number>> {
       const rows = await db.$queryRawUnsafe<{ status: string; n: number | bigint }[]>(
-        `SELECT ${ROW_STATUS_SQL} AS status, COUNT(*) AS n FROM "BroadcastRow" r
+        sql(`SELECT ${ROW_STATUS_SQL} AS status, COUNT(*) AS n FROM "BroadcastRow" r
          LEFT JOIN "OutboxMessage" o ON o."id" = r."outboxMessageId"
-         WHERE r."broadcastId" = ? GROUP BY 1`,
+         WHERE r."broadcastId" = ? GROUP BY 1`),
         id,
       );
       return new Map(rows.map((row) => [row.status, Number(row.n)]));
@@ -116,8 +138,8 @@ export function createBroadcastRepository(db: PrismaClient) {
       const rows = await db.$queryRawUnsafe<{ n: number | bigint }[]>(
         // CROSS JOIN keeps SQLite's loop order: the few waiting messages (status index) first, then
         // their rows, instead of every row of a 50,000-row broadcast on each feed
-        `SELECT COUNT(*) AS n FROM "OutboxMessage" o CROSS JOIN "BroadcastRow" r
-         WHERE o."status" IN ('queued', 'sending') AND r."outboxMessageId" = o."id" AND r."broadcastId" = ?`,
+        sql(`SELECT COUNT(*) AS n FROM "OutboxMessage" o CROSS JOIN "BroadcastRow" r
+         WHERE o."status" IN ('queued', 'sending') AND r."outboxMessageId" = o."id" AND r."broadcastId" = ?`),
         id,
       );
       return Number(rows[0]?.n ?? 0);
@@ -125,8 +147,8 @@ export function createBroadcastRepository(db: PrismaClient) {
     /** The outbox ids of this broadcast's messages still queued (not yet claimed by the worker). */
     async queuedMessageIds(id: string): Promise<string[]> {
       const rows = await db.$queryRawUnsafe<{ id: string }[]>(
-        `SELECT o."id" AS id FROM "OutboxMessage" o CROSS JOIN "BroadcastRow" r
-         WHERE o."status" IN ('queued', 'held') AND r."outboxMessageId" = o."id" AND r."broadcastId" = ?`,
+        sql(`SELECT o."id" AS id FROM "OutboxMessage" o CROSS JOIN "BroadcastRow" r
+         WHERE o."status" IN ('queued', 'held') AND r."outboxMessageId" = o."id" AND r."broadcastId" = ?`),
         id,
       );
       return rows.map((row) => row.id);
@@ -202,18 +224,18 @@ export function createBroadcastRepository(db: PrismaClient) {
           status: string;
           error: string | null;
           lastError: string | null;
-          queuedAt: number | string | null;
-          sentAt: number | string | null;
-          deliveredAt: number | string | null;
-          readAt: number | string | null;
-          failedAt: number | string | null;
+          queuedAt: StoredDate;
+          sentAt: StoredDate;
+          deliveredAt: StoredDate;
+          readAt: StoredDate;
+          failedAt: StoredDate;
         }[]
       >(
-        `SELECT r."id" AS rowId, r."line" AS line, r."phone" AS phone, ${ROW_STATUS_SQL} AS status,
-           r."error" AS error, o."lastError" AS lastError, o."createdAt" AS queuedAt, o."sentAt" AS sentAt,
-           o."deliveredAt" AS deliveredAt, o."readAt" AS readAt, o."failedAt" AS failedAt
+        sql(`SELECT r."id" AS "rowId", r."line" AS line, r."phone" AS phone, ${ROW_STATUS_SQL} AS status,
+           r."error" AS error, o."lastError" AS "lastError", o."createdAt" AS "queuedAt", o."sentAt" AS "sentAt",
+           o."deliveredAt" AS "deliveredAt", o."readAt" AS "readAt", o."failedAt" AS "failedAt"
          FROM "BroadcastRow" r LEFT JOIN "OutboxMessage" o ON o."id" = r."outboxMessageId"
-         WHERE r."broadcastId" = ? AND r."id" > ? ORDER BY r."id" LIMIT ?`,
+         WHERE r."broadcastId" = ? AND r."id" > ? ORDER BY r."id" LIMIT ?`),
         id,
         afterRowId,
         take,
@@ -234,8 +256,12 @@ export function createBroadcastRepository(db: PrismaClient) {
   };
 }
 
-/** Prisma stores SQLite DateTime as milliseconds; raw queries return that number (or text from older rows). */
-function isoOrNull(value: number | string | null): string | null {
+/** A date column as a raw query returns it: SQLite's stored number or text, PostgreSQL's Date. */
+type StoredDate = number | string | Date | null;
+
+/** Prisma stores SQLite DateTime as milliseconds; raw queries return that number (or text from older
+ * rows); on PostgreSQL they return a Date. */
+function isoOrNull(value: StoredDate): string | null {
   if (value === null) return null;
   const date = new Date(typeof value === "string" && /^\d+$/.test(value) ? Number(value) : value);
   return Number.isNaN(date.getTime()) ? null : date.toISOString();

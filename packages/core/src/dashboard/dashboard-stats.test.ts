@@ -1,6 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../../test/outbox-database.js";
+import { sqlDialect } from "@kabar/db";
+import {
+  createTestDatabase,
+  type DatabaseEngine,
+  describeOnEachEngine,
+  type TestDatabase,
+} from "../../test/outbox-database.js";
 import type { MessageStatus } from "../schemas.js";
 import { dayWindows } from "./dashboard-days.js";
 import { createDashboard, dashboardSql } from "./dashboard-stats.js";
@@ -17,11 +23,11 @@ interface Row {
   nextAttemptAt?: string;
 }
 
-describe("dashboard stats", { timeout: 20_000 }, () => {
+describeOnEachEngine("dashboard stats", { timeout: 20_000 }, (engine) => {
   let database: TestDatabase;
   let timeZone: string;
   beforeEach(async () => {
-    database = await createTestDatabase("kabar-dashboard-");
+    database = await createTestDatabase("kabar-dashboard-", engine);
     timeZone = "Asia/Jakarta";
   });
   afterEach(async () => {
@@ -185,7 +191,65 @@ describe("dashboard stats", { timeout: 20_000 }, () => {
     expect(stats.runningBroadcast).toEqual(progress);
   });
 
+  it("counts 100,000 messages where they lie: the rows are made and counted inside the database", async () => {
+    const total = 100_000;
+    const firstDay = dayWindows(NOW, "Asia/Jakarta")[0];
+    if (firstDay === undefined) throw new Error("no days");
+    // 01:00 in Jakarta on the first day; message i is sent i % 14 days later, every second one is
+    // delivered (i % 10) + 1 seconds after, every fourth one read.
+    const base = new Date(firstDay.start + 3_600_000).toISOString();
+    await database.db.$executeRawUnsafe(manyMessagesSql(engine, total), base);
+    const expected = Array.from({ length: 14 }, () => ({ sent: 0, delivered: 0, read: 0 }));
+    for (let i = 0; i < total; i += 1) {
+      const day = expected[i % 14];
+      if (day === undefined) continue;
+      day.sent += 1;
+      if (i % 2 === 0) day.delivered += 1;
+      if (i % 4 === 0) day.read += 1;
+    }
+    const stats = await dashboard().stats();
+    expect(stats.days.map(({ sent, delivered, read }) => ({ sent, delivered, read }))).toEqual(expected);
+    expect(stats.deliveryRate).toBe(0.5);
+    // even i: (i % 10) + 1 is 1, 3, 5, 7 or 9 seconds, equally often
+    expect(stats.medianDeliveryMs).toBe(5000);
+  });
+});
+
+/** `total` sent messages made inside the database from one base time ($1 / ?1), each engine's way. */
+function manyMessagesSql(engine: DatabaseEngine, total: number): string {
+  const columns = `"id", "sessionId", "to", "waMessageId", "status", "sentAt", "deliveredAt", "readAt", "nextAttemptAt", "createdAt", "updatedAt"`;
+  if (engine === "postgresql") {
+    const sent = `CAST($1 AS TIMESTAMP(3)) + (i % 14) * INTERVAL '1 day'`;
+    return `INSERT INTO "OutboxMessage" (${columns})
+       SELECT 'm' || i, 'main', '628' || i, 'W' || i, 'sent', ${sent},
+         CASE WHEN i % 2 = 0 THEN ${sent} + (i % 10 + 1) * INTERVAL '1 second' END,
+         CASE WHEN i % 4 = 0 THEN ${sent} + INTERVAL '1 minute' END,
+         CAST($1 AS TIMESTAMP(3)), CAST($1 AS TIMESTAMP(3)), CAST($1 AS TIMESTAMP(3))
+       FROM generate_series(0, ${total - 1}) AS n(i)`;
+  }
+  const stamp = "'%Y-%m-%dT%H:%M:%f+00:00'";
+  return `WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${total - 1})
+     INSERT INTO "OutboxMessage" (${columns})
+     SELECT 'm' || i, 'main', '628' || i, 'W' || i, 'sent',
+       strftime(${stamp}, ?1, '+' || (i % 14) || ' days'),
+       CASE WHEN i % 2 = 0 THEN strftime(${stamp}, ?1, '+' || (i % 14) || ' days', '+' || (i % 10 + 1) || ' seconds') END,
+       CASE WHEN i % 4 = 0 THEN strftime(${stamp}, ?1, '+' || (i % 14) || ' days', '+1 minute') END,
+       ?1, ?1, ?1
+     FROM n`;
+}
+
+// SQLite's query plans; PostgreSQL's planner picks a plan by table size, so an empty table says nothing.
+describe("dashboard stats' query plans on sqlite", { timeout: 20_000 }, () => {
+  let database: TestDatabase;
+  beforeEach(async () => {
+    database = await createTestDatabase("kabar-dashboard-");
+  });
+  afterEach(async () => {
+    await database.close();
+  });
+
   it("reads through the indexes, never scanning the whole table", async () => {
+    const dashboardSql = statements(database);
     const plans = [
       await plan(dashboardSql.days(14), ...Array.from({ length: 14 }, (_, i) => [i, "a", "b"]).flat()),
       await plan(dashboardSql.deliveryRate, "a", "b"),
@@ -207,40 +271,6 @@ describe("dashboard stats", { timeout: 20_000 }, () => {
     ).toBe(true);
   });
 
-  it("counts 100,000 messages where they lie: the rows are made and counted inside SQLite", async () => {
-    const total = 100_000;
-    const firstDay = dayWindows(NOW, "Asia/Jakarta")[0];
-    if (firstDay === undefined) throw new Error("no days");
-    // 01:00 in Jakarta on the first day; message i is sent i % 14 days later, every second one is
-    // delivered (i % 10) + 1 seconds after, every fourth one read.
-    const base = new Date(firstDay.start + 3_600_000).toISOString();
-    const stamp = "'%Y-%m-%dT%H:%M:%f+00:00'";
-    await database.db.$executeRawUnsafe(
-      `WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${total - 1})
-       INSERT INTO "OutboxMessage" ("id", "sessionId", "to", "waMessageId", "status", "sentAt", "deliveredAt", "readAt", "nextAttemptAt", "createdAt", "updatedAt")
-       SELECT 'm' || i, 'main', '628' || i, 'W' || i, 'sent',
-         strftime(${stamp}, ?1, '+' || (i % 14) || ' days'),
-         CASE WHEN i % 2 = 0 THEN strftime(${stamp}, ?1, '+' || (i % 14) || ' days', '+' || (i % 10 + 1) || ' seconds') END,
-         CASE WHEN i % 4 = 0 THEN strftime(${stamp}, ?1, '+' || (i % 14) || ' days', '+1 minute') END,
-         ?1, ?1, ?1
-       FROM n`,
-      base,
-    );
-    const expected = Array.from({ length: 14 }, () => ({ sent: 0, delivered: 0, read: 0 }));
-    for (let i = 0; i < total; i += 1) {
-      const day = expected[i % 14];
-      if (day === undefined) continue;
-      day.sent += 1;
-      if (i % 2 === 0) day.delivered += 1;
-      if (i % 4 === 0) day.read += 1;
-    }
-    const stats = await dashboard().stats();
-    expect(stats.days.map(({ sent, delivered, read }) => ({ sent, delivered, read }))).toEqual(expected);
-    expect(stats.deliveryRate).toBe(0.5);
-    // even i: (i % 10) + 1 is 1, 3, 5, 7 or 9 seconds, equally often
-    expect(stats.medianDeliveryMs).toBe(5000);
-  });
-
   async function plan(sql: string, ...params: unknown[]): Promise<string[]> {
     const rows = await database.db.$queryRawUnsafe<{ detail: string }[]>(
       `EXPLAIN QUERY PLAN ${sql}`,
@@ -249,6 +279,10 @@ describe("dashboard stats", { timeout: 20_000 }, () => {
     return rows.map((row) => row.detail);
   }
 });
+
+function statements(database: TestDatabase) {
+  return dashboardSql(sqlDialect(database.db));
+}
 
 describe("dashboard days", () => {
   it("keeps the organiser's midnights across a daylight-saving change", () => {

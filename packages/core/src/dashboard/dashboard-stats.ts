@@ -3,7 +3,7 @@
  * index-only scan (see the EXPLAIN QUERY PLAN test), so a database of 100,000 messages is never
  * read into memory and the answer does not depend on which messages a list happens to show.
  */
-import type { PrismaClient } from "@kabar/db";
+import { type PrismaClient, type SqlDialect, sqlDialect } from "@kabar/db";
 import type {
   DashboardDay,
   DashboardService,
@@ -35,35 +35,41 @@ const EVENT_COLUMNS = {
   failed: "failedAt",
 } as const satisfies Record<keyof Omit<DashboardDay, "day">, string>;
 
-/** The statements, exported so a test can check their query plans use the indexes. */
-export const dashboardSql = {
-  /** Parameters: index, day start, day end (stored-date text) for each of `dayCount` days. */
-  days(dayCount: number): string {
-    const values = Array.from({ length: dayCount }, () => "(?, ?, ?)").join(", ");
-    const counts = Object.entries(EVENT_COLUMNS)
-      .map(
-        ([name, column]) =>
-          `(SELECT COUNT(*) FROM "OutboxMessage" WHERE "${column}" >= days.dayStart AND "${column}" < days.dayEnd) AS "${name}"`,
-      )
-      .join(", ");
-    return `WITH days(idx, dayStart, dayEnd) AS (VALUES ${values}) SELECT days.idx AS idx, ${counts} FROM days ORDER BY days.idx`;
-  },
-  /** Parameters: window start, window end. */
-  deliveryRate: `SELECT COUNT(*) AS sent, COUNT("deliveredAt") AS delivered FROM "OutboxMessage" WHERE "sentAt" >= ? AND "sentAt" < ?`,
-  /** Parameters: window start, window end. One statement, so one snapshot: SQLite sorts the
-   * durations and hands back only the middle one or two. */
-  medianDelivery: `WITH durations AS (
-       SELECT (julianday("deliveredAt") - julianday("sentAt")) * 86400000.0 AS ms
-       FROM "OutboxMessage" WHERE "deliveredAt" >= ? AND "deliveredAt" < ? AND "sentAt" IS NOT NULL
-     ), total AS (SELECT COUNT(*) AS n FROM durations)
-     SELECT AVG(ms) AS median FROM (
-       SELECT ms FROM durations ORDER BY ms
-       LIMIT 2 - (SELECT n FROM total) % 2 OFFSET ((SELECT n FROM total) - 1) / 2
-     )`,
-  /** Parameter: now. */
-  outboxDepth: `SELECT "status", ("nextAttemptAt" > ?) AS isLater, COUNT(*) AS n FROM "OutboxMessage"
-     WHERE "status" IN ('queued', 'sending', 'held') GROUP BY "status", isLater`,
-};
+/**
+ * The statements for the database's dialect (`?` placeholders, run through dialect.sql), exported so
+ * a test can check their query plans use the indexes. The same text serves both engines.
+ */
+export function dashboardSql(dialect: SqlDialect) {
+  return {
+    /** Parameters: index, day start, day end (stored-date text) for each of `dayCount` days. */
+    days(dayCount: number): string {
+      const day = `(${dialect.integerParameter}, ${dialect.dateParameter}, ${dialect.dateParameter})`;
+      const values = Array.from({ length: dayCount }, () => day).join(", ");
+      const counts = Object.entries(EVENT_COLUMNS)
+        .map(
+          ([name, column]) =>
+            `(SELECT COUNT(*) FROM "OutboxMessage" WHERE "${column}" >= days.dayStart AND "${column}" < days.dayEnd) AS "${name}"`,
+        )
+        .join(", ");
+      return `WITH days(idx, dayStart, dayEnd) AS (VALUES ${values}) SELECT days.idx AS idx, ${counts} FROM days ORDER BY days.idx`;
+    },
+    /** Parameters: window start, window end. */
+    deliveryRate: `SELECT COUNT(*) AS sent, COUNT("deliveredAt") AS delivered FROM "OutboxMessage" WHERE "sentAt" >= ? AND "sentAt" < ?`,
+    /** Parameters: window start, window end. One statement, so one snapshot: the database sorts the
+     * durations and hands back only the middle one or two. */
+    medianDelivery: `WITH durations AS (
+         SELECT ${dialect.millisecondsBetween(`"sentAt"`, `"deliveredAt"`)} AS ms
+         FROM "OutboxMessage" WHERE "deliveredAt" >= ? AND "deliveredAt" < ? AND "sentAt" IS NOT NULL
+       ), total AS (SELECT COUNT(*) AS n FROM durations)
+       SELECT AVG(ms) AS median FROM (
+         SELECT ms FROM durations ORDER BY ms
+         LIMIT 2 - (SELECT n FROM total) % 2 OFFSET ((SELECT n FROM total) - 1) / 2
+       ) AS middle`,
+    /** Parameter: now. The alias is quoted: PostgreSQL would fold it to lower case. */
+    outboxDepth: `SELECT "status", ("nextAttemptAt" > ?) AS "isLater", COUNT(*) AS n FROM "OutboxMessage"
+       WHERE "status" IN ('queued', 'sending', 'held') GROUP BY "status", "isLater"`,
+  };
+}
 
 export function createDashboard(deps: DashboardDependencies): DashboardService {
   return {
@@ -90,10 +96,11 @@ export function createDashboard(deps: DashboardDependencies): DashboardService {
 
 /** One statement for all 14 days: per day and event, a count over that column's index range. */
 async function countDays(db: PrismaClient, windows: readonly DayWindow[]): Promise<DashboardDay[]> {
+  const dialect = sqlDialect(db);
   const rows = await db.$queryRawUnsafe<
     { idx: Count; sent: Count; delivered: Count; read: Count; failed: Count }[]
   >(
-    dashboardSql.days(windows.length),
+    dialect.sql(dashboardSql(dialect).days(windows.length)),
     ...windows.flatMap((window, index) => [index, toStoredDate(window.start), toStoredDate(window.end)]),
   );
   return windows.map((window, index) => {
@@ -110,8 +117,9 @@ async function countDays(db: PrismaClient, windows: readonly DayWindow[]): Promi
 
 /** Of the messages sent in [from, to), the share with a deliveredAt (read sets it too). */
 async function deliveryRate(db: PrismaClient, from: string, to: string): Promise<number | null> {
+  const dialect = sqlDialect(db);
   const [row] = await db.$queryRawUnsafe<{ sent: Count; delivered: Count }[]>(
-    dashboardSql.deliveryRate,
+    dialect.sql(dashboardSql(dialect).deliveryRate),
     from,
     to,
   );
@@ -121,15 +129,21 @@ async function deliveryRate(db: PrismaClient, from: string, to: string): Promise
 
 /** The median of sentAt → deliveredAt over messages delivered in [from, to). */
 async function medianDelivery(db: PrismaClient, from: string, to: string): Promise<number | null> {
-  const [row] = await db.$queryRawUnsafe<{ median: number | null }[]>(dashboardSql.medianDelivery, from, to);
+  const dialect = sqlDialect(db);
+  const [row] = await db.$queryRawUnsafe<{ median: number | null }[]>(
+    dialect.sql(dashboardSql(dialect).medianDelivery),
+    from,
+    to,
+  );
   const median = row?.median;
-  // julianday keeps about a tenth of a millisecond; whole milliseconds is what the panel shows.
+  // SQLite's julianday keeps about a tenth of a millisecond; whole milliseconds is what the panel shows.
   return median === null || median === undefined ? null : Math.round(Number(median));
 }
 
 async function outboxDepth(db: PrismaClient, now: number): Promise<DashboardStats["outbox"]> {
-  const rows = await db.$queryRawUnsafe<{ status: string; isLater: Count; n: Count }[]>(
-    dashboardSql.outboxDepth,
+  const dialect = sqlDialect(db);
+  const rows = await db.$queryRawUnsafe<{ status: string; isLater: Count | boolean; n: Count }[]>(
+    dialect.sql(dashboardSql(dialect).outboxDepth),
     toStoredDate(now),
   );
   const outbox = { queued: 0, waiting: 0, held: 0, sending: 0, depth: 0 };
@@ -137,6 +151,7 @@ async function outboxDepth(db: PrismaClient, now: number): Promise<DashboardStat
     const n = Number(row.n);
     if (row.status === "queued") {
       // A queued message due later waits on a retry backoff or the daily cap, not on the worker.
+      // (SQLite answers the comparison 1 or 0, PostgreSQL true or false.)
       if (Number(row.isLater) === 1) outbox.waiting += n;
       else outbox.queued += n;
     } else if (row.status === "held") outbox.held += n;

@@ -1,16 +1,16 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../../test/outbox-database.js";
+import { afterEach, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase, describeOnEachEngine } from "../../test/outbox-database.js";
 import { createSettingsStore } from "../settings/settings-service.js";
 import { createOptOutList } from "./opt-out-list.js";
 
-describe("opt-out list kept in memory", () => {
+describeOnEachEngine("opt-out list kept in memory", {}, (engine) => {
   let database: TestDatabase;
   afterEach(async () => {
     await database.close();
   });
 
   it("answers every add and removal from the next question on, once the list was read", async () => {
-    database = await createTestDatabase("kabar-optout-");
+    database = await createTestDatabase("kabar-optout-", engine);
     const optOuts = createOptOutList(database.db, await createSettingsStore(database.db, {}));
     expect(await optOuts.isOptedOut("081234567890")).toBe(false);
     await optOuts.add({ phone: "081234567890" });
@@ -23,7 +23,7 @@ describe("opt-out list kept in memory", () => {
   });
 
   it("does not keep a read of the whole list that a write overlapped", async () => {
-    database = await createTestDatabase("kabar-optout-");
+    database = await createTestDatabase("kabar-optout-", engine);
     const optOuts = createOptOutList(database.db, await createSettingsStore(database.db, {}));
     const [, answer] = await Promise.all([
       optOuts.addDigits("6281234567890", "keyword"),

@@ -4,7 +4,7 @@
  * message sent takes three of these (server ack, delivered, read), on the same database as the
  * sends behind it: each statement saved is taken off their path (BENCHMARKS.md, figure 8b).
  */
-import type { PrismaClient } from "@kabar/db";
+import { type PrismaClient, sqlDialect } from "@kabar/db";
 import type { MessageStatus } from "../schemas.js";
 import { toStoredDate } from "./stored-date.js";
 
@@ -43,7 +43,8 @@ export interface MovedOnAck {
  * delivered, readAt set and deliveredAt kept or set on read. Null: no such message in a movable
  * status; the caller then takes the general path, which also handles failed and no-op acks.
  * A read is one statement when the delivery receipt came first (the common case), two otherwise:
- * SQLite's RETURNING sees only the new row, so whether deliveredAt was empty is asked in the WHERE.
+ * RETURNING sees only the new row, so whether deliveredAt was empty is asked in the WHERE. The
+ * statement is the same on PostgreSQL, only its placeholders differ (sqlDialect).
  */
 export async function moveOnAck(
   db: PrismaClient,
@@ -63,9 +64,12 @@ export async function moveOnAck(
     values.push(stamp, stamp);
   }
   const from = movableTo(target);
+  const dialect = sqlDialect(db);
   const update = async (condition: string): Promise<{ id: string; to: string } | null> => {
     const rows = await db.$queryRawUnsafe<{ id: string; to: string }[]>(
-      `UPDATE "OutboxMessage" SET ${sets.join(", ")} WHERE "waMessageId" = ? AND "status" IN (${from.map(() => "?").join(", ")})${condition} RETURNING "id", "to"`,
+      dialect.sql(
+        `UPDATE "OutboxMessage" SET ${sets.join(", ")} WHERE "waMessageId" = ? AND "status" IN (${from.map(() => "?").join(", ")})${condition} RETURNING "id", "to"`,
+      ),
       ...values,
       waMessageId,
       ...from,

@@ -1,6 +1,7 @@
 import { createDatabase } from "@kabar/db";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, expect, it } from "vitest";
 import { createHarness, type Harness } from "../../test/outbox-harness.js";
+import { describeOnEachEngine } from "../../test/outbox-database.js";
 import { createGroupCommit, type GroupCommitStore } from "./group-commit.js";
 import { newMessageId, newWaMessageId } from "./message-ids.js";
 import { createInsertStore } from "./outbox-insert-store.js";
@@ -44,14 +45,14 @@ function countingStore(store: GroupCommitStore) {
   return { store: counted, calls };
 }
 
-describe("group commit of accepted sends", { timeout: 20_000 }, () => {
+describeOnEachEngine("group commit of accepted sends", { timeout: 20_000 }, (engine) => {
   let harness: Harness;
   afterEach(async () => {
     await harness.close();
   });
 
   it("accepts concurrent sends with one idempotency key once, giving every caller the same id", async () => {
-    harness = await createHarness();
+    harness = await createHarness({ engine });
     const send = (index: number) =>
       harness.outbox.messages.send({ to: TO, message: `order ${index}`, idempotencyKey: "order-7" });
     const together = await Promise.all(Array.from({ length: 20 }, (_, index) => send(index)));
@@ -68,7 +69,7 @@ describe("group commit of accepted sends", { timeout: 20_000 }, () => {
   });
 
   it("answers a key already stored from the table and still commits the rest of the batch", async () => {
-    harness = await createHarness();
+    harness = await createHarness({ engine });
     const stored = await harness.outbox.messages.send({ to: TO, message: "first", idempotencyKey: "k" });
     const burst = await Promise.all(
       Array.from({ length: 10 }, (_, index) =>
@@ -86,7 +87,7 @@ describe("group commit of accepted sends", { timeout: 20_000 }, () => {
   });
 
   it("retries a batch one row at a time when a row breaks a constraint, failing only that row", async () => {
-    harness = await createHarness();
+    harness = await createHarness({ engine });
     const { db } = harness.database;
     const real = createInsertStore(db);
     // The key lookup misses what another writer stores just after it: the batch INSERT then meets the
@@ -118,7 +119,7 @@ describe("group commit of accepted sends", { timeout: 20_000 }, () => {
   });
 
   it("stores a concurrent burst in arrival order, sharing commits", async () => {
-    harness = await createHarness();
+    harness = await createHarness({ engine });
     const { store, calls } = countingStore(createInsertStore(harness.database.db));
     const commits = createGroupCommit(store);
     const messages = Array.from({ length: 120 }, (_, index) => newMessage(`m${index}`));
@@ -143,7 +144,7 @@ describe("group commit of accepted sends", { timeout: 20_000 }, () => {
   });
 
   it("resolves each send only once its row and its queued event are committed", async () => {
-    harness = await createHarness();
+    harness = await createHarness({ engine });
     // Another connection sees only what is committed.
     const reader = createDatabase(harness.database.url);
     try {
@@ -166,7 +167,7 @@ describe("group commit of accepted sends", { timeout: 20_000 }, () => {
   });
 
   it("rejects every send of a batch the database itself refused, and accepts again afterwards", async () => {
-    harness = await createHarness();
+    harness = await createHarness({ engine });
     const real = createInsertStore(harness.database.db);
     let isDown = true;
     const commits = createGroupCommit({

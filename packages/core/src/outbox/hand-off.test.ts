@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, expect, it } from "vitest";
 import {
   countReaching,
   createHarness,
@@ -6,17 +6,18 @@ import {
   nextEvent,
   statusOf,
 } from "../../test/outbox-harness.js";
+import { describeOnEachEngine } from "../../test/outbox-database.js";
 import { newMessageId, newWaMessageId } from "./message-ids.js";
 import { createOutboxRepository } from "./outbox-repository.js";
 
-describe("hand-off to the idle worker", { timeout: 20_000 }, () => {
+describeOnEachEngine("hand-off to the idle worker", { timeout: 20_000 }, (engine) => {
   let harness: Harness;
   afterEach(async () => {
     await harness.close();
   });
 
   it("sends a message accepted while the queue is empty with the queued and sending lines of one commit", async () => {
-    harness = await createHarness();
+    harness = await createHarness({ engine });
     harness.session.connect();
     // The first message goes through the queue (the worker has not looked at it yet); the ones
     // after it find the worker knowing the queue empty.
@@ -32,7 +33,7 @@ describe("hand-off to the idle worker", { timeout: 20_000 }, () => {
   });
 
   it("puts a message handed off behind an unacknowledged send back in its place, after that re-send", async () => {
-    harness = await createHarness({ ackTimeoutMs: 150 });
+    harness = await createHarness({ engine, ackTimeoutMs: 150 });
     harness.session.connect();
     await harness.outbox.messages.send({ to: "081234567890", message: "pemanasan" }, { waitFor: "sent" });
     harness.port.script.push("no_ack");
@@ -60,7 +61,7 @@ describe("hand-off to the idle worker", { timeout: 20_000 }, () => {
   });
 
   it("re-sends with the same WhatsApp id a message a crash left as handed off (stored sending)", async () => {
-    harness = await createHarness();
+    harness = await createHarness({ engine });
     await harness.outbox.worker.close();
     const waMessageId = newWaMessageId();
     const { row } = await createOutboxRepository(harness.database.db).insert(

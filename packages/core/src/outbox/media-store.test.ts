@@ -9,7 +9,7 @@ const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2
 const TO = "081234567890";
 
 async function mediaFiles(harness: Harness): Promise<string[]> {
-  return readdir(harness.mediaStore.dir).catch(() => []);
+  return readdir(harness.mediaDir).catch(() => []);
 }
 
 describe("media bytes on disk, once, by SHA-256", { timeout: 20_000 }, () => {
@@ -24,7 +24,7 @@ describe("media bytes on disk, once, by SHA-256", { timeout: 20_000 }, () => {
     await harness.outbox.messages.sendMedia("image", { to: "081299990000", file: PNG });
     const sha256 = sha256Hex(PNG);
     expect(await mediaFiles(harness)).toEqual([sha256]);
-    expect(new Uint8Array(await readFile(path.join(harness.mediaStore.dir, sha256)))).toEqual(PNG);
+    expect(new Uint8Array(await readFile(path.join(harness.mediaDir, sha256)))).toEqual(PNG);
     const row = await harness.database.db.outboxMessage.findUniqueOrThrow({
       where: { id: first.id },
       select: { media: true, mediaSha256: true, mediaSize: true },
@@ -114,7 +114,7 @@ describe("media bytes on disk, once, by SHA-256", { timeout: 20_000 }, () => {
   it("prunes files no message names and temp files a crash left, never a referenced or fresh one", async () => {
     harness = await createHarness();
     await harness.outbox.messages.sendMedia("image", { to: TO, file: PNG });
-    const { dir } = harness.mediaStore;
+    const dir = harness.mediaDir;
     const orphan = sha256Hex(Buffer.from("orphan"));
     const fresh = sha256Hex(Buffer.from("fresh"));
     await writeFile(path.join(dir, orphan), "orphan");

@@ -16,8 +16,8 @@ export interface StoredMedia {
   size: number;
 }
 
+/** Where media bytes live: this folder on SQLite, the MediaBlob table on PostgreSQL (media-blob-store.ts). */
 export interface MediaStore {
-  readonly dir: string;
   put(data: Uint8Array): Promise<StoredMedia>;
   /** The bytes under this hash, or null when the file is gone or the hash is not one. */
   read(sha256: string): Promise<Uint8Array | null>;
@@ -32,7 +32,11 @@ export function sha256Hex(data: Uint8Array): string {
   return createHash("sha256").update(data).digest("hex");
 }
 
-export function createMediaStore(dir: string, now: () => number = Date.now): MediaStore {
+export interface MediaFolder extends MediaStore {
+  readonly dir: string;
+}
+
+export function createMediaStore(dir: string, now: () => number = Date.now): MediaFolder {
   return {
     dir,
     async put(data) {

@@ -1,4 +1,4 @@
-import type { Prisma, PrismaClient } from "@kabar/db";
+import { type Prisma, type PrismaClient, sqlDialect } from "@kabar/db";
 import type { MessageEventRecord, MessageRecord } from "../contract.js";
 import { MessageNotFoundError } from "../errors.js";
 import { DEFAULT_COUNTRY, phoneSearchDigits } from "../phone/normalize-phone-number.js";
@@ -59,6 +59,7 @@ export function createMessageRecords(db: PrismaClient, defaultCountry: () => str
     },
 
     async list(input: ListMessagesInput): Promise<{ items: MessageRecord[]; nextCursor: string | null }> {
+      const ignoringCase = sqlDialect(db).containsIgnoringCase;
       const { status, to, search, cursor, limit } = parseInput(listMessagesInput, input);
       const cursorRow = cursor
         ? await db.outboxMessage.findUnique({ where: { id: cursor }, select: { seq: true } })
@@ -69,7 +70,8 @@ export function createMessageRecords(db: PrismaClient, defaultCountry: () => str
           ...(status ? { status } : {}),
           // Stored numbers are international digits; people search as they type them (0812…, +62 …).
           ...(to ? { to: { contains: phoneSearchDigits(to, defaultCountry()) } } : {}),
-          ...(search ? { OR: [{ text: { contains: search } }, { caption: { contains: search } }] } : {}),
+          // Case ignored on both engines (PostgreSQL's LIKE would match case; see sqlDialect).
+          ...(search ? { OR: [{ text: ignoringCase(search) }, { caption: ignoringCase(search) }] } : {}),
           ...(cursorRow ? { seq: { lt: cursorRow.seq } } : {}),
         },
         orderBy: { seq: "desc" },

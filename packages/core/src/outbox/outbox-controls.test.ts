@@ -1,14 +1,15 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, expect, it } from "vitest";
 import { createHarness, type Harness, nextEvent, statusOf } from "../../test/outbox-harness.js";
+import { describeOnEachEngine } from "../../test/outbox-database.js";
 
-describe("cancel, pause by hand, on-WhatsApp answers", { timeout: 20_000 }, () => {
+describeOnEachEngine("cancel, pause by hand, on-WhatsApp answers", { timeout: 20_000 }, (engine) => {
   let harness: Harness;
   afterEach(async () => {
     await harness.close();
   });
 
   it("cancels queued and held messages, never one that went out", async () => {
-    harness = await createHarness();
+    harness = await createHarness({ engine });
     const queued = await harness.outbox.messages.send({ to: "081111111111", message: "antri" });
     expect(await harness.outbox.messages.cancel(queued.id)).toMatchObject({ status: "cancelled" });
     await expect(harness.outbox.messages.cancel(queued.id)).rejects.toMatchObject({
@@ -33,7 +34,7 @@ describe("cancel, pause by hand, on-WhatsApp answers", { timeout: 20_000 }, () =
   });
 
   it("keeps a pause by hand across a restart, and sends after resume", async () => {
-    harness = await createHarness();
+    harness = await createHarness({ engine });
     harness.session.connect();
     const pausedByHand = {
       pausedReason: "acara ditunda",
@@ -63,7 +64,7 @@ describe("cancel, pause by hand, on-WhatsApp answers", { timeout: 20_000 }, () =
   });
 
   it("refuses a bad pause reason and changes nothing", async () => {
-    harness = await createHarness();
+    harness = await createHarness({ engine });
     await expect(harness.outbox.controls.pause({ reason: " " })).rejects.toMatchObject({
       code: "INVALID_INPUT",
       field: "reason",
@@ -73,7 +74,7 @@ describe("cancel, pause by hand, on-WhatsApp answers", { timeout: 20_000 }, () =
 
   it("trusts a 'not on WhatsApp' answer for a day and a 'yes' for a week, then looks again", async () => {
     let now = Date.parse("2026-12-01T08:00:00Z");
-    harness = await createHarness({ settings: { checkOnWhatsApp: true }, clock: { now: () => now } });
+    harness = await createHarness({ engine, settings: { checkOnWhatsApp: true }, clock: { now: () => now } });
     harness.port.setNotOnWhatsApp("6281111111111");
     harness.session.connect();
     const first = await harness.outbox.messages.send(
@@ -104,7 +105,7 @@ describe("cancel, pause by hand, on-WhatsApp answers", { timeout: 20_000 }, () =
   });
 
   it("clears one answer so the next message looks the number up again", async () => {
-    harness = await createHarness({ settings: { checkOnWhatsApp: true } });
+    harness = await createHarness({ engine, settings: { checkOnWhatsApp: true } });
     harness.port.setNotOnWhatsApp("6281111111111");
     harness.session.connect();
     await harness.outbox.messages.send({ to: "081111111111", message: "1" }, { waitFor: "sent" });

@@ -2,7 +2,7 @@
  * The database side of group commit (group-commit.ts): the batch insert as raw multi-row SQL, the
  * one-at-a-time fallback, and the idempotency-key lookups.
  */
-import type { PrismaClient } from "@kabar/db";
+import { type PrismaClient, sqlDialect } from "@kabar/db";
 import type { GroupCommitStore, InsertResult } from "./group-commit.js";
 import { type NewOutboxMessage, type OutboxRow, outboxRowSelect } from "./outbox-row.js";
 import { toStoredDate } from "./stored-date.js";
@@ -75,17 +75,19 @@ const EVENT_COLUMNS = ["messageId", "status", "detail", "at"] as const;
  * Many messages and their "queued" events in one transaction: one multi-row INSERT per table,
  * rows in the order given so seq follows arrival. Raw SQL because Prisma's createMany costs
  * ~0.3 ms a row here against ~0.1 ms for this (BENCHMARKS.md, finding 3); the columns are the
- * ones Prisma would write, dates in the text form Prisma stores, so Prisma reads them back alike.
+ * ones Prisma would write, dates in the text form Prisma stores, so Prisma reads them back alike
+ * (PostgreSQL takes the same UTC text into its timestamp columns).
  */
 async function insertMany(db: PrismaClient, messages: readonly NewOutboxMessage[]): Promise<OutboxRow[]> {
   if (messages.length === 0) return [];
   const { messageValues, eventValues, eventRows } = valuesOf(messages);
+  const { sql } = sqlDialect(db);
   const [inserted] = await db.$transaction([
     db.$queryRawUnsafe<{ seq: number | bigint; id: string }[]>(
-      `${insertSql("OutboxMessage", MESSAGE_COLUMNS, messages.length)} RETURNING "seq", "id"`,
+      sql(`${insertSql("OutboxMessage", MESSAGE_COLUMNS, messages.length)} RETURNING "seq", "id"`),
       ...messageValues,
     ),
-    db.$executeRawUnsafe(insertSql("MessageEvent", EVENT_COLUMNS, eventRows), ...eventValues),
+    db.$executeRawUnsafe(sql(insertSql("MessageEvent", EVENT_COLUMNS, eventRows)), ...eventValues),
   ]);
   const seqById = new Map(inserted.map((row) => [row.id, Number(row.seq)]));
   return messages.map((message) => {
@@ -105,13 +107,14 @@ async function insertClaimed(
   message: NewOutboxMessage,
 ): Promise<{ row: OutboxRow; timeline: Promise<unknown> }> {
   const { messageValues, eventValues, eventRows } = valuesOf([message]);
+  const { sql } = sqlDialect(db);
   const [inserted] = await db.$queryRawUnsafe<{ seq: number | bigint }[]>(
-    `${insertSql("OutboxMessage", MESSAGE_COLUMNS, 1)} RETURNING "seq"`,
+    sql(`${insertSql("OutboxMessage", MESSAGE_COLUMNS, 1)} RETURNING "seq"`),
     ...messageValues,
   );
   if (inserted === undefined) throw new Error(`the insert returned no seq for ${message.id}`);
   const timeline = db
-    .$executeRawUnsafe(insertSql("MessageEvent", EVENT_COLUMNS, eventRows), ...eventValues)
+    .$executeRawUnsafe(sql(insertSql("MessageEvent", EVENT_COLUMNS, eventRows)), ...eventValues)
     .then(
       () => null,
       (error: unknown) => error,
@@ -171,6 +174,7 @@ function rowOf(message: NewOutboxMessage, seq: number): OutboxRow {
   };
 }
 
+/** A multi-row INSERT with `?` placeholders: pass it through sqlDialect(db).sql before running it. */
 export function insertSql(table: string, columns: readonly string[], rows: number): string {
   const row = `(${columns.map(() => "?").join(", ")})`;
   return `INSERT INTO "${table}" (${columns.map((column) => `"${column}"`).join(", ")}) VALUES ${Array.from({ length: rows }, () => row).join(", ")}`;
@@ -211,7 +215,7 @@ async function findByKeys(db: PrismaClient, keys: readonly string[]): Promise<Ma
 /**
  * A unique, foreign-key, not-null or check constraint refused a row: an error of that row, not of
  * the database. Prisma reports it as P2002/P2003/P2011 from a model query; from a raw query (the
- * batch insert) as P2010 with the driver's message.
+ * batch insert) as P2010 with the driver's message (both SQLite's and PostgreSQL's say "constraint").
  */
 function isConstraintViolation(error: unknown): boolean {
   if (typeof error !== "object" || error === null || !("code" in error)) return false;

@@ -1,5 +1,5 @@
 import { FAKE_LINKED_NUMBER } from "../whatsapp/fake-whatsapp-port.js";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, expect, it } from "vitest";
 import { startOfNextDay } from "./pacing.js";
 import {
   countReaching,
@@ -8,15 +8,19 @@ import {
   nextEvent,
   statusOf,
 } from "../../test/outbox-harness.js";
+import { describeOnEachEngine } from "../../test/outbox-database.js";
 
-describe("outbox pacing against bans", { timeout: 20_000 }, () => {
+describeOnEachEngine("outbox pacing against bans", { timeout: 20_000 }, (engine) => {
   let harness: Harness;
   afterEach(async () => {
     await harness.close();
   });
 
   it("keeps a jittered gap between messages and a longer one per recipient", async () => {
-    harness = await createHarness({ settings: { minGapMs: 60, maxGapMs: 120, perRecipientGapMs: 300 } });
+    harness = await createHarness({
+      engine,
+      settings: { minGapMs: 60, maxGapMs: 120, perRecipientGapMs: 300 },
+    });
     harness.session.connect();
     const sent = countReaching(harness.events, "sent", 4);
     for (const to of ["081111111111", "082222222222", "083333333333", "081111111111"]) {
@@ -32,7 +36,7 @@ describe("outbox pacing against bans", { timeout: 20_000 }, () => {
 
   it("holds messages past the daily cap until the next day, saying so", async () => {
     let now = Date.now();
-    harness = await createHarness({ settings: { dailyCap: 2 }, clock: { now: () => now } });
+    harness = await createHarness({ engine, settings: { dailyCap: 2 }, clock: { now: () => now } });
     harness.session.connect();
     const first = await harness.outbox.messages.send(
       { to: "081111111111", message: "1" },
@@ -58,7 +62,7 @@ describe("outbox pacing against bans", { timeout: 20_000 }, () => {
   });
 
   it("never goes past the cap, even when the messages were queued together", async () => {
-    harness = await createHarness({ settings: { dailyCap: 3 } });
+    harness = await createHarness({ engine, settings: { dailyCap: 3 } });
     harness.session.connect();
     const held = nextEvent(harness.events, (event) =>
       /daily cap/.test(event.type === "message.status" ? (event.message.detail ?? "") : ""),
@@ -71,7 +75,7 @@ describe("outbox pacing against bans", { timeout: 20_000 }, () => {
   });
 
   it("holds only the recipient that got 463, with the wa.me link, and sends when they write", async () => {
-    harness = await createHarness();
+    harness = await createHarness({ engine });
     harness.port.script.push("restricted");
     harness.session.connect();
     const cold = await harness.outbox.messages.send({ to: "081111111111", message: "1" });
@@ -113,7 +117,7 @@ describe("outbox pacing against bans", { timeout: 20_000 }, () => {
   });
 
   it("sends a released held message at once: a refused attempt does not start the recipient's gap", async () => {
-    harness = await createHarness({ settings: { perRecipientGapMs: 60_000 } });
+    harness = await createHarness({ engine, settings: { perRecipientGapMs: 60_000 } });
     harness.port.script.push("restricted");
     harness.session.connect();
     const cold = await harness.outbox.messages.send({ to: "081111111111", message: "1" });
@@ -125,6 +129,7 @@ describe("outbox pacing against bans", { timeout: 20_000 }, () => {
 
   it("pauses the whole outbox when several recipients get 463 within the window, until the cool-down", async () => {
     harness = await createHarness({
+      engine,
       restrictedCooldownMs: 300,
       settings: { holdsBeforePause: 2, holdsWindowMs: 60_000 },
     });

@@ -1,5 +1,5 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../../test/outbox-database.js";
+import { afterEach, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase, describeOnEachEngine } from "../../test/outbox-database.js";
 import { newMessageId, newWaMessageId } from "./message-ids.js";
 import { createOutboxRepository, type OutboxRow } from "./outbox-repository.js";
 
@@ -22,14 +22,14 @@ function newMessage(to: string, text: string) {
   };
 }
 
-describe("outbox repository: an ack in one statement", () => {
+describeOnEachEngine("outbox repository: an ack in one statement", {}, (engine) => {
   let database: TestDatabase;
   afterEach(async () => {
     await database.close();
   });
 
   it("moves a message forward with the dates the general path writes, and leaves failed ones to it", async () => {
-    database = await createTestDatabase();
+    database = await createTestDatabase(undefined, engine);
     const { db } = database;
     const repository = createOutboxRepository(db);
     const { row } = await repository.insert(newMessage("6281200000010", "halo"));
@@ -74,7 +74,7 @@ describe("outbox repository: an ack in one statement", () => {
   });
 });
 
-describe("outbox repository: queued heads", () => {
+describeOnEachEngine("outbox repository: queued heads", {}, (engine) => {
   let database: TestDatabase;
   afterEach(async () => {
     await database.close();
@@ -93,7 +93,7 @@ describe("outbox repository: queued heads", () => {
   }
 
   it("finds the same heads in a long queue (read by recipient) and a short one (read whole)", async () => {
-    database = await createTestDatabase();
+    database = await createTestDatabase(undefined, engine);
     const { db } = database;
     const repository = createOutboxRepository(db);
     for (let index = 0; index < 100; index += 1) {

@@ -1,11 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../../test/outbox-database.js";
+import { afterEach, beforeEach, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase, describeOnEachEngine } from "../../test/outbox-database.js";
 import { createSettingsStore, DEFAULT_SETTINGS } from "./settings-service.js";
 
-describe("settings", { timeout: 20_000 }, () => {
+describeOnEachEngine("settings", { timeout: 20_000 }, (engine) => {
   let database: TestDatabase;
   beforeEach(async () => {
-    database = await createTestDatabase();
+    database = await createTestDatabase(undefined, engine);
   });
   afterEach(async () => {
     await database.close();

@@ -17,8 +17,9 @@ export interface PostgresServer {
   /** postgresql://postgres@127.0.0.1:<port>/postgres */
   adminUrl: string;
   port: number;
-  /** A new, empty database on this server; returns its URL. */
-  createDatabase(name?: string): Promise<string>;
+  /** A new database on this server, empty or a copy of `template` (a database nobody is connected
+   * to: copying a migrated one is much faster than migrating again); returns its URL. */
+  createDatabase(name?: string, options?: { template?: string }): Promise<string>;
   /** Ends every backend whose application_name starts with the prefix (pg_terminate_backend); returns how many. */
   terminateBackends(applicationNamePrefix: string): Promise<number>;
   stop(): Promise<void>;
@@ -128,10 +129,13 @@ export async function startPostgres(): Promise<PostgresServer> {
   return {
     adminUrl,
     port,
-    async createDatabase(name = `kabar_${process.pid}_${++databases}`) {
-      if (!/^[a-z_][a-z0-9_]*$/.test(name))
-        throw new Error(`database name ${name} is not a plain identifier`);
-      await admin((client) => client.query(`CREATE DATABASE "${name}"`));
+    async createDatabase(name = `kabar_${process.pid}_${++databases}`, options = {}) {
+      for (const identifier of [name, options.template ?? name]) {
+        if (!/^[a-z_][a-z0-9_]*$/.test(identifier))
+          throw new Error(`database name ${identifier} is not a plain identifier`);
+      }
+      const template = options.template === undefined ? "" : ` TEMPLATE "${options.template}"`;
+      await admin((client) => client.query(`CREATE DATABASE "${name}"${template}`));
       return `postgresql://postgres@127.0.0.1:${port}/${name}`;
     },
     async terminateBackends(prefix) {
