@@ -68,6 +68,18 @@ export const envSchema = z.object({
       error: "must be an e-mail address, or several separated by commas",
     })
     .optional(),
+  /** Several nodes on PostgreSQL: this node's name (default `<hostname>:<PORT>`); letters, digits, `.`, `_`, `:`, `-`. */
+  CLUSTER_NODE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._:-]{1,50}$/, { error: "must be 1–50 letters, digits, '.', '_', ':' or '-'" })
+    .optional(),
+  /** Several nodes: how long the WhatsApp session's lease lasts without renewal (ms). */
+  CLUSTER_LEASE_MS: z.coerce
+    .number({ error: "must be a number of milliseconds" })
+    .int({ error: "must be a whole number" })
+    .min(5000, { error: "must be at least 5000 (the owner fences itself 3 s before expiry)" })
+    .max(300_000, { error: "must be at most 300000" })
+    .default(10_000),
   /** The panel's address as people open it; alert e-mails link to its session page. */
   PUBLIC_URL: z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }).optional(),
 });

@@ -85,13 +85,15 @@ export function createConnectionSupervisor(deps: ConnectionSupervisorDeps) {
   let isLinked = false;
   let reconnectTimer: unknown = null;
   let isClosed = false;
+  /** Several nodes: this node lost the lease; no socket may open until it owns the session again. */
+  let isFenced = false;
   /** 405s in a row since the last open: the first gets one immediate retry with a fresh lookup. */
   let tooOldRefusals = 0;
   /** The next start must look the version up again, bypassing the cache (it was just refused). */
   let needsFreshVersion = false;
 
   const sessionId = (): string | null => store.current().session?.sessionId ?? null;
-  const isOurs = (event: { sessionId: string }) => !isClosed && event.sessionId === sessionId();
+  const isOurs = (event: { sessionId: string }) => !isClosed && !isFenced && event.sessionId === sessionId();
 
   function cancelReconnect(): void {
     if (reconnectTimer !== null) timers.clearTimeout(reconnectTimer);
@@ -109,14 +111,14 @@ export function createConnectionSupervisor(deps: ConnectionSupervisorDeps) {
 
   async function openSocket(code: SessionReasonCode, detail?: string): Promise<SessionStatus> {
     const id = sessionId();
-    if (!id || isClosed) return store.current();
+    if (!id || isClosed || isFenced) return store.current();
     cancelReconnect();
     store.set({ state: "connecting", ...because(code, detail), qr: null, pairingCode: null });
     try {
       // Without a resolver the start stays synchronous with the event that asked for it.
       const waWebVersion = deps.versions ? await resolveVersion() : undefined;
       // resolving may take seconds (a 5 s timeout): the admin may have acted meanwhile
-      if (isClosed || sessionId() !== id || store.current().state !== "connecting") return store.current();
+      if (isClosed || isFenced || sessionId() !== id || store.current().state !== "connecting") return store.current();
       await port.start(id, {
         ...(pairingPhoneNumber ? { pairingPhoneNumber } : {}),
         ...(waWebVersion ? { waWebVersion } : {}),
@@ -371,6 +373,20 @@ export function createConnectionSupervisor(deps: ConnectionSupervisorDeps) {
         pairingCode: null,
         reconnectAttempts: 0,
       });
+    },
+    /**
+     * Several nodes, the lease is lost: close the socket at once, without logging out and without
+     * touching the credentials, and ignore whatever the dying socket still reports.
+     */
+    async fence(): Promise<void> {
+      isFenced = true;
+      cancelReconnect();
+      const id = sessionId();
+      if (id) await port.stop(id);
+    },
+    /** This node owns the session again: sockets may open. */
+    unfence(): void {
+      isFenced = false;
     },
     async close(): Promise<void> {
       cancelReconnect();
