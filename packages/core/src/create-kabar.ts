@@ -4,7 +4,7 @@
  * simulator URL and nothing else changes.
  */
 import path from "node:path";
-import { createDatabase, databaseFilePath, isPostgresUrl, migrateDatabase } from "@kabar/db";
+import { createDatabase, dataDirectory, isPostgresUrl, migrateDatabase } from "@kabar/db";
 import { pino } from "pino";
 import type { Kabar, KabarOptions, SessionState } from "./contract.js";
 import { InvalidInputError } from "./errors.js";
@@ -137,9 +137,7 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
       ? {}
       : { restrictedCooldownMs: options.restrictedCooldownMs }),
     ...(options.retryBaseDelayMs === undefined ? {} : { retryBaseDelayMs: options.retryBaseDelayMs }),
-    mediaStore: createMediaStore(
-      options.mediaDir ?? path.join(path.dirname(databaseFilePath(options.databaseUrl)), "media"),
-    ),
+    mediaStore: createMediaStore(options.mediaDir ?? path.join(dataDirectory(options.databaseUrl), "media")),
   });
 
   const inboundRepository = createInboundRepository(db);

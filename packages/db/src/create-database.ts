@@ -60,3 +60,8 @@ function loadPostgres(): { PrismaPg: typeof PrismaPg; PrismaClient: typeof Postg
     ).PrismaClient,
   };
 }
+
+/** True for a client made on PostgreSQL: raw SQL written for SQLite must take Prisma's portable path there. */
+export function isPostgresClient(db: PrismaClient): boolean {
+  return (db as unknown as { _activeProvider?: string })._activeProvider === "postgresql";
+}

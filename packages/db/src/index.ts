@@ -1,4 +1,4 @@
-export { createDatabase, type DatabaseOptions } from "./create-database.js";
+export { createDatabase, type DatabaseOptions, isPostgresClient } from "./create-database.js";
 export {
   DatabaseUrlError,
   dataDirectory,

@@ -2,13 +2,28 @@
  * The database side of group commit (group-commit.ts): the batch insert as raw multi-row SQL, the
  * one-at-a-time fallback, and the idempotency-key lookups.
  */
-import type { PrismaClient } from "@kabar/db";
+import { isPostgresClient, type PrismaClient } from "@kabar/db";
 import type { GroupCommitStore, InsertResult } from "./group-commit.js";
 import { type NewOutboxMessage, type OutboxRow, outboxRowSelect } from "./outbox-row.js";
 import { toStoredDate } from "./stored-date.js";
 
 /** The database side of group commit; exported so tests can wrap it (e.g. a lookup that misses). */
 export function createInsertStore(db: PrismaClient): GroupCommitStore {
+  // The raw multi-row SQL is SQLite's; on PostgreSQL every insert takes Prisma's one-at-a-time path
+  // until it has a PostgreSQL form (issue 16, pg-dialect).
+  if (isPostgresClient(db)) {
+    return {
+      findByKeys: (keys) => findByKeys(db, keys),
+      async insertMany(messages) {
+        const rows: OutboxRow[] = [];
+        for (const message of messages) rows.push((await insertOne(db, message)).row);
+        return rows;
+      },
+      insertClaimed: async (message) => ({ row: (await insertOne(db, message)).row, timeline: Promise.resolve(null) }),
+      insertOne: (message) => insertOne(db, message),
+      isRowError: isConstraintViolation,
+    };
+  }
   return {
     findByKeys: (keys) => findByKeys(db, keys),
     insertMany: (messages) => insertMany(db, messages),

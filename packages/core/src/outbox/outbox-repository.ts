@@ -2,7 +2,7 @@
  * Every database access of the outbox. Writes that change a message's status are conditional on
  * the status it is expected to have, so a late ack and the worker can never move a message back.
  */
-import type { Prisma, PrismaClient } from "@kabar/db";
+import { isPostgresClient, type Prisma, type PrismaClient } from "@kabar/db";
 import type { MessageEventRecord } from "../contract.js";
 import type { MessageStatus } from "../schemas.js";
 import type { Described, DetailCode, DetailParams } from "./detail-codes.js";
@@ -62,6 +62,7 @@ export interface QueuedHeads {
 }
 
 export function createOutboxRepository(db: PrismaClient) {
+  const isPostgres = isPostgresClient(db);
   const groupCommit = createGroupCommit(createInsertStore(db));
   // Unfinished messages the last queuedHeads saw: which of its two ways to read the heads fits.
   let lastUnfinished = 0;
@@ -195,6 +196,9 @@ export function createOutboxRepository(db: PrismaClient) {
 
     /** An ack's common case in one statement (ack-write.ts); null: take the general path. */
     moveOnAck(waMessageId: string, target: AckTarget, at: Date): Promise<MovedOnAck | null> {
+      // The one statement is SQLite's SQL; on PostgreSQL the general path (Prisma) applies every ack
+      // until the raw SQL has a PostgreSQL form (issue 16, pg-dialect).
+      if (isPostgres) return Promise.resolve(null);
       return moveOnAck(db, waMessageId, target, at);
     },
 
