@@ -56,13 +56,23 @@ async function freshDatabase(): Promise<string> {
   return url;
 }
 
+/** A fresh database whose lease node "a" took. */
+async function ownedByA(_options: { follower: false }): Promise<{ url: string; a: Watched }>;
+/** …and node "b", which has seen it held by "a". */
+async function ownedByA(): Promise<{ url: string; a: Watched; b: Watched }>;
+async function ownedByA(options?: { follower: false }) {
+  const url = await freshDatabase();
+  const a = watch(url, "a");
+  await until(() => a.acquired.length === 1);
+  if (options) return { url, a };
+  const b = watch(url, "b");
+  await until(() => b.lease.current()?.holder === "a");
+  return { url, a, b };
+}
+
 describe("the WhatsApp session lease", () => {
   it("one node of two takes it; the other sees who holds it and never takes it while it is renewed", async () => {
-    const url = await freshDatabase();
-    const a = watch(url, "a");
-    await until(() => a.acquired.length === 1);
-    const b = watch(url, "b");
-    await until(() => b.lease.current()?.holder === "a");
+    const { a, b } = await ownedByA();
     // past the end of the lease a took: only renewals keep it, so b taking it would show here
     const firstExpiry = a.lease.current()?.expiresAt.getTime() ?? 0;
     await until(() => Date.now() > firstExpiry + 1_000);
@@ -73,11 +83,7 @@ describe("the WhatsApp session lease", () => {
   }, 30_000);
 
   it("release hands it over at once with the token grown by one", async () => {
-    const url = await freshDatabase();
-    const a = watch(url, "a");
-    await until(() => a.acquired.length === 1);
-    const b = watch(url, "b");
-    await until(() => b.lease.current()?.holder === "a");
+    const { a, b } = await ownedByA();
     await a.lease.release();
     const waited = await until(() => b.acquired.length === 1, 3_000);
     expect(waited).toBeLessThan(2_000);
@@ -86,11 +92,7 @@ describe("the WhatsApp session lease", () => {
   }, 30_000);
 
   it("a broken lease connection fences at once; another node takes it only after it expired", async () => {
-    const url = await freshDatabase();
-    const a = watch(url, "a");
-    await until(() => a.acquired.length === 1);
-    const b = watch(url, "b");
-    await until(() => b.lease.current()?.holder === "a");
+    const { a, b } = await ownedByA();
     const expiresAt = b.lease.current()?.expiresAt.getTime() ?? 0;
     expect(await server.terminateBackends("kabar-a-lease")).toBe(1);
     const fencedAfter = await until(() => a.lost.length === 1, 2_000);
@@ -105,9 +107,7 @@ describe("the WhatsApp session lease", () => {
   }, 30_000);
 
   it("renewals that hang (a row lock) fence the owner after lease − 3 s, before the lease ends", async () => {
-    const url = await freshDatabase();
-    const a = watch(url, "a");
-    await until(() => a.acquired.length === 1);
+    const { url, a } = await ownedByA({ follower: false });
     const blocker = new pg.Client({ connectionString: url });
     await blocker.connect();
     await blocker.query("BEGIN");
@@ -121,9 +121,7 @@ describe("the WhatsApp session lease", () => {
   }, 30_000);
 
   it("a renewal that finds the row taken by another holder fences", async () => {
-    const url = await freshDatabase();
-    const a = watch(url, "a");
-    await until(() => a.acquired.length === 1);
+    const { url, a } = await ownedByA({ follower: false });
     const client = new pg.Client({ connectionString: url });
     await client.connect();
     await client.query(`UPDATE "SessionLease" SET "holder" = 'intruder', "token" = "token" + 1`);
