@@ -58,9 +58,7 @@ export const envSchema = z.object({
   /** Webhooks to loopback/private/link-local receivers (on-premise); off: they could scan our network. */
   WEBHOOKS_ALLOW_PRIVATE: booleanFlag.default(false),
   /** Where alert e-mails go out, e.g. smtps://user:pass@smtp.example.com:465; never logged or shown. */
-  SMTP_URL: z
-    .url({ protocol: /^smtps?$/, error: "must be an smtp:// or smtps:// URL" })
-    .optional(),
+  SMTP_URL: z.url({ protocol: /^smtps?$/, error: "must be an smtp:// or smtps:// URL" }).optional(),
   /** Who gets alert e-mails: one address or several separated by commas. */
   ALERT_EMAIL_TO: z
     .string()

@@ -7,7 +7,7 @@ import path from "node:path";
 import { createDatabase, dataDirectory, isPostgresUrl, migrateDatabase } from "@kabar/db";
 import { pino } from "pino";
 import type { Kabar, KabarOptions, SessionState } from "./contract.js";
-import { InvalidInputError } from "./errors.js";
+import { healthReport } from "./health-report.js";
 import { InMemoryEventBus } from "./events/event-bus.js";
 import { type ClusterNode, defaultNodeId } from "./cluster/cluster-node.js";
 import { routedSessions, startNodeRoles, startSingleNode } from "./cluster/cluster-roles.js";
@@ -28,7 +28,11 @@ import { createMediaStore } from "./outbox/media-store.js";
 import { type Clock, systemClock } from "./outbox/outbox-context.js";
 import type { ReconnectOptions } from "./session/reconnect-backoff.js";
 import { systemTimers, type Timers } from "./session/timers.js";
-import { createWaWebVersionResolver, parseWaWebVersion, waWebVersionUrl } from "./session/wa-web-version.js";
+import {
+  createWaWebVersionResolver,
+  parseWaWebVersionOption,
+  waWebVersionUrl,
+} from "./session/wa-web-version.js";
 import { createSessionManager } from "./session/session-manager.js";
 import { createSettingsStore } from "./settings/settings-service.js";
 import { createWaMultiSessionPort } from "./whatsapp/adapters/wa-multi-session/index.js";
@@ -72,7 +76,7 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
   const logger = options.logger ?? pino({ name: "kabar" });
   if (options.installProcessGuards) installProcessGuards(logger);
   // Validated before anything starts: a bad WA_WEB_VERSION is a startup error that names it.
-  const versionOverride = parseVersionOption(options.waWebVersion);
+  const versionOverride = parseWaWebVersionOption(options.waWebVersion);
   // Migrating on every start is what lets a fresh clone run with no manual database step.
   await migrateDatabase(options.databaseUrl);
   // A host that already has a client passes it: two libsql clients in one process can block
@@ -279,23 +283,7 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
     alerts: { open: () => Object.values(alerts.open()), test: () => alerts.test() },
     dashboard,
     events,
-    async health() {
-      const database = await db
-        .$queryRawUnsafe("SELECT 1")
-        .then(() => true)
-        .catch(() => false);
-      const status = sessions.status();
-      return {
-        // "ok" means the service can accept messages; a disconnected session only delays them.
-        ok: database,
-        database,
-        session: { state: status.state, reason: status.reason },
-        outboxDepth: database ? await outbox.depth() : -1,
-        credentialsWritable: status.storageProblem === null,
-        storageProblem: status.storageProblem,
-        waWebVersion: status.waWebVersion,
-      };
-    },
+    health: () => healthReport({ db, status: () => sessions.status(), depth: () => outbox.depth() }),
     cluster: () => running.info(),
     stats: () => ({
       reconnects,
@@ -310,16 +298,4 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
       await shutdown();
     },
   };
-}
-
-function parseVersionOption(text: string | undefined) {
-  if (text === undefined) return undefined;
-  try {
-    return parseWaWebVersion(text);
-  } catch {
-    throw new InvalidInputError(
-      "WA_WEB_VERSION",
-      `WA_WEB_VERSION "${text}" is not a WhatsApp Web version; expected three numbers like 2.3000.1030000000`,
-    );
-  }
 }

@@ -78,7 +78,9 @@ export async function startClusterNode(options: ClusterNodeOptions): Promise<Clu
   const log = logger.child({ nodeId });
 
   function transition(what: string, step: () => Promise<void>): Promise<void> {
-    transitions = transitions.then(step).catch((error: unknown) => log.error({ err: error }, `${what} failed`));
+    transitions = transitions
+      .then(step)
+      .catch((error: unknown) => log.error({ err: error }, `${what} failed`));
     return transitions;
   }
 
@@ -116,7 +118,9 @@ export async function startClusterNode(options: ClusterNodeOptions): Promise<Clu
     onLost: (why) => {
       // at once, not behind a role change still running: the socket now, then the rest in order
       ownerToken = null;
-      void duties.fenceSocket().catch((error: unknown) => log.error({ err: error }, "fencing the socket failed"));
+      void duties
+        .fenceSocket()
+        .catch((error: unknown) => log.error({ err: error }, "fencing the socket failed"));
       void transition("fencing", () => becomeFollower(why));
     },
   });

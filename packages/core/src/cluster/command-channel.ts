@@ -113,7 +113,10 @@ export async function openCommandChannel(options: CommandChannelOptions): Promis
 
   async function answer(request: CommandRequest): Promise<void> {
     if (!SESSION_COMMANDS.includes(request.command)) return;
-    logger.info({ command: request.command, from: request.from }, "running a session command for another node");
+    logger.info(
+      { command: request.command, from: request.from },
+      "running a session command for another node",
+    );
     let reply: CommandReply;
     try {
       reply = { id: request.id, ok: true, status: await options.run(request.command, request.input) };

@@ -116,7 +116,12 @@ export function createSessionLease(options: SessionLeaseOptions): SessionLease {
   }
 
   function toHolder(row: { holder: string; token: number; acquiredAt: Date; expiresAt: Date }): LeaseHolder {
-    return { holder: row.holder, token: Number(row.token), acquiredAt: row.acquiredAt, expiresAt: row.expiresAt };
+    return {
+      holder: row.holder,
+      token: Number(row.token),
+      acquiredAt: row.acquiredAt,
+      expiresAt: row.expiresAt,
+    };
   }
 
   async function tick(): Promise<void> {
@@ -148,7 +153,10 @@ export function createSessionLease(options: SessionLeaseOptions): SessionLease {
         seen = held;
         lastRenewedAt = performance.now();
         lastRenewTry = lastRenewedAt;
-        logger.info({ nodeId, token: held.token }, "took the WhatsApp session lease: this node owns the session");
+        logger.info(
+          { nodeId, token: held.token },
+          "took the WhatsApp session lease: this node owns the session",
+        );
         options.onAcquired(held.token);
         return;
       }

@@ -19,7 +19,10 @@ export function createInsertStore(db: PrismaClient): GroupCommitStore {
         for (const message of messages) rows.push((await insertOne(db, message)).row);
         return rows;
       },
-      insertClaimed: async (message) => ({ row: (await insertOne(db, message)).row, timeline: Promise.resolve(null) }),
+      insertClaimed: async (message) => ({
+        row: (await insertOne(db, message)).row,
+        timeline: Promise.resolve(null),
+      }),
       insertOne: (message) => insertOne(db, message),
       isRowError: isConstraintViolation,
     };

@@ -29,7 +29,8 @@ export const REASONS = {
   closed_before_link: "Socket closed before the device was linked; ask for a new QR code",
   logged_out_on_phone:
     "Logged out on the phone (this device was removed from WhatsApp). Link it again: ask for a new QR code or pairing code.",
-  logged_out_by_admin: "Logged out by the admin. Link the device again: ask for a new QR code or pairing code.",
+  logged_out_by_admin:
+    "Logged out by the admin. Link the device again: ask for a new QR code or pairing code.",
   replaced:
     'Connection replaced: another WhatsApp Web client (or another server) logged in as this device. Kabar does not fight it: press "Use this server" to take the session back here.',
   taking_over: "Taking the session over on this server",
@@ -48,7 +49,10 @@ export const REASONS = {
 } as const satisfies Record<SessionReasonCode, string>;
 
 /** A reason for the status: the code the panel translates, the English beside it, and any detail. */
-export function because(code: SessionReasonCode, detail?: string): { reasonCode: SessionReasonCode; reason: string } {
+export function because(
+  code: SessionReasonCode,
+  detail?: string,
+): { reasonCode: SessionReasonCode; reason: string } {
   return { reasonCode: code, reason: detail ? `${REASONS[code]} (${detail})` : REASONS[code] };
 }
 
@@ -118,7 +122,8 @@ export function createConnectionSupervisor(deps: ConnectionSupervisorDeps) {
       // Without a resolver the start stays synchronous with the event that asked for it.
       const waWebVersion = deps.versions ? await resolveVersion() : undefined;
       // resolving may take seconds (a 5 s timeout): the admin may have acted meanwhile
-      if (isClosed || isFenced || sessionId() !== id || store.current().state !== "connecting") return store.current();
+      if (isClosed || isFenced || sessionId() !== id || store.current().state !== "connecting")
+        return store.current();
       await port.start(id, {
         ...(pairingPhoneNumber ? { pairingPhoneNumber } : {}),
         ...(waWebVersion ? { waWebVersion } : {}),
@@ -135,7 +140,10 @@ export function createConnectionSupervisor(deps: ConnectionSupervisorDeps) {
     const delay = reconnectDelayMs(attempt, deps.reconnect, deps.random);
     store.set({
       state: "connecting",
-      ...because("reconnect_scheduled", `${detail}; in ${(delay / 1000).toFixed(1)} s, attempt ${attempt + 1}`),
+      ...because(
+        "reconnect_scheduled",
+        `${detail}; in ${(delay / 1000).toFixed(1)} s, attempt ${attempt + 1}`,
+      ),
       reconnectAttempts: attempt + 1,
       qr: null,
       pairingCode: null,
@@ -152,7 +160,11 @@ export function createConnectionSupervisor(deps: ConnectionSupervisorDeps) {
    */
   function onClientTooOld(
     detail: string,
-    disconnected: { lastDisconnectAt: string; lastDisconnectReason: string; lastDisconnectCode: DisconnectKind },
+    disconnected: {
+      lastDisconnectAt: string;
+      lastDisconnectReason: string;
+      lastDisconnectCode: DisconnectKind;
+    },
   ): void {
     tooOldRefusals += 1;
     needsFreshVersion = true;

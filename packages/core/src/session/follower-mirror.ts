@@ -84,7 +84,5 @@ const STATES: Record<SessionState, true> = {
 };
 
 function toState(value: string | undefined): SessionState {
-  return value !== undefined && Object.hasOwn(STATES, value)
-    ? (value as SessionState)
-    : "disconnected";
+  return value !== undefined && Object.hasOwn(STATES, value) ? (value as SessionState) : "disconnected";
 }

@@ -104,7 +104,11 @@ function wrap(nodeId: string, child: ChildProcess): ClusterNodeChild {
       });
     },
     statusReaches(check, timeoutMs = 20_000) {
-      return until(() => node.statuses.find((seen) => check(seen.status))?.status, `${nodeId} status`, timeoutMs);
+      return until(
+        () => node.statuses.find((seen) => check(seen.status))?.status,
+        `${nodeId} status`,
+        timeoutMs,
+      );
     },
     roleReaches(isOwner, timeoutMs = 20_000, after = 0) {
       const find = () => node.roles.slice(after).find((seen) => seen.info.isOwner === isOwner)?.at;
@@ -140,8 +144,8 @@ function wrap(nodeId: string, child: ChildProcess): ClusterNodeChild {
   }
   child.on("message", (raw) => {
     const message = raw as { id?: number; ok?: boolean; value?: unknown; error?: string } & Partial<Heard> & {
-      info?: WireClusterInfo;
-    };
+        info?: WireClusterInfo;
+      };
     if (message.id !== undefined) {
       const call = pending.get(message.id);
       pending.delete(message.id);

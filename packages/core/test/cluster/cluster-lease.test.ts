@@ -65,7 +65,9 @@ describe("several nodes on PostgreSQL: one owner of the WhatsApp session", () =>
     const ownedAt = await b.roleReaches(true, 20_000);
     const reconnected = b.statuses.length;
     await b.statusReaches(connected);
-    await until(() => b.statuses.slice(reconnected - 1).some((seen) => seen.isOwner && connected(seen.status)));
+    await until(() =>
+      b.statuses.slice(reconnected - 1).some((seen) => seen.isOwner && connected(seen.status)),
+    );
     console.info(`owner killed → node B owns the session after ${ownedAt - killedAt} ms`);
     expect(ownedAt - killedAt).toBeLessThan(15_000);
     expect(showsQr(b)).toBe(false);
@@ -75,11 +77,17 @@ describe("several nodes on PostgreSQL: one owner of the WhatsApp session", () =>
     await world.simulator.waitForMessages(CONTACT, 31, 60_000);
     const sent = await b.call<{ id: string; text: string; status: string }[]>("messages");
     expect(sent).toHaveLength(31);
-    await until(async () => (await b.call<{ status: string }[]>("messages")).every((m) => m.status !== "queued" && m.status !== "sending"));
-    expect(expectShownOnce(sent, receivedByContacts(world.simulator))).toBe(0);
-    expect(receivedByContacts(world.simulator).map((message) => message.text).sort()).toEqual(
-      sent.map((message) => message.text).sort(),
+    await until(async () =>
+      (await b.call<{ status: string }[]>("messages")).every(
+        (m) => m.status !== "queued" && m.status !== "sending",
+      ),
     );
+    expect(expectShownOnce(sent, receivedByContacts(world.simulator))).toBe(0);
+    expect(
+      receivedByContacts(world.simulator)
+        .map((message) => message.text)
+        .sort(),
+    ).toEqual(sent.map((message) => message.text).sort());
   }, 120_000);
 
   it("the owner's lease connection is cut: it closes its socket before B opens one (no conflict), then a clean stop of B hands the session back at once", async () => {
@@ -88,7 +96,10 @@ describe("several nodes on PostgreSQL: one owner of the WhatsApp session", () =>
     world.simulator.on("login", ({ connectionId }) => seen.push({ kind: "login", connectionId }));
     world.simulator.on("disconnect", ({ connectionId }) => seen.push({ kind: "disconnect", connectionId }));
     world.simulator.on("replaced", ({ connectionId }) => seen.push({ kind: "replaced", connectionId }));
-    const aConnection = world.simulator.state().connections.filter((c) => c.phase === "ready").at(-1)?.id;
+    const aConnection = world.simulator
+      .state()
+      .connections.filter((c) => c.phase === "ready")
+      .at(-1)?.id;
     expect(aConnection).toBeDefined();
 
     const aRoles = a.roles.length;
@@ -96,7 +107,9 @@ describe("several nodes on PostgreSQL: one owner of the WhatsApp session", () =>
     await a.roleReaches(false, 5_000, aRoles);
     await b.roleReaches(true, 20_000);
     await until(() => b.statuses.some((seen) => seen.isOwner && connected(seen.status)));
-    const aGone = seen.findIndex((event) => event.kind === "disconnect" && event.connectionId === aConnection);
+    const aGone = seen.findIndex(
+      (event) => event.kind === "disconnect" && event.connectionId === aConnection,
+    );
     const bLogin = seen.findIndex((event) => event.kind === "login");
     expect(aGone).toBeGreaterThanOrEqual(0);
     expect(bLogin).toBeGreaterThan(aGone);

@@ -44,7 +44,8 @@ const wire = (info: ClusterInfo) => ({
 });
 let wasOwner = kabar.cluster().isOwner;
 kabar.events.on(({ event }) => {
-  if (event.type === "session.state") send({ type: "status", status: event.status, isOwner: kabar.cluster().isOwner });
+  if (event.type === "session.state")
+    send({ type: "status", status: event.status, isOwner: kabar.cluster().isOwner });
 });
 setInterval(() => {
   const info = kabar.cluster();
@@ -63,7 +64,9 @@ const ops: Record<string, (args: Record<string, unknown>) => Promise<unknown>> =
     let cursor: string | undefined;
     do {
       const page = await kabar.messages.list({ limit: 100, ...(cursor ? { cursor } : {}) });
-      items.push(...page.items.map((item) => ({ id: item.waMessageId, text: item.text ?? "", status: item.status })));
+      items.push(
+        ...page.items.map((item) => ({ id: item.waMessageId, text: item.text ?? "", status: item.status })),
+      );
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
     return items.reverse();
@@ -81,7 +84,8 @@ process.on("message", (raw) => {
   if (!run) return send({ id, ok: false, error: `unknown op ${op}` });
   run(args ?? {}).then(
     (value) => send({ id, ok: true, value }),
-    (error: unknown) => send({ id, ok: false, error: error instanceof Error ? error.message : String(error) }),
+    (error: unknown) =>
+      send({ id, ok: false, error: error instanceof Error ? error.message : String(error) }),
   );
 });
 send({ type: "ready", info: wire(kabar.cluster()) });
