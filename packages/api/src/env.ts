@@ -58,9 +58,7 @@ export const envSchema = z.object({
   /** Webhooks to loopback/private/link-local receivers (on-premise); off: they could scan our network. */
   WEBHOOKS_ALLOW_PRIVATE: booleanFlag.default(false),
   /** Where alert e-mails go out, e.g. smtps://user:pass@smtp.example.com:465; never logged or shown. */
-  SMTP_URL: z
-    .url({ protocol: /^smtps?$/, error: "must be an smtp:// or smtps:// URL" })
-    .optional(),
+  SMTP_URL: z.url({ protocol: /^smtps?$/, error: "must be an smtp:// or smtps:// URL" }).optional(),
   /** Who gets alert e-mails: one address or several separated by commas. */
   ALERT_EMAIL_TO: z
     .string()
@@ -68,6 +66,18 @@ export const envSchema = z.object({
       error: "must be an e-mail address, or several separated by commas",
     })
     .optional(),
+  /** Several nodes on PostgreSQL: this node's name (default `<hostname>:<PORT>`); letters, digits, `.`, `_`, `:`, `-`. */
+  CLUSTER_NODE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._:-]{1,50}$/, { error: "must be 1–50 letters, digits, '.', '_', ':' or '-'" })
+    .optional(),
+  /** Several nodes: how long the WhatsApp session's lease lasts without renewal (ms). */
+  CLUSTER_LEASE_MS: z.coerce
+    .number({ error: "must be a number of milliseconds" })
+    .int({ error: "must be a whole number" })
+    .min(5000, { error: "must be at least 5000 (the owner fences itself 3 s before expiry)" })
+    .max(300_000, { error: "must be at most 300000" })
+    .default(10_000),
   /** The panel's address as people open it; alert e-mails link to its session page. */
   PUBLIC_URL: z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }).optional(),
 });

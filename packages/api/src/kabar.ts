@@ -2,6 +2,7 @@
 export type {
   AlertKind,
   AlertRecord,
+  ClusterInfo,
   BroadcastCreated,
   BroadcastService,
   CoreEvent,
@@ -25,6 +26,7 @@ export {
   BEFORE_FIRST_EVENT_ID,
   BroadcastNotFoundError,
   createKabar,
+  defaultNodeId,
   DEFAULT_CSV_LIMITS,
   UploadTooLargeError,
   installProcessGuards,

@@ -6,7 +6,7 @@ import { accessSync, constants, mkdirSync } from "node:fs";
 import { createDatabase, DatabaseUrlError, MigrationError, migrateDatabase } from "@kabar/db";
 import type { Logger } from "pino";
 import { EnvError, type Env } from "./env.js";
-import { type Kabar, KabarError, type KabarOptions } from "./kabar.js";
+import { defaultNodeId, type Kabar, KabarError, type KabarOptions } from "./kabar.js";
 import { tightenPrivateFiles } from "./private-files.js";
 import { createServer } from "./server.js";
 import type { ServerMeta } from "./trpc/context.js";
@@ -66,7 +66,9 @@ export async function startKabar(options: StartOptions): Promise<RunningKabar> {
   const migration = await migrateDatabase(env.DATABASE_URL);
   if (migration.applied.length > 0) logger.info({ applied: migration.applied }, "database migrated");
   tightenPrivateFiles({ databaseUrl: env.DATABASE_URL, sessionsDir: env.WA_SESSIONS_DIR }, logger);
-  const db = createDatabase(env.DATABASE_URL);
+  const nodeId = env.CLUSTER_NODE_ID ?? defaultNodeId(env.PORT);
+  // PostgreSQL: every connection of this node is named after it (a test or an operator can find them)
+  const db = createDatabase(env.DATABASE_URL, { applicationName: `kabar-${nodeId}` });
   let kabar: Kabar | null = null;
   try {
     // One Prisma client per process: core and the API's auth share it (see KabarOptions.db).
@@ -75,6 +77,8 @@ export async function startKabar(options: StartOptions): Promise<RunningKabar> {
       db,
       sessionsDir: env.WA_SESSIONS_DIR,
       logger,
+      clusterNodeId: nodeId,
+      clusterLeaseMs: env.CLUSTER_LEASE_MS,
     };
     if (env.WHATSAPP_WS_URL) kabarOptions.whatsappWsUrl = env.WHATSAPP_WS_URL;
     if (env.WHATSAPP_MEDIA_URL) kabarOptions.whatsappMediaUrl = env.WHATSAPP_MEDIA_URL;

@@ -550,6 +550,19 @@ export interface BroadcastService {
   onChange(listener: (id: string) => void): () => void;
 }
 
+/**
+ * This node's place in the cluster. On SQLite there is one node: mode "single", isOwner true, ownerNodeId =
+ * nodeId, ownerSince = process start, leaseExpiresAt null. On PostgreSQL the owner is the lease holder.
+ */
+export interface ClusterInfo {
+  mode: "single" | "cluster";
+  nodeId: string;
+  isOwner: boolean;
+  ownerNodeId: string | null;
+  ownerSince: Date | null;
+  leaseExpiresAt: Date | null;
+}
+
 export interface Kabar {
   broadcasts: BroadcastService;
   sessions: SessionService;
@@ -564,6 +577,8 @@ export interface Kabar {
   dashboard: DashboardService;
   events: EventBus;
   health(): Promise<HealthReport>;
+  /** Which node owns the WhatsApp session (several nodes on PostgreSQL), for /health and the panel. */
+  cluster(): ClusterInfo;
   /** Counters for /metrics. */
   stats(): KabarStats;
   /** Stops the worker and the socket; the credentials stay. */
@@ -597,4 +612,8 @@ export interface KabarOptions {
   /** A message with no server ack within this time is retried with the same id. Default 30 s. */
   ackTimeoutMs?: number;
   logger?: import("pino").Logger;
+  /** CLUSTER_NODE_ID: this node's name on PostgreSQL (default `<hostname>:<pid>`; the server passes `<hostname>:<PORT>`). */
+  clusterNodeId?: string;
+  /** CLUSTER_LEASE_MS: how long the WhatsApp session's lease lasts without renewal; default 10000. */
+  clusterLeaseMs?: number;
 }

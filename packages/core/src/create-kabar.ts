@@ -4,11 +4,13 @@
  * simulator URL and nothing else changes.
  */
 import path from "node:path";
-import { createDatabase, dataDirectory, migrateDatabase } from "@kabar/db";
+import { createDatabase, dataDirectory, isPostgresUrl, migrateDatabase } from "@kabar/db";
 import { pino } from "pino";
 import type { Kabar, KabarOptions, SessionState } from "./contract.js";
-import { InvalidInputError } from "./errors.js";
+import { healthReport } from "./health-report.js";
 import { InMemoryEventBus } from "./events/event-bus.js";
+import { type ClusterNode, defaultNodeId } from "./cluster/cluster-node.js";
+import { routedSessions, startNodeRoles, startSingleNode } from "./cluster/cluster-roles.js";
 import { createAlertMonitor } from "./alerts/alert-monitor.js";
 import { createAutoReplies } from "./autoreply/auto-replies.js";
 import { createDashboard } from "./dashboard/dashboard-stats.js";
@@ -26,7 +28,11 @@ import { mediaStoreFor } from "./outbox/media-blob-store.js";
 import { type Clock, systemClock } from "./outbox/outbox-context.js";
 import type { ReconnectOptions } from "./session/reconnect-backoff.js";
 import { systemTimers, type Timers } from "./session/timers.js";
-import { createWaWebVersionResolver, parseWaWebVersion, waWebVersionUrl } from "./session/wa-web-version.js";
+import {
+  createWaWebVersionResolver,
+  parseWaWebVersionOption,
+  waWebVersionUrl,
+} from "./session/wa-web-version.js";
 import { createSessionManager } from "./session/session-manager.js";
 import { createSettingsStore } from "./settings/settings-service.js";
 import { createWaMultiSessionPort } from "./whatsapp/adapters/wa-multi-session/index.js";
@@ -70,14 +76,18 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
   const logger = options.logger ?? pino({ name: "kabar" });
   if (options.installProcessGuards) installProcessGuards(logger);
   // Validated before anything starts: a bad WA_WEB_VERSION is a startup error that names it.
-  const versionOverride = parseVersionOption(options.waWebVersion);
+  const versionOverride = parseWaWebVersionOption(options.waWebVersion);
   // Migrating on every start is what lets a fresh clone run with no manual database step.
   await migrateDatabase(options.databaseUrl);
   // A host that already has a client passes it: two libsql clients in one process can block
   // each other on SQLite's write lock. Only a client made here is closed here.
   const ownsDatabase = options.db === undefined;
-  const db = options.db ?? createDatabase(options.databaseUrl);
+  // PostgreSQL: several nodes, one owner of the session by lease (cluster/); SQLite: one node, the lock file.
+  const clustered = isPostgresUrl(options.databaseUrl);
+  const nodeId = options.clusterNodeId ?? defaultNodeId();
+  const db = options.db ?? createDatabase(options.databaseUrl, { applicationName: `kabar-${nodeId}` });
   const events = new InMemoryEventBus();
+  let node: ClusterNode | null = null;
   const settings = await createSettingsStore(db, options.settings);
   const port =
     options.port ??
@@ -113,6 +123,7 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
     ...(options.reconnect ? { reconnect: options.reconnect } : {}),
     ...(options.timers ? { timers: options.timers } : {}),
     ...(versions ? { versions } : {}),
+    ...(clustered ? { cluster: true } : {}),
   });
   const optOuts = createOptOutList(db, settings);
   const autoReplies = createAutoReplies(db, options.autoReplyWindowMs);
@@ -170,7 +181,10 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
   });
 
   const alerts = createAlertMonitor({ events, settings, clock: options.clock ?? systemClock });
-  const offAlertStatus = sessions.onStatus((status) => alerts.observe(status));
+  // alert timers run on the owner only: a follower's mirrored status must not send a second e-mail
+  const offAlertStatus = sessions.onStatus((status) => {
+    if (node?.isOwner() ?? !clustered) alerts.observe(status);
+  });
   const offAlertMessages = events.on(({ event }) => {
     if (event.type === "message.status") alerts.observeMessage(event.message);
   });
@@ -203,7 +217,12 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
     previousState = status.state;
   });
 
+  const parts = { sessions, worker: outbox.worker, broadcasts, alerts };
+  if (!clustered) node = startSingleNode(nodeId, parts);
+
   async function shutdown(): Promise<void> {
+    // several nodes: the socket closes first, then the lease is released for another node at once
+    await node?.close();
     offStatus();
     offAlerts();
     alerts.close();
@@ -218,9 +237,21 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
   }
 
   try {
-    // The session lock comes first: a second process must refuse before it touches the outbox.
-    await sessions.start();
-    await outbox.worker.start();
+    if (clustered) {
+      node = await startNodeRoles(
+        {
+          databaseUrl: options.databaseUrl,
+          nodeId,
+          logger,
+          ...(options.clusterLeaseMs ? { leaseMs: options.clusterLeaseMs } : {}),
+        },
+        parts,
+      );
+    } else {
+      // The session lock comes first: a second process must refuse before it touches the outbox.
+      await sessions.start();
+      await outbox.worker.start();
+    }
     // Not awaited: a large media folder must not delay start, and a failure only leaves files behind.
     outbox
       .pruneMedia()
@@ -228,7 +259,7 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
         if (removed > 0) logger.info({ removed }, "deleted media files no message names");
       })
       .catch((error: unknown) => logger.warn({ err: error }, "could not prune the media folder"));
-    await broadcasts.startService();
+    if (!clustered) await broadcasts.startService();
   } catch (error) {
     await shutdown().catch((closeError: unknown) =>
       logger.error({ err: closeError }, "cleanup after a failed start"),
@@ -237,21 +268,11 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
   }
 
   let isClosed = false;
+  const running = node;
+  if (running === null) throw new Error("this node has no role after start");
   return {
     broadcasts,
-    sessions: {
-      ...sessions,
-      // Someone pressing "connect" is also saying "try again now": it ends a 463 pause. A reconnect
-      // after a socket drop does not, or a flapping socket would undo the pause.
-      connect(input) {
-        outbox.worker.resume();
-        return sessions.connect(input);
-      },
-      takeOver() {
-        outbox.worker.resume();
-        return sessions.takeOver();
-      },
-    },
+    sessions: routedSessions(sessions, running),
     messages: { ...outbox.messages, inbound: (input) => listInbound(inboundRepository, input) },
     outbox: outbox.controls,
     onWhatsApp: outbox.onWhatsApp,
@@ -262,23 +283,8 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
     alerts: { open: () => Object.values(alerts.open()), test: () => alerts.test() },
     dashboard,
     events,
-    async health() {
-      const database = await db
-        .$queryRawUnsafe("SELECT 1")
-        .then(() => true)
-        .catch(() => false);
-      const status = sessions.status();
-      return {
-        // "ok" means the service can accept messages; a disconnected session only delays them.
-        ok: database,
-        database,
-        session: { state: status.state, reason: status.reason },
-        outboxDepth: database ? await outbox.depth() : -1,
-        credentialsWritable: status.storageProblem === null,
-        storageProblem: status.storageProblem,
-        waWebVersion: status.waWebVersion,
-      };
-    },
+    health: () => healthReport({ db, status: () => sessions.status(), depth: () => outbox.depth() }),
+    cluster: () => running.info(),
     stats: () => ({
       reconnects,
       sendLatencyMs: outbox.worker.latencySamples(),
@@ -292,16 +298,4 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
       await shutdown();
     },
   };
-}
-
-function parseVersionOption(text: string | undefined) {
-  if (text === undefined) return undefined;
-  try {
-    return parseWaWebVersion(text);
-  } catch {
-    throw new InvalidInputError(
-      "WA_WEB_VERSION",
-      `WA_WEB_VERSION "${text}" is not a WhatsApp Web version; expected three numbers like 2.3000.1030000000`,
-    );
-  }
 }

@@ -4,6 +4,7 @@
  */
 export type * from "./contract.js";
 export { type CreateKabarOptions, createKabar } from "./create-kabar.js";
+export { defaultNodeId } from "./cluster/cluster-node.js";
 export { DASHBOARD_DAYS, dayWindows } from "./dashboard/dashboard-days.js";
 export * from "./errors.js";
 export { BEFORE_FIRST_EVENT_ID, type EventBusOptions, InMemoryEventBus } from "./events/event-bus.js";

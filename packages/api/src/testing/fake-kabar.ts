@@ -361,6 +361,19 @@ export class FakeKabar implements Kabar {
     },
   };
 
+  private readonly startedAt = new Date();
+
+  cluster() {
+    return {
+      mode: "single" as const,
+      nodeId: "fake",
+      isOwner: true,
+      ownerNodeId: "fake",
+      ownerSince: this.startedAt,
+      leaseExpiresAt: null,
+    };
+  }
+
   async health() {
     const counts = await this.messages.countByStatus();
     return {

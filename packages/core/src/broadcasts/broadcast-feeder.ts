@@ -119,5 +119,9 @@ export function createBroadcastFeeder(deps: FeederDependencies) {
       isClosed = true;
       return tail;
     },
+    /** Several nodes: feeds again once this node owns the session again. */
+    reopen(): void {
+      isClosed = false;
+    },
   };
 }

@@ -52,6 +52,8 @@ export function createBroadcastSchedule(deps: {
 
   return {
     async start(): Promise<void> {
+      // several nodes: started again when this node owns the session again
+      isClosed = false;
       arm();
       await checking;
     },

@@ -41,6 +41,8 @@ export interface BroadcastsOptions {
 export interface Broadcasts extends BroadcastService {
   /** Re-arms the schedule and resumes feeding what was running before a restart. */
   startService(): Promise<void>;
+  /** Several nodes: the feeder and the schedule stop when this node stops owning the session. */
+  stopService(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -222,8 +224,13 @@ export function createBroadcasts(options: BroadcastsOptions): Broadcasts {
       return () => listeners.delete(listener);
     },
     async startService() {
+      feeder.reopen();
       await schedule.start();
       feeder.requestFeed();
+    },
+    async stopService() {
+      await schedule.close();
+      await feeder.close();
     },
     async close() {
       offEvents();

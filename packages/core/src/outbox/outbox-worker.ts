@@ -42,7 +42,10 @@ export interface OutboxWorkerOptions extends OutboxDependencies {
 }
 
 export interface OutboxWorker {
-  /** Re-queues messages a killed process left in "sending", then starts delivering. */
+  /**
+   * Re-queues messages a killed process left in "sending", then starts delivering. Several nodes: may be
+   * called again after close(), when this node owns the session again.
+   */
   start(): Promise<void>;
   /** Look at the queue again now (a message was queued, settings changed, a day began). */
   wake(): void;
@@ -415,6 +418,8 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       // Before anything awaits: the session is already connecting, and receipts WhatsApp held while
       // this process was down arrive right after login; an ack for a row still in "sending" is
       // simply applied before that row is re-queued.
+      if (running !== null) await running;
+      closed = false;
       acks = applyAcks(options);
       const interrupted = await repository.requeueInterrupted(described("requeued_after_restart", {}));
       if (interrupted.length > 0)

@@ -29,7 +29,8 @@ export const REASONS = {
   closed_before_link: "Socket closed before the device was linked; ask for a new QR code",
   logged_out_on_phone:
     "Logged out on the phone (this device was removed from WhatsApp). Link it again: ask for a new QR code or pairing code.",
-  logged_out_by_admin: "Logged out by the admin. Link the device again: ask for a new QR code or pairing code.",
+  logged_out_by_admin:
+    "Logged out by the admin. Link the device again: ask for a new QR code or pairing code.",
   replaced:
     'Connection replaced: another WhatsApp Web client (or another server) logged in as this device. Kabar does not fight it: press "Use this server" to take the session back here.',
   taking_over: "Taking the session over on this server",
@@ -48,7 +49,10 @@ export const REASONS = {
 } as const satisfies Record<SessionReasonCode, string>;
 
 /** A reason for the status: the code the panel translates, the English beside it, and any detail. */
-export function because(code: SessionReasonCode, detail?: string): { reasonCode: SessionReasonCode; reason: string } {
+export function because(
+  code: SessionReasonCode,
+  detail?: string,
+): { reasonCode: SessionReasonCode; reason: string } {
   return { reasonCode: code, reason: detail ? `${REASONS[code]} (${detail})` : REASONS[code] };
 }
 
@@ -85,13 +89,15 @@ export function createConnectionSupervisor(deps: ConnectionSupervisorDeps) {
   let isLinked = false;
   let reconnectTimer: unknown = null;
   let isClosed = false;
+  /** Several nodes: this node lost the lease; no socket may open until it owns the session again. */
+  let isFenced = false;
   /** 405s in a row since the last open: the first gets one immediate retry with a fresh lookup. */
   let tooOldRefusals = 0;
   /** The next start must look the version up again, bypassing the cache (it was just refused). */
   let needsFreshVersion = false;
 
   const sessionId = (): string | null => store.current().session?.sessionId ?? null;
-  const isOurs = (event: { sessionId: string }) => !isClosed && event.sessionId === sessionId();
+  const isOurs = (event: { sessionId: string }) => !isClosed && !isFenced && event.sessionId === sessionId();
 
   function cancelReconnect(): void {
     if (reconnectTimer !== null) timers.clearTimeout(reconnectTimer);
@@ -109,14 +115,15 @@ export function createConnectionSupervisor(deps: ConnectionSupervisorDeps) {
 
   async function openSocket(code: SessionReasonCode, detail?: string): Promise<SessionStatus> {
     const id = sessionId();
-    if (!id || isClosed) return store.current();
+    if (!id || isClosed || isFenced) return store.current();
     cancelReconnect();
     store.set({ state: "connecting", ...because(code, detail), qr: null, pairingCode: null });
     try {
       // Without a resolver the start stays synchronous with the event that asked for it.
       const waWebVersion = deps.versions ? await resolveVersion() : undefined;
       // resolving may take seconds (a 5 s timeout): the admin may have acted meanwhile
-      if (isClosed || sessionId() !== id || store.current().state !== "connecting") return store.current();
+      if (isClosed || isFenced || sessionId() !== id || store.current().state !== "connecting")
+        return store.current();
       await port.start(id, {
         ...(pairingPhoneNumber ? { pairingPhoneNumber } : {}),
         ...(waWebVersion ? { waWebVersion } : {}),
@@ -133,7 +140,10 @@ export function createConnectionSupervisor(deps: ConnectionSupervisorDeps) {
     const delay = reconnectDelayMs(attempt, deps.reconnect, deps.random);
     store.set({
       state: "connecting",
-      ...because("reconnect_scheduled", `${detail}; in ${(delay / 1000).toFixed(1)} s, attempt ${attempt + 1}`),
+      ...because(
+        "reconnect_scheduled",
+        `${detail}; in ${(delay / 1000).toFixed(1)} s, attempt ${attempt + 1}`,
+      ),
       reconnectAttempts: attempt + 1,
       qr: null,
       pairingCode: null,
@@ -150,7 +160,11 @@ export function createConnectionSupervisor(deps: ConnectionSupervisorDeps) {
    */
   function onClientTooOld(
     detail: string,
-    disconnected: { lastDisconnectAt: string; lastDisconnectReason: string; lastDisconnectCode: DisconnectKind },
+    disconnected: {
+      lastDisconnectAt: string;
+      lastDisconnectReason: string;
+      lastDisconnectCode: DisconnectKind;
+    },
   ): void {
     tooOldRefusals += 1;
     needsFreshVersion = true;
@@ -371,6 +385,20 @@ export function createConnectionSupervisor(deps: ConnectionSupervisorDeps) {
         pairingCode: null,
         reconnectAttempts: 0,
       });
+    },
+    /**
+     * Several nodes, the lease is lost: close the socket at once, without logging out and without
+     * touching the credentials, and ignore whatever the dying socket still reports.
+     */
+    async fence(): Promise<void> {
+      isFenced = true;
+      cancelReconnect();
+      const id = sessionId();
+      if (id) await port.stop(id);
+    },
+    /** This node owns the session again: sockets may open. */
+    unfence(): void {
+      isFenced = false;
     },
     async close(): Promise<void> {
       cancelReconnect();

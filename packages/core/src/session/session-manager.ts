@@ -22,6 +22,7 @@ import { acquireSessionLock, type SessionLock, type SessionLockOptions } from ".
 import { createSessionRepository } from "./session-repository.js";
 import { createSessionStatusStore } from "./session-status-store.js";
 import { updateSession } from "./update-session.js";
+import { createFollowerMirror } from "./follower-mirror.js";
 
 export interface SessionManager extends SessionService {
   /** Takes the process lock and restores the session from its saved credentials (initializeAllSessions). */
@@ -31,6 +32,10 @@ export interface SessionManager extends SessionService {
   onStatus(listener: (status: SessionStatus) => void): () => void;
   /** The outbox reports a pause (e.g. 463) so it shows in the status; null clears it. */
   setOutboxPaused(reason: Described | null): void;
+  /** Several nodes: this node now owns the session; it writes the status and restores the socket. */
+  own(): Promise<void>;
+  /** Several nodes: the lease is lost; close the socket at once and mirror the owner's status. */
+  fence(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -55,6 +60,11 @@ export interface SessionManagerDeps {
   timers?: Timers;
   /** Resolves the WhatsApp Web version before every connect. */
   versions?: WaWebVersionResolver;
+  /**
+   * Several nodes on PostgreSQL: no lock file (the lease decides who owns the session), and until own()
+   * this node only mirrors the row the owner writes.
+   */
+  cluster?: boolean;
 }
 
 export function createSessionManager(deps: SessionManagerDeps): SessionManager {
@@ -77,13 +87,15 @@ export function createSessionManager(deps: SessionManagerDeps): SessionManager {
   });
   const defaultCountry = deps.defaultCountry ?? (() => DEFAULT_COUNTRY);
   let lock: SessionLock | null = null;
+  const mirror = deps.cluster ? createFollowerMirror({ repository, store, logger }) : null;
   let holding: Promise<void> | null = null;
   let isClosed = false;
 
   /** Lock first, then load: a second process must refuse before it touches the row or the folder. */
   function hold(): Promise<void> {
     holding ??= (async () => {
-      lock = acquireSessionLock(sessionsDir, { logger, ...deps.lock });
+      if (deps.cluster) store.setWriter(false);
+      else lock = acquireSessionLock(sessionsDir, { logger, ...deps.lock });
       const stored = await repository.findTheOne();
       store.set({
         session: stored?.record ?? null,
@@ -94,6 +106,7 @@ export function createSessionManager(deps: SessionManagerDeps): SessionManager {
         lastDisconnectCode: stored?.lastDisconnectCode ?? null,
       });
       store.startHeartbeat();
+      mirror?.start();
     })().catch((error: unknown) => {
       // Let a later call try again from scratch, not refuse on the lock this failed attempt took.
       lock?.release();
@@ -106,7 +119,16 @@ export function createSessionManager(deps: SessionManagerDeps): SessionManager {
 
   async function requireSession(): Promise<void> {
     await hold();
+    // several nodes: the session may have been created through another node since this one loaded it
+    if (deps.cluster && !store.current().session) await reloadRecord();
     if (!store.current().session) throw new SessionNotFoundError();
+  }
+
+  async function reloadRecord(): Promise<void> {
+    const stored = await repository.findTheOne();
+    if (stored && store.current().session?.updatedAt !== stored.record.updatedAt) {
+      store.set({ session: stored.record });
+    }
   }
 
   function pairingNumber(phoneNumber: string | undefined): string | null {
@@ -117,7 +139,22 @@ export function createSessionManager(deps: SessionManagerDeps): SessionManager {
   return {
     async start() {
       await hold();
+      // several nodes: the socket opens only once this node owns the session (own())
+      if (!deps.cluster) await supervisor.restore();
+    },
+    async own() {
+      await hold();
+      mirror?.stop();
+      store.setWriter(true);
+      await reloadRecord();
+      supervisor.unfence();
       await supervisor.restore();
+    },
+    async fence() {
+      // first: nothing this node does from now on may overwrite what the new owner writes
+      store.setWriter(false);
+      await supervisor.fence();
+      mirror?.start();
     },
     activeSessionId: () => store.current().session?.sessionId ?? null,
     onStatus: (listener) => store.onStatus(listener),
@@ -136,12 +173,12 @@ export function createSessionManager(deps: SessionManagerDeps): SessionManager {
     },
     async create(input) {
       const record = await createSession({ repository, sessionsDir, defaultCountry }, input);
-      if (lock) store.set({ session: record });
+      if (lock || deps.cluster) store.set({ session: record });
       return record;
     },
     async update(input) {
       const record = await updateSession({ repository, sessionsDir, defaultCountry }, input);
-      if (lock && store.current().session?.id === record.id) store.set({ session: record });
+      if ((lock || deps.cluster) && store.current().session?.id === record.id) store.set({ session: record });
       return record;
     },
     delete: (id) => deleteSession({ repository }, id),
@@ -176,6 +213,7 @@ export function createSessionManager(deps: SessionManagerDeps): SessionManager {
     async close() {
       if (isClosed) return;
       isClosed = true;
+      mirror?.stop();
       await supervisor.close();
       store.stopHeartbeat();
       if (lock) {

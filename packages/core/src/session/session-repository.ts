@@ -64,6 +64,22 @@ export function createSessionRepository(db: PrismaClient) {
       const row = await db.whatsAppSession.findFirst({ select: recordSelect, orderBy: theOneFirst });
       return row ? toStored(row) : null;
     },
+    /** The one session with the live columns its owner writes: what a follower node shows. */
+    async findLive(): Promise<
+      (StoredSession & { state: string; stateReason: string | null; reconnectAttempts: number }) | null
+    > {
+      const row = await db.whatsAppSession.findFirst({
+        select: { ...recordSelect, state: true, stateReason: true, reconnectAttempts: true },
+        orderBy: theOneFirst,
+      });
+      if (!row) return null;
+      return {
+        ...toStored(row),
+        state: row.state,
+        stateReason: row.stateReason,
+        reconnectAttempts: row.reconnectAttempts,
+      };
+    },
     async findById(id: string): Promise<SessionRecord | null> {
       const row = await db.whatsAppSession.findUnique({ where: { id }, select: recordSelect });
       return row ? toRecord(row) : null;

@@ -48,10 +48,12 @@ export function createSessionStatusStore(deps: {
   let heartbeat: NodeJS.Timeout | null = null;
   // Writes run one after another so an older state can never land after a newer one.
   let writes: Promise<void> = Promise.resolve();
+  // Several nodes: only the owner writes the row; a follower shows what the owner wrote (mirror).
+  let isWriter = true;
 
   function persist(snapshot: SessionStatus): void {
     const id = snapshot.session?.id;
-    if (!id) return;
+    if (!id || !isWriter) return;
     writes = writes
       .then(() =>
         repository.writeLiveState(
@@ -88,6 +90,10 @@ export function createSessionStatusStore(deps: {
       }
       return snapshot;
     },
+    /** False on a follower node: its status mirrors the owner's row and is never written back. */
+    setWriter(writer: boolean): void {
+      isWriter = writer;
+    },
     onStatus(listener: (status: SessionStatus) => void): () => void {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -96,7 +102,7 @@ export function createSessionStatusStore(deps: {
       if (heartbeat) return;
       heartbeat = setInterval(() => {
         const id = status.session?.id;
-        if (!id) return;
+        if (!id || !isWriter) return;
         writes = writes
           .then(() => repository.writeHeartbeat(id, new Date()))
           .catch((error: unknown) => logger.warn({ err: error }, "could not write the session heartbeat"));

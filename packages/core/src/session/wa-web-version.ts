@@ -4,6 +4,7 @@
  * every connect resolves it: the operator's WA_WEB_VERSION, else the live one from a `sw.js` page (as
  * Baileys' `fetchLatestWaWebVersion` reads web.whatsapp.com's), else the bundled one.
  */
+import { InvalidInputError } from "../errors.js";
 import type { Logger } from "pino";
 import { z } from "zod";
 
@@ -102,4 +103,17 @@ export function createWaWebVersionResolver(options: WaWebVersionResolverOptions)
       }
     },
   };
+}
+
+/** WA_WEB_VERSION as given to createKabar: a startup error naming it when it is not a version. */
+export function parseWaWebVersionOption(text: string | undefined) {
+  if (text === undefined) return undefined;
+  try {
+    return parseWaWebVersion(text);
+  } catch {
+    throw new InvalidInputError(
+      "WA_WEB_VERSION",
+      `WA_WEB_VERSION "${text}" is not a WhatsApp Web version; expected three numbers like 2.3000.1030000000`,
+    );
+  }
 }
