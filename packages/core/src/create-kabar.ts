@@ -4,7 +4,13 @@
  * simulator URL and nothing else changes.
  */
 import path from "node:path";
-import { createDatabase, databaseFilePath, migrateDatabase } from "@kabar/db";
+import {
+  createDatabase,
+  databaseFilePath,
+  type FenceSource,
+  isPostgresUrl,
+  migrateDatabase,
+} from "@kabar/db";
 import { pino } from "pino";
 import type { Kabar, KabarOptions, SessionState } from "./contract.js";
 import { InvalidInputError } from "./errors.js";
@@ -64,6 +70,11 @@ export interface CreateKabarOptions extends KabarOptions {
   keepAliveIntervalMs?: number;
   /** The first transient failure's backoff (doubling after); default 30 s. Tests shorten it. */
   retryBaseDelayMs?: number;
+  /**
+   * PostgreSQL: the session lease's fence every credential write carries (this node's id and token; null
+   * while it does not hold the lease). Absent: credential writes are not fenced (one node, no lease).
+   */
+  credentialFence?: FenceSource;
 }
 
 export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
@@ -78,11 +89,20 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
   const ownsDatabase = options.db === undefined;
   const db = options.db ?? createDatabase(options.databaseUrl);
   const events = new InMemoryEventBus();
+  // On PostgreSQL the credentials live in the database, so any node can take the session over.
+  const credentials = isPostgresUrl(options.databaseUrl)
+    ? {
+        kind: "database" as const,
+        db,
+        ...(options.credentialFence ? { fence: options.credentialFence } : {}),
+      }
+    : { kind: "folder" as const };
   const settings = await createSettingsStore(db, options.settings);
   const port =
     options.port ??
     createWaMultiSessionPort({
       sessionsDir: options.sessionsDir,
+      credentials,
       logger,
       ...(options.whatsappWsUrl ? { wsUrl: options.whatsappWsUrl } : {}),
       media: {
@@ -107,6 +127,7 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
     db,
     port,
     sessionsDir: options.sessionsDir,
+    credentials,
     events,
     logger,
     defaultCountry: () => settings.current().defaultCountry,

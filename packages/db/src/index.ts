@@ -12,3 +12,16 @@ export { isOneSessionViolation, ONE_SESSION_MESSAGE } from "./one-session.js";
 export { resolveSessionsDir } from "./paths.js";
 export { THE_SESSION_ORDER } from "./the-session-order.js";
 export type { Prisma, PrismaClient } from "../generated/client/index.js";
+export {
+  backUpCredentialsInDatabase,
+  CREDS_NAME,
+  type CredentialChanges,
+  type CredentialFence,
+  CredentialsFencedError,
+  commitCredentials,
+  credentialBackupName,
+  type FenceSource,
+  hasCredentialsInDatabase,
+  readAllCredentials,
+  readCredential,
+} from "./whatsapp-credentials/credential-table.js";

@@ -1,7 +1,8 @@
 /**
  * The production WhatsAppPort: wa-multi-session@3.8.3 (Baileys 6.17.16) with core's policy.
  *
- * Credentials: `<sessionsDir>/<sessionId>/` (Baileys' multi-file auth state). wa-multi-session's own
+ * Credentials: `<sessionsDir>/<sessionId>/` (Baileys' multi-file auth state), or on PostgreSQL the
+ * `WhatsAppCredential` table (same names and contents, fenced by the lease). wa-multi-session's own
  * `<dir>/<id>_credentials` is redirected there by the library bridge; its dir is set to
  * `<sessionsDir>/.wa-multi-session`, which is never created, so nothing of its own can be deleted.
  * The adapter never reconnects and never deletes: it reports each close and core decides.
@@ -20,7 +21,10 @@ import {
   type WhatsAppPortEvents,
 } from "../../port.js";
 import { PortEventEmitter } from "../port-event-emitter.js";
+import type { AuthStorage } from "./auth-state.js";
+import { folderAuthStorage } from "./atomic-auth-state.js";
 import { statusCodeOf } from "./classify-disconnect.js";
+import { type CredentialLocation, databaseAuthStorage, databaseStoreKey } from "./database-auth-state.js";
 import {
   closeAuthStorage,
   installLibraryHooks,
@@ -55,6 +59,8 @@ export interface WaMultiSessionPortOptions {
   keyTransactionDeadlineMs?: number;
   /** WHATSAPP_MEDIA_URL / WHATSAPP_EXTRA_CA: where WhatsApp's media hosts are reached, and what to trust. */
   media?: MediaRouting;
+  /** Where the credentials live; default the folder `<sessionsDir>/<sessionId>/`. */
+  credentials?: CredentialLocation;
 }
 
 interface SessionEntry {
@@ -93,11 +99,17 @@ export function createWaMultiSessionPort(options: WaMultiSessionPortOptions): Wh
   // itself (console, unhandledRejection) is left alone: see process-guards.ts.
   installLibraryHooks();
   const mediaConfig = mediaSocketConfig(options.media);
+  const credentials = options.credentials ?? { kind: "folder" };
+  const storeKey = credentials.kind === "database" ? databaseStoreKey() : null;
+  const storageOf = (sessionId: string): AuthStorage =>
+    credentials.kind === "database" && storeKey
+      ? databaseAuthStorage(credentials, storeKey, sessionId)
+      : folderAuthStorage(resolveSessionFolder(sessionsDir, sessionId));
 
   function entryFor(sessionId: string): SessionEntry {
     const existing = entries.get(sessionId);
     if (existing) return existing;
-    const folder = resolveSessionFolder(sessionsDir, sessionId);
+    const storage = storageOf(sessionId);
     const entry: SessionEntry = {
       sessionId,
       socket: null,
@@ -113,7 +125,7 @@ export function createWaMultiSessionPort(options: WaMultiSessionPortOptions): Wh
     };
     const retryCounts = createRetryCounts();
     entry.unregister = registerSessionOwner(sessionId, {
-      folder,
+      storage,
       socketConfig: () => ({
         logger: baileysLogger,
         ...mediaConfig,
@@ -133,7 +145,7 @@ export function createWaMultiSessionPort(options: WaMultiSessionPortOptions): Wh
           retryCounts,
         ),
       }),
-      onSocket: (socket) => attachSocket(entry, socket, folder),
+      onSocket: (socket) => attachSocket(entry, socket, storage.location),
       onStorageError: (error) =>
         logger.warn({ err: error, sessionId }, "could not save WhatsApp credentials"),
       onCredentialsUnwritable: (error) => {
@@ -144,12 +156,14 @@ export function createWaMultiSessionPort(options: WaMultiSessionPortOptions): Wh
         logger.info({ sessionId }, "WhatsApp credentials saved again; nothing is held in memory any more");
         events.emit("storage", { sessionId, problem: null });
       },
+      onCredentialsFenced: (error) =>
+        logger.warn({ err: error, sessionId }, "WhatsApp credentials not written"),
     });
     entries.set(sessionId, entry);
     return entry;
   }
 
-  function attachSocket(entry: SessionEntry, socket: WASocket, folder: string): void {
+  function attachSocket(entry: SessionEntry, socket: WASocket, credentialsLocation: string): void {
     entry.socket = socket;
     entry.isOpen = false;
     serializeKeyTransactions(socket, entry.transactionLanes, {
@@ -177,8 +191,8 @@ export function createWaMultiSessionPort(options: WaMultiSessionPortOptions): Wh
         // and the queries still waiting must fail now, not after their 60 s timeout.
         void afterSocketEnd(raw);
         failPendingQueries(socket);
-        // Core moves the folder aside on a logout; nothing still in flight may write into it again.
-        if (kind === "logged_out") closeAuthStorage(folder);
+        // Core moves the credentials aside on a logout; nothing still in flight may write into them again.
+        if (kind === "logged_out") closeAuthStorage(credentialsLocation);
         if (!isCurrent()) return;
         entry.socket = null;
         entry.isOpen = false;
@@ -259,8 +273,8 @@ export function createWaMultiSessionPort(options: WaMultiSessionPortOptions): Wh
           .catch((error: unknown) => logger.warn({ err: error, sessionId }, "logout request failed"));
       }
       await endSocket(entry);
-      // The caller moves the folder aside next; nothing still in flight may write to it.
-      closeAuthStorage(resolveSessionFolder(sessionsDir, sessionId));
+      // The caller moves the credentials aside next; nothing still in flight may write to them.
+      closeAuthStorage(storageOf(sessionId).location);
     },
     sendText: (sessionId, message: OutgoingText) =>
       send(sessionId, message.to, textContent(message), message.messageId),
