@@ -51,6 +51,7 @@ export function folderAuthStorage(folder: string, files: AuthFileOperations = re
       // Credentials: readable by this user only (umask may still narrow it, never widen it).
       if (!info) await mkdir(folder, { recursive: true, mode: 0o700 });
     },
+    // As Baileys' own loader: a file that cannot be read counts as missing.
     read: (name) => readFile(fileOf(name), "utf8").catch(() => null),
     async commit(changes) {
       await Promise.all(

@@ -37,6 +37,7 @@ export interface AuthStorage {
   description: string;
   /** Creates the store if it needs to exist before the first write. */
   prepare?(): Promise<void>;
+  /** null when the file does not exist; throws when the store cannot say. */
   read(name: string): Promise<string | null>;
   /** Every change at once, all or nothing where the storage allows it. */
   commit(changes: Map<string, string | null>): Promise<void>;
@@ -105,7 +106,8 @@ export async function useAuthState(
     let content: string | null = null;
     await serialized(location, [name], async () => {
       const kept = unwritten.get(location);
-      content = kept?.has(name) ? (kept.get(name) ?? null) : await storage.read(name).catch(() => null);
+      // A failed read throws: "no credentials" would start a new device and overwrite the linked one.
+      content = kept?.has(name) ? (kept.get(name) ?? null) : await storage.read(name);
     });
     try {
       return content === null ? null : JSON.parse(content, baileys.BufferJSON.reviver);

@@ -108,10 +108,16 @@ it("keeps writes in memory while the database cannot take them, and writes them 
   const recovered = new Promise<void>((resolve) => {
     onRecovered = resolve;
   });
-  const { state } = await useAuthState(databaseAuthStorage({ db }, databaseStoreKey(), SESSION_ID), {
-    onUnwritable: (error) => problems.push(error),
-    onWritable: () => onRecovered(),
-  });
+  // Unreadable is not "no credentials": starting a new device would overwrite the linked one.
+  await expect(useAuthState(databaseAuthStorage({ db }, databaseStoreKey(), SESSION_ID))).rejects.toThrow();
+  const storage = databaseAuthStorage({ db }, databaseStoreKey(), SESSION_ID);
+  const { state } = await useAuthState(
+    { ...storage, read: async () => null },
+    {
+      onUnwritable: (error) => problems.push(error),
+      onWritable: () => onRecovered(),
+    },
+  );
   await state.keys.set({ session: { "alice.0": Buffer.from("first") } });
   expect(problems).toHaveLength(1);
   expect(problems[0]?.message).toContain("refuses writes");

@@ -11,6 +11,8 @@ import {
   type PrismaClient,
   readCredential,
 } from "@kabar/db";
+import { resolveSessionFolder } from "../../../session/session-folder.js";
+import { folderAuthStorage } from "./atomic-auth-state.js";
 import type { AuthStorage } from "./auth-state.js";
 
 export type { CredentialFence, FenceSource };
@@ -24,6 +26,17 @@ export type CredentialLocation =
       /** The lease's fence; absent on a single node without a lease (writes then unfenced). */
       fence?: FenceSource;
     };
+
+/** Each session's storage for one port: its folder in sessionsDir, or its rows in the database. */
+export function credentialStorages(
+  sessionsDir: string,
+  location: CredentialLocation = { kind: "folder" },
+): (sessionId: string) => AuthStorage {
+  if (location.kind === "folder")
+    return (sessionId) => folderAuthStorage(resolveSessionFolder(sessionsDir, sessionId));
+  const storeKey = databaseStoreKey();
+  return (sessionId) => databaseAuthStorage(location, storeKey, sessionId);
+}
 
 let stores = 0;
 

@@ -10,7 +10,6 @@
 import path from "node:path";
 import type { AnyMessageContent, WASocket } from "@whiskeysockets/baileys";
 import type { Logger } from "pino";
-import { resolveSessionFolder } from "../../../session/session-folder.js";
 import {
   type MessageLookup,
   type OutgoingMedia,
@@ -21,10 +20,8 @@ import {
   type WhatsAppPortEvents,
 } from "../../port.js";
 import { PortEventEmitter } from "../port-event-emitter.js";
-import type { AuthStorage } from "./auth-state.js";
-import { folderAuthStorage } from "./atomic-auth-state.js";
 import { statusCodeOf } from "./classify-disconnect.js";
-import { type CredentialLocation, databaseAuthStorage, databaseStoreKey } from "./database-auth-state.js";
+import { type CredentialLocation, credentialStorages } from "./database-auth-state.js";
 import {
   closeAuthStorage,
   installLibraryHooks,
@@ -99,12 +96,7 @@ export function createWaMultiSessionPort(options: WaMultiSessionPortOptions): Wh
   // itself (console, unhandledRejection) is left alone: see process-guards.ts.
   installLibraryHooks();
   const mediaConfig = mediaSocketConfig(options.media);
-  const credentials = options.credentials ?? { kind: "folder" };
-  const storeKey = credentials.kind === "database" ? databaseStoreKey() : null;
-  const storageOf = (sessionId: string): AuthStorage =>
-    credentials.kind === "database" && storeKey
-      ? databaseAuthStorage(credentials, storeKey, sessionId)
-      : folderAuthStorage(resolveSessionFolder(sessionsDir, sessionId));
+  const storageOf = credentialStorages(sessionsDir, options.credentials);
 
   function entryFor(sessionId: string): SessionEntry {
     const existing = entries.get(sessionId);

@@ -75,7 +75,6 @@ export const bundledWaWebVersion = (): [number, number, number] => {
   return [major, minor, patch];
 };
 
-
 export function installLibraryHooks(): void {
   if (isInstalled) return;
   const generics = requireFromLibrary("@whiskeysockets/baileys/lib/Utils/generics") as {
