@@ -4,7 +4,13 @@
  * simulator URL and nothing else changes.
  */
 import path from "node:path";
-import { createDatabase, dataDirectory, isPostgresUrl, migrateDatabase } from "@kabar/db";
+import {
+  createDatabase,
+  dataDirectory,
+  type FenceSource,
+  isPostgresUrl,
+  migrateDatabase,
+} from "@kabar/db";
 import { pino } from "pino";
 import type { Kabar, KabarOptions, SessionState } from "./contract.js";
 import { healthReport } from "./health-report.js";
@@ -70,6 +76,11 @@ export interface CreateKabarOptions extends KabarOptions {
   keepAliveIntervalMs?: number;
   /** The first transient failure's backoff (doubling after); default 30 s. Tests shorten it. */
   retryBaseDelayMs?: number;
+  /**
+   * PostgreSQL: the session lease's fence every credential write carries (this node's id and token; null
+   * while it does not hold the lease). Absent: credential writes are not fenced (one node, no lease).
+   */
+  credentialFence?: FenceSource;
 }
 
 export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
@@ -88,11 +99,21 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
   const db = options.db ?? createDatabase(options.databaseUrl, { applicationName: `kabar-${nodeId}` });
   const events = new InMemoryEventBus();
   let node: ClusterNode | null = null;
+  // On PostgreSQL the credentials live in the database, so any node can take the session over.
+  const credentials = clustered
+    ? {
+        kind: "database" as const,
+        db,
+        // the lease's token while this node owns the session: a node that lost it cannot write
+        fence: options.credentialFence ?? (() => node?.fence() ?? null),
+      }
+    : { kind: "folder" as const };
   const settings = await createSettingsStore(db, options.settings);
   const port =
     options.port ??
     createWaMultiSessionPort({
       sessionsDir: options.sessionsDir,
+      credentials,
       logger,
       ...(options.whatsappWsUrl ? { wsUrl: options.whatsappWsUrl } : {}),
       media: {
@@ -117,6 +138,7 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
     db,
     port,
     sessionsDir: options.sessionsDir,
+    credentials,
     events,
     logger,
     defaultCountry: () => settings.current().defaultCountry,

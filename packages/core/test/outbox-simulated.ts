@@ -146,7 +146,7 @@ export function outboxDrained(kabar: Kabar, timeoutMs = 60_000): Promise<void> {
 }
 
 /** create → connect → QR → the simulated phone scans → connected. */
-export async function linkSession(harness: SimulatedKabar): Promise<void> {
+export async function linkSession(harness: Pick<SimulatedKabar, "kabar" | "simulator">): Promise<void> {
   const { kabar } = harness;
   if (!(await kabar.sessions.get()))
     await kabar.sessions.create({ name: "Panitia Lari", sessionId: SESSION_ID });

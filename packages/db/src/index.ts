@@ -13,3 +13,16 @@ export { resolveSessionsDir } from "./paths.js";
 export { type DatabaseEngine, databaseEngine, type SqlDialect, sqlDialect } from "./sql-dialect.js";
 export { THE_SESSION_ORDER } from "./the-session-order.js";
 export type { Prisma, PrismaClient } from "../generated/client/index.js";
+export {
+  backUpCredentialsInDatabase,
+  CREDS_NAME,
+  type CredentialChanges,
+  type CredentialFence,
+  CredentialsFencedError,
+  commitCredentials,
+  credentialBackupName,
+  type FenceSource,
+  hasCredentialsInDatabase,
+  readAllCredentials,
+  readCredential,
+} from "./whatsapp-credentials/credential-table.js";

@@ -36,11 +36,15 @@ export interface ScriptRun {
 }
 
 /** Runs packages/db/scripts/<name>.ts the way `pnpm whatsapp:…` does, with this environment. */
-export function runScript(name: string, env: Record<string, string>): Promise<ScriptRun> {
+export function runScript(
+  name: string,
+  env: Record<string, string>,
+  args: string[] = [],
+): Promise<ScriptRun> {
   return new Promise((resolve) => {
     execFile(
       path.join(packageDir, "node_modules", ".bin", "tsx"),
-      [path.join(packageDir, "scripts", `${name}.ts`)],
+      [path.join(packageDir, "scripts", `${name}.ts`), ...args],
       { cwd: packageDir, env: { ...process.env, ...env }, timeout: 20_000 },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;

@@ -9,7 +9,7 @@ import type { DisconnectKind, WhatsAppPort, WhatsAppPortEvents } from "../whatsa
 import { type ReconnectOptions, reconnectDelayMs } from "./reconnect-backoff.js";
 import { systemTimers, type Timers } from "./timers.js";
 import { formatWaWebVersion, type WaWebVersionResolver } from "./wa-web-version.js";
-import { backUpSessionFolder, hasSavedCredentials } from "./session-folder.js";
+import type { CredentialStore } from "./credential-store.js";
 import type { SessionStatusStore } from "./session-status-store.js";
 
 /** The English beside each reason code (logs, scripts, REST); the panel translates the code instead. */
@@ -71,7 +71,8 @@ export const CLIENT_TOO_OLD_MAX_WAIT_MS = 60 * 60 * 1000;
 export interface ConnectionSupervisorDeps {
   port: WhatsAppPort;
   store: SessionStatusStore;
-  sessionsDir: string;
+  /** The saved credentials: the folder, or the database on PostgreSQL. */
+  credentials: CredentialStore;
   logger: Logger;
   reconnect?: ReconnectOptions;
   random?: () => number;
@@ -82,7 +83,7 @@ export interface ConnectionSupervisorDeps {
 }
 
 export function createConnectionSupervisor(deps: ConnectionSupervisorDeps) {
-  const { port, store, sessionsDir, logger } = deps;
+  const { port, store, credentials, logger } = deps;
   const timers = deps.timers ?? systemTimers;
   let pairingPhoneNumber: string | null = null;
   /** True while the saved credentials are believed valid: drops then reconnect with backoff. */
@@ -203,13 +204,31 @@ export function createConnectionSupervisor(deps: ConnectionSupervisorDeps) {
     }, wait);
   }
 
-  function moveCredentialsAside(id: string): string | null {
+  async function moveCredentialsAside(id: string): Promise<string | null> {
     try {
-      return backUpSessionFolder(sessionsDir, id);
+      return await credentials.backUp(id);
     } catch (error) {
-      logger.error({ err: error, sessionId: id }, "could not move the credentials to wa_sessions/.backup");
+      logger.error({ err: error, sessionId: id }, `could not move the credentials to ${credentials.backupPlace}`);
       return null;
     }
+  }
+
+  /** Moved aside before the status says logged_out, so whoever reacts to it finds them gone. */
+  async function onLoggedOutOnPhone(
+    sessionId: string,
+    disconnected: Pick<SessionStatus, "lastDisconnectAt" | "lastDisconnectReason" | "lastDisconnectCode">,
+  ): Promise<void> {
+    const backup = await moveCredentialsAside(sessionId);
+    logger.warn({ sessionId, backup }, "logged out on the phone; credentials moved aside");
+    store.set({
+      ...disconnected,
+      state: "logged_out",
+      ...because("logged_out_on_phone"),
+      linkedNumber: null,
+      qr: null,
+      pairingCode: null,
+      reconnectAttempts: 0,
+    });
   }
 
   function onClose(event: WhatsAppPortEvents["close"]): void {
@@ -226,17 +245,7 @@ export function createConnectionSupervisor(deps: ConnectionSupervisorDeps) {
     );
     if (event.kind === "logged_out") {
       isLinked = false;
-      const backup = moveCredentialsAside(event.sessionId);
-      logger.warn({ sessionId: event.sessionId, backup }, "logged out on the phone; credentials moved aside");
-      store.set({
-        ...disconnected,
-        state: "logged_out",
-        ...because("logged_out_on_phone"),
-        linkedNumber: null,
-        qr: null,
-        pairingCode: null,
-        reconnectAttempts: 0,
-      });
+      void onLoggedOutOnPhone(event.sessionId, disconnected);
       return;
     }
     if (event.kind === "restart_required") {
@@ -332,14 +341,14 @@ export function createConnectionSupervisor(deps: ConnectionSupervisorDeps) {
     /** At start-up: log in again from saved credentials, if any. Never waits for the socket to open. */
     async restore(): Promise<SessionStatus> {
       const id = sessionId();
-      if (!id || !hasSavedCredentials(sessionsDir, id)) return store.current();
+      if (!id || !(await credentials.hasSaved(id))) return store.current();
       isLinked = true;
       return openSocket("restoring");
     },
     async connect(options: { pairingPhoneNumber?: string | null } = {}): Promise<SessionStatus> {
       if (store.current().state === "connected") return store.current();
       const id = sessionId();
-      isLinked = id !== null && hasSavedCredentials(sessionsDir, id);
+      isLinked = id !== null && (await credentials.hasSaved(id));
       pairingPhoneNumber = isLinked ? null : (options.pairingPhoneNumber ?? null);
       store.set({ reconnectAttempts: 0 });
       return openSocket(pairingPhoneNumber ? "requesting_pairing_code" : "connecting");
@@ -348,7 +357,7 @@ export function createConnectionSupervisor(deps: ConnectionSupervisorDeps) {
     async takeOver(): Promise<SessionStatus> {
       if (store.current().state === "connected") return store.current();
       const id = sessionId();
-      isLinked = id !== null && hasSavedCredentials(sessionsDir, id);
+      isLinked = id !== null && (await credentials.hasSaved(id));
       pairingPhoneNumber = null;
       store.set({ reconnectAttempts: 0 });
       return openSocket("taking_over");
@@ -376,7 +385,7 @@ export function createConnectionSupervisor(deps: ConnectionSupervisorDeps) {
       if (!id) return store.current();
       await port.logout(id);
       isLinked = false;
-      moveCredentialsAside(id);
+      await moveCredentialsAside(id);
       return store.set({
         state: "logged_out",
         ...because("logged_out_by_admin"),

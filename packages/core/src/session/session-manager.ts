@@ -10,7 +10,9 @@ import { SessionNotFoundError } from "../errors.js";
 import type { InMemoryEventBus } from "../events/event-bus.js";
 import { DEFAULT_COUNTRY, normalizePhoneNumber } from "../phone/normalize-phone-number.js";
 import { connectSessionInput } from "../schemas.js";
+import type { CredentialLocation } from "../whatsapp/adapters/wa-multi-session/database-auth-state.js";
 import type { WhatsAppPort } from "../whatsapp/port.js";
+import { createCredentialStore } from "./credential-store.js";
 import { because, createConnectionSupervisor } from "./connection-supervisor.js";
 import { createSession } from "./create-session.js";
 import { deleteSession } from "./delete-session.js";
@@ -43,6 +45,8 @@ export interface SessionManagerDeps {
   db: PrismaClient;
   port: WhatsAppPort;
   sessionsDir: string;
+  /** Where the credentials live (the port's own setting); default the folder in sessionsDir. */
+  credentials?: CredentialLocation;
   events: InMemoryEventBus;
   logger: Logger;
   /** Defaults: first retry within 1 s, cap 60 s, jitter. */
@@ -76,10 +80,11 @@ export function createSessionManager(deps: SessionManagerDeps): SessionManager {
     logger,
     heartbeatMs: deps.heartbeatMs,
   });
+  const credentials = createCredentialStore(sessionsDir, deps.credentials);
   const supervisor = createConnectionSupervisor({
     port,
     store,
-    sessionsDir,
+    credentials,
     logger,
     reconnect: deps.reconnect,
     ...(deps.timers ? { timers: deps.timers } : {}),
@@ -177,7 +182,7 @@ export function createSessionManager(deps: SessionManagerDeps): SessionManager {
       return record;
     },
     async update(input) {
-      const record = await updateSession({ repository, sessionsDir, defaultCountry }, input);
+      const record = await updateSession({ repository, sessionsDir, credentials, defaultCountry }, input);
       if ((lock || deps.cluster) && store.current().session?.id === record.id) store.set({ session: record });
       return record;
     },

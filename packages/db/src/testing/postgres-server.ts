@@ -153,3 +153,22 @@ export async function startPostgres(): Promise<PostgresServer> {
     },
   };
 }
+
+/**
+ * Writes a session's lease row as the lease does when `nodeId` takes it with `token` (valid a minute),
+ * for tests of what the lease guards without running the lease itself.
+ */
+export async function writeLease(
+  db: { $executeRawUnsafe(query: string, ...values: unknown[]): Promise<number> },
+  sessionId: string,
+  { nodeId, token }: { nodeId: string; token: number },
+): Promise<void> {
+  await db.$executeRawUnsafe(
+    `INSERT INTO "SessionLease" ("sessionId", "holder", "token", "acquiredAt", "renewedAt", "expiresAt")
+     VALUES ($1, $2, $3, now(), now(), now() + interval '1 minute')
+     ON CONFLICT ("sessionId") DO UPDATE SET "holder" = $2, "token" = $3, "expiresAt" = EXCLUDED."expiresAt"`,
+    sessionId,
+    nodeId,
+    token,
+  );
+}

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { PrismaClient } from "../../generated/client/index.js";
 import { THE_SESSION_ORDER } from "../the-session-order.js";
+import { moveFolderToBackup } from "./backup-folder.js";
 import {
   describeSession,
   isHeartbeatFresh,
@@ -114,10 +115,6 @@ function backUpCredentials(sessionsDir: string, sessionId: string, now: Date): F
       isProblem: false,
     };
   }
-  const stamp = now
-    .toISOString()
-    .replace(/[-:]/g, "")
-    .replace(/\.\d+Z$/, "Z");
   const moved: string[] = [];
   const failed: string[] = [];
   // wa-multi-session's own layout was <id>_credentials; older installs may still have it
@@ -125,10 +122,7 @@ function backUpCredentials(sessionsDir: string, sessionId: string, now: Date): F
     const source = path.join(sessionsDir, folder);
     if (!fs.existsSync(source)) continue;
     try {
-      const target = freeBackupPath(path.join(sessionsDir, ".backup", `${stamp}-${folder}`));
-      fs.mkdirSync(path.dirname(target), { recursive: true });
-      fs.renameSync(source, target);
-      moved.push(target);
+      moved.push(moveFolderToBackup(sessionsDir, folder, now));
     } catch (error) {
       failed.push(`${folder} (${error instanceof Error ? error.message : String(error)})`);
     }
@@ -138,11 +132,4 @@ function backUpCredentials(sessionsDir: string, sessionId: string, now: Date): F
   if (failed.length > 0) parts.push(`could not move ${failed.join(", ")}; move it by hand`);
   if (parts.length === 0) parts.push("no credential folder");
   return { text: parts.join("; "), isProblem: failed.length > 0 };
-}
-
-/** Two clean-ups in the same second must not overwrite each other's backup. */
-function freeBackupPath(base: string): string {
-  let candidate = base;
-  for (let attempt = 2; fs.existsSync(candidate); attempt += 1) candidate = `${base}-${attempt}`;
-  return candidate;
 }

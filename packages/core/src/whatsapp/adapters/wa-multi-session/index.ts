@@ -1,7 +1,8 @@
 /**
  * The production WhatsAppPort: wa-multi-session@3.8.3 (Baileys 6.17.16) with core's policy.
  *
- * Credentials: `<sessionsDir>/<sessionId>/` (Baileys' multi-file auth state). wa-multi-session's own
+ * Credentials: `<sessionsDir>/<sessionId>/` (Baileys' multi-file auth state), or on PostgreSQL the
+ * `WhatsAppCredential` table (same names and contents, fenced by the lease). wa-multi-session's own
  * `<dir>/<id>_credentials` is redirected there by the library bridge; its dir is set to
  * `<sessionsDir>/.wa-multi-session`, which is never created, so nothing of its own can be deleted.
  * The adapter never reconnects and never deletes: it reports each close and core decides.
@@ -9,7 +10,6 @@
 import path from "node:path";
 import type { AnyMessageContent, WASocket } from "@whiskeysockets/baileys";
 import type { Logger } from "pino";
-import { resolveSessionFolder } from "../../../session/session-folder.js";
 import {
   type MessageLookup,
   type OutgoingMedia,
@@ -21,6 +21,7 @@ import {
 } from "../../port.js";
 import { PortEventEmitter } from "../port-event-emitter.js";
 import { statusCodeOf } from "./classify-disconnect.js";
+import { type CredentialLocation, credentialStorages } from "./database-auth-state.js";
 import {
   closeAuthStorage,
   installLibraryHooks,
@@ -55,6 +56,8 @@ export interface WaMultiSessionPortOptions {
   keyTransactionDeadlineMs?: number;
   /** WHATSAPP_MEDIA_URL / WHATSAPP_EXTRA_CA: where WhatsApp's media hosts are reached, and what to trust. */
   media?: MediaRouting;
+  /** Where the credentials live; default the folder `<sessionsDir>/<sessionId>/`. */
+  credentials?: CredentialLocation;
 }
 
 interface SessionEntry {
@@ -93,11 +96,12 @@ export function createWaMultiSessionPort(options: WaMultiSessionPortOptions): Wh
   // itself (console, unhandledRejection) is left alone: see process-guards.ts.
   installLibraryHooks();
   const mediaConfig = mediaSocketConfig(options.media);
+  const storageOf = credentialStorages(sessionsDir, options.credentials);
 
   function entryFor(sessionId: string): SessionEntry {
     const existing = entries.get(sessionId);
     if (existing) return existing;
-    const folder = resolveSessionFolder(sessionsDir, sessionId);
+    const storage = storageOf(sessionId);
     const entry: SessionEntry = {
       sessionId,
       socket: null,
@@ -113,7 +117,7 @@ export function createWaMultiSessionPort(options: WaMultiSessionPortOptions): Wh
     };
     const retryCounts = createRetryCounts();
     entry.unregister = registerSessionOwner(sessionId, {
-      folder,
+      storage,
       socketConfig: () => ({
         logger: baileysLogger,
         ...mediaConfig,
@@ -133,7 +137,7 @@ export function createWaMultiSessionPort(options: WaMultiSessionPortOptions): Wh
           retryCounts,
         ),
       }),
-      onSocket: (socket) => attachSocket(entry, socket, folder),
+      onSocket: (socket) => attachSocket(entry, socket, storage.location),
       onStorageError: (error) =>
         logger.warn({ err: error, sessionId }, "could not save WhatsApp credentials"),
       onCredentialsUnwritable: (error) => {
@@ -144,12 +148,14 @@ export function createWaMultiSessionPort(options: WaMultiSessionPortOptions): Wh
         logger.info({ sessionId }, "WhatsApp credentials saved again; nothing is held in memory any more");
         events.emit("storage", { sessionId, problem: null });
       },
+      onCredentialsFenced: (error) =>
+        logger.warn({ err: error, sessionId }, "WhatsApp credentials not written"),
     });
     entries.set(sessionId, entry);
     return entry;
   }
 
-  function attachSocket(entry: SessionEntry, socket: WASocket, folder: string): void {
+  function attachSocket(entry: SessionEntry, socket: WASocket, credentialsLocation: string): void {
     entry.socket = socket;
     entry.isOpen = false;
     serializeKeyTransactions(socket, entry.transactionLanes, {
@@ -177,8 +183,8 @@ export function createWaMultiSessionPort(options: WaMultiSessionPortOptions): Wh
         // and the queries still waiting must fail now, not after their 60 s timeout.
         void afterSocketEnd(raw);
         failPendingQueries(socket);
-        // Core moves the folder aside on a logout; nothing still in flight may write into it again.
-        if (kind === "logged_out") closeAuthStorage(folder);
+        // Core moves the credentials aside on a logout; nothing still in flight may write into them again.
+        if (kind === "logged_out") closeAuthStorage(credentialsLocation);
         if (!isCurrent()) return;
         entry.socket = null;
         entry.isOpen = false;
@@ -259,8 +265,8 @@ export function createWaMultiSessionPort(options: WaMultiSessionPortOptions): Wh
           .catch((error: unknown) => logger.warn({ err: error, sessionId }, "logout request failed"));
       }
       await endSocket(entry);
-      // The caller moves the folder aside next; nothing still in flight may write to it.
-      closeAuthStorage(resolveSessionFolder(sessionsDir, sessionId));
+      // The caller moves the credentials aside next; nothing still in flight may write to them.
+      closeAuthStorage(storageOf(sessionId).location);
     },
     sendText: (sessionId, message: OutgoingText) =>
       send(sessionId, message.to, textContent(message), message.messageId),

@@ -9,8 +9,9 @@
  * - `fetchLatestBaileysVersion` answers the bundled version at once, so start-up never waits on the
  *   network; the version a socket announces is core's resolved one, set in the socket config.
  * - `useMultiFileAuthState` is redirected from wa-multi-session's `<dir>/<id>_credentials` to our
- *   `<sessionsDir>/<id>/`, with atomic writes. wa-multi-session's own path then never exists, so its existence checks
- *   never block a restart and its `deleteSession` would have nothing to delete.
+ *   storage: `<sessionsDir>/<id>/` with atomic writes, or the database table (auth-state.ts).
+ *   wa-multi-session's own path then never exists, so its existence checks never block a restart and
+ *   its `deleteSession` would have nothing to delete.
  * - `makeWASocket` gets our config (version, keep-alive, logger, QR timeout) and hands wa-multi-session a view of
  *   the events without "close": its instant-retry / delete path never runs. Core decides instead.
  *
@@ -23,10 +24,10 @@ import type {
   UserFacingSocketConfig,
   WASocket,
 } from "@whiskeysockets/baileys";
-import { useAtomicMultiFileAuthState } from "./atomic-auth-state.js";
+import { type AuthStorage, useAuthState } from "./auth-state.js";
 import { baileys, library, requireFromLibrary } from "./library-modules.js";
 
-export { closeAuthStorage } from "./atomic-auth-state.js";
+export { closeAuthStorage } from "./auth-state.js";
 export { baileys, library };
 
 type MakeSocket = (config: UserFacingSocketConfig) => WASocket;
@@ -42,8 +43,8 @@ type EventMap = Partial<BaileysEventMap>;
 
 /** What an adapter tells the bridge about a session it owns. */
 export interface SessionOwner {
-  /** The real credential folder, <sessionsDir>/<sessionId>/. */
-  folder: string;
+  /** Where the credentials really live: <sessionsDir>/<sessionId>/ or the database. */
+  storage: AuthStorage;
   socketConfig: () => Partial<UserFacingSocketConfig>;
   /** Called with the real socket right after Baileys made it, before wa-multi-session sees it. */
   onSocket: (socket: WASocket) => void;
@@ -52,6 +53,8 @@ export interface SessionOwner {
   onCredentialsUnwritable: (error: Error) => void;
   /** Every write kept since onCredentialsUnwritable has landed. */
   onCredentialsWritable: () => void;
+  /** Writes were dropped: this node no longer holds the session's lease. */
+  onCredentialsFenced: (error: Error) => void;
 }
 
 const LIBRARY_SUFFIX = "_credentials";
@@ -71,7 +74,6 @@ export const bundledWaWebVersion = (): [number, number, number] => {
   const [major = 2, minor = 3000, patch = 0] = baileys.DEFAULT_CONNECTION_CONFIG.version;
   return [major, minor, patch];
 };
-
 
 export function installLibraryHooks(): void {
   if (isInstalled) return;
@@ -103,10 +105,11 @@ export function installLibraryHooks(): void {
   authModule.useMultiFileAuthState = async (libraryFolder: string) => {
     const owner = ownerForLibraryFolder(libraryFolder);
     if (!owner) return originalLoadAuthState(libraryFolder);
-    // Same files as Baileys' loader, written atomically (see atomic-auth-state.ts).
-    const { state, saveCreds } = await useAtomicMultiFileAuthState(owner.folder, {
+    // Same files as Baileys' loader, written atomically or in one statement (see auth-state.ts).
+    const { state, saveCreds } = await useAuthState(owner.storage, {
       onUnwritable: (error) => owner.onCredentialsUnwritable(error),
       onWritable: () => owner.onCredentialsWritable(),
+      onFenced: (error) => owner.onCredentialsFenced(error),
     });
     // A save racing a logout finds the folder moved to the backup; report it instead of an
     // unhandled rejection inside wa-multi-session's event handler.
