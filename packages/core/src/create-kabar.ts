@@ -3,12 +3,13 @@
  * server and the seed's library functions both start here; tests pass a fake port or a
  * simulator URL and nothing else changes.
  */
+import os from "node:os";
 import path from "node:path";
 import { createDatabase, databaseFilePath, migrateDatabase } from "@kabar/db";
 import { pino } from "pino";
 import type { Kabar, KabarOptions, SessionState } from "./contract.js";
 import { InvalidInputError } from "./errors.js";
-import { InMemoryEventBus } from "./events/event-bus.js";
+import { createEventBus } from "./events/create-event-bus.js";
 import { createAlertMonitor } from "./alerts/alert-monitor.js";
 import { createAutoReplies } from "./autoreply/auto-replies.js";
 import { createDashboard } from "./dashboard/dashboard-stats.js";
@@ -77,8 +78,15 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
   // each other on SQLite's write lock. Only a client made here is closed here.
   const ownsDatabase = options.db === undefined;
   const db = options.db ?? createDatabase(options.databaseUrl);
-  const events = new InMemoryEventBus();
-  const settings = await createSettingsStore(db, options.settings);
+  // Events and cache invalidation: in memory on SQLite, LISTEN/NOTIFY across nodes on PostgreSQL.
+  const bus = await createEventBus({
+    databaseUrl: options.databaseUrl,
+    db,
+    nodeId: options.clusterNodeId ?? `${os.hostname()}:${process.pid}`,
+    logger,
+  });
+  const { events, changes } = bus;
+  const settings = await createSettingsStore(db, options.settings, changes);
   const port =
     options.port ??
     createWaMultiSessionPort({
@@ -114,7 +122,7 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
     ...(options.timers ? { timers: options.timers } : {}),
     ...(versions ? { versions } : {}),
   });
-  const optOuts = createOptOutList(db, settings);
+  const optOuts = createOptOutList(db, settings, changes);
   const autoReplies = createAutoReplies(db, options.autoReplyWindowMs);
   const outbox = createOutbox({
     db,
@@ -130,10 +138,14 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
       ? {}
       : { restrictedCooldownMs: options.restrictedCooldownMs }),
     ...(options.retryBaseDelayMs === undefined ? {} : { retryBaseDelayMs: options.retryBaseDelayMs }),
+    ...(bus.announceOutboxQueued ? { announceQueued: bus.announceOutboxQueued } : {}),
     mediaStore: createMediaStore(
       options.mediaDir ?? path.join(path.dirname(databaseFilePath(options.databaseUrl)), "media"),
     ),
   });
+
+  // a message queued on another node wakes this one's worker
+  const offOutboxQueued = bus.onOutboxQueued(() => outbox.worker.wake());
 
   const inboundRepository = createInboundRepository(db);
   // before the session starts: what WhatsApp flushes at login must find a listener
@@ -216,6 +228,9 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
     // after the socket is gone: a message the library acked must still reach the database
     inbound.off();
     await inbound.settled();
+    offOutboxQueued();
+    // after everything that publishes: their last events still reach the table
+    await bus.close();
     if (ownsDatabase) await db.$disconnect();
   }
 
@@ -264,6 +279,7 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
     alerts: { open: () => Object.values(alerts.open()), test: () => alerts.test() },
     dashboard,
     events,
+    changes,
     async health() {
       const database = await db
         .$queryRawUnsafe("SELECT 1")

@@ -7,6 +7,7 @@ export { type CreateKabarOptions, createKabar } from "./create-kabar.js";
 export { DASHBOARD_DAYS, dayWindows } from "./dashboard/dashboard-days.js";
 export * from "./errors.js";
 export { BEFORE_FIRST_EVENT_ID, type EventBusOptions, InMemoryEventBus } from "./events/event-bus.js";
+export { createSingleProcessChangeFeed } from "./events/change-feed.js";
 export {
   closeWhatsApp,
   configureWhatsApp,
