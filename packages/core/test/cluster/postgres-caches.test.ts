@@ -2,7 +2,7 @@ import type { PostgresServer } from "@kabar/db/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createOptOutList } from "../../src/optout/opt-out-list.js";
 import { createSettingsStore } from "../../src/settings/settings-service.js";
-import { freshDatabase, once, startNode, startTestPostgres, type TestNode } from "./postgres-nodes.js";
+import { freshDatabase, once, startNode, startTestPostgres, type TestNode } from "../../src/testing/cluster-nodes.js";
 
 let server: PostgresServer;
 const nodes: TestNode[] = [];

@@ -9,7 +9,7 @@ import {
   startNode,
   startTestPostgres,
   type TestNode,
-} from "./postgres-nodes.js";
+} from "../../src/testing/cluster-nodes.js";
 
 const statusEvent = (id: string): CoreEvent => ({
   type: "message.status",

@@ -1,9 +1,12 @@
-/** Two or more "nodes" (a Prisma pool and an event bus each) on one test PostgreSQL database. */
+/**
+ * For tests (exported as @kabar/core/cluster-testing): "nodes" — a Prisma pool and a PostgresEventBus
+ * each, whose connections are named `kabar-<id>` and `kabar-<id>-listen` — on one test database.
+ */
 import { createDatabase, migrateDatabase, type PrismaClient } from "@kabar/db";
 import { type PostgresServer, startPostgres } from "@kabar/db/testing";
 import { pino } from "pino";
-import type { TrackedEvent } from "../../src/contract.js";
-import { PostgresEventBus } from "../../src/events/postgres-event-bus.js";
+import type { TrackedEvent } from "../contract.js";
+import { PostgresEventBus } from "../events/postgres-event-bus.js";
 
 export interface TestNode {
   id: string;
