@@ -48,6 +48,7 @@ export function createApiDeps(options: ServerOptions): ApiDeps {
     kabar: options.kabar,
     auth: new AuthService(options.db, {
       sessionDays: options.env.ADMIN_SESSION_DAYS,
+      changes: options.kabar.changes,
       ...(options.passwordHashing ? { hashOptions: options.passwordHashing } : {}),
     }),
     env: options.env,
@@ -56,6 +57,7 @@ export function createApiDeps(options: ServerOptions): ApiDeps {
     webhooks: new WebhookService(options.db, {
       logger: options.logger,
       allowPrivateAddresses: options.env.WEBHOOKS_ALLOW_PRIVATE,
+      changes: options.kabar.changes,
     }),
     alertMailer:
       options.env.SMTP_URL && options.env.ALERT_EMAIL_TO

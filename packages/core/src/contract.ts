@@ -350,7 +350,28 @@ export interface EventBus {
     lastEventId?: string | null;
     signal?: AbortSignal;
   }): AsyncIterable<TrackedEvent | ResyncEvent>;
+  /** Every event, from every node of a cluster, in id order. */
   on(listener: (event: TrackedEvent) => void): () => void;
+  /**
+   * Only the events this process published, once they have their id, in publish order. A side effect
+   * that must happen once cluster-wide (a webhook, an alert e-mail) listens here: every event has
+   * exactly one publisher, so each node acts on its own events and no two nodes act on the same one.
+   */
+  onPublished(listener: (event: TrackedEvent) => void): () => void;
+}
+
+/** What a `kabar_changed` notification names: the cache every node drops or re-reads. */
+export type ChangeTopic = "settings" | "optouts" | "tokens" | "webhooks" | "autoreplies";
+
+/**
+ * Cache invalidation across nodes. On SQLite (one process) announce does nothing: the writer updates its
+ * own cache. On PostgreSQL it NOTIFYs every node (this one too), and after the listening connection was
+ * lost every topic fires once, since a notification sent meanwhile is gone.
+ */
+export interface ChangeFeed {
+  /** Call after the change committed. */
+  announce(topic: ChangeTopic): void;
+  on(topic: ChangeTopic, listener: () => void): () => void;
 }
 
 export interface SessionService {
@@ -576,6 +597,8 @@ export interface Kabar {
   alerts: AlertService;
   dashboard: DashboardService;
   events: EventBus;
+  /** Cache invalidation across nodes (see ChangeFeed). */
+  changes: ChangeFeed;
   health(): Promise<HealthReport>;
   /** Which node owns the WhatsApp session (several nodes on PostgreSQL), for /health and the panel. */
   cluster(): ClusterInfo;

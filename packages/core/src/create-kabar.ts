@@ -14,7 +14,7 @@ import {
 import { pino } from "pino";
 import type { Kabar, KabarOptions, SessionState } from "./contract.js";
 import { healthReport } from "./health-report.js";
-import { InMemoryEventBus } from "./events/event-bus.js";
+import { createEventBus } from "./events/create-event-bus.js";
 import { type ClusterNode, defaultNodeId } from "./cluster/cluster-node.js";
 import { routedSessions, startNodeRoles, startSingleNode } from "./cluster/cluster-roles.js";
 import { createAlertMonitor } from "./alerts/alert-monitor.js";
@@ -97,7 +97,9 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
   const clustered = isPostgresUrl(options.databaseUrl);
   const nodeId = options.clusterNodeId ?? defaultNodeId();
   const db = options.db ?? createDatabase(options.databaseUrl, { applicationName: `kabar-${nodeId}` });
-  const events = new InMemoryEventBus();
+  // Events and cache invalidation: in memory on SQLite, LISTEN/NOTIFY across nodes on PostgreSQL.
+  const bus = await createEventBus({ databaseUrl: options.databaseUrl, db, nodeId, logger });
+  const { events, changes } = bus;
   let node: ClusterNode | null = null;
   // On PostgreSQL the credentials live in the database, so any node can take the session over.
   const credentials = clustered
@@ -108,7 +110,7 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
         fence: options.credentialFence ?? (() => node?.fence() ?? null),
       }
     : { kind: "folder" as const };
-  const settings = await createSettingsStore(db, options.settings);
+  const settings = await createSettingsStore(db, options.settings, changes);
   const port =
     options.port ??
     createWaMultiSessionPort({
@@ -147,7 +149,7 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
     ...(versions ? { versions } : {}),
     ...(clustered ? { cluster: true } : {}),
   });
-  const optOuts = createOptOutList(db, settings);
+  const optOuts = createOptOutList(db, settings, changes);
   const autoReplies = createAutoReplies(db, options.autoReplyWindowMs);
   const outbox = createOutbox({
     db,
@@ -163,8 +165,12 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
       ? {}
       : { restrictedCooldownMs: options.restrictedCooldownMs }),
     ...(options.retryBaseDelayMs === undefined ? {} : { retryBaseDelayMs: options.retryBaseDelayMs }),
+    ...(bus.announceOutboxQueued ? { announceQueued: bus.announceOutboxQueued } : {}),
     mediaStore: mediaStoreFor(db, options.mediaDir ?? path.join(dataDirectory(options.databaseUrl), "media")),
   });
+
+  // a message queued on another node wakes this one's worker
+  const offOutboxQueued = bus.onOutboxQueued(() => outbox.worker.wake());
 
   const inboundRepository = createInboundRepository(db);
   // before the session starts: what WhatsApp flushes at login must find a listener
@@ -255,6 +261,9 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
     // after the socket is gone: a message the library acked must still reach the database
     inbound.off();
     await inbound.settled();
+    offOutboxQueued();
+    // after everything that publishes: their last events still reach the table
+    await bus.close();
     if (ownsDatabase) await db.$disconnect();
   }
 
@@ -307,6 +316,7 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
     events,
     health: () => healthReport({ db, status: () => sessions.status(), depth: () => outbox.depth() }),
     cluster: () => running.info(),
+    changes,
     stats: () => ({
       reconnects,
       sendLatencyMs: outbox.worker.latencySamples(),

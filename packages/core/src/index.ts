@@ -8,6 +8,7 @@ export { defaultNodeId } from "./cluster/cluster-node.js";
 export { DASHBOARD_DAYS, dayWindows } from "./dashboard/dashboard-days.js";
 export * from "./errors.js";
 export { BEFORE_FIRST_EVENT_ID, type EventBusOptions, InMemoryEventBus } from "./events/event-bus.js";
+export { createSingleProcessChangeFeed } from "./events/change-feed.js";
 export {
   closeWhatsApp,
   configureWhatsApp,

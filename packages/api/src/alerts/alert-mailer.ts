@@ -21,8 +21,11 @@ export interface AlertMailer {
   /** Where e-mails go, without credentials: what the panel may show. */
   describe(): { to: string; server: string };
   send(alert: AlertRecord): Promise<void>;
-  /** Mails each alert event in order; the returned stop waits for the e-mail in flight. */
-  start(events: Pick<EventBus, "on">): () => Promise<void>;
+  /**
+   * Mails each alert event this node published, in order (in a cluster each alert has one publisher,
+   * so it is mailed once); the returned stop waits for the e-mail in flight.
+   */
+  start(events: Pick<EventBus, "onPublished">): () => Promise<void>;
 }
 
 export function createAlertMailer(options: AlertMailerOptions): AlertMailer {
@@ -52,7 +55,7 @@ export function createAlertMailer(options: AlertMailerOptions): AlertMailer {
     },
     start(events) {
       let chain: Promise<void> = Promise.resolve();
-      const off = events.on(({ event }: TrackedEvent) => {
+      const off = events.onPublished(({ event }: TrackedEvent) => {
         // the test alert is mailed by its own request, which reports the outcome to the panel
         if (event.type !== "alert" || event.alert.kind === "test") return;
         const alert = event.alert;

@@ -5,7 +5,7 @@
 import { EventEmitter } from "node:events";
 import { type Options as HashOptions, hash, verify } from "@node-rs/argon2";
 import { TRPCError } from "@trpc/server";
-import type { Prisma, PrismaClient } from "../kabar.js";
+import type { ChangeFeed, Prisma, PrismaClient } from "../kabar.js";
 import { type TokenScope, tokenScopeSchema } from "./access.js";
 import { API_TOKEN_PREFIX, randomSecret, sameSecret, sha256, VISIBLE_PREFIX_LENGTH } from "./secrets.js";
 
@@ -49,8 +49,8 @@ const ALL_SESSIONS = "session:*";
 /**
  * Verified API tokens by digest, so a request with a known token makes no database read (one of
  * the end-to-end figure's round trips, BENCHMARKS.md figure 8). Only this file writes the table and
- * revokeToken drops the entry at once; a change made to the database by another program is seen
- * after at most TOKEN_CACHE_MS. Unknown tokens are never kept (a guesser cannot fill it).
+ * revokeToken drops the entry at once (on every node of a cluster: it announces "tokens"); a change
+ * made to the database by another program is seen after at most TOKEN_CACHE_MS. Unknown tokens are never kept (a guesser cannot fill it).
  */
 const TOKEN_CACHE_MS = 60_000;
 const TOKEN_CACHE_MAX = 1_000;
@@ -81,8 +81,10 @@ export class AuthService {
 
   constructor(
     private readonly db: PrismaClient,
-    private readonly options: { sessionDays: number; hashOptions?: HashOptions },
-  ) {}
+    private readonly options: { sessionDays: number; hashOptions?: HashOptions; changes?: ChangeFeed },
+  ) {
+    options.changes?.on("tokens", () => this.tokens.clear());
+  }
 
   private hashPassword(password: string): Promise<string> {
     return hash(password, this.options.hashOptions);
@@ -225,6 +227,7 @@ export class AuthService {
       select: { ...tokenSelect, tokenHash: true },
     });
     this.tokens.delete(revoked.tokenHash);
+    this.options.changes?.announce("tokens");
     this.ended.emit("ended", `bearer:${revoked.tokenHash}`);
     return summarise(revoked);
   }

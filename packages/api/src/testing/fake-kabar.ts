@@ -10,6 +10,7 @@ import {
   DEFAULT_SETTINGS,
   DefaultSessionUndeletableError,
   InMemoryEventBus,
+  createSingleProcessChangeFeed,
   initialStatus,
   KabarError,
   MessageNotCancellableError,
@@ -40,6 +41,7 @@ const now = () => new Date().toISOString();
 
 export class FakeKabar implements Kabar {
   readonly events = new InMemoryEventBus();
+  readonly changes = createSingleProcessChangeFeed();
   private session: SessionRecord | null = null;
   private current: SessionStatus = initialStatus();
   private readonly messagesById = new Map<string, MessageRecord>();

@@ -2,11 +2,15 @@
  * Webhooks: every session and message event is written to a delivery log per active endpoint, then
  * POSTed signed (see webhook-signature.ts) and retried with exponential backoff until it succeeds or
  * runs out of attempts. Durable: a restart picks up pending deliveries from the database.
+ *
+ * Once cluster-wide: a node writes deliveries only for the events it published itself (EventBus
+ * onPublished; every event has exactly one publisher), and a node claims a due delivery with a
+ * conditional update before it POSTs, so two nodes running deliverDue never send the same one.
  */
 import { TRPCError } from "@trpc/server";
 import type { Logger } from "pino";
 import { randomSecret } from "../auth/secrets.js";
-import type { Prisma, PrismaClient, TrackedEvent } from "../kabar.js";
+import type { ChangeFeed, EventBus, Prisma, PrismaClient, TrackedEvent } from "../kabar.js";
 import { EVENT_HEADER, SIGNATURE_HEADER, signWebhook, TIMESTAMP_HEADER } from "./webhook-signature.js";
 import { checkWebhookUrl, postWebhook } from "./webhook-target.js";
 
@@ -42,7 +46,12 @@ export interface WebhookOptions {
   now?: () => Date;
   /** WEBHOOKS_ALLOW_PRIVATE: receivers on loopback and private networks (on-premise); off by default. */
   allowPrivateAddresses?: boolean;
+  /** Endpoint changes announced to, and heard from, the other nodes of a cluster. */
+  changes?: ChangeFeed;
 }
+
+/** A claimed delivery is left alone this long past its POST's timeout (a node that died mid-POST). */
+const CLAIM_MARGIN_MS = 30_000;
 
 export class WebhookService {
   private timer: NodeJS.Timeout | null = null;
@@ -51,7 +60,8 @@ export class WebhookService {
   private readonly now: () => Date;
   /**
    * The active endpoints, read once and kept: every event (five per message sent) asks for them, and
-   * only create() and delete() below change them, each dropping the copy. Reading them per event was
+   * only create() and delete() below change them, each dropping the copy (on every node: they
+   * announce "webhooks"). Reading them per event was
    * a query per event on the database the outbox's sends wait for (BENCHMARKS.md, figure 8).
    */
   private endpoints: Promise<{ id: string; events: string }[]> | null = null;
@@ -61,6 +71,9 @@ export class WebhookService {
     private readonly options: WebhookOptions,
   ) {
     this.now = options.now ?? (() => new Date());
+    options.changes?.on("webhooks", () => {
+      this.endpoints = null;
+    });
   }
 
   async create(input: { url: string; events?: WebhookEventType[] }) {
@@ -72,6 +85,7 @@ export class WebhookService {
       select: endpointSelect,
     });
     this.endpoints = null;
+    this.options.changes?.announce("webhooks");
     // The secret is in this answer only, like an API token.
     return { ...present(endpoint), secret };
   }
@@ -87,6 +101,7 @@ export class WebhookService {
   async delete(id: string) {
     const { count } = await this.db.webhookEndpoint.deleteMany({ where: { id } });
     this.endpoints = null;
+    this.options.changes?.announce("webhooks");
     if (count === 0) throw new TRPCError({ code: "NOT_FOUND", message: `No webhook with id "${id}".` });
     return { id, deleted: true as const };
   }
@@ -142,7 +157,7 @@ export class WebhookService {
     return targets.length;
   }
 
-  /** Sends every delivery that is due; returns how many were attempted. One run at a time. */
+  /** Sends every delivery that is due and that this node claimed; returns how many were attempted. One run at a time. */
   deliverDue(): Promise<number> {
     this.running ??= this.runDue().finally(() => {
       this.running = null;
@@ -160,11 +175,32 @@ export class WebhookService {
         event: true,
         payload: true,
         attempts: true,
+        nextAttemptAt: true,
         endpoint: { select: { url: true, secret: true } },
       },
     });
-    for (const delivery of due) await this.attempt(delivery);
-    return due.length;
+    let attempted = 0;
+    for (const delivery of due) {
+      if (!(await this.claim(delivery))) continue;
+      await this.attempt(delivery);
+      attempted += 1;
+    }
+    return attempted;
+  }
+
+  /** True when this node took the delivery: still as read, so no other node claimed it meanwhile. */
+  private async claim(delivery: { id: number; attempts: number; nextAttemptAt: Date }): Promise<boolean> {
+    const heldUntil = this.now().getTime() + (this.options.timeoutMs ?? 10_000) + CLAIM_MARGIN_MS;
+    const { count } = await this.db.webhookDelivery.updateMany({
+      where: {
+        id: delivery.id,
+        status: "pending",
+        attempts: delivery.attempts,
+        nextAttemptAt: delivery.nextAttemptAt,
+      },
+      data: { nextAttemptAt: new Date(heldUntil) },
+    });
+    return count === 1;
   }
 
   private async attempt(delivery: {
@@ -217,9 +253,12 @@ export class WebhookService {
       this.options.logger.warn({ deliveryId: delivery.id, attempts, error }, "webhook delivery failed");
   }
 
-  /** Follows the event bus and sends due deliveries every second; the returned stop waits for work in flight. */
-  start(events: { on(listener: (event: TrackedEvent) => void): () => void }): () => Promise<void> {
-    const off = events.on((event) => {
+  /**
+   * Follows the events this node publishes and sends due deliveries every second; the returned stop
+   * waits for work in flight.
+   */
+  start(events: Pick<EventBus, "onPublished">): () => Promise<void> {
+    const off = events.onPublished((event) => {
       const work = this.enqueue(event)
         .then((count) => (count > 0 ? this.deliverDue() : 0))
         .catch((error: unknown) => this.options.logger.error({ err: error }, "webhook enqueue failed"));

@@ -8,7 +8,7 @@
  * second alert: it is the same incident to the person reading the e-mail.
  */
 import type { AlertKind, AlertRecord, SessionState, SessionStatus } from "../contract.js";
-import type { InMemoryEventBus } from "../events/event-bus.js";
+import type { PublishingEventBus } from "../events/event-bus.js";
 import type { Clock } from "../outbox/outbox-context.js";
 import type { SessionReasonCode } from "../schemas.js";
 import type { SettingsStore } from "../settings/settings-service.js";
@@ -48,7 +48,7 @@ export interface AlertMonitor {
 }
 
 export function createAlertMonitor(deps: {
-  events: InMemoryEventBus;
+  events: PublishingEventBus;
   settings: Pick<SettingsStore, "current">;
   clock: Clock;
 }): AlertMonitor {

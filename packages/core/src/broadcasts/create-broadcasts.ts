@@ -6,7 +6,7 @@
 import type { Logger } from "pino";
 import type { BroadcastProgress, BroadcastService, SendResult, Settings } from "../contract.js";
 import { BroadcastStateError, InvalidInputError, MessageNotCancellableError } from "../errors.js";
-import type { InMemoryEventBus } from "../events/event-bus.js";
+import type { PublishingEventBus } from "../events/event-bus.js";
 import type { Clock } from "../outbox/outbox-context.js";
 import { broadcastIdInput, previewBroadcastInput, scheduleBroadcastInput } from "../schemas.js";
 import { parseInput } from "../session/parse-input.js";
@@ -24,7 +24,7 @@ const LEAVES_QUEUE: ReadonlySet<string> = new Set(["sent", "failed", "held", "ca
 
 export interface BroadcastsOptions {
   db: import("@kabar/db").PrismaClient;
-  events: InMemoryEventBus;
+  events: PublishingEventBus;
   logger: Logger;
   clock: Clock;
   timers: Timers;

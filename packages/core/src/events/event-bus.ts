@@ -1,4 +1,5 @@
 import type { CoreEvent, EventBus, ResyncEvent, TrackedEvent } from "../contract.js";
+import { type StreamedEvent, type SubscribeOptions, streamEvents } from "./event-stream.js";
 
 export interface EventBusOptions {
   /** The replay buffer holds at most this many events; default 1,000 (≈0.5 MB). */
@@ -6,6 +7,11 @@ export interface EventBusOptions {
   /** …and none older than this; default 10 minutes. A client away longer re-reads the state. */
   maxAgeMs?: number;
   now?: () => number;
+}
+
+/** What core's publishers hold: the in-memory bus on SQLite, PostgresEventBus in a cluster. */
+export interface PublishingEventBus extends EventBus {
+  publish(event: CoreEvent): void;
 }
 
 /** A lastEventId meaning "before this process's first event": everything, if nothing was evicted yet. */
@@ -64,43 +70,22 @@ export class InMemoryEventBus implements EventBus {
     return () => this.listeners.delete(listener);
   }
 
-  async *subscribe(
-    options: { lastEventId?: string | null; signal?: AbortSignal } = {},
-  ): AsyncIterable<TrackedEvent | ResyncEvent> {
-    const { lastEventId, signal } = options;
-    const queue: (TrackedEvent | ResyncEvent)[] = [];
-    let wake: (() => void) | null = null;
-    // Listen before replaying so nothing published in between is lost.
-    const off = this.on((event) => {
-      queue.push(event);
-      wake?.();
-    });
-    const onAbort = () => wake?.();
-    signal?.addEventListener("abort", onAbort);
-    try {
-      if (lastEventId) queue.unshift(...this.missedAfter(lastEventId, queue));
-      while (!signal?.aborted) {
-        const next = queue.shift();
-        if (next) {
-          yield next;
-          continue;
-        }
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-        });
-        wake = null;
-      }
-    } finally {
-      off();
-      signal?.removeEventListener("abort", onAbort);
-    }
+  /** Everything here is published here. */
+  onPublished(listener: (event: TrackedEvent) => void): () => void {
+    return this.on(listener);
   }
 
-  /** The held events after lastEventId not already queued live, or one ResyncEvent if some are gone. */
-  private missedAfter(
-    lastEventId: string,
-    queued: readonly { id: string }[],
-  ): (TrackedEvent | ResyncEvent)[] {
+  subscribe(options: SubscribeOptions = {}): AsyncIterable<StreamedEvent> {
+    // replayed at once, in the tick the subscription started listening: nothing is queued yet
+    return streamEvents(
+      (listener) => this.on(listener),
+      options,
+      (after) => ({ head: this.missedAfter(after) }),
+    );
+  }
+
+  /** The held events after lastEventId, or one ResyncEvent if some are gone. */
+  private missedAfter(lastEventId: string): (TrackedEvent | ResyncEvent)[] {
     this.evict();
     const after = this.sequenceOf(lastEventId);
     const oldestHeld = this.buffer[0]?.sequence ?? this.sequence + 1;
@@ -109,10 +94,7 @@ export class InMemoryEventBus implements EventBus {
       const resync: ResyncEvent = { id: `${this.epoch}-${this.sequence}`, event: { type: "resync" } };
       return [resync];
     }
-    const queuedIds = new Set(queued.map((event) => event.id));
-    return this.buffer
-      .filter((held) => held.sequence > after && !queuedIds.has(held.tracked.id))
-      .map((held) => held.tracked);
+    return this.buffer.filter((held) => held.sequence > after).map((held) => held.tracked);
   }
 
   /** The sequence number of an id of this process, or null for anything else. */

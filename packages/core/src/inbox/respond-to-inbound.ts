@@ -7,14 +7,14 @@
 import type { Logger } from "pino";
 import { toKeyword, type AutoReplies } from "../autoreply/auto-replies.js";
 import type { InboundMessageRecord, SendResult } from "../contract.js";
-import type { InMemoryEventBus } from "../events/event-bus.js";
+import type { PublishingEventBus } from "../events/event-bus.js";
 import type { Clock } from "../outbox/outbox-context.js";
 import type { OptOutList } from "../optout/opt-out-list.js";
 import type { SendMessageInput } from "../schemas.js";
 import type { SettingsStore } from "../settings/settings-service.js";
 
 export interface ResponderDependencies {
-  events: InMemoryEventBus;
+  events: PublishingEventBus;
   settings: SettingsStore;
   optOuts: OptOutList;
   autoReplies: AutoReplies;

@@ -5,10 +5,11 @@
  * Every send asks it, so the list is kept in memory (one Set of numbers, read whole on first use):
  * a send makes no database read for it (BENCHMARKS.md, figure 8b). Only this file writes the table
  * and each write updates the Set once committed, so a stop or a removal counts from the next send;
- * a change made to the database by another program is seen after at most MIRROR_MS.
+ * a change made to the database by another program is seen after at most MIRROR_MS. In a cluster every
+ * write is announced on `changes` and every node drops its Set (re-read on the next send).
  */
 import type { PrismaClient } from "@kabar/db";
-import type { OptOutRecord, OptOutService } from "../contract.js";
+import type { ChangeFeed, OptOutRecord, OptOutService } from "../contract.js";
 import { InvalidInputError } from "../errors.js";
 import { normalizePhoneNumber } from "../phone/normalize-phone-number.js";
 import { type ContactInput, contactInput } from "../schemas.js";
@@ -24,7 +25,11 @@ export interface OptOutList extends OptOutService {
 
 const MIRROR_MS = 60_000;
 
-export function createOptOutList(db: PrismaClient, settings: SettingsStore): OptOutList {
+export function createOptOutList(
+  db: PrismaClient,
+  settings: SettingsStore,
+  changes?: ChangeFeed,
+): OptOutList {
   let mirror: { phones: Set<string>; readAt: number } | null = null;
   // Counts writes: a whole-list read that a write overlapped may miss it and is not kept.
   let writes = 0;
@@ -32,7 +37,12 @@ export function createOptOutList(db: PrismaClient, settings: SettingsStore): Opt
     writes += 1;
     if (listed) mirror?.phones.add(phone);
     else mirror?.phones.delete(phone);
+    changes?.announce("optouts");
   };
+  changes?.on("optouts", () => {
+    writes += 1;
+    mirror = null;
+  });
   async function listed(phone: string): Promise<boolean> {
     const now = Date.now();
     if (mirror && now - mirror.readAt < MIRROR_MS) return mirror.phones.has(phone);

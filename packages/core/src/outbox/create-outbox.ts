@@ -10,7 +10,7 @@ import type {
   SessionRecord,
 } from "../contract.js";
 import { KabarError, SessionNotFoundError } from "../errors.js";
-import type { InMemoryEventBus } from "../events/event-bus.js";
+import type { PublishingEventBus } from "../events/event-bus.js";
 import type { SettingsStore } from "../settings/settings-service.js";
 import type { WhatsAppPort } from "../whatsapp/port.js";
 import { type Clock, changeStatus, type OutboxSession, systemClock } from "./outbox-context.js";
@@ -28,7 +28,7 @@ export interface OutboxOptions {
   port: WhatsAppPort;
   session: OutboxSession & { get(): Promise<SessionRecord | null> };
   settings: SettingsStore;
-  events: InMemoryEventBus;
+  events: PublishingEventBus;
   logger: Logger;
   clock?: Clock;
   random?: () => number;
@@ -42,6 +42,11 @@ export interface OutboxOptions {
   retryBaseDelayMs?: number;
   /** Where media bytes live, once each, by SHA-256. */
   mediaStore: MediaStore;
+  /**
+   * Called beside the local wake whenever a message is queued (accepted, retried, requeued): in a
+   * cluster it NOTIFYs kabar_outbox, so the owner's worker wakes wherever the message was accepted.
+   */
+  announceQueued?: () => void;
 }
 
 export interface Outbox {
@@ -77,13 +82,17 @@ export function createOutbox(options: OutboxOptions): Outbox {
     ackTimeoutMs: options.ackTimeoutMs ?? 30_000,
     restrictedCooldownMs: options.restrictedCooldownMs ?? 15 * 60_000,
   });
+  const queued = () => {
+    worker.wake();
+    options.announceQueued?.();
+  };
   const sendDeps: SendDependencies = {
     repository,
     events: options.events,
     settings: options.settings,
     clock,
     mediaStore: options.mediaStore,
-    wake: () => worker.wake(),
+    wake: queued,
     reserveHandOff: () => worker.reserveHandOff(),
     ...(options.isOptedOut ? { isOptedOut: options.isOptedOut } : {}),
     async resolveSession(sessionName) {
@@ -134,7 +143,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
         publish: "queued",
       });
       worker.resume();
-      worker.wake();
+      queued();
       return records.require(id);
     },
   };
@@ -158,7 +167,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
         event: eventFor("retry", described("broadcast_resumed", {})),
         publish: "queued",
       });
-      if (requeued) worker.wake();
+      if (requeued) queued();
       return requeued;
     },
   };

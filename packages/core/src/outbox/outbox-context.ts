@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import type { SessionStatus } from "../contract.js";
-import type { InMemoryEventBus } from "../events/event-bus.js";
+import type { PublishingEventBus } from "../events/event-bus.js";
 import type { MessageStatus } from "../schemas.js";
 import type { SettingsStore } from "../settings/settings-service.js";
 import type { WhatsAppPort } from "../whatsapp/port.js";
@@ -29,7 +29,7 @@ export interface OutboxDependencies {
   port: WhatsAppPort;
   session: OutboxSession;
   settings: SettingsStore;
-  events: InMemoryEventBus;
+  events: PublishingEventBus;
   logger: Logger;
   clock: Clock;
   /** Where media bytes live (`<data>/media/<sha256>`). */

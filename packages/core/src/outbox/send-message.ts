@@ -1,6 +1,6 @@
 import type { MediaInput, SendOptions, SendResult } from "../contract.js";
 import { KabarError, OptedOutError } from "../errors.js";
-import type { InMemoryEventBus } from "../events/event-bus.js";
+import type { PublishingEventBus } from "../events/event-bus.js";
 import { normalizePhoneNumber } from "../phone/normalize-phone-number.js";
 import { type MessageStatus, type SendMessageInput, sendMessageInput } from "../schemas.js";
 import type { SettingsStore } from "../settings/settings-service.js";
@@ -15,7 +15,7 @@ import { mediaInputSchema, readMedia } from "./read-media.js";
 
 export interface SendDependencies {
   repository: OutboxRepository;
-  events: InMemoryEventBus;
+  events: PublishingEventBus;
   settings: SettingsStore;
   clock: Clock;
   mediaStore: MediaStore;

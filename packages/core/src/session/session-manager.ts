@@ -7,7 +7,7 @@ import type { PrismaClient } from "@kabar/db";
 import type { Logger } from "pino";
 import type { SessionService, SessionStatus } from "../contract.js";
 import { SessionNotFoundError } from "../errors.js";
-import type { InMemoryEventBus } from "../events/event-bus.js";
+import type { PublishingEventBus } from "../events/event-bus.js";
 import { DEFAULT_COUNTRY, normalizePhoneNumber } from "../phone/normalize-phone-number.js";
 import { connectSessionInput } from "../schemas.js";
 import type { CredentialLocation } from "../whatsapp/adapters/wa-multi-session/database-auth-state.js";
@@ -47,7 +47,7 @@ export interface SessionManagerDeps {
   sessionsDir: string;
   /** Where the credentials live (the port's own setting); default the folder in sessionsDir. */
   credentials?: CredentialLocation;
-  events: InMemoryEventBus;
+  events: PublishingEventBus;
   logger: Logger;
   /** Defaults: first retry within 1 s, cap 60 s, jitter. */
   reconnect?: ReconnectOptions;

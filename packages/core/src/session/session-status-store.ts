@@ -5,7 +5,7 @@
  */
 import type { Logger } from "pino";
 import type { SessionStatus } from "../contract.js";
-import type { InMemoryEventBus } from "../events/event-bus.js";
+import type { PublishingEventBus } from "../events/event-bus.js";
 import type { SessionRepository } from "./session-repository.js";
 
 export type StatusChange = Partial<Omit<SessionStatus, "changedAt">>;
@@ -38,7 +38,7 @@ export function initialStatus(now = new Date()): SessionStatus {
 
 export function createSessionStatusStore(deps: {
   repository: SessionRepository;
-  events: InMemoryEventBus;
+  events: PublishingEventBus;
   logger: Logger;
   heartbeatMs?: number;
 }) {

@@ -1,6 +1,6 @@
 import type { PrismaClient } from "@kabar/db";
 import type { z } from "zod";
-import type { Settings, SettingsService } from "../contract.js";
+import type { ChangeFeed, Settings, SettingsService } from "../contract.js";
 import { InvalidInputError } from "../errors.js";
 import { assertSupportedCountry, isSupportedCountryCode } from "../phone/normalize-phone-number.js";
 import { parseInput } from "../session/parse-input.js";
@@ -65,13 +65,29 @@ export interface SettingsStore extends SettingsService {
 /**
  * Settings live in the Setting table (one JSON value per key) so the panel can edit them;
  * `overrides` (KabarOptions.settings) win over stored values, e.g. pacing off in tests.
+ * In a cluster, an update on any node is announced on `changes` and every node re-reads.
  */
 export async function createSettingsStore(
   db: PrismaClient,
   overrides: Partial<Settings> = {},
+  changes?: ChangeFeed,
 ): Promise<SettingsStore> {
   const listeners = new Set<(settings: Settings) => void>();
   let cached = withOverrides(await readStored(db), overrides);
+  const publish = (settings: Settings) => {
+    cached = settings;
+    for (const listener of listeners) listener(cached);
+  };
+  // Counts reads and writes: a re-read that a newer one overtook is not kept.
+  let version = 0;
+  changes?.on("settings", () => {
+    const reading = ++version;
+    readStored(db)
+      .then((stored) => {
+        if (reading === version) publish(withOverrides(stored, overrides));
+      })
+      .catch(() => undefined);
+  });
 
   return {
     current: () => cached,
@@ -98,8 +114,9 @@ export async function createSettingsStore(
           }),
         ),
       );
-      cached = withOverrides(next, overrides);
-      for (const listener of listeners) listener(cached);
+      version += 1;
+      publish(withOverrides(next, overrides));
+      changes?.announce("settings");
       return cached;
     },
     onChange(listener) {
