@@ -1,6 +1,7 @@
 /** The API's one door to core's contract and to the database types. */
 export type {
   AlertKind,
+  ClusterInfo,
   AlertRecord,
   BroadcastCreated,
   BroadcastService,

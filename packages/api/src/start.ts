@@ -66,7 +66,8 @@ export async function startKabar(options: StartOptions): Promise<RunningKabar> {
   const migration = await migrateDatabase(env.DATABASE_URL);
   if (migration.applied.length > 0) logger.info({ applied: migration.applied }, "database migrated");
   tightenPrivateFiles({ databaseUrl: env.DATABASE_URL, sessionsDir: env.WA_SESSIONS_DIR }, logger);
-  const db = createDatabase(env.DATABASE_URL);
+  // every connection of this node is named for it, so pg_stat_activity (and a test) can tell nodes apart
+  const db = createDatabase(env.DATABASE_URL, { applicationName: `kabar-${env.CLUSTER_NODE_ID}` });
   let kabar: Kabar | null = null;
   try {
     // One Prisma client per process: core and the API's auth share it (see KabarOptions.db).
@@ -74,6 +75,7 @@ export async function startKabar(options: StartOptions): Promise<RunningKabar> {
       databaseUrl: env.DATABASE_URL,
       db,
       sessionsDir: env.WA_SESSIONS_DIR,
+      clusterNodeId: env.CLUSTER_NODE_ID,
       logger,
     };
     if (env.WHATSAPP_WS_URL) kabarOptions.whatsappWsUrl = env.WHATSAPP_WS_URL;

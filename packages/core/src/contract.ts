@@ -550,6 +550,20 @@ export interface BroadcastService {
   onChange(listener: (id: string) => void): () => void;
 }
 
+/**
+ * Which node holds the WhatsApp session (issue 16). On SQLite: mode "single", this node owns it since
+ * the process started. On PostgreSQL the lease holder is the owner; pg-node's cluster fills this in.
+ */
+export interface ClusterInfo {
+  mode: "single" | "cluster";
+  /** CLUSTER_NODE_ID: `^[A-Za-z0-9._:-]{1,64}$`, default `<hostname>:<PORT>`. */
+  nodeId: string;
+  isOwner: boolean;
+  ownerNodeId: string | null;
+  ownerSince: Date | null;
+  leaseExpiresAt: Date | null;
+}
+
 export interface Kabar {
   broadcasts: BroadcastService;
   sessions: SessionService;
@@ -566,12 +580,16 @@ export interface Kabar {
   health(): Promise<HealthReport>;
   /** Counters for /metrics. */
   stats(): KabarStats;
+  /** Who owns the WhatsApp session: this node alone on SQLite, the lease holder on PostgreSQL. */
+  cluster(): ClusterInfo;
   /** Stops the worker and the socket; the credentials stay. */
   close(): Promise<void>;
 }
 
 export interface KabarOptions {
   databaseUrl: string;
+  /** CLUSTER_NODE_ID, already validated by the host; default the machine's host name. */
+  clusterNodeId?: string;
   /**
    * A Prisma client the host process already uses. Pass it: two clients in one process can
    * block each other on SQLite's write lock (the libsql driver waits synchronously).

@@ -3,6 +3,7 @@
  * server and the seed's library functions both start here; tests pass a fake port or a
  * simulator URL and nothing else changes.
  */
+import { hostname } from "node:os";
 import path from "node:path";
 import { createDatabase, databaseFilePath, migrateDatabase } from "@kabar/db";
 import { pino } from "pino";
@@ -68,6 +69,8 @@ export interface CreateKabarOptions extends KabarOptions {
 
 export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
   const logger = options.logger ?? pino({ name: "kabar" });
+  const startedAt = new Date();
+  const nodeId = options.clusterNodeId ?? hostname();
   if (options.installProcessGuards) installProcessGuards(logger);
   // Validated before anything starts: a bad WA_WEB_VERSION is a startup error that names it.
   const versionOverride = parseVersionOption(options.waWebVersion);
@@ -287,6 +290,16 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
       sendLatency: outbox.worker.latencyHistogram(),
       lastDisconnectReason: sessions.status().lastDisconnectReason,
       lastDisconnectCode: sessions.status().lastDisconnectCode,
+    }),
+    // Single mode (SQLite): this node is the only one. pg-node replaces this with the lease's view on
+    // PostgreSQL; until that is merged a PostgreSQL node also reports "single".
+    cluster: () => ({
+      mode: "single",
+      nodeId,
+      isOwner: true,
+      ownerNodeId: nodeId,
+      ownerSince: startedAt,
+      leaseExpiresAt: null,
     }),
     async close() {
       if (isClosed) return;
