@@ -5,7 +5,7 @@
  */
 import { hostname } from "node:os";
 import path from "node:path";
-import { createDatabase, databaseFilePath, migrateDatabase } from "@kabar/db";
+import { createDatabase, dataDirectory, migrateDatabase } from "@kabar/db";
 import { pino } from "pino";
 import type { Kabar, KabarOptions, SessionState } from "./contract.js";
 import { InvalidInputError } from "./errors.js";
@@ -134,7 +134,7 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
       : { restrictedCooldownMs: options.restrictedCooldownMs }),
     ...(options.retryBaseDelayMs === undefined ? {} : { retryBaseDelayMs: options.retryBaseDelayMs }),
     mediaStore: createMediaStore(
-      options.mediaDir ?? path.join(path.dirname(databaseFilePath(options.databaseUrl)), "media"),
+      options.mediaDir ?? path.join(dataDirectory(options.databaseUrl), "media"),
     ),
   });
 
