@@ -78,6 +78,8 @@ export interface StartPostgresOptions {
    * its data across restarts. Default: a temp folder removed at stop, as tests want.
    */
   folder?: string;
+  /** fsync on, as a production server runs (the bench's figures); default off for a temp server. */
+  isDurable?: boolean;
 }
 
 export async function startPostgres(options: StartPostgresOptions = {}): Promise<PostgresServer> {
@@ -95,7 +97,7 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
     await runAs(bin, "initdb", ["-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync", "-D", dataDir]);
   const port = await freePort();
   // fsync off only for throwaway servers: a kept one must survive a crash of the machine
-  const serverOptions = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=${isKept ? "on" : "off"} -c max_connections=200`;
+  const serverOptions = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=${isKept || options.isDurable ? "on" : "off"} -c max_connections=200`;
   await runAs(bin, "pg_ctl", [
     "-D",
     dataDir,
