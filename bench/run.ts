@@ -9,6 +9,8 @@
  * `pnpm bench -- --only send` runs figures 1, 4a and 5 alone and writes bench/results/send.json.
  * `pnpm bench -- --only e2e` runs figure 8 (POST → decrypted, product against a bare gateway) alone;
  * `--only steps` figure 8b, where core's time per message goes; `--only load` figure 3 (no panel).
+ * Figure 2 is measured on SQLite and, beside it with the same settings, on PostgreSQL. `--only failover`
+ * runs figure 10 (two nodes on PostgreSQL: owner killed → first send acked by the new owner, median of 5).
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
@@ -16,6 +18,8 @@ import os from "node:os";
 import path from "node:path";
 import { buildServer, startSimulatedKabar } from "@kabar/system-tests";
 import { benchAcceptRate } from "./src/accept-rate.js";
+import { benchAcceptRatePostgres, postgresAcceptRows } from "./src/accept-rate-postgres.js";
+import { benchFailover, failoverRows } from "./src/failover.js";
 import { benchBroadcastUpload, type BroadcastUploadResult } from "./src/broadcast-upload.js";
 import { sqliteFloor } from "./src/sqlite-floor.js";
 import { adminJsSize } from "./src/admin-size.js";
@@ -30,10 +34,10 @@ import { benchStepTimings, stepTimingRows } from "./src/step-timings.js";
 const isQuick = process.argv.includes("--quick");
 const onlyIndex = process.argv.indexOf("--only");
 const only = onlyIndex === -1 ? null : (process.argv[onlyIndex + 1] ?? null);
-const ONLY = ["accept", "memory", "send", "e2e", "steps", "load", "broadcasts"];
+const ONLY = ["accept", "memory", "send", "e2e", "steps", "load", "broadcasts", "failover"];
 if (only !== null && !ONLY.includes(only)) {
   process.stderr.write(
-    `bench: --only takes "accept" (figure 2), "memory" (figure 6b) "send" (figures 1, 4a, 5) or "e2e" (figure 8), "steps" (8b), "load" (figure 3) or "broadcasts" (figure 9); got ${only}\n`,
+    `bench: --only takes "accept" (figure 2), "memory" (figure 6b) "send" (figures 1, 4a, 5) or "e2e" (figure 8), "steps" (8b), "load" (figure 3), "broadcasts" (figure 9) or "failover" (figure 10); got ${only}\n`,
   );
   process.exit(2);
 }
@@ -67,6 +71,8 @@ const size = isQuick
       drops: 5,
       e2e: 300,
     };
+// figure 10: issue 16 asks for the median of 5, quick or not
+const FAILOVER_ROUNDS = 5;
 // figure 6b: the two message counts the server's heap is measured at
 const memoryAt = isQuick ? [300, 1_000] : [1_000, 3_000];
 const repoRoot = path.resolve(import.meta.dirname, "..");
@@ -174,6 +180,11 @@ if (only === "steps") {
   finishOnly("figure 8b", "steps", stepTimingRows(steps), { steps });
 }
 
+if (only === "failover") {
+  const failover = await benchFailover(FAILOVER_ROUNDS, log);
+  finishOnly("figure 10", "failover", failoverRows(failover), { failover });
+}
+
 if (only === "send") {
   const inProcess = await benchInProcess(size, log);
   finishOnly("figures 1, 4a and 5", "send", inProcessRows(inProcess), inProcess);
@@ -189,6 +200,7 @@ try {
 } finally {
   await harness.close();
 }
+const acceptPostgres = await benchAcceptRatePostgres(size.accept);
 const acceptRows = (): [string, string, string][] => [
   [
     "2 outbox accept, sequential",
@@ -206,6 +218,7 @@ const acceptRows = (): [string, string, string][] => [
     `journal ${floor.journalMode}, synchronous ${floor.synchronous}`,
   ],
   ["2 same driver, no Kabar: batched", `${floor.rowsPerSecondBatched} rows/s`, "one transaction"],
+  ...postgresAcceptRows(acceptPostgres),
 ];
 log(
   `accept: ${accept.sequentialPerSecond}/s sequential, ${accept.concurrent.map((step) => `${step.perSecond}/s with ${step.concurrency} in flight`).join(", ")}`,
@@ -217,6 +230,7 @@ log(
 if (only === "accept") {
   finishOnly(`figure 2 (${size.accept} accepts per step)`, "accept", acceptRows(), {
     acceptRate: accept,
+    acceptRatePostgres: acceptPostgres,
     sqliteFloor: floor,
   });
 }
@@ -246,6 +260,10 @@ const startIdle = await benchIdleRss({ launch: "start-script", idleMs: 5_000 });
 // (9) broadcast uploads, in a server of its own
 const broadcastUpload = await benchBroadcastUpload({ log, repeats: isQuick ? 3 : 5 });
 const admin = adminJsSize(adminDistDir);
+// (10) failover across two nodes on PostgreSQL; a failure is printed in its row, not lost with the run
+const failover = await benchFailover(FAILOVER_ROUNDS, log).catch((error: unknown) =>
+  String(error).slice(0, 120),
+);
 
 const results = {
   mode: isQuick ? "quick" : "full",
@@ -254,6 +272,7 @@ const results = {
   machine: { ...machine, loadAverageAtEnd: loadAverage() },
   sendPath: inProcess.sendPath,
   acceptRate: accept,
+  acceptRatePostgres: acceptPostgres,
   sqliteFloor: floor,
   http: server.load,
   qr: {
@@ -270,6 +289,7 @@ const results = {
   },
   memory,
   broadcastUpload,
+  failover,
   adminJs: admin,
   e2e,
   steps,
@@ -306,6 +326,9 @@ const rows: [string, string, string][] = [
   ...httpEndToEndRows(e2e),
   ...stepTimingRows(steps),
   ...broadcastRows(broadcastUpload),
+  ...(typeof failover === "string"
+    ? [["10 failover", "not measured", failover] as [string, string, string]]
+    : failoverRows(failover)),
 ];
 console.log(
   `\nKabar bench (${results.mode}) — ${machine.nproc} cores, ${machine.memoryGb} GB, node ${machine.node}`,

@@ -2,6 +2,7 @@
  * The only place that reads process.env. Validated once; a wrong value stops start-up with
  * one line naming the variable and what it should be.
  */
+import { hostname } from "node:os";
 import path from "node:path";
 import { resolveDatabaseUrl, resolveSessionsDir } from "@kabar/db";
 import { waWebVersionText } from "@kabar/core";
@@ -22,6 +23,8 @@ const port = (fallback: number) =>
     .min(0, { error: "must be 0–65535" })
     .max(65535, { error: "must be 0–65535" })
     .default(fallback);
+
+export const CLUSTER_NODE_ID_PATTERN = /^[A-Za-z0-9._:-]{1,64}$/;
 
 export const envSchema = z.object({
   PORT: port(3000),
@@ -66,11 +69,6 @@ export const envSchema = z.object({
       error: "must be an e-mail address, or several separated by commas",
     })
     .optional(),
-  /** Several nodes on PostgreSQL: this node's name (default `<hostname>:<PORT>`); letters, digits, `.`, `_`, `:`, `-`. */
-  CLUSTER_NODE_ID: z
-    .string()
-    .regex(/^[A-Za-z0-9._:-]{1,50}$/, { error: "must be 1–50 letters, digits, '.', '_', ':' or '-'" })
-    .optional(),
   /** Several nodes: how long the WhatsApp session's lease lasts without renewal (ms). */
   CLUSTER_LEASE_MS: z.coerce
     .number({ error: "must be a number of milliseconds" })
@@ -78,13 +76,27 @@ export const envSchema = z.object({
     .min(5000, { error: "must be at least 5000 (the owner fences itself 3 s before expiry)" })
     .max(300_000, { error: "must be at most 300000" })
     .default(10_000),
+  /**
+   * This node's name in a cluster (PostgreSQL): in /health, /metrics labels and pg application_name,
+   * so only characters safe in all three. Default `<hostname>:<PORT>`.
+   */
+  CLUSTER_NODE_ID: z
+    .string()
+    .regex(CLUSTER_NODE_ID_PATTERN, {
+      error: "must be 1–64 characters: letters, digits, '.', '_', ':' or '-'",
+    })
+    .optional(),
   /** The panel's address as people open it; alert e-mails link to its session page. */
   PUBLIC_URL: z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }).optional(),
 });
 
-export type Env = Omit<z.infer<typeof envSchema>, "DATABASE_URL" | "WA_SESSIONS_DIR"> & {
+export type Env = Omit<
+  z.infer<typeof envSchema>,
+  "DATABASE_URL" | "WA_SESSIONS_DIR" | "CLUSTER_NODE_ID"
+> & {
   DATABASE_URL: string;
   WA_SESSIONS_DIR: string;
+  CLUSTER_NODE_ID: string;
 };
 
 export class EnvError extends Error {
@@ -103,10 +115,17 @@ export function readEnv(source: Record<string, string | undefined> = process.env
       ...result.data,
       DATABASE_URL,
       WA_SESSIONS_DIR: resolveSessionsDir({ WA_SESSIONS_DIR: result.data.WA_SESSIONS_DIR }),
+      CLUSTER_NODE_ID: result.data.CLUSTER_NODE_ID ?? defaultNodeId(result.data.PORT),
     };
   }
   const problems = result.error.issues.map((issue) => `${issue.path.join(".")} ${issue.message}`);
   throw new EnvError(`Invalid environment: ${problems.join("; ")}. Fix the variable(s) and start again.`);
+}
+
+/** `<hostname>:<PORT>`, cut to the pattern's characters and length (host names can be long). */
+function defaultNodeId(port: number): string {
+  const host = hostname().replace(/[^A-Za-z0-9._-]/g, "-").slice(0, 58) || "node";
+  return `${host}:${port}`;
 }
 
 /** Defaults for tests: everything from the schema, overridden by what the test passes. */

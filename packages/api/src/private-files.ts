@@ -6,7 +6,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { databaseFilePath } from "@kabar/db";
+import { databaseFilePath, isPostgresUrl } from "@kabar/db";
 import type { Logger } from "pino";
 import { REPO_ROOT } from "./env.js";
 
@@ -32,15 +32,18 @@ export function tightenPrivateFiles(
   options: { databaseUrl: string; sessionsDir: string },
   logger: Logger,
 ): string[] {
-  const database = databaseFilePath(options.databaseUrl);
-  const dataDir = path.dirname(database);
-  const targets: Target[] = [
-    { path: options.sessionsDir, mode: 0o700, mayChange: true },
-    { path: dataDir, mode: 0o700, mayChange: path.resolve(dataDir) === DEFAULT_DATA_DIR },
-    ...["", "-wal", "-shm"].map(
-      (suffix): Target => ({ path: `${database}${suffix}`, mode: 0o600, mayChange: true }),
-    ),
-  ];
+  // On PostgreSQL there is no database file here: only the credentials folder is ours to tighten.
+  const targets: Target[] = [{ path: options.sessionsDir, mode: 0o700, mayChange: true }];
+  if (!isPostgresUrl(options.databaseUrl)) {
+    const database = databaseFilePath(options.databaseUrl);
+    const dataDir = path.dirname(database);
+    targets.push(
+      { path: dataDir, mode: 0o700, mayChange: path.resolve(dataDir) === DEFAULT_DATA_DIR },
+      ...["", "-wal", "-shm"].map(
+        (suffix): Target => ({ path: `${database}${suffix}`, mode: 0o600, mayChange: true }),
+      ),
+    );
+  }
   const problems: string[] = [];
   for (const target of targets) {
     const mode = modeOf(target.path);

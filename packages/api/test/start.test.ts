@@ -78,6 +78,17 @@ describe("start-up failures a user can fix are one line: problem — fix", () =>
     expect(envFor({ WA_WEB_VERSION: "2.3000.1030000000" }).WA_WEB_VERSION).toBe("2.3000.1030000000");
   });
 
+  it("a CLUSTER_NODE_ID with characters unsafe in a metrics label names the variable and the rule", () => {
+    for (const bad of ['a"b', "node one", "x".repeat(65), "nodé"]) {
+      expect(startupErrorLine(catching(() => envFor({ CLUSTER_NODE_ID: bad })))).toMatch(
+        /CLUSTER_NODE_ID must be 1–64 characters: letters, digits, '\.', '_', ':' or '-'/,
+      );
+    }
+    expect(envFor({ CLUSTER_NODE_ID: "eu-1.node_a:3001" }).CLUSTER_NODE_ID).toBe("eu-1.node_a:3001");
+    // unset: the host name and the port, so two nodes on one machine differ
+    expect(envFor({ PORT: "3001" }).CLUSTER_NODE_ID).toMatch(/^[A-Za-z0-9._-]+:3001$/);
+  });
+
   it("pnpm start prints only that line and exits 1 (no stack trace)", async () => {
     const tsx = path.join(import.meta.dirname, "..", "node_modules", ".bin", "tsx");
     const result = await promisify(execFile)(tsx, ["src/main.ts"], {

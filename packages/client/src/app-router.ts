@@ -32,6 +32,13 @@ export type AppRouter = TRPCBuiltRouter<
         process: {
           uptimeSeconds: number;
         };
+        cluster: {
+          mode: "single" | "cluster";
+          nodeId: string;
+          isOwner: boolean;
+          ownerNodeId: null | string;
+          ownerSince: null | string;
+        };
         needsSetup: boolean;
         simulated: boolean;
         simulatorControlUrl: null | string;

@@ -577,6 +577,7 @@ export interface BroadcastService {
  */
 export interface ClusterInfo {
   mode: "single" | "cluster";
+  /** CLUSTER_NODE_ID: `^[A-Za-z0-9._:-]{1,64}$`, default `<hostname>:<PORT>`. */
   nodeId: string;
   isOwner: boolean;
   ownerNodeId: string | null;

@@ -1,4 +1,5 @@
 import type { EventEmitter } from "node:events";
+import type { ConflictLog } from "./conflicts.js";
 import type { DeviceConnection } from "./connection.js";
 import type { Faults } from "./faults.js";
 import type { MediaHost } from "./media-host.js";
@@ -75,6 +76,8 @@ export interface SimulatorContext {
   readonly options: SimulatorOptions;
   readonly connections: Set<DeviceConnection>;
   readonly media: MediaHost;
+  /** Every login that replaced a still-logged-in connection of the same device. */
+  readonly conflicts: ConflictLog;
 }
 
 /** Connections that completed login as a linked device. */

@@ -113,6 +113,7 @@ const HANDLED = Symbol("handled");
 
 const routes: { method: string; pattern: RegExp; run: Route }[] = [
   { method: "GET", pattern: /^\/state$/, run: async (sim) => sim.state() },
+  { method: "GET", pattern: /^\/conflicts$/, run: async (sim) => sim.conflicts() },
   {
     method: "POST",
     pattern: /^\/phone\/scan$/,

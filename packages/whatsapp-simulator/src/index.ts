@@ -16,3 +16,4 @@ export {
 } from "./simulator.js";
 export type { ReceivedMedia } from "./contact-media.js";
 export type { ReceivedMessage } from "./store.js";
+export type { ConflictReport, LoginConflict } from "./conflicts.js";

@@ -106,8 +106,15 @@ function replaceOtherConnections(
   connection: DeviceConnection,
   device: LinkedDevice,
 ): void {
-  for (const other of context.connections) {
-    if (other === connection || other.phase !== "ready" || other.deviceId !== device.id) continue;
+  const stillReady = [...context.connections].filter(
+    (other) => other !== connection && other.phase === "ready" && other.deviceId === device.id,
+  );
+  context.conflicts.login(
+    device.jid,
+    connection.id,
+    stillReady.map((other) => other.id),
+  );
+  for (const other of stillReady) {
     other.streamError(streamErrorNode("conflict"));
     other.phase = "replaced";
     context.events.emit("replaced", {

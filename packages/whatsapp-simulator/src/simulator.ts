@@ -5,6 +5,7 @@ import { WebSocketServer } from "ws";
 import { type BinaryNode, baileys, Curve } from "./baileys.js";
 
 const { binaryNodeToString } = baileys;
+import { ConflictLog, type ConflictReport } from "./conflicts.js";
 import { DeviceConnection } from "./connection.js";
 import {
   type SimulatorContext,
@@ -204,7 +205,15 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEvents> {
     this.port = (server.address() as AddressInfo).port;
     this.wsUrl = `ws://${host}:${this.port}${WS_PATH}`;
     this.controlUrl = `http://${host}:${this.port}`;
-    this.context = { store, faults, events: this, options, connections: new Set(), media };
+    this.context = {
+      store,
+      faults,
+      events: this,
+      options,
+      connections: new Set(),
+      media,
+      conflicts: new ConflictLog(),
+    };
     // connections whose handshake fell into the blackhole can never recover; cut them when it ends
     this.context.faults.onBlackholeEnd(() => {
       for (const connection of [...this.context.connections]) {
@@ -259,6 +268,11 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEvents> {
         served: formatWaWebVersion(this.context.options.servedWaWebVersion),
       },
     };
+  }
+
+  /** Every conflict (a login that replaced a still-logged-in connection of its device) since start. */
+  conflicts(): ConflictReport {
+    return this.context.conflicts.report();
   }
 
   /** Resolves with the next event of this kind that matches; rejects after `timeoutMs` saying what it awaited. */

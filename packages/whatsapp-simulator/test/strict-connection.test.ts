@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { baileys } from "../src/baileys.js";
-import { startSimulator, type WhatsAppSimulator } from "../src/index.js";
+import { type ConflictReport, startSimulator, type WhatsAppSimulator } from "../src/index.js";
 import { pointLibraryAt, resetLibraryPointer } from "../src/point-library.js";
 import { linkRaw, type RawSocket, rawSocket, tempFolder } from "./raw-socket.js";
 
@@ -122,9 +122,10 @@ describe("a strict connection: version gate, login failures, stream errors, conf
     socket.end();
   });
 
-  it("one ready connection per device: a second login replaces the first with conflict (440)", async () => {
+  it("one ready connection per device: a second login replaces the first with conflict (440), reported at GET /conflicts", async () => {
     const folder = folders.path("conflict");
     const first = track(await linkRaw(sim, folder, { version: NEWER }));
+    const before = Date.now();
     const replaced = sim.waitFor("replaced");
     const second = track(await rawSocket(folder, { version: NEWER }));
     await second.opened;
@@ -133,7 +134,41 @@ describe("a strict connection: version gate, login failures, stream errors, conf
     expect(event.byConnectionId).not.toBe(event.connectionId);
     const ready = sim.state().connections.filter((connection) => connection.phase === "ready");
     expect(ready.map((connection) => connection.deviceJid)).toEqual([event.deviceJid]);
+
+    // seen from outside: the device, when, both connection ids, and two logged in at once
+    const answer = await call("GET", "/conflicts");
+    expect(answer.status).toBe(200);
+    const report = answer.body as unknown as ConflictReport;
+    expect(report.conflicts.filter((conflict) => conflict.deviceJid === event.deviceJid)).toEqual([
+      {
+        deviceJid: event.deviceJid,
+        at: expect.any(Number),
+        replacedConnectionId: event.connectionId,
+        byConnectionId: event.byConnectionId,
+      },
+    ]);
+    expect(report.conflicts.at(-1)?.at).toBeGreaterThanOrEqual(before);
+    expect(report.maxConcurrentLogins[event.deviceJid]).toBe(2);
+    expect(sim.conflicts()).toEqual(report);
     second.end();
+  });
+
+  it("logins of a device that never overlap are no conflict: at most 1 at once", async () => {
+    const folder = folders.path("one-at-a-time");
+    const linked = sim.waitFor("login");
+    const first = track(await linkRaw(sim, folder, { version: NEWER }));
+    const { deviceJid, connectionId } = await linked;
+    const gone = sim.waitFor("disconnect", (event) => event.connectionId === connectionId);
+    first.end();
+    await gone;
+    const login = sim.waitFor("login");
+    const again = track(await rawSocket(folder, { version: NEWER }));
+    await again.opened;
+    expect((await login).deviceJid).toBe(deviceJid);
+    const { conflicts, maxConcurrentLogins } = sim.conflicts();
+    expect(conflicts.filter((conflict) => conflict.deviceJid === deviceJid)).toEqual([]);
+    expect(maxConcurrentLogins[deviceJid]).toBe(1);
+    again.end();
   });
 
   it("blackhole: the socket stays open, nothing is answered, keep-alive notices; new connections hang until it ends", async () => {

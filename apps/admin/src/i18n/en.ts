@@ -86,6 +86,9 @@ export const en: Messages = {
     emptyTitle: "No WhatsApp session yet",
     emptyBody: "Add a session, then link the organisation's number by scanning a QR code.",
     add: "Add WhatsApp Session",
+    heldBy: "Held by node {node} since {since}.",
+    heldByThisNode: "(this node)",
+    heldByNobody: "No node holds the WhatsApp session right now; another node takes it over within seconds.",
     onlyOne:
       "Kabar runs one WhatsApp number. The session “{name}” already exists, so another cannot be added. Edit this one if its details or number change.",
     name: "Session name",

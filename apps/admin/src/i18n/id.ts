@@ -92,6 +92,10 @@ export const id = {
     emptyTitle: "Belum ada sesi WhatsApp",
     emptyBody: "Tambahkan sesi, lalu tautkan nomor organisasi dengan memindai kode QR.",
     add: "Add WhatsApp Session",
+    heldBy: "Dipegang oleh node {node} sejak {since}.",
+    heldByThisNode: "(node ini)",
+    heldByNobody:
+      "Saat ini tidak ada node yang memegang sesi WhatsApp; node lain akan mengambil alih dalam beberapa detik.",
     onlyOne:
       "Kabar menjalankan satu nomor WhatsApp. Sesi “{name}” sudah ada, jadi sesi lain tidak bisa ditambahkan. Ubah sesi ini bila data atau nomornya berubah.",
     name: "Nama Session",

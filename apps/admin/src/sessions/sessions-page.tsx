@@ -7,6 +7,7 @@ import { format, useI18n } from "../i18n/i18n";
 import { QrModal } from "./qr-modal";
 import { SessionCard } from "./session-card";
 import { SessionForm } from "./session-form";
+import { SessionOwner } from "./session-owner";
 import { useSessionStatus } from "./use-session-status";
 
 type Mode = "view" | "create" | "edit";
@@ -71,6 +72,7 @@ export function SessionsPage({ isLive }: { isLive: boolean }) {
             onEdit={() => setMode("edit")}
             onShowQr={openQr}
           />
+          <SessionOwner />
           <p className="notice" id="only-one-session">
             {format(t.sessions.onlyOne, { name: record.name })}
           </p>

@@ -70,6 +70,12 @@ export async function renderMetrics(kabar: Kabar): Promise<string> {
     const { version, source } = health.waWebVersion;
     lines.push(`kabar_wa_web_version_info{version="${label(version)}",source="${source}"} 1`);
   }
+  // The node id is validated at start (CLUSTER_NODE_ID_PATTERN): no free text reaches a label.
+  const cluster = kabar.cluster();
+  family("kabar_node_info", "gauge", "This node's id and mode (single on SQLite, cluster on PostgreSQL).");
+  lines.push(`kabar_node_info{node="${label(cluster.nodeId)}",mode="${cluster.mode}"} 1`);
+  family("kabar_session_owner", "gauge", "1 on the node that holds the WhatsApp session, 0 on the others.");
+  lines.push(`kabar_session_owner ${cluster.isOwner ? 1 : 0}`);
   family("kabar_database_up", "gauge", "1 when the database answers.");
   lines.push(`kabar_database_up ${health.database ? 1 : 0}`);
   return `${lines.join("\n")}\n`;

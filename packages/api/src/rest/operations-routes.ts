@@ -8,7 +8,7 @@ export const operationsRoutes: RestRoute[] = [
     method: "GET",
     path: "/health",
     summary:
-      "Process, database, session state, outbox depth and whether wa_sessions/ takes writes; 503 only when the database is down",
+      "Process, database, session state, outbox depth, whether wa_sessions/ takes writes, and which node owns the session since when (cluster); 503 only when the database is down",
     access: "anonymous",
     successStatus: 200,
     handle: async ({ caller }) => {

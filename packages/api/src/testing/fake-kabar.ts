@@ -25,6 +25,7 @@ import {
   SessionNotFoundError,
 } from "@kabar/core";
 import type {
+  ClusterInfo,
   DashboardStats,
   InboundMessageRecord,
   Kabar,
@@ -60,6 +61,15 @@ export class FakeKabar implements Kabar {
   readonly onWhatsAppAnswers = new Map<string, OnWhatsAppAnswer>();
   reconnects = 0;
   isDatabaseUp = true;
+  /** What `cluster()` answers: one node on its own unless a test says otherwise. */
+  clusterInfo: ClusterInfo = {
+    mode: "single",
+    nodeId: "fake-node:0",
+    isOwner: true,
+    ownerNodeId: "fake-node:0",
+    ownerSince: new Date(),
+    leaseExpiresAt: null,
+  };
 
   private setState(patch: Partial<SessionStatus>): SessionStatus {
     this.current = { ...this.current, session: this.session, ...patch, changedAt: now() };
@@ -363,19 +373,6 @@ export class FakeKabar implements Kabar {
     },
   };
 
-  private readonly startedAt = new Date();
-
-  cluster() {
-    return {
-      mode: "single" as const,
-      nodeId: "fake",
-      isOwner: true,
-      ownerNodeId: "fake",
-      ownerSince: this.startedAt,
-      leaseExpiresAt: null,
-    };
-  }
-
   async health() {
     const counts = await this.messages.countByStatus();
     return {
@@ -387,6 +384,10 @@ export class FakeKabar implements Kabar {
       storageProblem: this.current.storageProblem,
       waWebVersion: this.current.waWebVersion,
     };
+  }
+
+  cluster(): ClusterInfo {
+    return { ...this.clusterInfo };
   }
 
   stats() {

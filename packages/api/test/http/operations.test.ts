@@ -77,6 +77,41 @@ describe("the WhatsApp Web version in use", () => {
   });
 });
 
+describe("which node owns the session", () => {
+  it("/health says the mode, this node, the owner and since when; /metrics has the node and 1 only on the owner", async () => {
+    const single = await request(baseUrl, "GET", "/health");
+    expect(single.body).toMatchObject({
+      cluster: { mode: "single", nodeId: "fake-node:0", isOwner: true, ownerNodeId: "fake-node:0" },
+    });
+    const ownerSince = new Date("2026-12-02T10:00:00.000Z");
+    api.kabar.clusterInfo = {
+      mode: "cluster",
+      nodeId: "node-b:3001",
+      isOwner: false,
+      ownerNodeId: "node-a:3000",
+      ownerSince,
+      leaseExpiresAt: new Date("2026-12-02T10:00:10.000Z"),
+    };
+    expect((await request(baseUrl, "GET", "/health")).body).toMatchObject({
+      cluster: {
+        mode: "cluster",
+        nodeId: "node-b:3001",
+        isOwner: false,
+        ownerNodeId: "node-a:3000",
+        ownerSince: "2026-12-02T10:00:00.000Z",
+      },
+    });
+    expect((await api.admin().health()).cluster.ownerNodeId).toBe("node-a:3000");
+    const follower = String((await request(baseUrl, "GET", "/metrics", { token })).body);
+    expect(follower).toContain('kabar_node_info{node="node-b:3001",mode="cluster"} 1');
+    expect(follower).toContain("kabar_session_owner 0");
+    api.kabar.clusterInfo = { ...api.kabar.clusterInfo, isOwner: true, ownerNodeId: "node-b:3001" };
+    expect(String((await request(baseUrl, "GET", "/metrics", { token })).body)).toContain(
+      "kabar_session_owner 1",
+    );
+  });
+});
+
 describe("/metrics", () => {
   it("speaks Prometheus text: session state, messages by status, latency histogram, reconnects, last disconnect", async () => {
     await api.admin().session.create({ name: "Panitia", sessionId: "panitia" });

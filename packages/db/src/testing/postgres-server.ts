@@ -73,32 +73,46 @@ process.once("exit", () => {
   for (const stop of running) stop();
 });
 
-export async function startPostgres(): Promise<PostgresServer> {
+export interface StartPostgresOptions {
+  /**
+   * Keep the server's files in this folder (made on first use, reused after): `pnpm start:cluster` keeps
+   * its data across restarts. Default: a temp folder removed at stop, as tests want.
+   */
+  folder?: string;
+  /** fsync on, as a production server runs (the bench's figures); default off for a temp server. */
+  isDurable?: boolean;
+}
+
+export async function startPostgres(options: StartPostgresOptions = {}): Promise<PostgresServer> {
   const bin = findPostgresBin();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kabar-pg-"));
+  const isKept = options.folder !== undefined;
+  const dir = options.folder ?? fs.mkdtempSync(path.join(os.tmpdir(), "kabar-pg-"));
   const dataDir = path.join(dir, "data");
-  fs.mkdirSync(dataDir, { mode: 0o700 });
+  const isNew = !fs.existsSync(path.join(dataDir, "PG_VERSION"));
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   if (isRoot()) {
     fs.chmodSync(dir, 0o755);
     execFileSync("chown", ["-R", "postgres:postgres", dir]);
   }
-  await runAs(bin, "initdb", ["-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync", "-D", dataDir]);
+  if (isNew)
+    await runAs(bin, "initdb", ["-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync", "-D", dataDir]);
   const port = await freePort();
-  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`;
+  // fsync off only for throwaway servers: a kept one must survive a crash of the machine
+  const serverOptions = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=${isKept || options.isDurable ? "on" : "off"} -c max_connections=200`;
   await runAs(bin, "pg_ctl", [
     "-D",
     dataDir,
     "-l",
     path.join(dir, "server.log"),
     "-o",
-    options,
+    serverOptions,
     "-w",
     "start",
   ]);
 
   const stopNow = () => {
     try {
-      const args = ["-D", dataDir, "-m", "immediate", "stop"];
+      const args = ["-D", dataDir, "-m", isKept ? "fast" : "immediate", "stop"];
       if (isRoot())
         execFileSync("su", [
           "postgres",
@@ -111,7 +125,7 @@ export async function startPostgres(): Promise<PostgresServer> {
     } catch {
       // already stopped
     }
-    fs.rmSync(dir, { recursive: true, force: true });
+    if (!isKept) fs.rmSync(dir, { recursive: true, force: true });
   };
   running.add(stopNow);
 
