@@ -50,7 +50,7 @@ async function startNodeA(): Promise<{ harness: SimulatedKabar; db: PrismaClient
   const databaseUrl = await postgres.createDatabase();
   await migrateDatabase(databaseUrl);
   db = createDatabase(databaseUrl);
-  await writeLease(db, SESSION_ID, NODE_A);
+  await writeLease(db, NODE_A);
   const logs: string[] = [];
   const mediaDir = await temporaryFolder();
   harness = await startSimulatedKabar({
@@ -114,7 +114,7 @@ describe("WhatsApp credentials in PostgreSQL", { timeout: 90_000 }, () => {
 
     // the lease moves on, as a takeover does: another holder, the token one higher
     const nodeB = { nodeId: "node-b", token: 2 };
-    await writeLease(nodeA.db, SESSION_ID, nodeB);
+    await writeLease(nodeA.db, nodeB);
     const second = await sessionNode(nodeA.harness, nodeA.db, nodeB);
     const states: string[] = [];
     second.manager.onStatus((status) => states.push(status.state));

@@ -25,4 +25,5 @@ export {
   hasCredentialsInDatabase,
   readAllCredentials,
   readCredential,
+  SESSION_LEASE_KEY,
 } from "./whatsapp-credentials/credential-table.js";

@@ -130,7 +130,7 @@ describe("pnpm whatsapp:credentials", { timeout: 120_000 }, () => {
 
   it("refuses while a server holds the session: a live lease, or a fresh heartbeat", async () => {
     writeFolder(path.join(workspace.sessionsDir, SESSION_ID), LINKED_FILES);
-    await writeLease(db, SESSION_ID, { nodeId: "node-a", token: 3 });
+    await writeLease(db, { nodeId: "node-a", token: 3 });
     const leased = await move("--to", "database");
     expect(leased.code).toBe(1);
     expect(leased.stderr).toContain("is in use (node node-a holds its lease) — stop the server");

@@ -14,8 +14,10 @@
  */
 import type { Logger } from "pino";
 import type pg from "pg";
+import { SESSION_LEASE_KEY } from "@kabar/db";
 
-export const LEASE_KEY = "whatsapp";
+/** The lease row's key, the one the credential writes check their fence against. */
+export const LEASE_KEY = SESSION_LEASE_KEY;
 export const DEFAULT_LEASE_MS = 10_000;
 /** The owner fences itself this long before its lease could expire. */
 const FENCE_MARGIN_MS = 3_000;

@@ -10,6 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import pg from "pg";
+import { SESSION_LEASE_KEY } from "../whatsapp-credentials/credential-table.js";
 
 const run = promisify(execFile);
 
@@ -169,19 +170,18 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
 }
 
 /**
- * Writes a session's lease row as the lease does when `nodeId` takes it with `token` (valid a minute),
+ * Writes the session's lease row as the lease does when `nodeId` takes it with `token` (valid a minute),
  * for tests of what the lease guards without running the lease itself.
  */
 export async function writeLease(
   db: { $executeRawUnsafe(query: string, ...values: unknown[]): Promise<number> },
-  sessionId: string,
   { nodeId, token }: { nodeId: string; token: number },
 ): Promise<void> {
   await db.$executeRawUnsafe(
     `INSERT INTO "SessionLease" ("sessionId", "holder", "token", "acquiredAt", "renewedAt", "expiresAt")
      VALUES ($1, $2, $3, now(), now(), now() + interval '1 minute')
      ON CONFLICT ("sessionId") DO UPDATE SET "holder" = $2, "token" = $3, "expiresAt" = EXCLUDED."expiresAt"`,
-    sessionId,
+    SESSION_LEASE_KEY,
     nodeId,
     token,
   );

@@ -36,7 +36,13 @@ export class CredentialsFencedError extends Error {
 /** A file's new content, or null to remove it. */
 export type CredentialChanges = ReadonlyMap<string, string | null>;
 
-const LEASE_CHECK = `SELECT 1 FROM "SessionLease" WHERE "sessionId" = $1 AND "holder" = $2 AND "token" = $3 FOR SHARE`;
+/**
+ * The key of the one SessionLease row: a node owns "the WhatsApp session", whichever session record exists
+ * (core's cluster/session-lease.ts takes and renews it).
+ */
+export const SESSION_LEASE_KEY = "whatsapp";
+
+const LEASE_CHECK = `SELECT 1 FROM "SessionLease" WHERE "sessionId" = '${SESSION_LEASE_KEY}' AND "holder" = $2 AND "token" = $3 FOR SHARE`;
 
 /**
  * The lease check as a CTE plus its parameters, or an always-true one when unfenced. Throws (before any

@@ -21,6 +21,7 @@ import {
   CREDS_NAME,
   commitCredentials,
   readAllCredentials,
+  SESSION_LEASE_KEY,
 } from "./credential-table.js";
 
 /** A refusal or a bad argument; the message is one line naming what to do. */
@@ -144,7 +145,7 @@ async function refuseWhileRunning(database: PrismaClient, now: Date): Promise<st
     );
   }
   const lease = await database.sessionLease.findUnique({
-    where: { sessionId: session.sessionId },
+    where: { sessionId: SESSION_LEASE_KEY },
     select: { holder: true, expiresAt: true },
   });
   const running =

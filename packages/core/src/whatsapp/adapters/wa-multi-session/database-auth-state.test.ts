@@ -34,7 +34,7 @@ async function migrated(url: string): Promise<PrismaClient> {
   return db;
 }
 
-const lease = (db: PrismaClient, fence: CredentialFence) => writeLease(db, SESSION_ID, fence);
+const lease = (db: PrismaClient, fence: CredentialFence) => writeLease(db, fence);
 
 const names = async (db: PrismaClient) =>
   (await db.whatsAppCredential.findMany({ where: { sessionId: SESSION_ID }, select: { name: true } }))
