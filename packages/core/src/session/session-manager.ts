@@ -41,6 +41,9 @@ export interface SessionManager extends SessionService {
   close(): Promise<void>;
 }
 
+const NOT_OWNER =
+  "This node no longer owns the WhatsApp session (its lease ended); another node takes it over";
+
 export interface SessionManagerDeps {
   db: PrismaClient;
   port: WhatsAppPort;
@@ -158,6 +161,9 @@ export function createSessionManager(deps: SessionManagerDeps): SessionManager {
     async fence() {
       // first: nothing this node does from now on may overwrite what the new owner writes
       store.setWriter(false);
+      // then, here only: not connected, so the worker aborts what is in flight and claims nothing more
+      // (the mirror shows the new owner's status within a second)
+      store.set({ state: "disconnected", reason: NOT_OWNER, reasonCode: null, qr: null, pairingCode: null });
       await supervisor.fence();
       mirror?.start();
     },
