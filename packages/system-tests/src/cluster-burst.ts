@@ -36,8 +36,9 @@ export async function sendSplit(cluster: Cluster, options: SplitBurstOptions): P
   for (let index = 0; index < options.total || !isFaultOver; index += 1) {
     if (index === options.total) {
       const fault = options.keepSendingUntil?.();
-      if (fault) void fault.finally(() => (isFaultOver = true)).catch(() => undefined);
-      else isFaultOver = true;
+      // no fault still going on: the burst is exactly `total` long
+      if (!fault) break;
+      void fault.finally(() => (isFaultOver = true)).catch(() => undefined);
     }
     const body = {
       to: recipient(index),

@@ -5,7 +5,7 @@
  * and a subscription open on the surviving node saw every status change.
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
-import type { Cluster } from "../../src/cluster.js";
+import type { Cluster, OwnerView } from "../../src/cluster.js";
 import { contactsReceived, outboxSettled, sendSplit } from "../../src/cluster-burst.js";
 import { startLinkedCluster } from "../../src/cluster-link.js";
 import { printTally } from "../../src/tally.js";
@@ -42,7 +42,8 @@ it("kill -9 of the owner mid-burst: the survivor owns the session within 15 s, n
   });
   const devicesBefore = cluster.simulator.state().devices.length;
   let killedAt = 0;
-  let killing: Promise<void> | undefined;
+  // Measured while the burst goes on: the survivor owns the session, connected, within 15 s of the kill.
+  let takingOver: Promise<{ owner: OwnerView; tookOverMs: number }> | undefined;
   const started = Date.now();
   const burst = await sendSplit(cluster, {
     scenario: "failover",
@@ -50,18 +51,20 @@ it("kill -9 of the owner mid-burst: the survivor owns the session within 15 s, n
     onAccepted: (accepted) => {
       if (accepted !== TOTAL / 2) return;
       killedAt = Date.now();
-      killing = cluster.kill(ownerId);
+      takingOver = cluster.kill(ownerId).then(async () => {
+        const owner = await cluster.waitForOwner(
+          survivorId,
+          (view) => view.isOwner && view.ownerNodeId === survivorId,
+          TAKEOVER_MS + 5_000,
+        );
+        return { owner, tookOverMs: Date.now() - killedAt };
+      });
+      // awaited after the burst; until then a failure must not count as unhandled
+      takingOver.catch(() => undefined);
     },
   });
-  await killing;
-
-  // the survivor owns the session, connected, within 15 s of the kill
-  const owner = await cluster.waitForOwner(
-    survivorId,
-    (view) => view.isOwner && view.ownerNodeId === survivorId,
-    Math.max(TAKEOVER_MS - (Date.now() - killedAt), 1),
-  );
-  const tookOverMs = Date.now() - killedAt;
+  if (!takingOver) throw new Error("the burst never reached the moment of the kill");
+  const { owner, tookOverMs } = await takingOver;
   expect(owner.ownerNodeId).toBe(survivorId);
   expect(tookOverMs).toBeLessThanOrEqual(TAKEOVER_MS);
 
