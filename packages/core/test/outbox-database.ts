@@ -81,7 +81,8 @@ function postgresServer(): Promise<{ server: PostgresServer; template: string }>
   return postgres;
 }
 
-async function databaseUrl(engine: DatabaseEngine, dir: string): Promise<string> {
+/** A new migrated database's URL: a copy of the template, its SQLite file in `dir`. */
+export async function testDatabaseUrl(engine: DatabaseEngine, dir: string): Promise<string> {
   if (engine === "postgresql") {
     const { server, template: name } = await postgresServer();
     return server.createDatabase(undefined, { template: name });
@@ -97,7 +98,7 @@ export async function createTestDatabase(
   engine: DatabaseEngine = "sqlite",
 ): Promise<TestDatabase> {
   const dir = await mkdtemp(path.join(tmpdir(), prefix));
-  const url = await databaseUrl(engine, dir);
+  const url = await testDatabaseUrl(engine, dir);
   const db = createDatabase(url);
   return {
     db,
