@@ -1,6 +1,6 @@
 import path from "node:path";
 import { MEDIA_LIMIT_BYTES } from "@kabar/core/schemas";
-import { databaseFilePath } from "@kabar/db";
+import { dataDirectory } from "@kabar/db";
 import { HttpError } from "../http/json.js";
 import { mimeTypeFromName } from "../kabar.js";
 import { queueMedia } from "../routers/messages/send-media.js";
@@ -28,11 +28,14 @@ export const sendUploadedMediaRoute: RestRoute = {
   handle: async ({ ctx, raw }) => {
     const principal = ctx.principal;
     if (!principal) throw new HttpError(401, { code: "UNAUTHORIZED", message: "Log in first." });
-    const dataDir = path.dirname(databaseFilePath(ctx.env.DATABASE_URL));
-    const { fields, file } = await receiveUpload(raw, path.join(dataDir, "uploads"), {
-      maxFileBytes: MEDIA_LIMIT_BYTES.document,
-      tooLargeMessage: "file: a document may be at most 100.0 MB (an image at most 16.0 MB).",
-    });
+    const { fields, file } = await receiveUpload(
+      raw,
+      path.join(dataDirectory(ctx.env.DATABASE_URL), "uploads"),
+      {
+        maxFileBytes: MEDIA_LIMIT_BYTES.document,
+        tooLargeMessage: "file: a document may be at most 100.0 MB (an image at most 16.0 MB).",
+      },
+    );
     try {
       if (file === null) {
         throw new HttpError(400, {
