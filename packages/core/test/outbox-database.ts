@@ -27,9 +27,7 @@ export function describeOnEachEngine(
   body: (engine: DatabaseEngine) => void,
 ): void {
   describe.each(ENGINES)(`${name} on %s`, { timeout: 20_000, ...options }, (engine) => {
-    beforeAll(async () => {
-      if (engine === "postgresql") await postgresServer();
-    }, 120_000);
+    beforeAll(() => prepareEngine(engine), 120_000);
     body(engine);
   });
 }
@@ -74,6 +72,11 @@ async function postgresTemplate(): Promise<{ server: PostgresServer; template: s
   const name = "kabar_template";
   await migrateDatabase(await server.createDatabase(name));
   return { server, template: name };
+}
+
+/** Starts this file's PostgreSQL server and migrates its template now (for a beforeAll); nothing for SQLite. */
+export async function prepareEngine(engine: DatabaseEngine): Promise<void> {
+  if (engine === "postgresql") await postgresServer();
 }
 
 function postgresServer(): Promise<{ server: PostgresServer; template: string }> {
