@@ -2,11 +2,12 @@
  * The WhatsApp credentials and the database are secrets: on start, their folders are made 0700 and
  * the files 0600 when they are not, with a warning (an older install, a copy, a restored backup).
  * A database folder given by DATABASE_URL that is not our own data/ is only warned about: it may
- * be shared (/var/lib, /tmp) and is not ours to change.
+ * be shared (/var/lib, /tmp) and is not ours to change. On PostgreSQL there is no database file here:
+ * only the data folder (media uploads) and the credentials are ours to check.
  */
 import fs from "node:fs";
 import path from "node:path";
-import { databaseFilePath, isPostgresUrl } from "@kabar/db";
+import { dataDirectory, databaseFilePath, isPostgresUrl } from "@kabar/db";
 import type { Logger } from "pino";
 import { REPO_ROOT } from "./env.js";
 
@@ -32,18 +33,15 @@ export function tightenPrivateFiles(
   options: { databaseUrl: string; sessionsDir: string },
   logger: Logger,
 ): string[] {
-  // On PostgreSQL there is no database file here: only the credentials folder is ours to tighten.
-  const targets: Target[] = [{ path: options.sessionsDir, mode: 0o700, mayChange: true }];
-  if (!isPostgresUrl(options.databaseUrl)) {
-    const database = databaseFilePath(options.databaseUrl);
-    const dataDir = path.dirname(database);
-    targets.push(
-      { path: dataDir, mode: 0o700, mayChange: path.resolve(dataDir) === DEFAULT_DATA_DIR },
-      ...["", "-wal", "-shm"].map(
-        (suffix): Target => ({ path: `${database}${suffix}`, mode: 0o600, mayChange: true }),
-      ),
-    );
-  }
+  const dataDir = dataDirectory(options.databaseUrl);
+  const database = isPostgresUrl(options.databaseUrl) ? null : databaseFilePath(options.databaseUrl);
+  const targets: Target[] = [
+    { path: options.sessionsDir, mode: 0o700, mayChange: true },
+    { path: dataDir, mode: 0o700, mayChange: path.resolve(dataDir) === DEFAULT_DATA_DIR },
+    ...(database === null ? [] : ["", "-wal", "-shm"]).map(
+      (suffix): Target => ({ path: `${database}${suffix}`, mode: 0o600, mayChange: true }),
+    ),
+  ];
   const problems: string[] = [];
   for (const target of targets) {
     const mode = modeOf(target.path);

@@ -7,7 +7,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pino } from "pino";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, expect, it } from "vitest";
 import type { Kabar } from "../src/contract.js";
 import { type CreateKabarOptions, createKabar } from "../src/create-kabar.js";
 import { BroadcastStateError, InvalidInputError } from "../src/errors.js";
@@ -20,25 +20,32 @@ import {
   participantPhone,
   participantsCsv,
 } from "./broadcast-helpers.js";
+import { type DatabaseEngine, describeOnEachEngine, testDatabaseUrl } from "./outbox-database.js";
 import { NO_PACING, nextEvent } from "./outbox-harness.js";
 
 const TEMPLATE = "Halo {nama}, BIB kamu {bib} untuk {kategori}.";
 
 let dir = "";
+let databaseUrl = "";
+let engine: DatabaseEngine = "sqlite";
 let kabar: Kabar | null = null;
 afterEach(async () => {
   await kabar?.close();
   kabar = null;
   await rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+  dir = "";
 });
 
 async function startKabar(
   port: FakeWhatsAppPort,
   overrides: Partial<CreateKabarOptions> = {},
 ): Promise<Kabar> {
-  if (dir === "") dir = await mkdtemp(path.join(tmpdir(), "kabar-broadcast-"));
+  if (dir === "") {
+    dir = await mkdtemp(path.join(tmpdir(), "kabar-broadcast-"));
+    databaseUrl = await testDatabaseUrl(engine, dir);
+  }
   kabar = await createKabar({
-    databaseUrl: `file:${path.join(dir, "kabar.db")}`,
+    databaseUrl,
     sessionsDir: path.join(dir, "wa_sessions"),
     port,
     settings: NO_PACING,
@@ -61,7 +68,11 @@ async function connected(port: FakeWhatsAppPort, running: Kabar): Promise<void> 
   await open;
 }
 
-describe("broadcasts", { timeout: 60_000 }, () => {
+describeOnEachEngine("broadcasts", { timeout: 60_000 }, (databaseEngine) => {
+  beforeEach(() => {
+    engine = databaseEngine;
+  });
+
   it("lists every bad row by line and column, previews the first 5, and sends each valid row once", async () => {
     const port = new FakeWhatsAppPort();
     const running = await startKabar(port);

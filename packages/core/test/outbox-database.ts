@@ -27,9 +27,7 @@ export function describeOnEachEngine(
   body: (engine: DatabaseEngine) => void,
 ): void {
   describe.each(ENGINES)(`${name} on %s`, { timeout: 20_000, ...options }, (engine) => {
-    beforeAll(async () => {
-      if (engine === "postgresql") await postgresServer();
-    }, 120_000);
+    beforeAll(() => prepareEngine(engine), 120_000);
     body(engine);
   });
 }
@@ -76,12 +74,18 @@ async function postgresTemplate(): Promise<{ server: PostgresServer; template: s
   return { server, template: name };
 }
 
+/** Starts this file's PostgreSQL server and migrates its template now (for a beforeAll); nothing for SQLite. */
+export async function prepareEngine(engine: DatabaseEngine): Promise<void> {
+  if (engine === "postgresql") await postgresServer();
+}
+
 function postgresServer(): Promise<{ server: PostgresServer; template: string }> {
   postgres ??= postgresTemplate();
   return postgres;
 }
 
-async function databaseUrl(engine: DatabaseEngine, dir: string): Promise<string> {
+/** A new migrated database's URL: a copy of the template, its SQLite file in `dir`. */
+export async function testDatabaseUrl(engine: DatabaseEngine, dir: string): Promise<string> {
   if (engine === "postgresql") {
     const { server, template: name } = await postgresServer();
     return server.createDatabase(undefined, { template: name });
@@ -97,7 +101,7 @@ export async function createTestDatabase(
   engine: DatabaseEngine = "sqlite",
 ): Promise<TestDatabase> {
   const dir = await mkdtemp(path.join(tmpdir(), prefix));
-  const url = await databaseUrl(engine, dir);
+  const url = await testDatabaseUrl(engine, dir);
   const db = createDatabase(url);
   return {
     db,

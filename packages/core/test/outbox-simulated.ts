@@ -1,6 +1,7 @@
 /**
  * createKabar on the real wa-multi-session adapter against the WhatsApp simulator: each test gets
- * its own folder, database file and simulator on port 0. Shared by the outbox acceptance tests.
+ * its own folder, database (an SQLite file, or a PostgreSQL database) and simulator on port 0. Shared
+ * by the outbox acceptance tests.
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -15,6 +16,7 @@ import { pino } from "pino";
 import { expect } from "vitest";
 import type { Kabar, Settings, SessionStatus } from "../src/contract.js";
 import { type CreateKabarOptions, createKabar } from "../src/create-kabar.js";
+import { type DatabaseEngine, testDatabaseUrl } from "./outbox-database.js";
 import { NO_PACING } from "./outbox-harness.js";
 
 export const SESSION_ID = "panitia_lari";
@@ -37,12 +39,17 @@ export async function startSimulatedKabar(
     settings?: Partial<Settings>;
     simulator?: StartSimulatorOptions;
     kabar?: Partial<CreateKabarOptions>;
+    /** Default SQLite (a file in the test's folder). */
+    engine?: DatabaseEngine;
   } = {},
 ): Promise<SimulatedKabar> {
   const dir = await mkdtemp(path.join(tmpdir(), "kabar-outbox-sim-"));
   const simulator = await startSimulator({ port: 0, ...options.simulator });
   const sessionsDir = path.join(dir, "wa_sessions");
-  const databaseUrl = `file:${path.join(dir, "kabar.db")}`;
+  const databaseUrl =
+    options.engine === "postgresql"
+      ? await testDatabaseUrl("postgresql", dir)
+      : `file:${path.join(dir, "kabar.db")}`;
   const build = (overrides: Partial<CreateKabarOptions> = {}): CreateKabarOptions => ({
     databaseUrl,
     sessionsDir,

@@ -1,7 +1,7 @@
 /** What the bad-input suite compares before and after: every row of the database, and the file tree. */
 import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
-import type { PrismaClient } from "@kabar/db";
+import { databaseEngine, type PrismaClient } from "@kabar/db";
 
 /** Columns that change by design when a valid credential is used, not by the input under test. */
 const USAGE_COLUMNS: Record<string, string[]> = {
@@ -17,13 +17,17 @@ const USAGE_COLUMNS: Record<string, string[]> = {
  * its exit (see BENCHMARKS.md, findings), so the snapshot must not be the thing that breaks it.
  */
 export async function databaseSnapshot(db: PrismaClient): Promise<Record<string, unknown[]>> {
+  const isPostgres = databaseEngine(db) === "postgresql";
   const tables = await db.$queryRawUnsafe<{ name: string }[]>(
-    "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name",
+    isPostgres
+      ? "SELECT CAST(table_name AS TEXT) AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name"
+      : "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name",
   );
   const snapshot: Record<string, unknown[]> = {};
   for (const { name } of tables) {
+    // PostgreSQL has no rowid: every column in order makes the order as stable (rows are compared whole)
     const rows = await db.$queryRawUnsafe<Record<string, unknown>[]>(
-      `SELECT * FROM "${name}" ORDER BY rowid`,
+      isPostgres ? `SELECT * FROM "${name}" ORDER BY "${name}".*` : `SELECT * FROM "${name}" ORDER BY rowid`,
     );
     for (const column of USAGE_COLUMNS[name] ?? []) for (const row of rows) delete row[column];
     snapshot[name] = rows;

@@ -89,21 +89,22 @@ export function createBroadcastFeeder(deps: FeederDependencies) {
     }
   }
 
+  /** One pass over the running broadcasts; a feed requested meanwhile is a new pass at the queue's end. */
   async function feedAll(): Promise<void> {
-    while (isFeedRequested && !isClosed) {
-      isFeedRequested = false;
-      for (const broadcast of await repository.withStatus("running")) await feedBroadcast(broadcast.id);
-    }
+    isFeedRequested = false;
+    if (isClosed) return;
+    for (const broadcast of await repository.withStatus("running")) await feedBroadcast(broadcast.id);
   }
 
   return {
     serial,
     /** Looks at the running broadcasts again soon (a message moved on, a broadcast started). */
     requestFeed(): void {
-      if (isClosed) return;
-      const wasRequested = isFeedRequested;
+      if (isClosed || isFeedRequested) return;
       isFeedRequested = true;
-      if (wasRequested) return;
+      // Behind what is queued already: a pause asked for during a pass goes before the next pass.
+      // (Looping inside one task while sends kept asking starved a pause until the list was done
+      // whenever a pass took longer than the gap between sends, as on PostgreSQL under load.)
       serial(feedAll).catch((error: unknown) => {
         deps.logger.error({ err: error }, "feeding broadcasts failed; trying again at the next message");
       });
