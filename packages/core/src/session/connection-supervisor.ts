@@ -204,21 +204,38 @@ export function createConnectionSupervisor(deps: ConnectionSupervisorDeps) {
     }, wait);
   }
 
-  async function moveCredentialsAside(id: string): Promise<string | null> {
-    try {
-      return await credentials.backUp(id);
-    } catch (error) {
+  /** At once for the folder, a promise for the database; null when there was nothing (or it failed). */
+  function moveCredentialsAside(id: string): string | null | Promise<string | null> {
+    const failed = (error: unknown) => {
       logger.error({ err: error, sessionId: id }, `could not move the credentials to ${credentials.backupPlace}`);
       return null;
+    };
+    try {
+      const backup = credentials.backUp(id);
+      return backup instanceof Promise ? backup.catch(failed) : backup;
+    } catch (error) {
+      return failed(error);
     }
   }
 
-  /** Moved aside before the status says logged_out, so whoever reacts to it finds them gone. */
-  async function onLoggedOutOnPhone(
+  /**
+   * Moved aside before the status says logged_out, so whoever reacts to it finds them gone: in the same
+   * tick for the folder (as it always was), once the database has renamed the rows on PostgreSQL.
+   */
+  function onLoggedOutOnPhone(
     sessionId: string,
     disconnected: Pick<SessionStatus, "lastDisconnectAt" | "lastDisconnectReason" | "lastDisconnectCode">,
-  ): Promise<void> {
-    const backup = await moveCredentialsAside(sessionId);
+  ): void {
+    const backup = moveCredentialsAside(sessionId);
+    if (backup instanceof Promise) void backup.then((moved) => reportLoggedOut(sessionId, moved, disconnected));
+    else reportLoggedOut(sessionId, backup, disconnected);
+  }
+
+  function reportLoggedOut(
+    sessionId: string,
+    backup: string | null,
+    disconnected: Pick<SessionStatus, "lastDisconnectAt" | "lastDisconnectReason" | "lastDisconnectCode">,
+  ): void {
     logger.warn({ sessionId, backup }, "logged out on the phone; credentials moved aside");
     store.set({
       ...disconnected,
@@ -245,7 +262,7 @@ export function createConnectionSupervisor(deps: ConnectionSupervisorDeps) {
     );
     if (event.kind === "logged_out") {
       isLinked = false;
-      void onLoggedOutOnPhone(event.sessionId, disconnected);
+      onLoggedOutOnPhone(event.sessionId, disconnected);
       return;
     }
     if (event.kind === "restart_required") {

@@ -11,8 +11,11 @@ export interface CredentialStore {
   /** Where they live, for log lines: "wa_sessions/.backup" or "the database". */
   backupPlace: string;
   hasSaved(sessionId: string): Promise<boolean>;
-  /** Moves them to a backup (a folder under .backup, or rows under `<sessionId>.backup-<time>`); null when there was nothing. */
-  backUp(sessionId: string): Promise<string | null>;
+  /**
+   * Moves them to a backup (a folder under .backup, or rows under `<sessionId>.backup-<time>`); null when
+   * there was nothing. The folder's move is synchronous, so a logout's status follows it in the same tick.
+   */
+  backUp(sessionId: string): string | null | Promise<string | null>;
 }
 
 export function createCredentialStore(sessionsDir: string, location?: CredentialLocation): CredentialStore {
@@ -27,6 +30,6 @@ export function createCredentialStore(sessionsDir: string, location?: Credential
   return {
     backupPlace: "wa_sessions/.backup",
     hasSaved: async (sessionId) => hasSavedCredentials(sessionsDir, sessionId),
-    backUp: async (sessionId) => backUpSessionFolder(sessionsDir, sessionId),
+    backUp: (sessionId) => backUpSessionFolder(sessionsDir, sessionId),
   };
 }

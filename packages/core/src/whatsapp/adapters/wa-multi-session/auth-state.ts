@@ -176,6 +176,7 @@ async function store(location: string, changes: Map<string, string | null>): Pro
     if (failure?.kind === "fenced") {
       // Never to land: forget what was kept too, so a read no longer serves it either.
       for (const name of changes.keys()) unwritten.get(location)?.delete(name);
+      settleIfAllWritten(location);
       options.onFenced?.(error instanceof Error ? error : new Error(String(error)));
       return;
     }
