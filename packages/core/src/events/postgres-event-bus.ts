@@ -7,7 +7,7 @@
  */
 import type { PrismaClient } from "@kabar/db";
 import type { Logger } from "pino";
-import type { ChangeFeed, CoreEvent, EventBus, ResyncEvent, TrackedEvent } from "../contract.js";
+import type { ChangeFeed, CoreEvent, EventBus, TrackedEvent } from "../contract.js";
 import { CHANGE_TOPICS, createChangeListeners, isChangeTopic } from "./change-feed.js";
 import {
   appendEvents,
