@@ -71,7 +71,6 @@ export const envSchema = z.object({
       error: "must be an e-mail address, or several separated by commas",
     })
     .optional(),
-  /** The panel's address as people open it; alert e-mails link to its session page. */
   /**
    * This node's name in a cluster (PostgreSQL): in /health, /metrics labels and pg application_name,
    * so only characters safe in all three. Default `<hostname>:<PORT>`.
@@ -82,6 +81,7 @@ export const envSchema = z.object({
       error: "must be 1–64 characters: letters, digits, '.', '_', ':' or '-'",
     })
     .optional(),
+  /** The panel's address as people open it; alert e-mails link to its session page. */
   PUBLIC_URL: z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }).optional(),
 });
 
