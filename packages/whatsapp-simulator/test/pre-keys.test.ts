@@ -61,10 +61,7 @@ describe("one-time pre-keys: used up for real, topped up, and not required", () 
       if (count === 0) emptyTakes += 1;
     });
     // all at once: the bundles are handed out before any upload can land
-    const burst = Array.from(
-      { length: left + 5 },
-      (_, index) => `62814000${index.toString().padStart(5, "0")}`,
-    );
+    const burst = Array.from({ length: left + 5 }, (_, index) => `62814000${index.toString().padStart(5, "0")}`);
     const acked = Promise.all(
       burst.map((number) => sim.waitFor("contact-message-acked", (event) => event.number === number)),
     );

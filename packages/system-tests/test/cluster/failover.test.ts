@@ -85,6 +85,9 @@ it("kill -9 of the owner mid-burst: the survivor owns the session within 15 s, n
   const afterKill = sessionStates.filter(({ at }) => at >= killedAt).map(({ state }) => state);
   expect(afterKill).not.toContain("waiting_qr");
   expect(afterKill.at(-1)).toBe("connected");
+  // connected again (the survivor's own socket) within 15 s of the kill, not only holding the lease
+  const reconnectedAt = sessionStates.find(({ state, at }) => at >= killedAt && state === "connected")?.at;
+  expect((reconnectedAt ?? Number.POSITIVE_INFINITY) - killedAt).toBeLessThanOrEqual(TAKEOVER_MS);
   expect(cluster.simulator.state().devices).toHaveLength(devicesBefore);
 
   // the survivor's subscription saw every accepted message reach its final status, A's sends included
