@@ -245,7 +245,13 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
     previousState = status.state;
   });
 
-  const parts = { sessions, worker: outbox.worker, broadcasts, alerts };
+  const parts = {
+    sessions,
+    worker: outbox.worker,
+    broadcasts,
+    alerts,
+    announceChangedSince: (since: Date) => outbox.announceChangedSince(since),
+  };
   if (!clustered) node = startSingleNode(nodeId, parts);
 
   async function shutdown(): Promise<void> {

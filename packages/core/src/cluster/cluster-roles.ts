@@ -9,13 +9,19 @@ import type { OutboxWorker } from "../outbox/outbox-worker.js";
 import type { SessionManager } from "../session/session-manager.js";
 import type { SessionCommand } from "./command-channel.js";
 import { type ClusterNode, singleNode, startClusterNode } from "./cluster-node.js";
+import { DEFAULT_LEASE_MS } from "./session-lease.js";
 
 export interface RoleParts {
   sessions: SessionManager;
   worker: OutboxWorker;
   broadcasts: Broadcasts;
   alerts: { close(): void };
+  /** Publishes again the status of every message changed since then (see Outbox.announceChangedSince). */
+  announceChangedSince(since: Date): Promise<number>;
 }
+
+/** How far back a new owner announces statuses again, beyond the old owner's lease: clocks of two machines. */
+const ANNOUNCE_MARGIN_MS = 5_000;
 
 /** The socket commands as this node runs them itself: connect and takeOver also end a 463 pause. */
 export function localSessionCommands(parts: Pick<RoleParts, "sessions" | "worker">) {
@@ -53,6 +59,7 @@ export async function startNodeRoles(
   parts: RoleParts,
 ): Promise<ClusterNode> {
   const { sessions, worker, broadcasts, alerts } = parts;
+  const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
   // loads the record and mirrors the owner's status; no socket until own()
   await sessions.start();
   return startClusterNode({
@@ -62,8 +69,11 @@ export async function startNodeRoles(
       own: () => sessions.own(),
       fenceSocket: () => sessions.fence(),
       async startWork() {
+        const tookAt = Date.now();
         await worker.start();
         await broadcasts.startService();
+        // what the previous owner wrote in its last lease may not have reached the other nodes as events
+        await parts.announceChangedSince(new Date(tookAt - leaseMs - ANNOUNCE_MARGIN_MS));
       },
       async stopWork() {
         await worker.close();

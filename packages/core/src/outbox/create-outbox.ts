@@ -13,7 +13,8 @@ import { KabarError, SessionNotFoundError } from "../errors.js";
 import type { PublishingEventBus } from "../events/event-bus.js";
 import type { SettingsStore } from "../settings/settings-service.js";
 import type { WhatsAppPort } from "../whatsapp/port.js";
-import { type Clock, changeStatus, type OutboxSession, systemClock } from "./outbox-context.js";
+import type { MessageStatus } from "../schemas.js";
+import { type Clock, changeStatus, type OutboxSession, publishStatus, systemClock } from "./outbox-context.js";
 import { createMessageRecords } from "./message-records.js";
 import type { MediaStore } from "./media-store.js";
 import { createOutboxRepository } from "./outbox-repository.js";
@@ -61,6 +62,8 @@ export interface Outbox {
   pruneMedia(): Promise<number>;
   /** Messages that reached "sent" since an instant (the daily cap's count; broadcasts' ETA). */
   sentSince(since: Date): Promise<number>;
+  /** Publishes the status of every message changed since `since` again; returns how many. */
+  announceChangedSince(since: Date): Promise<number>;
   /**
    * Queues a cancelled message again with the same WhatsApp id: how a paused broadcast gets back
    * the messages its pause took out of the queue. False when the message is not cancelled.
@@ -156,6 +159,22 @@ export function createOutbox(options: OutboxOptions): Outbox {
     depth: () => repository.depth(),
     pruneMedia: () => options.mediaStore.prune((sha256) => repository.isMediaReferenced(sha256)),
     sentSince: (since) => repository.sentSince(since),
+    /**
+     * Several nodes: publishes again the status of every message changed since `since`. A node killed
+     * right after writing a status may not have handed its event to the other nodes yet; the new owner
+     * announcing what changed during the old one's last lease means no subscription misses a final status
+     * (a status seen twice is harmless: it is the same status).
+     */
+    async announceChangedSince(since: Date): Promise<number> {
+      const rows = await repository.changedSince(since);
+      for (const row of rows) {
+        publishStatus({ events: options.events, clock }, row, {
+          publish: row.status as MessageStatus,
+          event: { detail: row.lastError },
+        });
+      }
+      return rows.length;
+    },
     cancelForBroadcast: (id, why) =>
       cancelMessage({ repository, events: options.events, clock }, records, id, why),
     async requeueCancelled(id) {

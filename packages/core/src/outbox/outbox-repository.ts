@@ -236,6 +236,15 @@ export function createOutboxRepository(db: PrismaClient) {
       return (await db.outboxMessage.count({ where: { mediaSha256: sha256 } })) > 0;
     },
 
+    /** Messages whose row changed since `since`, with their status now (a takeover announces them again). */
+    changedSince(since: Date): Promise<{ id: string; to: string; status: string; lastError: string | null }[]> {
+      return db.outboxMessage.findMany({
+        where: { updatedAt: { gte: since } },
+        select: { id: true, to: true, status: true, lastError: true },
+        orderBy: { seq: "asc" },
+      });
+    },
+
     sentSince(since: Date): Promise<number> {
       return db.outboxMessage.count({ where: { sentAt: { gte: since } } });
     },
