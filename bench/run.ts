@@ -7,7 +7,8 @@
  * `pnpm bench -- --only memory` runs figure 6b alone (heapUsed after GC and RSS at two message
  * counts, ~2 min, ~1 min with `--quick`) and writes bench/results/memory.json.
  * `pnpm bench -- --only send` runs figures 1, 4a and 5 alone and writes bench/results/send.json.
- * `pnpm bench -- --only e2e` runs figure 8 (POST → decrypted, product against a bare gateway) alone;
+ * `pnpm bench -- --only e2e` runs figure 8 (POST → decrypted, product against a bare gateway) alone,
+ * the product built and started as `pnpm start` does (`--tsx`: its sources under tsx instead);
  * `--only steps` figure 8b, where core's time per message goes; `--only load` figure 3 (no panel).
  * Figure 2 is measured on SQLite and, beside it with the same settings, on PostgreSQL. `--only failover`
  * runs figure 10 (two nodes on PostgreSQL: owner killed → first send acked by the new owner, median of 5).
@@ -27,11 +28,13 @@ import { benchIdleRss } from "./src/idle-rss.js";
 import { benchMemory, type MemoryResult } from "./src/memory.js";
 import type { LoadResult } from "./src/http-load.js";
 import { benchServer } from "./src/server-bench.js";
-import { benchHttpEndToEnd, httpEndToEndRows } from "./src/http-e2e.js";
+import { benchHttpEndToEnd, httpEndToEndRows, type ProductLaunch } from "./src/http-e2e.js";
 import { benchInProcess, inProcessRows } from "./src/in-process.js";
 import { benchStepTimings, stepTimingRows } from "./src/step-timings.js";
 
 const isQuick = process.argv.includes("--quick");
+// figure 8's product as `pnpm start` runs it, or with --tsx from its sources under tsx (as before 2026-12-02)
+const e2eLaunch: ProductLaunch = process.argv.includes("--tsx") ? "tsx" : "start-script";
 const onlyIndex = process.argv.indexOf("--only");
 const only = onlyIndex === -1 ? null : (process.argv[onlyIndex + 1] ?? null);
 const ONLY = ["accept", "memory", "send", "e2e", "steps", "load", "broadcasts", "failover"];
@@ -160,7 +163,8 @@ if (only === "broadcasts") {
 }
 
 if (only === "e2e") {
-  const e2e = await benchHttpEndToEnd({ count: size.e2e, log });
+  if (e2eLaunch === "start-script") await buildServer();
+  const e2e = await benchHttpEndToEnd({ count: size.e2e, log, launch: e2eLaunch });
   finishOnly("figure 8", "e2e", httpEndToEndRows(e2e), { e2e });
 }
 
@@ -238,7 +242,8 @@ if (only === "accept") {
 // (4a), (1), (5) in-process on one linked session.
 const inProcess = await benchInProcess(size, log);
 // (8) POST → decrypted through HTTP, product against a bare gateway; (8b) where core's time goes.
-const e2e = await benchHttpEndToEnd({ count: size.e2e, log });
+if (e2eLaunch === "start-script") await buildServer();
+const e2e = await benchHttpEndToEnd({ count: size.e2e, log, launch: e2eLaunch });
 log(
   `e2e: product p50 ${e2e.product.decrypted.p50} ms vs bare ${e2e.bare.decrypted.p50} ms (×${e2e.ratioP50})`,
 );

@@ -1,9 +1,10 @@
 /**
  * (8) End to end from outside, through HTTP: `POST /api/messages` started → the simulated contact
- * decrypted the message, one message at a time, pacing off. The product (the server process,
- * server-child.ts) against a bare wa-multi-session gateway (bare-gateway.mjs), each linked to a
- * simulator of its own, interleaved message by message so load changes hit both alike. Both bodies
- * carry a unique text, which is how the contact's decrypt is matched to the request.
+ * decrypted the message, one message at a time, pacing off. The product — as `pnpm start` runs it
+ * (built to JavaScript, start.sh, the default log level), or with `tsx` the sources under tsx in
+ * server-child.ts as before 2026-12-02 — against a bare wa-multi-session gateway (bare-gateway.mjs),
+ * each linked to a simulator of its own, interleaved message by message so load changes hit both
+ * alike. Both bodies carry a unique text, which is how the contact's decrypt is matched to the request.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
@@ -11,7 +12,9 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
-import { callApi, NO_PACING, recipient, startChildOutbox } from "@kabar/system-tests";
+import { linkThroughClient } from "@kabar/api/testing";
+import { createKabarClient } from "@kabar/client";
+import { callApi, NO_PACING, recipient, startBuiltServer, startChildOutbox } from "@kabar/system-tests";
 import { startSimulator, type WhatsAppSimulator } from "@kabar/whatsapp-simulator";
 import { type LatencySummary, since, summarize } from "./stats.js";
 
@@ -117,26 +120,18 @@ async function timed(
   return { answered, decrypted: (await decrypted(text)) - start };
 }
 
+/** How figure 8 starts the product: as `pnpm start` (the build must exist: buildServer()), or under tsx. */
+export type ProductLaunch = "start-script" | "tsx";
+
 export async function benchHttpEndToEnd(options: {
   count: number;
   log: (line: string) => void;
+  launch: ProductLaunch;
 }): Promise<HttpEndToEndResult> {
-  // No `drained` reporting: it reads the outbox depth after every status change, inside the process measured.
-  const product = await startChildOutbox({ env: { KABAR_REPORT_DRAINED: "0" } });
+  const product = await (options.launch === "start-script" ? startBuiltProduct() : startTsxProduct());
   let bare: BareGateway | null = null;
   try {
     const { server, simulator } = product;
-    const created = await callApi(server.url, "POST", "/api/admin/whatsapp-sessions", {
-      token: server.token,
-      body: { name: "Bench", sessionId: "bench_e2e" },
-    });
-    if (created.status !== 201) throw new Error(`creating the session answered ${created.status}`);
-    const waitingQr = server.waitForLine((line) => line.state === "waiting_qr" && Boolean(line.qr), 90_000);
-    await callApi(server.url, "POST", "/api/admin/whatsapp-sessions/connect", { token: server.token });
-    const { qr } = await waitingQr;
-    const connected = server.waitForLine((line) => line.state === "connected");
-    await simulator.phone.scan(qr ?? "");
-    await connected;
     bare = await startBareGateway();
     const bareUrl = bare.url;
     options.log("e2e: product and bare gateway linked");
@@ -172,7 +167,7 @@ export async function benchHttpEndToEnd(options: {
     const productSide = side(samples.product);
     const bareSide = side(samples.bare);
     return {
-      settings: `REST, one at a time, pacing off (gaps ${NO_PACING.minGapMs}/${NO_PACING.maxGapMs}/${NO_PACING.perRecipientGapMs} ms, cap ${NO_PACING.dailyCap}), a simulator each`,
+      settings: `product ${options.launch === "start-script" ? "as pnpm start runs it (built, start.sh, LOG_LEVEL info)" : "from its sources under tsx (server-child.ts)"}; REST, one at a time, pacing off (gaps ${NO_PACING.minGapMs}/${NO_PACING.maxGapMs}/${NO_PACING.perRecipientGapMs} ms, cap ${NO_PACING.dailyCap}), a simulator each`,
       count: options.count,
       product: productSide,
       bare: bareSide,
@@ -182,6 +177,59 @@ export async function benchHttpEndToEnd(options: {
   } finally {
     await bare?.close();
     await product.close();
+  }
+}
+
+interface Product {
+  server: { url: string; token: string };
+  simulator: WhatsAppSimulator;
+  close(): Promise<void>;
+}
+
+/** The product as `pnpm start` runs it: built to JavaScript, start.sh, the default log level. */
+async function startBuiltProduct(): Promise<Product> {
+  const simulator = await startSimulator({ port: 0, host: "127.0.0.1" });
+  // info: the default of LOG_LEVEL, so each request's log line is paid for as in production
+  const built = await startBuiltServer(simulator, { LOG_LEVEL: "info" }).catch(async (error: unknown) => {
+    await simulator.close();
+    throw error;
+  });
+  const close = async () => {
+    await built.stop();
+    await simulator.close();
+  };
+  try {
+    const token = await built.adminToken();
+    const client = createKabarClient({ url: built.url, token });
+    await client.settings.update.mutate(NO_PACING);
+    await linkThroughClient(client, (qr) => simulator.phone.scan(qr));
+    return { server: { url: built.url, token }, simulator, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+async function startTsxProduct(): Promise<Product> {
+  // No `drained` reporting: it reads the outbox depth after every status change, inside the process measured.
+  const product = await startChildOutbox({ env: { KABAR_REPORT_DRAINED: "0" } });
+  try {
+    const { server, simulator } = product;
+    const created = await callApi(server.url, "POST", "/api/admin/whatsapp-sessions", {
+      token: server.token,
+      body: { name: "Bench", sessionId: "bench_e2e" },
+    });
+    if (created.status !== 201) throw new Error(`creating the session answered ${created.status}`);
+    const waitingQr = server.waitForLine((line) => line.state === "waiting_qr" && Boolean(line.qr), 90_000);
+    await callApi(server.url, "POST", "/api/admin/whatsapp-sessions/connect", { token: server.token });
+    const { qr } = await waitingQr;
+    const connected = server.waitForLine((line) => line.state === "connected");
+    await simulator.phone.scan(qr ?? "");
+    await connected;
+    return { server, simulator, close: () => product.close() };
+  } catch (error) {
+    await product.close();
+    throw error;
   }
 }
 

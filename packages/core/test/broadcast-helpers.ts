@@ -1,5 +1,7 @@
 /** Shared by the broadcast tests: participant lists and waiting on a broadcast's progress. */
 import type { BroadcastProgress, Kabar } from "../src/contract.js";
+import type { FakeWhatsAppPort } from "../src/whatsapp/fake-whatsapp-port.js";
+import { nextEvent } from "./outbox-harness.js";
 
 /** Valid Indonesian mobile numbers, distinct per index: 0812 7700 0000 + index. */
 export function participantPhone(index: number): string {
@@ -85,4 +87,18 @@ export async function collect(lines: AsyncIterable<string>): Promise<string> {
   let text = "";
   for await (const line of lines) text += line;
   return text;
+}
+
+/** Creates the session when there is none, connects, and lets the fake port open it. */
+export async function connected(port: FakeWhatsAppPort, running: Kabar): Promise<void> {
+  if ((await running.sessions.get()) === null) {
+    await running.sessions.create({ name: "Panitia Lari", sessionId: "panitia_lari" });
+  }
+  const open = nextEvent(
+    running.events,
+    (event) => event.type === "session.state" && event.status.state === "connected",
+  );
+  await running.sessions.connect();
+  port.emit("open", { sessionId: "panitia_lari", linkedNumber: "6281200000000" });
+  await open;
 }

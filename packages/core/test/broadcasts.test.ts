@@ -17,6 +17,7 @@ import {
   broadcastReaches,
   chunksOf,
   collect,
+  connected,
   participantPhone,
   participantsCsv,
 } from "./broadcast-helpers.js";
@@ -53,19 +54,6 @@ async function startKabar(
     ...overrides,
   });
   return kabar;
-}
-
-async function connected(port: FakeWhatsAppPort, running: Kabar): Promise<void> {
-  if ((await running.sessions.get()) === null) {
-    await running.sessions.create({ name: "Panitia Lari", sessionId: "panitia_lari" });
-  }
-  const open = nextEvent(
-    running.events,
-    (event) => event.type === "session.state" && event.status.state === "connected",
-  );
-  await running.sessions.connect();
-  port.emit("open", { sessionId: "panitia_lari", linkedNumber: "6281200000000" });
-  await open;
 }
 
 describeOnEachEngine("broadcasts", { timeout: 60_000 }, (databaseEngine) => {

@@ -1,6 +1,9 @@
 import { listInboundInput, messageIdInput, sendMediaInput, sendMessageInput } from "@kabar/core/schemas";
 import { z } from "zod";
 import { JSON_MEDIA_BODY } from "../routers/messages/send-media.js";
+import { queueText } from "../routers/messages/send-message.js";
+import { UNAUTHENTICATED_MESSAGE } from "../errors.js";
+import { HttpError } from "../http/json.js";
 import { sendUploadedMediaRoute } from "./media-upload-route.js";
 import type { RestRoute } from "./route.js";
 
@@ -37,11 +40,17 @@ export const messageRoutes: RestRoute[] = [
     requestBody: sendBody,
     largeBody: { ...JSON_MEDIA_BODY, accepts: hasMedia },
     successStatus: 202,
-    handle: async ({ caller, body }) => {
+    handle: async ({ caller, ctx, body }) => {
       const input = await body();
-      const result = hasMedia(input)
-        ? await caller.messages.sendMedia(sendMediaInput.parse(input))
-        : await caller.messages.send(sendMessageInput.parse(input));
+      if (hasMedia(input)) {
+        const queued = await caller.messages.sendMedia(sendMediaInput.parse(input));
+        return { status: 202, json: { id: queued.id, status: queued.status } };
+      }
+      // A text skips the tRPC caller (its middleware and a second parse of the same body): the REST
+      // handler has checked the "send" access (401 without a principal), and core validates again.
+      if (!ctx.principal)
+        throw new HttpError(401, { code: "UNAUTHORIZED", message: UNAUTHENTICATED_MESSAGE });
+      const result = await queueText(ctx.kabar, ctx.principal, sendMessageInput.parse(input));
       return { status: 202, json: { id: result.id, status: result.status } };
     },
   },

@@ -51,6 +51,13 @@ describe("opt-out", () => {
       code: "FORBIDDEN",
       message: expect.stringContaining("force"),
     });
+    // REST's text path calls core without the tRPC caller: the same rule holds there
+    const forcedOverRest = await request(baseUrl, "POST", "/api/messages", {
+      token,
+      body: { to: CONTACT, message: "x", force: true },
+    });
+    expect(forcedOverRest).toMatchObject({ status: 403, body: { error: { code: "FORBIDDEN" } } });
+    expect(JSON.stringify(forcedOverRest.body)).toContain("force");
     expect(await api.app().messages.list({})).toMatchObject({ items: [] });
 
     expect(

@@ -35,6 +35,9 @@ export function createBroadcastFeeder(deps: FeederDependencies) {
   let tail: Promise<unknown> = Promise.resolve();
   let isFeedRequested = false;
   let isClosed = false;
+  // The last look found no running broadcast. Only start and resume make one run (both ask for a
+  // feed), so until then a message leaving the queue needs no query: that was one read per "sent".
+  let isNoneRunning = false;
 
   /** Runs `task` after everything queued before it; a failure does not stop the queue. */
   function serial<T>(task: () => Promise<T>): Promise<T> {
@@ -93,21 +96,37 @@ export function createBroadcastFeeder(deps: FeederDependencies) {
   async function feedAll(): Promise<void> {
     isFeedRequested = false;
     if (isClosed) return;
-    for (const broadcast of await repository.withStatus("running")) await feedBroadcast(broadcast.id);
+    const running = await repository.withStatus("running");
+    // A start or resume asks for a feed again, so a pass queued after this one looks once more.
+    isNoneRunning = running.length === 0;
+    for (const broadcast of running) await feedBroadcast(broadcast.id);
+  }
+
+  function request(): void {
+    if (isClosed || isFeedRequested) return;
+    isFeedRequested = true;
+    // Behind what is queued already: a pause asked for during a pass goes before the next pass.
+    // (Looping inside one task while sends kept asking starved a pause until the list was done
+    // whenever a pass took longer than the gap between sends, as on PostgreSQL under load.)
+    serial(feedAll).catch((error: unknown) => {
+      // not known to be none: the next message looks again
+      isNoneRunning = false;
+      deps.logger.error({ err: error }, "feeding broadcasts failed; trying again at the next message");
+    });
   }
 
   return {
     serial,
-    /** Looks at the running broadcasts again soon (a message moved on, a broadcast started). */
+    /** Looks at the running broadcasts again soon (a broadcast started or resumed, the service started). */
     requestFeed(): void {
-      if (isClosed || isFeedRequested) return;
-      isFeedRequested = true;
-      // Behind what is queued already: a pause asked for during a pass goes before the next pass.
-      // (Looping inside one task while sends kept asking starved a pause until the list was done
-      // whenever a pass took longer than the gap between sends, as on PostgreSQL under load.)
-      serial(feedAll).catch((error: unknown) => {
-        deps.logger.error({ err: error }, "feeding broadcasts failed; trying again at the next message");
-      });
+      if (isClosed) return;
+      isNoneRunning = false;
+      request();
+    },
+    /** A message left the queue: room for a running broadcast's next row, if one runs. */
+    messageLeftQueue(): void {
+      if (isClosed || isNoneRunning) return;
+      request();
     },
     /** Takes the broadcast's waiting messages back out of the outbox; their rows wait for resume. */
     async takeBack(id: string): Promise<void> {

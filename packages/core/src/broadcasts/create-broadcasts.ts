@@ -117,7 +117,7 @@ export function createBroadcasts(options: BroadcastsOptions): Broadcasts {
   const offEvents = options.events.on(({ event }) => {
     // a message that left the queue (sent, failed, held, cancelled) may make room for the next row;
     // delivered and read come later and change nothing for the feed
-    if (event.type === "message.status" && LEAVES_QUEUE.has(event.message.status)) feeder.requestFeed();
+    if (event.type === "message.status" && LEAVES_QUEUE.has(event.message.status)) feeder.messageLeftQueue();
   });
 
   return {

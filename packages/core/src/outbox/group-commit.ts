@@ -55,13 +55,18 @@ export function createGroupCommit(store: GroupCommitStore, limits: GroupCommitLi
     try {
       while (waiting.length > 0) {
         // One turn of the event loop before each batch: sends started in the same tick (or
-        // released by the previous commit) reach the queue and share this commit.
-        await new Promise<void>((resolve) => setImmediate(resolve));
+        // released by the previous commit) reach the queue and share this commit. Not for a
+        // hand-off, which nothing was pending beside: it goes alone, the worker waiting for it.
+        if (!isLoneHandOff()) await new Promise<void>((resolve) => setImmediate(resolve));
         await commit(takeBatch());
       }
     } finally {
       isDraining = false;
     }
+  }
+
+  function isLoneHandOff(): boolean {
+    return waiting.length === 1 && waiting[0]?.message.claimed === true;
   }
 
   // Media bytes live in files (media-store.ts), so every row is small: rows alone bound a batch.

@@ -9,7 +9,7 @@ import type { Described, DetailCode, DetailParams } from "./detail-codes.js";
 import { eventFor } from "./described-columns.js";
 import { type AckTarget, type MovedOnAck, moveOnAck } from "./ack-write.js";
 import { createGroupCommit, type InsertResult } from "./group-commit.js";
-import { createInsertStore } from "./outbox-insert-store.js";
+import { createInsertStore, insertTimelineLine } from "./outbox-insert-store.js";
 import { type NewOutboxMessage, type OutboxRow, outboxRowSelect } from "./outbox-row.js";
 
 export type { NewOutboxMessage, OutboxRow };
@@ -189,8 +189,7 @@ export function createOutboxRepository(db: PrismaClient) {
       if (updated.count === 0) return null;
       // Not in one transaction with the update: a crash in between loses a timeline line, never
       // a status, and one writer at a time keeps SQLite free of busy errors.
-      const timeline = db.messageEvent.create({ data: eventColumns(id, change.event) });
-      return { timeline: timeline.then(() => undefined) };
+      return { timeline: insertTimelineLine(db, eventColumns(id, change.event)) };
     },
 
     /** An ack's common case in one statement (ack-write.ts); null: take the general path. */
@@ -200,7 +199,7 @@ export function createOutboxRepository(db: PrismaClient) {
 
     /** A timeline line for a change already written. */
     async addTimeline(id: string, event: Transition["event"]): Promise<void> {
-      await db.messageEvent.create({ data: eventColumns(id, event) });
+      await insertTimelineLine(db, eventColumns(id, event));
     },
 
     /** Rows a killed process left in "sending": they go out again with the same WhatsApp id. */

@@ -154,7 +154,7 @@ describe("outbox worker", { timeout: 20_000 }, () => {
     let failures = 1;
     harness = await createHarness({
       random: () => 0,
-      databaseView: (db) => withFailingWrites(db, (args) => args.data.status === "sending" && failures-- > 0),
+      databaseView: (db) => withFailingWrites(db, (status) => status === "sending" && failures-- > 0),
     });
     harness.session.connect();
     const { id } = await harness.outbox.messages.send({ to: "081234567890", message: "halo" });
@@ -266,22 +266,16 @@ describe("outbox worker", { timeout: 20_000 }, () => {
   });
 });
 
-type MessageEventCreate = PrismaClient["messageEvent"]["create"];
-
-/** The database, except that a MessageEvent insert chosen by `fails` throws as a locked or broken
- * SQLite file would. */
-function withFailingWrites(
-  db: PrismaClient,
-  fails: (args: Parameters<MessageEventCreate>[0]) => boolean,
-): PrismaClient {
-  const create: MessageEventCreate = (args) => {
-    if (fails(args)) throw new Error("SQLITE_IOERR: disk I/O error");
-    return db.messageEvent.create(args);
+/** The database, except that a timeline line (a raw MessageEvent insert, outbox-insert-store.ts) whose
+ * status `fails` chooses throws as a locked or broken SQLite file would. */
+function withFailingWrites(db: PrismaClient, fails: (status: unknown) => boolean): PrismaClient {
+  const executeRaw: PrismaClient["$executeRawUnsafe"] = (sql, ...values) => {
+    // values[1]: the line's status (messageId comes first)
+    if (sql.startsWith('INSERT INTO "MessageEvent"') && fails(values[1]))
+      throw new Error("SQLITE_IOERR: disk I/O error");
+    return db.$executeRawUnsafe(sql, ...values);
   };
-  const messageEvent = new Proxy(db.messageEvent, {
-    get: (target, key) => (key === "create" ? create : Reflect.get(target, key)),
-  });
   return new Proxy(db, {
-    get: (target, key) => (key === "messageEvent" ? messageEvent : Reflect.get(target, key)),
+    get: (target, key) => (key === "$executeRawUnsafe" ? executeRaw : Reflect.get(target, key)),
   });
 }
