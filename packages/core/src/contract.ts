@@ -361,7 +361,7 @@ export interface EventBus {
 }
 
 /** What a `kabar_changed` notification names: the cache every node drops or re-reads. */
-export type ChangeTopic = "settings" | "optouts" | "tokens" | "webhooks" | "autoreplies";
+export type ChangeTopic = "settings" | "optouts" | "tokens" | "webhooks" | "autoreplies" | "broadcasts";
 
 /**
  * Cache invalidation across nodes. On SQLite (one process) announce does nothing: the writer updates its

@@ -205,6 +205,7 @@ export async function createKabar(options: CreateKabarOptions): Promise<Kabar> {
     requeueCancelled: (id) => outbox.requeueCancelled(id),
     cancelMessage: (id, why) => outbox.cancelForBroadcast(id, why),
     sentSince: (since) => outbox.sentSince(since),
+    changes,
     ...(options.csvLimits ? { limits: options.csvLimits } : {}),
   });
 

@@ -4,7 +4,7 @@
  * status they leave, and run in the feeder's queue, so a control and a feed never interleave.
  */
 import type { Logger } from "pino";
-import type { BroadcastProgress, BroadcastService, SendResult, Settings } from "../contract.js";
+import type { BroadcastProgress, BroadcastService, ChangeFeed, SendResult, Settings } from "../contract.js";
 import { BroadcastStateError, InvalidInputError, MessageNotCancellableError } from "../errors.js";
 import type { PublishingEventBus } from "../events/event-bus.js";
 import type { Clock } from "../outbox/outbox-context.js";
@@ -36,6 +36,11 @@ export interface BroadcastsOptions {
   cancelMessage(id: string, why: "broadcast_paused" | "broadcast_cancelled"): Promise<unknown>;
   sentSince(since: Date): Promise<number>;
   limits?: CsvLimits;
+  /**
+   * Several nodes: a broadcast started, resumed or scheduled on any node is announced here, and the node
+   * that owns the session (the only one feeding and keeping the schedule) looks again.
+   */
+  changes?: ChangeFeed;
 }
 
 export interface Broadcasts extends BroadcastService {
@@ -100,7 +105,7 @@ export function createBroadcasts(options: BroadcastsOptions): Broadcasts {
       move(id, "start", ["draft", "scheduled"], { status: "running", startedAt: new Date(now()) }),
     );
     options.logger.info({ broadcastId: id }, "broadcast started");
-    feeder.requestFeed();
+    wake();
     return progress(id);
   }
 
@@ -114,6 +119,24 @@ export function createBroadcasts(options: BroadcastsOptions): Broadcasts {
     },
   });
 
+  // Only while this node feeds (the owner; always on SQLite): a follower's schedule stays unarmed.
+  let isServing = false;
+  /** A broadcast may be running now: feed here (when serving) and tell the other nodes. */
+  function wake(): void {
+    feeder.requestFeed();
+    options.changes?.announce("broadcasts");
+  }
+  /** A schedule changed: re-arm here (when serving) and tell the other nodes. */
+  function rearm(): void {
+    if (isServing) schedule.arm();
+    options.changes?.announce("broadcasts");
+  }
+  const offChanges = options.changes?.on("broadcasts", () => {
+    if (!isServing) return;
+    schedule.arm();
+    feeder.requestFeed();
+  });
+
   const offEvents = options.events.on(({ event }) => {
     // a message that left the queue (sent, failed, held, cancelled) may make room for the next row;
     // delivered and read come later and change nothing for the feed
@@ -123,7 +146,7 @@ export function createBroadcasts(options: BroadcastsOptions): Broadcasts {
   return {
     async create(input, csv) {
       const { startNow: isStartNow, ...created } = await createBroadcast(createDeps, input, csv);
-      if (created.broadcast.status === "scheduled") schedule.arm();
+      if (created.broadcast.status === "scheduled") rearm();
       if (isStartNow) created.broadcast = (await startNow(created.id)).broadcast;
       changed(created.id);
       return created;
@@ -177,7 +200,7 @@ export function createBroadcasts(options: BroadcastsOptions): Broadcasts {
       await feeder.serial(() =>
         move(parsed.id, "scheduling", ["draft", "scheduled"], { status: "scheduled", scheduledAt: at }),
       );
-      schedule.arm();
+      rearm();
       return progress(parsed.id);
     },
     async pause(input) {
@@ -192,7 +215,7 @@ export function createBroadcasts(options: BroadcastsOptions): Broadcasts {
     async resume(input) {
       const { id } = parseInput(broadcastIdInput, input);
       await feeder.serial(() => move(id, "resume", ["paused"], { status: "running" }));
-      feeder.requestFeed();
+      wake();
       return progress(id);
     },
     async cancel(input) {
@@ -224,16 +247,20 @@ export function createBroadcasts(options: BroadcastsOptions): Broadcasts {
       return () => listeners.delete(listener);
     },
     async startService() {
+      isServing = true;
       feeder.reopen();
       await schedule.start();
       feeder.requestFeed();
     },
     async stopService() {
+      isServing = false;
       await schedule.close();
       await feeder.close();
     },
     async close() {
+      isServing = false;
       offEvents();
+      offChanges?.();
       await schedule.close();
       await feeder.close();
     },

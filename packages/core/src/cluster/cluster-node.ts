@@ -133,7 +133,10 @@ export async function startClusterNode(options: ClusterNodeOptions): Promise<Clu
     run: (command, input) => duties.run(command, input),
   });
   log.info("role: follower until this node holds the lease");
-  lease.start();
+  // A node that takes the lease at once (the first node, a restart after a clean stop) is the owner, its
+  // work started, when start-up returns: like a single node, it is ready when it says it runs.
+  await lease.start();
+  await transitions;
 
   return {
     info() {

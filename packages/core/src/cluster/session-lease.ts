@@ -43,7 +43,8 @@ export interface SessionLeaseOptions {
 }
 
 export interface SessionLease {
-  start(): void;
+  /** Starts renewing or competing; resolves after the first attempt (the lease taken, or seen held). */
+  start(): Promise<void>;
   /** The last holder seen (ours while we own it), null when nobody held it yet. */
   current(): LeaseHolder | null;
   isHeld(): boolean;
@@ -185,7 +186,7 @@ export function createSessionLease(options: SessionLeaseOptions): SessionLease {
         Math.min(250, renewMs),
       );
       watchdog.unref();
-      void tick();
+      return tick();
     },
     current: () => seen,
     isHeld: () => held !== null,

@@ -6,6 +6,7 @@ export const CHANGE_TOPICS: readonly ChangeTopic[] = [
   "tokens",
   "webhooks",
   "autoreplies",
+  "broadcasts",
 ];
 
 export function isChangeTopic(text: string): text is ChangeTopic {
