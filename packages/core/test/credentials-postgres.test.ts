@@ -1,7 +1,8 @@
 /**
  * Issue 16 item 2: on PostgreSQL the WhatsApp credentials live in the `WhatsAppCredential` table, so a
  * node with an empty wa_sessions/ takes the session over without a QR. Real wa-multi-session + Baileys
- * against the simulator; the lease rows are written by hand (the lease itself is another piece of work).
+ * against the simulator. Node A is a whole Kabar that takes the lease itself; node B is a session and its port
+ * whose lease row the test writes (as a takeover leaves it), so its fence can be set exactly.
  * One file: wa-multi-session keeps module-global state, so its tests run one after another.
  */
 import { mkdtemp, readdir, rm } from "node:fs/promises";
@@ -26,7 +27,6 @@ import {
 import { waitForStatus } from "./support/simulated-whatsapp-harness.js";
 
 const CONTACT = "6281234567890";
-const NODE_A = { nodeId: "node-a", token: 1 };
 
 let postgres: PostgresServer;
 beforeAll(async () => {
@@ -45,19 +45,18 @@ afterEach(async () => {
   db = null;
 });
 
-/** Node A on PostgreSQL (holding the lease with NODE_A), its log lines kept to check for secrets. */
+/** Node A on PostgreSQL (the first node: it takes the lease), its log lines kept to check for secrets. */
 async function startNodeA(): Promise<{ harness: SimulatedKabar; db: PrismaClient; logs: string[] }> {
   const databaseUrl = await postgres.createDatabase();
   await migrateDatabase(databaseUrl);
   db = createDatabase(databaseUrl);
-  await writeLease(db, NODE_A);
   const logs: string[] = [];
   const mediaDir = await temporaryFolder();
   harness = await startSimulatedKabar({
     kabar: {
       databaseUrl,
       mediaDir,
-      credentialFence: () => NODE_A,
+      clusterNodeId: "node-a",
       logger: pino({ level: "debug" }, { write: (line: string) => logs.push(line) }),
     },
   });
