@@ -1,11 +1,12 @@
 /** CLUSTER_NODE_ID and CLUSTER_LEASE_MS: defaults, and a wrong value is one line naming the variable and the rule. */
+import os from "node:os";
 import { describe, expect, it } from "vitest";
 import { readEnv } from "../../src/env.js";
 
 describe("the cluster variables", () => {
-  it("default to no node name (the server derives <hostname>:<PORT>) and a 10 s lease", () => {
-    const env = readEnv({});
-    expect(env.CLUSTER_NODE_ID).toBeUndefined();
+  it("default to <hostname>:<PORT> and a 10 s lease", () => {
+    const env = readEnv({ PORT: "3001" });
+    expect(env.CLUSTER_NODE_ID).toBe(`${os.hostname()}:3001`);
     expect(env.CLUSTER_LEASE_MS).toBe(10_000);
   });
 
@@ -23,7 +24,7 @@ describe("the cluster variables", () => {
 
   it("refuse a node name with spaces or quotes (it becomes a connection's application_name)", () => {
     expect(() => readEnv({ CLUSTER_NODE_ID: "node a'" })).toThrow(
-      /CLUSTER_NODE_ID must be 1–50 letters, digits, '\.', '_', ':' or '-'/,
+      /CLUSTER_NODE_ID must be 1–64 characters: letters, digits, '\.', '_', ':' or '-'/,
     );
   });
 });

@@ -6,6 +6,7 @@
  */
 import { startSimulator, type WhatsAppSimulator } from "@kabar/whatsapp-simulator";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { CLUSTER_NODE_ID_PATTERN } from "../../src/env.js";
 import type { Kabar } from "../../src/kabar.js";
 import { simulatedKabar } from "../../src/testing/start-test-server.js";
 import { request } from "../support/http.js";
@@ -119,9 +120,11 @@ it("keeps every histogram cumulative around 1,500 sends, timed from attempt to a
   expect(attemptToAckMean).toBeLessThan(queuedToAckMean / 4);
 
   // Label values are codes: lowercase words, numbers, or +Inf — never a sentence from WhatsApp.
+  // no free text in a label value: codes, bucket bounds, and the node's name (CLUSTER_NODE_ID, validated)
   for (const text of [before, middle, after]) {
-    for (const [, value] of text.matchAll(/="([^"]*)"/g))
-      expect(value).toMatch(/^([a-z0-9_]+|\+Inf|[0-9.]+)$/);
+    for (const [, label, value] of text.matchAll(/(\w+)="([^"]*)"/g)) {
+      expect(value).toMatch(label === "node" ? CLUSTER_NODE_ID_PATTERN : /^([a-z0-9_]+|\+Inf|[0-9.]+)$/);
+    }
   }
   expect(after).toContain('kabar_last_disconnect_info{reason="none"} 1');
 }, 300_000);
