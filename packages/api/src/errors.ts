@@ -4,6 +4,7 @@
  */
 import { TRPCError } from "@trpc/server";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
+import { isConnectionLost } from "@kabar/db";
 import { ZodError } from "zod";
 import { KabarError, type KabarErrorCode } from "./kabar.js";
 
@@ -32,6 +33,7 @@ const DOMAIN_TO_TRPC: Record<KabarErrorCode, TRPCCode> = {
 export function toTRPCError(error: unknown): TRPCError {
   if (error instanceof TRPCError) {
     if (error.cause instanceof KabarError) return toTRPCError(error.cause);
+    if (error.code === "INTERNAL_SERVER_ERROR" && isConnectionLost(error.cause)) return toTRPCError(error.cause);
     // tRPC's own input validation puts zod's JSON in the message; callers get the readable lines.
     if (error.cause instanceof ZodError) {
       return new TRPCError({
@@ -48,8 +50,15 @@ export function toTRPCError(error: unknown): TRPCError {
   if (error instanceof ZodError) {
     return new TRPCError({ code: "BAD_REQUEST", message: describeZodError(error).message, cause: error });
   }
+  if (isConnectionLost(error)) {
+    // several nodes: this node's database connection was cut (another node may be taking over)
+    return new TRPCError({ code: "SERVICE_UNAVAILABLE", message: CONNECTION_LOST_MESSAGE });
+  }
   return new TRPCError({ code: "INTERNAL_SERVER_ERROR", cause: error instanceof Error ? error : undefined });
 }
+
+export const CONNECTION_LOST_MESSAGE =
+  "The database connection dropped during the request; send it again (with the same idempotencyKey, a message already stored is not sent twice).";
 
 /** What every client receives in `{ error: … }` (REST) or `error.data.kabar` (tRPC). */
 export interface ErrorBody {

@@ -1,3 +1,4 @@
+export { isConnectionLost } from "./connection-lost.js";
 export { createDatabase, type DatabaseOptions } from "./create-database.js";
 export {
   DatabaseUrlError,

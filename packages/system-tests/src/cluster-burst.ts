@@ -2,8 +2,8 @@
  * A burst split across the nodes' REST, as clients behind a load balancer send it: message i goes to
  * the i-th running node in turn; a node that is gone (killed, or drained for a restart: the harness
  * takes it out of `nodes` before signalling it) is not picked, and a request that meets a node dying
- * under it is sent again, same idempotency key, to another node. Every answer that is not 202 counts
- * as refused: the acceptance says none may be.
+ * under it (or answers 503, its database connection cut) is sent again, same idempotency key, to another
+ * node. Every other answer that is not 202 counts as refused: the acceptance says none may be.
  */
 import type { Cluster } from "./cluster.js";
 import type { ApiAnswer } from "./rest-client.js";
@@ -55,6 +55,12 @@ export async function sendSplit(cluster: Cluster, options: SplitBurstOptions): P
       } catch (error) {
         // the connection broke: the node died under the request; a balancer sends it elsewhere
         if (attempt >= 5) throw error;
+        result.redirected += 1;
+        continue;
+      }
+      // 503: this node lost its database connection under the request (it says to send again); a client
+      // behind a load balancer sends it to another node with the same key, which stores it at most once
+      if (answer.status === 503 && attempt < 5) {
         result.redirected += 1;
         continue;
       }
