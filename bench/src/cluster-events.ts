@@ -8,7 +8,8 @@
  * Prints the figures with their settings and the load average (a shared 2-core machine moves them).
  */
 import os from "node:os";
-import { freshDatabase, startNode, startTestPostgres } from "@kabar/core/cluster-testing";
+import { freshDatabase, startNode } from "@kabar/core/cluster-testing";
+import { startPostgres } from "@kabar/db/testing";
 import { InMemoryEventBus, type CoreEvent, type TrackedEvent } from "@kabar/core";
 import { summarize } from "./stats.js";
 
@@ -33,7 +34,7 @@ function until(on: (listener: (event: TrackedEvent) => void) => () => void, coun
   });
 }
 
-const server = await startTestPostgres();
+const server = await startPostgres();
 try {
   const url = await freshDatabase(server);
   const a = await startNode(url, "bench-a");

@@ -4,39 +4,14 @@
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import {
-  freshDatabase,
-  silentLogger,
-  startNode,
-  startTestPostgres,
-  type TestNode,
-} from "@kabar/core/cluster-testing";
-import type { PostgresServer } from "@kabar/db/testing";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { silentLogger, type TestNode } from "@kabar/core/cluster-testing";
+import { twoNodesPerTest } from "@kabar/core/cluster-testing/vitest";
+import { describe, expect, it } from "vitest";
 import { AuthService } from "../../src/auth/auth-service.js";
 import type { CoreEvent } from "../../src/kabar.js";
 import { WebhookService } from "../../src/webhooks/webhook-service.js";
 
-let server: PostgresServer;
-const cleanups: (() => Promise<void>)[] = [];
-beforeAll(async () => {
-  server = await startTestPostgres();
-}, 60_000);
-afterAll(() => server?.stop());
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-async function twoNodes(): Promise<[TestNode, TestNode]> {
-  const url = await freshDatabase(server);
-  const a = await startNode(url, "a");
-  const b = await startNode(url, "b");
-  cleanups.push(
-    () => a.close(),
-    () => b.close(),
-  );
-  return [a, b];
-}
+const { twoNodes, afterTest } = twoNodesPerTest();
 
 const heard = (node: TestNode, topic: "tokens" | "webhooks") =>
   new Promise<void>((resolve) => {
@@ -60,7 +35,7 @@ async function startReceiver() {
     });
   });
   await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
-  cleanups.push(() => new Promise<void>((resolve) => receiver.close(() => resolve())));
+  afterTest(() => new Promise<void>((resolve) => receiver.close(() => resolve())));
   return { url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`, ids };
 }
 

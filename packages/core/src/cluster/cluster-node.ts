@@ -91,7 +91,8 @@ export async function startClusterNode(options: ClusterNodeOptions): Promise<Clu
     log.info({ token }, "role: owner of the WhatsApp session");
     await duties.own();
     await duties.startWork();
-    // Until the cluster event bus's NOTIFY kabar_outbox wakes it: rows queued on other nodes.
+    // NOTIFY kabar_outbox wakes the worker when another node queues a row; a notification lost while the
+    // listening connection was down is caught by this look once a second (one short query while idle).
     poll = setInterval(() => options.wakeWorker(), 1_000);
     poll.unref();
   }

@@ -16,8 +16,6 @@ import type { Logger } from "pino";
 import type pg from "pg";
 import { SESSION_LEASE_KEY } from "@kabar/db";
 
-/** The lease row's key, the one the credential writes check their fence against. */
-export const LEASE_KEY = SESSION_LEASE_KEY;
 export const DEFAULT_LEASE_MS = 10_000;
 /** The owner fences itself this long before its lease could expire. */
 const FENCE_MARGIN_MS = 3_000;
@@ -135,7 +133,7 @@ export function createSessionLease(options: SessionLeaseOptions): SessionLease {
       if (held) {
         if (performance.now() - lastRenewTry < renewMs - 10) return;
         lastRenewTry = performance.now();
-        const renewed = await db.query(RENEW, [LEASE_KEY, nodeId, held.token, leaseMs]);
+        const renewed = await db.query(RENEW, [SESSION_LEASE_KEY, nodeId, held.token, leaseMs]);
         // stopped or lost while the query ran: that answer is no longer ours to act on
         if (!held || stopped) return;
         if (renewed.rowCount === 0) return lose("another node holds the lease");
@@ -145,11 +143,11 @@ export function createSessionLease(options: SessionLeaseOptions): SessionLease {
         return;
       }
       if (Date.now() < competeAfter) {
-        const read = await db.query(READ, [LEASE_KEY]);
+        const read = await db.query(READ, [SESSION_LEASE_KEY]);
         seen = read.rows[0] ? toHolder(read.rows[0]) : null;
         return;
       }
-      const taken = await db.query(ACQUIRE, [LEASE_KEY, nodeId, leaseMs]);
+      const taken = await db.query(ACQUIRE, [SESSION_LEASE_KEY, nodeId, leaseMs]);
       if (stopped) return;
       if (taken.rowCount === 1) {
         held = toHolder(taken.rows[0]);
@@ -163,7 +161,7 @@ export function createSessionLease(options: SessionLeaseOptions): SessionLease {
         options.onAcquired(held.token);
         return;
       }
-      const read = await db.query(READ, [LEASE_KEY]);
+      const read = await db.query(READ, [SESSION_LEASE_KEY]);
       seen = read.rows[0] ? toHolder(read.rows[0]) : null;
     } catch (error) {
       // a broken connection is handled by its "error"/"end"; a refused query only waits for the next tick
@@ -202,7 +200,7 @@ export function createSessionLease(options: SessionLeaseOptions): SessionLease {
       if (!db) return;
       try {
         if (mine) {
-          await db.query(RELEASE, [LEASE_KEY, nodeId, mine.token]);
+          await db.query(RELEASE, [SESSION_LEASE_KEY, nodeId, mine.token]);
           logger.info({ nodeId, token: mine.token }, "released the WhatsApp session lease");
         }
       } catch (error) {

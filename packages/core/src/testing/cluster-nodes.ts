@@ -3,7 +3,7 @@
  * each, whose connections are named `kabar-<id>` and `kabar-<id>-listen` — on one test database.
  */
 import { createDatabase, migrateDatabase, type PrismaClient } from "@kabar/db";
-import { type PostgresServer, startPostgres } from "@kabar/db/testing";
+import type { PostgresServer } from "@kabar/db/testing";
 import { pino } from "pino";
 import type { TrackedEvent } from "../contract.js";
 import { PostgresEventBus } from "../events/postgres-event-bus.js";
@@ -16,10 +16,6 @@ export interface TestNode {
 }
 
 export const silentLogger = pino({ level: "silent" });
-
-export async function startTestPostgres(): Promise<PostgresServer> {
-  return startPostgres();
-}
 
 /** A migrated, empty database on the server; returns its URL. */
 export async function freshDatabase(server: PostgresServer): Promise<string> {

@@ -1,26 +1,10 @@
-import type { PostgresServer } from "@kabar/db/testing";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createOptOutList } from "../../src/optout/opt-out-list.js";
 import { createSettingsStore } from "../../src/settings/settings-service.js";
-import { freshDatabase, once, startNode, startTestPostgres, type TestNode } from "../../src/testing/cluster-nodes.js";
+import { once, type TestNode } from "../../src/testing/cluster-nodes.js";
+import { twoNodesPerTest } from "../../src/testing/two-nodes-per-test.js";
 
-let server: PostgresServer;
-const nodes: TestNode[] = [];
-beforeAll(async () => {
-  server = await startTestPostgres();
-}, 60_000);
-afterAll(() => server?.stop());
-afterEach(async () => {
-  await Promise.all(nodes.splice(0).map((node) => node.close()));
-});
-
-async function twoNodes(): Promise<[TestNode, TestNode]> {
-  const url = await freshDatabase(server);
-  const a = await startNode(url, "a");
-  const b = await startNode(url, "b");
-  nodes.push(a, b);
-  return [a, b];
-}
+const { server, twoNodes } = twoNodesPerTest();
 
 async function optOutLists(a: TestNode, b: TestNode) {
   const settingsA = await createSettingsStore(a.db, {}, a.bus.changes);
@@ -61,7 +45,7 @@ describe("caches across two nodes", { timeout: 30_000 }, () => {
     expect(await listB?.isOptedOutDigits("6281234567")).toBe(false);
     const droppedOnB = once((listener) => b.bus.changes.on("optouts", listener));
     // B is not listening while the number is added, so no notification reaches it
-    await server.terminateBackends("kabar-b-listen");
+    await server().terminateBackends("kabar-b-listen");
     await a.db.optOut.create({ data: { phone: "6281234567", source: "admin" } });
     await droppedOnB;
     expect(await listB?.isOptedOutDigits("6281234567")).toBe(true);

@@ -1,15 +1,8 @@
-import type { PostgresServer } from "@kabar/db/testing";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { CoreEvent, ResyncEvent, TrackedEvent } from "../../src/contract.js";
 import { BEFORE_FIRST_EVENT_ID } from "../../src/events/event-bus.js";
-import {
-  collect,
-  freshDatabase,
-  once,
-  startNode,
-  startTestPostgres,
-  type TestNode,
-} from "../../src/testing/cluster-nodes.js";
+import { collect, once, type TestNode } from "../../src/testing/cluster-nodes.js";
+import { twoNodesPerTest } from "../../src/testing/two-nodes-per-test.js";
 
 const statusEvent = (id: string): CoreEvent => ({
   type: "message.status",
@@ -27,23 +20,7 @@ async function take(iterable: AsyncIterable<TrackedEvent | ResyncEvent>, count: 
   return taken;
 }
 
-let server: PostgresServer;
-const nodes: TestNode[] = [];
-beforeAll(async () => {
-  server = await startTestPostgres();
-}, 60_000);
-afterAll(() => server?.stop());
-afterEach(async () => {
-  await Promise.all(nodes.splice(0).map((node) => node.close()));
-});
-
-async function twoNodes(): Promise<[TestNode, TestNode]> {
-  const url = await freshDatabase(server);
-  const a = await startNode(url, "a");
-  const b = await startNode(url, "b");
-  nodes.push(a, b);
-  return [a, b];
-}
+const { server, twoNodes } = twoNodesPerTest();
 
 describe("PostgresEventBus across two nodes", { timeout: 30_000 }, () => {
   it("delivers every node's events to every node, in one global id order", async () => {
@@ -122,7 +99,7 @@ describe("PostgresEventBus across two nodes", { timeout: 30_000 }, () => {
     let cut = 0;
     for (let index = 0; index < 300; index += 1) {
       a.bus.publish(statusEvent(`m${index}`));
-      if (index === 100) cut = await server.terminateBackends("kabar-b-listen");
+      if (index === 100) cut = await server().terminateBackends("kabar-b-listen");
       // spread the burst over several appends, so some land while B is not listening
       if (index % 25 === 0) await a.bus.settled();
     }
