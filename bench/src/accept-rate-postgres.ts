@@ -3,6 +3,8 @@
  * worker idle), with the outbox in a local PostgreSQL from Debian's package started with fsync on, as
  * a production server runs, so the figure stands beside SQLite's durable commits.
  */
+import { realpathSync } from "node:fs";
+import path from "node:path";
 import { findPostgresBin, startPostgres } from "@kabar/db/testing";
 import { startSimulatedKabar } from "@kabar/system-tests";
 import { type AcceptRateResult, benchAcceptRate } from "./accept-rate.js";
@@ -19,8 +21,9 @@ export async function benchAcceptRatePostgres(count: number): Promise<PostgresAc
     const harness = await startSimulatedKabar({ kabar: { databaseUrl } });
     try {
       const result = await benchAcceptRate(harness.kabar, count);
-      // Debian's folder names the major version: /usr/lib/postgresql/<major>/bin
-      const major = /postgresql\/(\d+)\//.exec(findPostgresBin())?.[1] ?? "?";
+      // Debian's folder names the major version: /usr/lib/postgresql/<major>/bin (initdb on PATH is a link there)
+      const initdb = realpathSync(path.join(findPostgresBin(), "initdb"));
+      const major = /postgresql\/(\d+)\//.exec(initdb)?.[1] ?? "?";
       return { ...result, server: `PostgreSQL ${major} on loopback TCP, fsync on, pool of 10` };
     } finally {
       await harness.close();
