@@ -16,7 +16,7 @@ import { linkThroughClient } from "@kabar/api/testing";
 import { createKabarClient } from "@kabar/client";
 import { callApi, NO_PACING, recipient, startBuiltServer, startChildOutbox } from "@kabar/system-tests";
 import { startSimulator, type WhatsAppSimulator } from "@kabar/whatsapp-simulator";
-import { type LatencySummary, since, summarize } from "./stats.js";
+import { type LatencySummary, processCpuMs, since, summarize } from "./stats.js";
 
 export interface HttpEndToEndResult {
   settings: string;
@@ -25,6 +25,8 @@ export interface HttpEndToEndResult {
   bare: { answered: LatencySummary; decrypted: LatencySummary };
   ratioP50: number;
   ratioP95: number;
+  /** CPU ms (user + system) per message of the product's server and of the bare gateway, over the timed loop */
+  cpuPerMessage: { product: number | null; bare: number };
 }
 
 type Post = (to: string, text: string) => Promise<void>;
@@ -62,6 +64,7 @@ function decryptedTexts(simulator: WhatsAppSimulator) {
 
 interface BareGateway {
   url: string;
+  pid: number;
   simulator: WhatsAppSimulator;
   close(): Promise<void>;
 }
@@ -101,7 +104,7 @@ async function startBareGateway(): Promise<BareGateway> {
         }
       });
     });
-    return { url, simulator, close };
+    return { url, pid: child.pid ?? 0, simulator, close };
   } catch (error) {
     await close();
     throw error;
@@ -154,12 +157,18 @@ export async function benchHttpEndToEnd(options: {
       await timed(postBare, bareDecrypted, recipient(index), `warm bare ${index}`);
     }
     const samples: Record<"product" | "bare", Sample[]> = { product: [], bare: [] };
+    const cpuAtStart = { product: product.pid ? processCpuMs(product.pid) : 0, bare: processCpuMs(bare.pid) };
     for (let index = 0; index < options.count; index += 1) {
       samples.product.push(
         await timed(postProduct, productDecrypted, recipient(index), `E2E product ${index}`),
       );
       samples.bare.push(await timed(postBare, bareDecrypted, recipient(index), `E2E bare ${index}`));
     }
+    const perMessage = (used: number) => Math.round((used / options.count) * 100) / 100;
+    const cpuPerMessage = {
+      product: product.pid ? perMessage(processCpuMs(product.pid) - cpuAtStart.product) : null,
+      bare: perMessage(processCpuMs(bare.pid) - cpuAtStart.bare),
+    };
     const side = (timedSamples: Sample[]) => ({
       answered: summarize(timedSamples.map((sample) => sample.answered)),
       decrypted: summarize(timedSamples.map((sample) => sample.decrypted)),
@@ -173,6 +182,7 @@ export async function benchHttpEndToEnd(options: {
       bare: bareSide,
       ratioP50: Math.round((productSide.decrypted.p50 / bareSide.decrypted.p50) * 100) / 100,
       ratioP95: Math.round((productSide.decrypted.p95 / bareSide.decrypted.p95) * 100) / 100,
+      cpuPerMessage,
     };
   } finally {
     await bare?.close();
@@ -182,6 +192,8 @@ export async function benchHttpEndToEnd(options: {
 
 interface Product {
   server: { url: string; token: string };
+  /** the server's process, when it is one the bench can read (not under tsx's wrapper) */
+  pid: number | null;
   simulator: WhatsAppSimulator;
   close(): Promise<void>;
 }
@@ -203,7 +215,7 @@ async function startBuiltProduct(): Promise<Product> {
     const client = createKabarClient({ url: built.url, token });
     await client.settings.update.mutate(NO_PACING);
     await linkThroughClient(client, (qr) => simulator.phone.scan(qr));
-    return { server: { url: built.url, token }, simulator, close };
+    return { server: { url: built.url, token }, pid: built.child.pid ?? null, simulator, close };
   } catch (error) {
     await close();
     throw error;
@@ -226,7 +238,7 @@ async function startTsxProduct(): Promise<Product> {
     const connected = server.waitForLine((line) => line.state === "connected");
     await simulator.phone.scan(qr ?? "");
     await connected;
-    return { server, simulator, close: () => product.close() };
+    return { server, pid: null, simulator, close: () => product.close() };
   } catch (error) {
     await product.close();
     throw error;
@@ -252,6 +264,11 @@ export function httpEndToEndRows(result: HttpEndToEndResult): [string, string, s
       "8 POST → answer, product / bare (p50)",
       `${result.product.answered.p50} / ${result.bare.answered.p50} ms`,
       "202 queued / 200 after send",
+    ],
+    [
+      "8 CPU per message, product / bare",
+      `${result.cpuPerMessage.product ?? "–"} / ${result.cpuPerMessage.bare} ms`,
+      "user + system of each server process over the timed loop",
     ],
     ["8 settings", result.settings, ""],
   ];

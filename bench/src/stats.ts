@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+
 /** Percentiles and the few numbers every bench row carries. */
 export interface LatencySummary {
   count: number;
@@ -36,3 +38,13 @@ export function median(samples: readonly number[]): number {
 export function since(start: number): number {
   return performance.now() - start;
 }
+
+/** CPU time (user + system) a process has used so far, ms, from /proc (Linux). */
+export function processCpuMs(pid: number): number {
+  // fields 14 and 15 of /proc/<pid>/stat, after the command name in parentheses
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
+}
+// sysconf(_SC_CLK_TCK): 100 on every Linux build in use
+const CLOCK_TICKS_PER_SECOND = 100;
