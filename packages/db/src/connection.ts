@@ -59,14 +59,17 @@ class ConfiguredClient implements Client {
     return this.#inner.closed;
   }
 
-  async execute(statement: InStatement): Promise<ResultSet> {
-    await this.#untilNoTransaction();
+  /**
+   * Callers besides Prisma's adapter use this connection too (direct-statements.ts): each statement
+   * starts only when no transaction is open, checked in the same synchronous step that runs it (the
+   * driver runs a statement synchronously), so none can land inside another caller's transaction.
+   */
+  execute(statement: InStatement): Promise<ResultSet> {
     // an autocommit statement that met SQLITE_BUSY did nothing, so running it again is safe
     return this.#whileBusy((inner) => inner.execute(statement));
   }
 
-  async batch(statements: InStatement[], mode?: TransactionMode): Promise<ResultSet[]> {
-    await this.#untilNoTransaction();
+  batch(statements: InStatement[], mode?: TransactionMode): Promise<ResultSet[]> {
     // the driver runs a batch as one transaction and rolls it back on failure: it can run again whole
     return this.#whileBusy((inner) => inner.batch(statements, mode));
   }
@@ -79,19 +82,27 @@ class ConfiguredClient implements Client {
    * until the transaction ends (Prisma's adapter already serialises them behind its own lock).
    */
   async transaction(mode?: TransactionMode): Promise<Transaction> {
-    await this.#untilNoTransaction();
-    // A deferred transaction that reads first and writes later fails at once with SQLITE_BUSY when another
-    // connection wrote in between (waiting cannot help); taking the write lock up front makes it wait.
-    await this.#whileBusy((inner) => inner.execute(mode === "read" ? "BEGIN DEFERRED" : "BEGIN IMMEDIATE"));
+    // Claimed before BEGIN, in the step that saw none open: no statement or transaction can slip in.
+    while (this.#openTransaction) await this.#openTransaction;
     let end = () => {};
     this.#openTransaction = new Promise<void>((resolve) => {
       end = resolve;
     });
-    return new SameConnectionTransaction(this.#inner, (isConnectionSuspect) => {
+    const ended = (isConnectionSuspect: boolean) => {
       this.#openTransaction = null;
       if (isConnectionSuspect) this.#replaceConnection();
       end();
-    });
+    };
+    try {
+      // A deferred transaction that reads first and writes later fails at once with SQLITE_BUSY when another
+      // connection wrote in between (waiting cannot help); taking the write lock up front makes it wait.
+      const begin = mode === "read" ? "BEGIN DEFERRED" : "BEGIN IMMEDIATE";
+      await this.#whileBusy((inner) => inner.execute(begin), { isTransactionOwner: true });
+    } catch (error) {
+      ended(false);
+      throw error;
+    }
+    return new SameConnectionTransaction(this.#inner, ended);
   }
 
   /**
@@ -107,8 +118,7 @@ class ConfiguredClient implements Client {
   }
 
   async executeMultiple(sql: string): Promise<void> {
-    await this.#untilNoTransaction();
-    await this.#configure();
+    for (let wait = this.#notReady(); wait; wait = this.#notReady()) await wait;
     try {
       return await this.#inner.executeMultiple(sql);
     } catch (error) {
@@ -126,13 +136,19 @@ class ConfiguredClient implements Client {
     this.#inner.close();
   }
 
-  /** Runs `run` on a configured connection, and on a fresh one again while it fails with SQLITE_BUSY, for
-   * up to BUSY_TIMEOUT_MS, waiting between tries with timers. */
-  async #whileBusy<T>(run: (inner: Client) => Promise<T>): Promise<T> {
+  /** Runs `run` on a configured connection with no transaction open (unless the caller is the one opening
+   * it), and on a fresh one again while it fails with SQLITE_BUSY, for up to BUSY_TIMEOUT_MS, waiting
+   * between tries with timers. */
+  async #whileBusy<T>(
+    run: (inner: Client) => Promise<T>,
+    { isTransactionOwner = false }: { isTransactionOwner?: boolean } = {},
+  ): Promise<T> {
     const giveUpAt = Date.now() + BUSY_TIMEOUT_MS;
     for (let attempt = 0; ; attempt += 1) {
       try {
-        await this.#configure();
+        for (let wait = this.#notReady(isTransactionOwner); wait; wait = this.#notReady(isTransactionOwner))
+          await wait;
+        // no await between the last check and this call: see execute()
         return await run(this.#inner);
       } catch (error) {
         if (!isBusy(error)) throw error;
@@ -147,6 +163,17 @@ class ConfiguredClient implements Client {
 
   async #untilNoTransaction(): Promise<void> {
     while (this.#openTransaction) await this.#openTransaction;
+  }
+
+  /**
+   * What must finish before a statement may run, or null when it may run now: a transaction open
+   * (unless the caller is the one opening it), or the pragmas. Synchronous, so a caller that loops
+   * `while (wait) await wait` runs its statement in the very step that saw null (see execute()).
+   */
+  #notReady(isTransactionOwner = false): Promise<unknown> | null {
+    if (this.#openTransaction && !isTransactionOwner) return this.#openTransaction;
+    if (!this.#isConfigured) return this.#configure();
+    return null;
   }
 
   #replaceConnection(): void {

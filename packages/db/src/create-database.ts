@@ -4,14 +4,18 @@ import type { PrismaPg } from "@prisma/adapter-pg";
 import type { Client, Config } from "@libsql/client";
 import { PrismaClient } from "../generated/client/index.js";
 import type { PrismaClient as PostgresPrismaClient } from "../generated/postgresql/index.js";
-import { BUSY_TIMEOUT_MS, openConnection } from "./connection.js";
+import { BUSY_TIMEOUT_MS, type Connection, openConnection } from "./connection.js";
+import { markConnection } from "./direct-statements.js";
 import { isPostgresUrl, prepareDatabaseFile, toFileUrl } from "./database-url.js";
 import { markEngine } from "./sql-dialect.js";
 
-/** The libsql adapter, with our pragmas on every connection it opens. */
+/** The libsql adapter, with our pragmas on every connection it opens; the last one is shared (direct-statements.ts). */
 class ConfiguredPrismaLibSQL extends PrismaLibSQL {
+  connection: Connection | null = null;
+
   override createClient(config: Config): Client {
-    return openConnection(config.url);
+    this.connection = openConnection(config.url);
+    return this.connection;
   }
 }
 
@@ -43,15 +47,16 @@ export function createDatabase(url: string, options: DatabaseOptions = {}): Pris
   }
   // the absolute form, so a relative path names the same file here as in prepareDatabaseFile
   const fileUrl = toFileUrl(prepareDatabaseFile(url));
+  const adapter = new ConfiguredPrismaLibSQL({ url: fileUrl });
   const client = new PrismaClient({
-    adapter: new ConfiguredPrismaLibSQL({ url: fileUrl }),
+    adapter,
     // "minimal" keeps Prisma from quoting minified library code in error messages
     errorFormat: "minimal",
     // Prisma gives up on starting a transaction after 2 s by default, while the connection still waits up
     // to BUSY_TIMEOUT_MS for another process's write lock; the connection's wait is the one that counts.
     transactionOptions: { maxWait: BUSY_TIMEOUT_MS + 1000 },
   });
-  return markEngine(client, "sqlite");
+  return markConnection(markEngine(client, "sqlite"), () => adapter.connection);
 }
 
 // Loaded on first use: an SQLite server never pays for pg, its adapter and the second generated client.

@@ -1,5 +1,6 @@
 export { isConnectionLost } from "./connection-lost.js";
 export { createDatabase, type DatabaseOptions } from "./create-database.js";
+export { type DirectStatements, directStatements, throughPrisma } from "./direct-statements.js";
 export {
   DatabaseUrlError,
   dataDirectory,

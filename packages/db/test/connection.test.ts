@@ -5,7 +5,7 @@ import path from "node:path";
 import { createClient } from "@libsql/client";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { openConnection } from "../src/connection.js";
-import { createDatabase, migrateDatabase } from "../src/index.js";
+import { createDatabase, directStatements, migrateDatabase } from "../src/index.js";
 
 let dir: string;
 let url: string;
@@ -103,4 +103,45 @@ it("holds other statements until its open transaction ends, so a rollback undoes
   const rows = await client.execute("SELECT x FROM t");
   expect(rows.rows.map((row) => Number(row.x))).toEqual([2]);
   client.close();
+});
+
+it("never runs a statement inside a transaction that began after the statement was asked for", async () => {
+  const client = openConnection(url);
+  await client.execute("CREATE TABLE t (x INTEGER)");
+  for (let round = 0; round < 20; round += 1) {
+    // both in one step: the transaction's BEGIN and the statement race for the connection
+    const opening = client.transaction("write");
+    const outside = client.execute(`INSERT INTO t VALUES (${round})`);
+    const transaction = await opening;
+    await transaction.execute("INSERT INTO t VALUES (-1)");
+    await transaction.rollback();
+    await outside;
+  }
+  const rows = await client.execute("SELECT x FROM t ORDER BY x");
+  // every statement outside the transactions kept; nothing of the rolled-back transactions
+  expect(rows.rows.map((row) => Number(row.x))).toEqual(Array.from({ length: 20 }, (_, round) => round));
+  client.close();
+});
+
+it("runs direct statements beside Prisma's transactions on one connection without joining them", async () => {
+  await migrateDatabase(url);
+  const db = createDatabase(url);
+  try {
+    const direct = directStatements(db);
+    await db.$queryRawUnsafe("SELECT 1"); // Prisma opens its connection, which the direct statements share
+    const insert = `INSERT INTO "Setting" ("key", "value", "updatedAt") VALUES (?, ?, ?)`;
+    const failing = db.$transaction(async (tx) => {
+      await tx.$executeRawUnsafe(insert, "inside", "1", new Date().toISOString());
+      // a direct statement asked for while the transaction is open must wait for its end
+      const written = direct.execute(insert, "outside", "2", new Date().toISOString());
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      throw Object.assign(new Error("rolled back"), { written });
+    });
+    const error = await failing.catch((caught: Error & { written: Promise<number> }) => caught);
+    expect(await (error as { written: Promise<number> }).written).toBe(1);
+    const rows = await direct.query<{ key: string; value: string }>(`SELECT "key", "value" FROM "Setting"`);
+    expect(rows).toEqual([{ key: "outside", value: "2" }]);
+  } finally {
+    await db.$disconnect();
+  }
 });

@@ -4,7 +4,7 @@
  * message sent takes three of these (server ack, delivered, read), on the same database as the
  * sends behind it: each statement saved is taken off their path (BENCHMARKS.md, figure 8b).
  */
-import { type PrismaClient, sqlDialect } from "@kabar/db";
+import { directStatements, type PrismaClient, sqlDialect } from "@kabar/db";
 import type { MessageStatus } from "../schemas.js";
 import { toStoredDate } from "./stored-date.js";
 
@@ -66,7 +66,7 @@ export async function moveOnAck(
   const from = movableTo(target);
   const dialect = sqlDialect(db);
   const update = async (condition: string): Promise<{ id: string; to: string } | null> => {
-    const rows = await db.$queryRawUnsafe<{ id: string; to: string }[]>(
+    const rows = await directStatements(db).query<{ id: string; to: string }>(
       dialect.sql(
         `UPDATE "OutboxMessage" SET ${sets.join(", ")} WHERE "waMessageId" = ? AND "status" IN (${from.map(() => "?").join(", ")})${condition} RETURNING "id", "to"`,
       ),

@@ -2,7 +2,7 @@
  * The database side of group commit (group-commit.ts): the batch insert as raw multi-row SQL, the
  * one-at-a-time fallback, and the idempotency-key lookups.
  */
-import { type PrismaClient, sqlDialect } from "@kabar/db";
+import { directStatements, type PrismaClient, sqlDialect } from "@kabar/db";
 import type { GroupCommitStore, InsertResult } from "./group-commit.js";
 import { type NewOutboxMessage, type OutboxRow, outboxRowSelect } from "./outbox-row.js";
 import { toStoredDate } from "./stored-date.js";
@@ -108,13 +108,14 @@ async function insertClaimed(
 ): Promise<{ row: OutboxRow; timeline: Promise<unknown> }> {
   const { messageValues, eventValues, eventRows } = valuesOf([message]);
   const { sql } = sqlDialect(db);
-  const [inserted] = await db.$queryRawUnsafe<{ seq: number | bigint }[]>(
+  const direct = directStatements(db);
+  const [inserted] = await direct.query<{ seq: number | bigint }>(
     sql(`${insertSql("OutboxMessage", MESSAGE_COLUMNS, 1)} RETURNING "seq"`),
     ...messageValues,
   );
   if (inserted === undefined) throw new Error(`the insert returned no seq for ${message.id}`);
-  const timeline = db
-    .$executeRawUnsafe(sql(insertSql("MessageEvent", EVENT_COLUMNS, eventRows)), ...eventValues)
+  const timeline = direct
+    .execute(sql(insertSql("MessageEvent", EVENT_COLUMNS, eventRows)), ...eventValues)
     .then(
       () => null,
       (error: unknown) => error,
@@ -126,7 +127,7 @@ const LINE_COLUMNS = ["messageId", "status", "detail", "code", "params", "at"] a
 
 /**
  * One timeline line for a change already written (every ack writes one: three per message sent).
- * Raw, like the inserts above: Prisma's create compiles its query on every call, ~0.5 ms of the
+ * Direct, like the lone insert above: Prisma's create compiles its query on every call, ~0.5 ms of the
  * event loop each, on the path of the messages sent behind it (BENCHMARKS.md, figure 8).
  */
 export function insertTimelineLine(
@@ -140,8 +141,8 @@ export function insertTimelineLine(
   },
 ): Promise<void> {
   // Not async: started here and now, as Prisma's create was (a write refused at once throws at once).
-  return db
-    .$executeRawUnsafe(
+  return directStatements(db)
+    .execute(
       sqlDialect(db).sql(insertSql("MessageEvent", LINE_COLUMNS, 1)),
       line.messageId,
       line.status,
@@ -251,6 +252,8 @@ async function findByKeys(db: PrismaClient, keys: readonly string[]): Promise<Ma
 function isConstraintViolation(error: unknown): boolean {
   if (typeof error !== "object" || error === null || !("code" in error)) return false;
   if (error.code === "P2002" || error.code === "P2003" || error.code === "P2011") return true;
+  // the driver's own, for statements that skip Prisma (directStatements): SQLITE_CONSTRAINT_UNIQUE, …
+  if (typeof error.code === "string" && error.code.startsWith("SQLITE_CONSTRAINT")) return true;
   const message = "message" in error && typeof error.message === "string" ? error.message : "";
   return error.code === "P2010" && /constraint/i.test(message);
 }

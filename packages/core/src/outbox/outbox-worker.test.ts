@@ -1,4 +1,4 @@
-import type { PrismaClient } from "@kabar/db";
+import { type PrismaClient, throughPrisma } from "@kabar/db";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   countReaching,
@@ -149,8 +149,8 @@ describe("outbox worker", { timeout: 20_000 }, () => {
   });
 
   it("survives a failed database write and delivers the message once the database answers again", async () => {
-    // The claim lands but its timeline line does not: the message is left in "sending", which a
-    // worker that only reads "queued" would never look at again.
+    // The claim lands but its timeline line does not (the line is written while the message goes out):
+    // the step fails after the send, and what is left in "sending" must not be stranded there.
     let failures = 1;
     harness = await createHarness({
       random: () => 0,
@@ -160,10 +160,9 @@ describe("outbox worker", { timeout: 20_000 }, () => {
     const { id } = await harness.outbox.messages.send({ to: "081234567890", message: "halo" });
     await nextEvent(harness.events, statusOf(id, "sent"));
     const record = await harness.outbox.messages.get(id);
+    // sent once, and acknowledged: nothing was left to go out again
     expect(harness.port.sends.map((send) => send.messageId)).toEqual([record?.waMessageId]);
-    expect(record?.events.map((event) => event.detail)).toContain(
-      "re-sent with the same id after a database error",
-    );
+    expect(record?.status).toBe("sent");
     // the worker is still running: a later message goes out too
     await harness.outbox.messages.send({ to: "081234567890", message: "lagi" }, { waitFor: "sent" });
     expect(harness.port.sends).toHaveLength(2);
@@ -272,10 +271,11 @@ function withFailingWrites(db: PrismaClient, fails: (status: unknown) => boolean
   const executeRaw: PrismaClient["$executeRawUnsafe"] = (sql, ...values) => {
     // values[1]: the line's status (messageId comes first)
     if (sql.startsWith('INSERT INTO "MessageEvent"') && fails(values[1]))
-      throw new Error("SQLITE_IOERR: disk I/O error");
+      return Promise.reject(new Error("SQLITE_IOERR: disk I/O error"));
     return db.$executeRawUnsafe(sql, ...values);
   };
-  return new Proxy(db, {
+  // throughPrisma: the hot statements skip Prisma's pipeline (directStatements), and would skip this wrapper
+  return new Proxy(throughPrisma(db), {
     get: (target, key) => (key === "$executeRawUnsafe" ? executeRaw : Reflect.get(target, key)),
   });
 }
