@@ -114,8 +114,11 @@ async function insertClaimed(
     ...messageValues,
   );
   if (inserted === undefined) throw new Error(`the insert returned no seq for ${message.id}`);
-  const timeline = direct
-    .execute(sql(insertSql("MessageEvent", EVENT_COLUMNS, eventRows)), ...eventValues)
+  // Written once this turn of the event loop is over: SQLite's driver runs a statement synchronously,
+  // and the send's way from here to the wire is all promise steps, so started now the lines would run
+  // first, on its path; started after, they run while the send waits for WhatsApp's first answer.
+  const timeline = new Promise((resolve) => setImmediate(resolve))
+    .then(() => direct.execute(sql(insertSql("MessageEvent", EVENT_COLUMNS, eventRows)), ...eventValues))
     .then(
       () => null,
       (error: unknown) => error,
