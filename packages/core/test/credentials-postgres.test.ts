@@ -126,6 +126,8 @@ describe("WhatsApp credentials in PostgreSQL", { timeout: 90_000 }, () => {
       text: "Halo dari node B",
       messageId: "3EB0NODEB0001",
     });
+    // the send resolves once the library has handed it to the socket, not once the contact has it
+    await nodeA.harness.simulator.waitForMessages(CONTACT, 1);
     const received = await receivedOnceDecrypted(nodeA.harness.simulator);
     expect(received.map(({ id, text, decryptError }) => ({ id, text, decryptError }))).toEqual([
       { id: "3EB0NODEB0001", text: "Halo dari node B", decryptError: undefined },

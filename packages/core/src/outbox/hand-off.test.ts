@@ -64,7 +64,7 @@ describeOnEachEngine("hand-off to the idle worker", { timeout: 20_000 }, (engine
     harness = await createHarness({ engine });
     await harness.outbox.worker.close();
     const waMessageId = newWaMessageId();
-    const { row } = await createOutboxRepository(harness.database.db).insert(
+    const { row, timeline } = await createOutboxRepository(harness.database.db).insert(
       {
         id: newMessageId(),
         acceptedAt: new Date(),
@@ -83,6 +83,8 @@ describeOnEachEngine("hand-off to the idle worker", { timeout: 20_000 }, (engine
       () => true,
     );
     expect(row.status).toBe("sending");
+    // the crash comes after its lines were written (they are written while the message goes out)
+    await timeline;
     harness.session.connect();
     const sent = nextEvent(harness.events, statusOf(row.id, "sent"));
     await harness.restart();

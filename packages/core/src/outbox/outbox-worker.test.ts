@@ -266,12 +266,13 @@ describe("outbox worker", { timeout: 20_000 }, () => {
 });
 
 /** The database, except that a timeline line (a raw MessageEvent insert, outbox-insert-store.ts) whose
- * status `fails` chooses throws as a locked or broken SQLite file would. */
+ * status `fails` chooses is refused as a locked or broken SQLite file would refuse it. */
 function withFailingWrites(db: PrismaClient, fails: (status: unknown) => boolean): PrismaClient {
   const executeRaw: PrismaClient["$executeRawUnsafe"] = (sql, ...values) => {
     // values[1]: the line's status (messageId comes first)
     if (sql.startsWith('INSERT INTO "MessageEvent"') && fails(values[1]))
-      return Promise.reject(new Error("SQLITE_IOERR: disk I/O error"));
+      // the type only: Prisma's promise is a Promise with a tag, and a rejection is all a caller sees
+      return Promise.reject(new Error("SQLITE_IOERR: disk I/O error")) as ReturnType<typeof db.$executeRawUnsafe>;
     return db.$executeRawUnsafe(sql, ...values);
   };
   // throughPrisma: the hot statements skip Prisma's pipeline (directStatements), and would skip this wrapper
