@@ -146,8 +146,11 @@ async function enqueue(
     if (options.waitFor === "sent" && !SENT_OR_LATER.has(status)) {
       const timeoutMs = options.timeoutMs ?? DEFAULT_WAIT_MS;
       const deadline = Date.now() + timeoutMs;
-      // Re-read once: a duplicate may have been sent before we started listening.
-      status = toStatus((await deps.repository.findById(row.id))?.status ?? status);
+      // A duplicate may have been sent before we started listening: read it once. A new message was
+      // listened for since before its insert, so what it reached is known (no read on the send's path).
+      status = duplicate
+        ? toStatus((await deps.repository.findById(row.id))?.status ?? status)
+        : (seen.get(row.id) ?? status);
       while (!SENT_OR_LATER.has(status)) {
         const remaining = deadline - Date.now();
         if (remaining <= 0) {
