@@ -4,7 +4,8 @@
  * caller deletes it once core has taken the bytes. No part of the request names the temp path.
  */
 import { randomBytes } from "node:crypto";
-import { createWriteStream } from "node:fs";
+import { createWriteStream, type WriteStream } from "node:fs";
+import { once } from "node:events";
 import { mkdir, rm } from "node:fs/promises";
 import type { IncomingMessage } from "node:http";
 import path from "node:path";
@@ -69,6 +70,7 @@ export async function receiveUpload(
   let file: UploadedFile | null = null;
   let problem: HttpError | null = null;
   const writes: Promise<void>[] = [];
+  const outputs: WriteStream[] = [];
   // Past the file limit the parser only discards; an endless body must still end somewhere.
   let received = 0;
   const bodyCap = limits.maxFileBytes + MAX_FIELDS * MAX_FIELD_BYTES + 1024 * 1024;
@@ -102,7 +104,9 @@ export async function receiveUpload(
         field: "file",
       });
     });
-    writes.push(pipeline(stream, createWriteStream(target, { flags: "wx", mode: 0o600 })));
+    const output = createWriteStream(target, { flags: "wx", mode: 0o600 });
+    outputs.push(output);
+    writes.push(pipeline(stream, output));
   });
   const parsed = new Promise<void>((resolve, reject) => {
     parser.on("close", resolve);
@@ -118,15 +122,24 @@ export async function receiveUpload(
   } catch (error) {
     // Whichever failed first, the others settle too before the temp file goes (none left unhandled).
     await Promise.allSettled([parsed, ...writes]);
-    await removeUpload(file);
+    await removeAfterClosed(file, outputs);
     if (problem !== null) throw problem;
     throw badUpload(`The body is not valid multipart/form-data (${reasonOf(error)}).`);
   }
   if (problem !== null) {
-    await removeUpload(file);
+    await removeAfterClosed(file, outputs);
     throw problem;
   }
   return { fields, file };
+}
+
+/**
+ * A write stream torn down by a failed pipeline may still be opening its file in the thread pool, and
+ * creates it after a removal that did not wait: the refused upload would leave its temp file behind.
+ */
+async function removeAfterClosed(file: UploadedFile | null, outputs: readonly WriteStream[]): Promise<void> {
+  await Promise.all(outputs.map((output) => (output.closed ? undefined : once(output, "close").catch(() => {}))));
+  await removeUpload(file);
 }
 
 export async function removeUpload(file: UploadedFile | null): Promise<void> {
