@@ -78,7 +78,7 @@ export const envSchema = z.object({
     .default(10_000),
   /**
    * This node's name in a cluster (PostgreSQL): in /health, /metrics labels and pg application_name,
-   * so only characters safe in all three. Default `<hostname>:<PORT>`.
+   * so only characters safe in all three. Default `<hostname>:<PORT>` (`<hostname>:pid<pid>` with PORT=0).
    */
   CLUSTER_NODE_ID: z
     .string()
@@ -122,10 +122,14 @@ export function readEnv(source: Record<string, string | undefined> = process.env
   throw new EnvError(`Invalid environment: ${problems.join("; ")}. Fix the variable(s) and start again.`);
 }
 
-/** `<hostname>:<PORT>`, cut to the pattern's characters and length (host names can be long). */
+/**
+ * `<hostname>:<PORT>`, cut to the pattern's characters and length (host names can be long). With PORT=0
+ * (any free port) `<hostname>:pid<pid>`: two such nodes on one host would otherwise share a name, and
+ * a name is who holds the session's lease.
+ */
 function defaultNodeId(port: number): string {
-  const host = hostname().replace(/[^A-Za-z0-9._-]/g, "-").slice(0, 58) || "node";
-  return `${host}:${port}`;
+  const host = hostname().replace(/[^A-Za-z0-9._-]/g, "-").slice(0, 52) || "node";
+  return `${host}:${port === 0 ? `pid${process.pid}` : port}`;
 }
 
 /** Defaults for tests: everything from the schema, overridden by what the test passes. */

@@ -87,6 +87,8 @@ describe("start-up failures a user can fix are one line: problem — fix", () =>
     expect(envFor({ CLUSTER_NODE_ID: "eu-1.node_a:3001" }).CLUSTER_NODE_ID).toBe("eu-1.node_a:3001");
     // unset: the host name and the port, so two nodes on one machine differ
     expect(envFor({ PORT: "3001" }).CLUSTER_NODE_ID).toMatch(/^[A-Za-z0-9._-]+:3001$/);
+    // any free port: the process, so two such nodes on one host never share a name (the lease's holder)
+    expect(envFor({ PORT: "0" }).CLUSTER_NODE_ID).toMatch(new RegExp(`^[A-Za-z0-9._-]+:pid${process.pid}$`));
   });
 
   it("pnpm start prints only that line and exits 1 (no stack trace)", async () => {
