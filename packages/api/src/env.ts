@@ -2,10 +2,9 @@
  * The only place that reads process.env. Validated once; a wrong value stops start-up with
  * one line naming the variable and what it should be.
  */
-import { hostname } from "node:os";
 import path from "node:path";
 import { resolveDatabaseUrl, resolveSessionsDir } from "@kabar/db";
-import { waWebVersionText } from "@kabar/core";
+import { defaultNodeId, waWebVersionText } from "@kabar/core";
 import { z } from "zod";
 import { trustProxySchema } from "./http/client-address.js";
 
@@ -90,10 +89,7 @@ export const envSchema = z.object({
   PUBLIC_URL: z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }).optional(),
 });
 
-export type Env = Omit<
-  z.infer<typeof envSchema>,
-  "DATABASE_URL" | "WA_SESSIONS_DIR" | "CLUSTER_NODE_ID"
-> & {
+export type Env = Omit<z.infer<typeof envSchema>, "DATABASE_URL" | "WA_SESSIONS_DIR" | "CLUSTER_NODE_ID"> & {
   DATABASE_URL: string;
   WA_SESSIONS_DIR: string;
   CLUSTER_NODE_ID: string;
@@ -120,16 +116,6 @@ export function readEnv(source: Record<string, string | undefined> = process.env
   }
   const problems = result.error.issues.map((issue) => `${issue.path.join(".")} ${issue.message}`);
   throw new EnvError(`Invalid environment: ${problems.join("; ")}. Fix the variable(s) and start again.`);
-}
-
-/**
- * `<hostname>:<PORT>`, cut to the pattern's characters and length (host names can be long). With PORT=0
- * (any free port) `<hostname>:pid<pid>`: two such nodes on one host would otherwise share a name, and
- * a name is who holds the session's lease.
- */
-function defaultNodeId(port: number): string {
-  const host = hostname().replace(/[^A-Za-z0-9._-]/g, "-").slice(0, 52) || "node";
-  return `${host}:${port === 0 ? `pid${process.pid}` : port}`;
 }
 
 /** Defaults for tests: everything from the schema, overridden by what the test passes. */

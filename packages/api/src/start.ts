@@ -6,7 +6,7 @@ import { accessSync, constants, mkdirSync } from "node:fs";
 import { createDatabase, DatabaseUrlError, MigrationError, migrateDatabase } from "@kabar/db";
 import type { Logger } from "pino";
 import { EnvError, type Env } from "./env.js";
-import { defaultNodeId, type Kabar, KabarError, type KabarOptions } from "./kabar.js";
+import { type Kabar, KabarError, type KabarOptions } from "./kabar.js";
 import { tightenPrivateFiles } from "./private-files.js";
 import { createServer } from "./server.js";
 import type { ServerMeta } from "./trpc/context.js";
@@ -66,7 +66,7 @@ export async function startKabar(options: StartOptions): Promise<RunningKabar> {
   const migration = await migrateDatabase(env.DATABASE_URL);
   if (migration.applied.length > 0) logger.info({ applied: migration.applied }, "database migrated");
   tightenPrivateFiles({ databaseUrl: env.DATABASE_URL, sessionsDir: env.WA_SESSIONS_DIR }, logger);
-  const nodeId = env.CLUSTER_NODE_ID ?? defaultNodeId(env.PORT);
+  const nodeId = env.CLUSTER_NODE_ID;
   // PostgreSQL: every connection of this node is named after it (a test or an operator can find them)
   const db = createDatabase(env.DATABASE_URL, { applicationName: `kabar-${nodeId}` });
   let kabar: Kabar | null = null;

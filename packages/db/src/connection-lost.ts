@@ -3,7 +3,17 @@
  * pg_terminate_backend, a restart, a failover; or the socket broke). The query may or may not have
  * committed; what it was part of can be asked for again (a send with the same idempotency key is stored once).
  */
-const CONNECTION_CODES = new Set(["57P01", "57P02", "57P03", "08000", "08003", "08006", "ECONNRESET", "ECONNREFUSED", "EPIPE"]);
+const CONNECTION_CODES = new Set([
+  "57P01",
+  "57P02",
+  "57P03",
+  "08000",
+  "08003",
+  "08006",
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "EPIPE",
+]);
 const CONNECTION_MESSAGES =
   /terminating connection|Connection terminated|connection ended|Client has encountered a connection error|server closed the connection/i;
 

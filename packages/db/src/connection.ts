@@ -111,7 +111,6 @@ class ConfiguredClient implements Client {
    * cannot run inside transaction(). Its connection is dropped afterwards, like the driver does.
    */
   async scriptTransaction(): Promise<Transaction> {
-    await this.#untilNoTransaction();
     const transaction = await this.#whileBusy((inner) => inner.transaction("write"));
     this.#isConfigured = false;
     return transaction;
@@ -159,10 +158,6 @@ class ConfiguredClient implements Client {
         await new Promise((resolve) => setTimeout(resolve, delay));
       }
     }
-  }
-
-  async #untilNoTransaction(): Promise<void> {
-    while (this.#openTransaction) await this.#openTransaction;
   }
 
   /**

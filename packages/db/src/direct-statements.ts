@@ -39,7 +39,19 @@ export function throughPrisma<T extends object>(client: T): T {
   });
 }
 
+// One per client: the hot statements ask for it on every call.
+const made = new WeakMap<PrismaClient, DirectStatements>();
+
 export function directStatements(db: PrismaClient): DirectStatements {
+  let statements = made.get(db);
+  if (!statements) {
+    statements = make(db);
+    made.set(db, statements);
+  }
+  return statements;
+}
+
+function make(db: PrismaClient): DirectStatements {
   const connectionOf = (db as unknown as Record<symbol, (() => Connection | null) | undefined>)[CONNECTION];
   // Before Prisma's first query, or after $disconnect, there is no open connection: Prisma opens one.
   const open = () => {

@@ -36,8 +36,18 @@ export interface ClusterNode {
   close(): Promise<void>;
 }
 
-export function defaultNodeId(port?: number | string): string {
-  return `${os.hostname()}:${port ?? process.pid}`;
+/**
+ * A node's name when none is given: `<hostname>:<port>`, or `<hostname>:pid<pid>` without a port or with
+ * port 0 (any free port), so two nodes on one host never share one — a name is who holds the session's
+ * lease. Cut to the characters and length a node id allows (host names can be long or odd).
+ */
+export function defaultNodeId(port?: number): string {
+  const host =
+    os
+      .hostname()
+      .replace(/[^A-Za-z0-9._-]/g, "-")
+      .slice(0, 52) || "node";
+  return `${host}:${port === undefined || port === 0 ? `pid${process.pid}` : port}`;
 }
 
 export function singleNode(nodeId: string, duties: Pick<OwnerDuties, "run">): ClusterNode {

@@ -14,7 +14,13 @@ import type { PublishingEventBus } from "../events/event-bus.js";
 import type { SettingsStore } from "../settings/settings-service.js";
 import type { WhatsAppPort } from "../whatsapp/port.js";
 import type { MessageStatus } from "../schemas.js";
-import { type Clock, changeStatus, type OutboxSession, publishStatus, systemClock } from "./outbox-context.js";
+import {
+  type Clock,
+  changeStatus,
+  type OutboxSession,
+  publishStatus,
+  systemClock,
+} from "./outbox-context.js";
 import { createMessageRecords } from "./message-records.js";
 import type { MediaStore } from "./media-store.js";
 import { createOutboxRepository } from "./outbox-repository.js";

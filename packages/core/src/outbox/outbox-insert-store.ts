@@ -143,7 +143,6 @@ export function insertTimelineLine(
     params: string | null;
   },
 ): Promise<void> {
-  // Not async: started here and now, as Prisma's create was (a write refused at once throws at once).
   return directStatements(db)
     .execute(
       sqlDialect(db).sql(insertSql("MessageEvent", LINE_COLUMNS, 1)),

@@ -236,7 +236,9 @@ export function createOutboxRepository(db: PrismaClient) {
     },
 
     /** Messages whose row changed since `since`, with their status now (a takeover announces them again). */
-    changedSince(since: Date): Promise<{ id: string; to: string; status: string; lastError: string | null }[]> {
+    changedSince(
+      since: Date,
+    ): Promise<{ id: string; to: string; status: string; lastError: string | null }[]> {
       return db.outboxMessage.findMany({
         where: { updatedAt: { gte: since } },
         select: { id: true, to: true, status: true, lastError: true },

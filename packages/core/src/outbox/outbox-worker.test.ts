@@ -272,7 +272,9 @@ function withFailingWrites(db: PrismaClient, fails: (status: unknown) => boolean
     // values[1]: the line's status (messageId comes first)
     if (sql.startsWith('INSERT INTO "MessageEvent"') && fails(values[1]))
       // the type only: Prisma's promise is a Promise with a tag, and a rejection is all a caller sees
-      return Promise.reject(new Error("SQLITE_IOERR: disk I/O error")) as ReturnType<typeof db.$executeRawUnsafe>;
+      return Promise.reject(new Error("SQLITE_IOERR: disk I/O error")) as ReturnType<
+        typeof db.$executeRawUnsafe
+      >;
     return db.$executeRawUnsafe(sql, ...values);
   };
   // throughPrisma: the hot statements skip Prisma's pipeline (directStatements), and would skip this wrapper

@@ -178,8 +178,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     }
     // The message sent before it was not acknowledged and goes out again: this one waits its turn.
     if (behindFailure) return backToQueue(row, described("handoff_behind_resend", {}));
-    if (pause.isByHand() || pause.until() !== null)
-      return backToQueue(row, described("handoff_paused", {}));
+    if (pause.isByHand() || pause.until() !== null) return backToQueue(row, described("handoff_paused", {}));
     const sessionId = session.activeSessionId();
     if (sessionId === null || !isConnected()) {
       await settler.settle(row, { kind: "disconnected" });

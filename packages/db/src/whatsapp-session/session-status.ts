@@ -21,7 +21,10 @@ export interface StatusReport {
 }
 
 export async function describeStatus(database: PrismaClient, now: Date = new Date()): Promise<StatusReport> {
-  const sessions = await database.whatsAppSession.findMany({ select: statusSelect, orderBy: [...THE_SESSION_ORDER] });
+  const sessions = await database.whatsAppSession.findMany({
+    select: statusSelect,
+    orderBy: [...THE_SESSION_ORDER],
+  });
   const [session] = sessions;
   if (!session) {
     return {
