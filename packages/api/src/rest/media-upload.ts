@@ -138,7 +138,9 @@ export async function receiveUpload(
  * creates it after a removal that did not wait: the refused upload would leave its temp file behind.
  */
 async function removeAfterClosed(file: UploadedFile | null, outputs: readonly WriteStream[]): Promise<void> {
-  await Promise.all(outputs.map((output) => (output.closed ? undefined : once(output, "close").catch(() => {}))));
+  await Promise.all(
+    outputs.map((output) => (output.closed ? undefined : once(output, "close").catch(() => {}))),
+  );
   await removeUpload(file);
 }
 
