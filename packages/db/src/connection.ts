@@ -1,11 +1,7 @@
-import {
-  type Client,
-  createClient,
-  type InStatement,
-  type ResultSet,
-  type Transaction,
-  type TransactionMode,
-} from "@libsql/client";
+import type { Client, InStatement, ResultSet, Transaction, TransactionMode } from "@libsql/client";
+import { Sqlite3Client } from "@libsql/client/sqlite3";
+import Database from "libsql";
+import { databaseFilePath } from "./database-url.js";
 
 /** Wait this long for another writer (a second process, or the server while a script runs) before a
  * statement fails with SQLITE_BUSY. */
@@ -42,17 +38,20 @@ const CONNECTION_PRAGMAS = [
  * stuck connection "wrote" is lost. A fresh connection has none of that.
  */
 class ConfiguredClient implements Client {
-  readonly protocol: string;
-  #url: string;
+  readonly protocol = "file";
+  #path: string;
   #inner: Client;
+  /** The driver's connection under #inner, for the statements run on it directly (run()). */
+  #driver: Database.Database;
+  /** run()'s prepared statements on #driver, by SQL text: dropped with the connection. */
+  #prepared = new Map<string, PreparedStatement>();
   #isConfigured = false;
   /** Settles when the transaction open on #inner ends; null when none is open. */
   #openTransaction: Promise<void> | null = null;
 
   constructor(url: string) {
-    this.#url = url;
-    this.#inner = createClient({ url });
-    this.protocol = this.#inner.protocol;
+    this.#path = databaseFilePath(url);
+    ({ client: this.#inner, driver: this.#driver } = openLocal(this.#path));
   }
 
   get closed(): boolean {
@@ -67,6 +66,44 @@ class ConfiguredClient implements Client {
   execute(statement: InStatement): Promise<ResultSet> {
     // an autocommit statement that met SQLITE_BUSY did nothing, so running it again is safe
     return this.#whileBusy((inner) => inner.execute(statement));
+  }
+
+  /**
+   * One statement of the outbox's hot path (direct-statements.ts), on the driver itself: its prepared
+   * form is kept for the next call, and its rows come back as plain objects. The client would prepare
+   * it again and build a result set each time, about half of the statement's cost (BENCHMARKS.md,
+   * figure 8). Same rules as execute(): never inside another caller's transaction, retried while busy.
+   * Values: text, numbers, null.
+   */
+  run(
+    sql: string,
+    values: readonly unknown[],
+  ): Promise<{ rows: Record<string, unknown>[]; changes: number }> {
+    return this.#whileBusy(() => {
+      const prepared = this.#prepare(sql);
+      try {
+        return prepared.reader
+          ? { rows: prepared.statement.all(values) as Record<string, unknown>[], changes: 0 }
+          : { rows: [], changes: prepared.statement.run(values).changes };
+      } catch (error) {
+        // not kept after an error: the driver reports one, and the next call prepares it afresh
+        this.#prepared.delete(sql);
+        throw error;
+      }
+    });
+  }
+
+  #prepare(sql: string): PreparedStatement {
+    let prepared = this.#prepared.get(sql);
+    if (!prepared) {
+      const statement = this.#driver.prepare(sql);
+      prepared = { statement, reader: statement.reader };
+      // the hot path has a handful of statements; anything past the limit replaces the oldest
+      if (this.#prepared.size >= MAX_PREPARED)
+        this.#prepared.delete(this.#prepared.keys().next().value ?? "");
+      this.#prepared.set(sql, prepared);
+    }
+    return prepared;
   }
 
   batch(statements: InStatement[], mode?: TransactionMode): Promise<ResultSet[]> {
@@ -112,7 +149,8 @@ class ConfiguredClient implements Client {
    */
   async scriptTransaction(): Promise<Transaction> {
     const transaction = await this.#whileBusy((inner) => inner.transaction("write"));
-    this.#isConfigured = false;
+    // the transaction took the connection; this client carries on with a new one
+    this.#replaceConnection({ isOldOneTaken: true });
     return transaction;
   }
 
@@ -132,6 +170,7 @@ class ConfiguredClient implements Client {
   }
 
   close(): void {
+    this.#prepared.clear();
     this.#inner.close();
   }
 
@@ -139,7 +178,7 @@ class ConfiguredClient implements Client {
    * it), and on a fresh one again while it fails with SQLITE_BUSY, for up to BUSY_TIMEOUT_MS, waiting
    * between tries with timers. */
   async #whileBusy<T>(
-    run: (inner: Client) => Promise<T>,
+    run: (inner: Client) => T | Promise<T>,
     { isTransactionOwner = false }: { isTransactionOwner?: boolean } = {},
   ): Promise<T> {
     const giveUpAt = Date.now() + BUSY_TIMEOUT_MS;
@@ -171,11 +210,12 @@ class ConfiguredClient implements Client {
     return null;
   }
 
-  #replaceConnection(): void {
+  #replaceConnection({ isOldOneTaken = false }: { isOldOneTaken?: boolean } = {}): void {
     const stuck = this.#inner;
-    this.#inner = createClient({ url: this.#url });
+    ({ client: this.#inner, driver: this.#driver } = openLocal(this.#path));
+    this.#prepared.clear();
     this.#isConfigured = false;
-    stuck.close();
+    if (!isOldOneTaken) stuck.close();
   }
 
   async #configure(): Promise<void> {
@@ -267,6 +307,23 @@ function isBusy(error: unknown): boolean {
     (typeof code === "string" && code.startsWith("SQLITE_BUSY")) ||
     (typeof rawCode === "number" && (rawCode & 0xff) === 5)
   );
+}
+
+const MAX_PREPARED = 32;
+
+interface PreparedStatement {
+  statement: Database.Statement;
+  /** true when it returns rows (a SELECT, or a write with RETURNING) */
+  reader: boolean;
+}
+
+/**
+ * What the local libsql client's createClient opens for a file (its sqlite3.js `_createClient`), with the
+ * driver's connection in hand: integers as numbers, no sync or encryption options.
+ */
+function openLocal(path: string): { client: Client; driver: Database.Database } {
+  const driver = new Database(path);
+  return { client: new Sqlite3Client(path, {}, driver, "number"), driver };
 }
 
 export type Connection = ConfiguredClient;

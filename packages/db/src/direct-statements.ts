@@ -4,7 +4,7 @@
  * through the client's request chain and its query compiler before the driver runs it: per message
  * that was ~4 ms of the event loop for ~8 statements the driver runs in a fraction of that
  * (BENCHMARKS.md, figure 8). Here they go straight to the connection Prisma's adapter uses, whose
- * statements never land inside another caller's transaction (connection.ts). On PostgreSQL they are
+ * statements never land inside another caller's transaction and stay prepared between calls (connection.ts). On PostgreSQL they are
  * Prisma's raw calls, as before: the pool is Prisma's.
  *
  * Statements are written for the engine already (sqlDialect(db).sql). Values: text, numbers, null.
@@ -62,14 +62,12 @@ function make(db: PrismaClient): DirectStatements {
     async query<T>(statement: string, ...values: unknown[]): Promise<T[]> {
       const connection = open();
       if (connection === null) return db.$queryRawUnsafe<T[]>(statement, ...values);
-      const result = await connection.execute({ sql: statement, args: values as never });
-      // the driver's rows also carry each value under its column's index; callers read names only
-      return result.rows.map((row) => ({ ...row }) as T);
+      return (await connection.run(statement, values)).rows as T[];
     },
     async execute(statement: string, ...values: unknown[]): Promise<number> {
       const connection = open();
       if (connection === null) return db.$executeRawUnsafe(statement, ...values);
-      return (await connection.execute({ sql: statement, args: values as never })).rowsAffected;
+      return (await connection.run(statement, values)).changes;
     },
   };
 }

@@ -105,13 +105,24 @@ it("holds other statements until its open transaction ends, so a rollback undoes
   client.close();
 });
 
-it("never runs a statement inside a transaction that began after the statement was asked for", async () => {
+it.each([
+  [
+    "a client statement",
+    (client: ReturnType<typeof openConnection>, round: number) =>
+      client.execute(`INSERT INTO t VALUES (${round})`),
+  ],
+  [
+    "a direct statement",
+    (client: ReturnType<typeof openConnection>, round: number) =>
+      client.run("INSERT INTO t VALUES (?)", [round]),
+  ],
+])("never runs %s inside a transaction that began after the statement was asked for", async (_, insert) => {
   const client = openConnection(url);
   await client.execute("CREATE TABLE t (x INTEGER)");
   for (let round = 0; round < 20; round += 1) {
     // both in one step: the transaction's BEGIN and the statement race for the connection
     const opening = client.transaction("write");
-    const outside = client.execute(`INSERT INTO t VALUES (${round})`);
+    const outside = insert(client, round);
     const transaction = await opening;
     await transaction.execute("INSERT INTO t VALUES (-1)");
     await transaction.rollback();
@@ -144,4 +155,22 @@ it("runs direct statements beside Prisma's transactions on one connection withou
   } finally {
     await db.$disconnect();
   }
+});
+
+it("keeps a direct statement prepared, through a failed run and a script that took the connection", async () => {
+  const client = openConnection(url);
+  await client.execute("CREATE TABLE t (seq INTEGER PRIMARY KEY AUTOINCREMENT, k TEXT UNIQUE, n INTEGER)");
+  const insert = "INSERT INTO t (k, n) VALUES (?, ?) RETURNING seq, k, n";
+  // rows as plain objects by column name, integers as numbers
+  expect((await client.run(insert, ["a", 1])).rows).toEqual([{ seq: 1, k: "a", n: 1 }]);
+  await expect(client.run(insert, ["a", 2])).rejects.toMatchObject({ code: "SQLITE_CONSTRAINT_UNIQUE" });
+  expect((await client.run(insert, ["b", 2])).rows).toEqual([{ seq: 2, k: "b", n: 2 }]);
+  // a migration's script transaction takes the connection away; the next run uses a new one
+  const script = await client.scriptTransaction();
+  await script.executeMultiple("INSERT INTO t (k, n) VALUES ('c', 3); INSERT INTO t (k, n) VALUES ('d', 4);");
+  await script.commit();
+  expect((await client.run(insert, ["e", 5])).rows).toEqual([{ seq: 5, k: "e", n: 5 }]);
+  expect(await client.run("UPDATE t SET n = n + ? WHERE n > ?", [10, 2])).toEqual({ rows: [], changes: 3 });
+  client.close();
+  expect(await countRows("t")).toBe(5);
 });
