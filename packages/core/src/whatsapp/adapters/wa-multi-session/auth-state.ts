@@ -12,8 +12,11 @@
  * - A write refused because this node no longer holds the session (the lease's fencing) is dropped and
  *   reported: it must never land, not even later.
  * - After a logout nothing still in flight may write into the store a new link creates.
+ * - Key files are read from memory once read or written (key-file-cache.ts); creds.json, read once per
+ *   auth state, always from the storage.
  */
 import type { AuthenticationCreds, AuthenticationState, SignalDataTypeMap } from "@whiskeysockets/baileys";
+import { cachedKeyFile, forgetKeyFiles, keyFilesWritten, readKeyFileThrough } from "./key-file-cache.js";
 import { baileys } from "./library-modules.js";
 
 export const CREDS_FILE = "creds.json";
@@ -76,6 +79,7 @@ export function closeAuthStorage(location: string): void {
   for (const close of openStates.get(location) ?? []) close();
   openStates.delete(location);
   unwritten.delete(location);
+  forgetKeyFiles(location);
   // Nothing of it is held in memory any more, so a crash can no longer lose any of it.
   settleIfAllWritten(location);
 }
@@ -86,6 +90,8 @@ export async function useAuthState(
 ): Promise<AtomicAuthState> {
   const { location } = storage;
   stores.set(location, { storage, options });
+  // What this process remembers of the files may be older than the storage (another node wrote it)
+  forgetKeyFiles(location);
   await storage.prepare?.();
   let isClosed = false;
   const states = openStates.get(location) ?? [];
@@ -98,17 +104,28 @@ export async function useAuthState(
 
   const write = async (changes: Map<string, string | null>) => {
     if (isClosed || changes.size === 0) return;
+    keyFilesWritten(location, changes.has(CREDS_FILE) ? withoutCreds(changes) : changes);
     return serialized(location, [...changes.keys()], async () => {
       if (!isClosed) await store(location, changes);
     });
   };
-  const read = async (name: string): Promise<unknown> => {
+  const readStored = async (name: string): Promise<string | null> => {
     let content: string | null = null;
     await serialized(location, [name], async () => {
       const kept = unwritten.get(location);
       // A failed read throws: "no credentials" would start a new device and overwrite the linked one.
       content = kept?.has(name) ? (kept.get(name) ?? null) : await storage.read(name);
     });
+    return content;
+  };
+  const read = async (name: string): Promise<unknown> => {
+    const cached = name === CREDS_FILE ? undefined : cachedKeyFile(location, name);
+    const content =
+      cached !== undefined
+        ? cached
+        : name === CREDS_FILE
+          ? await readStored(name)
+          : await readKeyFileThrough(location, name, () => readStored(name));
     try {
       return content === null ? null : JSON.parse(content, baileys.BufferJSON.reviver);
     } catch {
@@ -176,11 +193,16 @@ async function store(location: string, changes: Map<string, string | null>): Pro
     if (failure?.kind === "fenced") {
       // Never to land: forget what was kept too, so a read no longer serves it either.
       for (const name of changes.keys()) unwritten.get(location)?.delete(name);
+      forgetKeyFiles(location);
       settleIfAllWritten(location);
       options.onFenced?.(error instanceof Error ? error : new Error(String(error)));
       return;
     }
-    if (failure?.kind !== "unwritable") throw error;
+    if (failure?.kind !== "unwritable") {
+      // not landed, nor kept: a read must go to the storage again
+      forgetKeyFiles(location, changes.keys());
+      throw error;
+    }
     const kept = unwritten.get(location) ?? new Map<string, string | null>();
     for (const [name, content] of changes) kept.set(name, content);
     unwritten.set(location, kept);
@@ -224,4 +246,8 @@ function retryUnwrittenLater(): void {
   }, RETRY_UNWRITTEN_MS);
   // pending writes alone must not keep a process alive that is otherwise done
   retryTimer.unref();
+}
+
+function withoutCreds(changes: Map<string, string | null>): Map<string, string | null> {
+  return new Map([...changes].filter(([name]) => name !== CREDS_FILE));
 }
