@@ -54,19 +54,7 @@ export async function readSizedJsonBody(
 ): Promise<{ value: unknown; size: number }> {
   // A client still uploading when we answer sees a reset instead of the 413, so a refused body
   // is read to its end (and thrown away) before the answer goes out.
-  let isTooLarge = Number(req.headers["content-length"] ?? 0) > maxBytes;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
-    size += buffer.length;
-    if (size > DRAIN_CAP_BYTES) break;
-    if (size > maxBytes) {
-      isTooLarge = true;
-      chunks.length = 0;
-    }
-    if (!isTooLarge) chunks.push(buffer);
-  }
+  const { chunks, size, isTooLarge } = await readChunks(req, maxBytes);
   if (isTooLarge) throw tooLarge;
   const text = Buffer.concat(chunks).toString("utf8").trim();
   if (text === "") return { value: undefined, size };
@@ -79,4 +67,54 @@ export async function readSizedJsonBody(
       message: `The request body is not valid JSON (${reason}).`,
     });
   }
+}
+
+/**
+ * The body's chunks, none kept once it passes maxBytes; past DRAIN_CAP_BYTES the request is destroyed.
+ * Listeners rather than `for await`: the stream's async iterator costs several promises per request on
+ * the send path (BENCHMARKS.md, figure 8).
+ */
+function readChunks(
+  req: IncomingMessage,
+  maxBytes: number,
+): Promise<{ chunks: Buffer[]; size: number; isTooLarge: boolean }> {
+  return new Promise((resolve, reject) => {
+    let isTooLarge = Number(req.headers["content-length"] ?? 0) > maxBytes;
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = (error?: Error) => {
+      req.off("data", onData).off("end", onEnd).off("error", onError).off("close", onClose);
+      if (error) reject(error);
+      else resolve({ chunks, size, isTooLarge });
+    };
+    const onData = (chunk: Buffer | string) => {
+      const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
+      size += buffer.length;
+      if (size > DRAIN_CAP_BYTES) {
+        isTooLarge = true;
+        chunks.length = 0;
+        done();
+        req.destroy();
+        return;
+      }
+      if (size > maxBytes) {
+        isTooLarge = true;
+        chunks.length = 0;
+      }
+      if (!isTooLarge) chunks.push(buffer);
+    };
+    const onEnd = () => done();
+    const onError = (error: Error) => done(error);
+    // the client went away before the body ended
+    const onClose = () => done(new Error("the request was aborted before its body ended"));
+    if (req.readableEnded) return done();
+    // Usually the whole body came with the headers and is buffered already: take it at once.
+    if (req.complete) {
+      const buffered = req.read() as Buffer | string | null;
+      if (buffered !== null) onData(buffered);
+      if (req.readableLength === 0) return done();
+    }
+    if (req.destroyed) return done(new Error("the request was aborted before its body ended"));
+    req.on("data", onData).on("end", onEnd).on("error", onError).on("close", onClose);
+  });
 }
