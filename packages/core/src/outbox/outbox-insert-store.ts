@@ -114,10 +114,11 @@ async function insertClaimed(
     ...messageValues,
   );
   if (inserted === undefined) throw new Error(`the insert returned no seq for ${message.id}`);
-  // Written once this turn of the event loop is over: SQLite's driver runs a statement synchronously,
-  // and the send's way from here to the wire is all promise steps, so started now the lines would run
-  // first, on its path; started after, they run while the send waits for WhatsApp's first answer.
-  const timeline = new Promise((resolve) => setImmediate(resolve))
+  // Written two turns of the event loop from now: SQLite's driver runs a statement synchronously, the
+  // send's way from here to its first frame is all promise steps, and POST /api/messages answers in the
+  // next turn (message-routes.ts). Started sooner, the lines would run on the send's path or ahead of
+  // that answer. Later lines of the message wait for these (outbox-repository.ts).
+  const timeline = new Promise((resolve) => setImmediate(() => setImmediate(resolve)))
     .then(() => direct.execute(sql(insertSql("MessageEvent", EVENT_COLUMNS, eventRows)), ...eventValues))
     .then(
       () => null,

@@ -65,14 +65,31 @@ export function createOutboxRepository(db: PrismaClient) {
   const groupCommit = createGroupCommit(createInsertStore(db));
   // Unfinished messages the last queuedHeads saw: which of its two ways to read the heads fits.
   let lastUnfinished = 0;
+  // A lone hand-off's first lines, still being written after its row (outbox-insert-store.ts), by
+  // message id: a later line of the same message (its ack's "sent") waits for them, so the timeline
+  // reads in the order things happened however soon the ack comes.
+  const linesInFlight = new Map<string, Promise<unknown>>();
+  const lineAfterEarlierOnes = async (id: string, event: Transition["event"]) => {
+    await linesInFlight.get(id);
+    await insertTimelineLine(db, eventColumns(id, event));
+  };
   return {
     /**
      * Inserts the message, or returns the one already stored under the same idempotency key.
      * Resolves only once the row and its "queued" event are committed; inserts that arrive
      * together share one commit (group-commit.ts), in arrival order.
      */
-    insert(message: NewOutboxMessage, claim?: () => boolean): Promise<InsertResult> {
-      return groupCommit.insert(message, claim);
+    async insert(message: NewOutboxMessage, claim?: () => boolean): Promise<InsertResult> {
+      const inserted = await groupCommit.insert(message, claim);
+      const { row, timeline } = inserted;
+      if (timeline) {
+        linesInFlight.set(row.id, timeline);
+        // settles with the lines' error or null, never rejects (insertClaimed)
+        void timeline.then(() => {
+          if (linesInFlight.get(row.id) === timeline) linesInFlight.delete(row.id);
+        });
+      }
+      return inserted;
     },
 
     /** The oldest queued message (tests and diagnostics; the worker reads queuedHeads). */
@@ -189,7 +206,7 @@ export function createOutboxRepository(db: PrismaClient) {
       if (updated.count === 0) return null;
       // Not in one transaction with the update: a crash in between loses a timeline line, never
       // a status, and one writer at a time keeps SQLite free of busy errors.
-      return { timeline: insertTimelineLine(db, eventColumns(id, change.event)) };
+      return { timeline: lineAfterEarlierOnes(id, change.event) };
     },
 
     /** An ack's common case in one statement (ack-write.ts); null: take the general path. */
@@ -198,8 +215,8 @@ export function createOutboxRepository(db: PrismaClient) {
     },
 
     /** A timeline line for a change already written. */
-    async addTimeline(id: string, event: Transition["event"]): Promise<void> {
-      await insertTimelineLine(db, eventColumns(id, event));
+    addTimeline(id: string, event: Transition["event"]): Promise<void> {
+      return lineAfterEarlierOnes(id, event);
     },
 
     /** Rows a killed process left in "sending": they go out again with the same WhatsApp id. */
