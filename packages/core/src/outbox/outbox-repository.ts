@@ -2,7 +2,7 @@
  * Every database access of the outbox. Writes that change a message's status are conditional on
  * the status it is expected to have, so a late ack and the worker can never move a message back.
  */
-import type { Prisma, PrismaClient } from "@kabar/db";
+import { directStatements, type Prisma, type PrismaClient, sqlDialect } from "@kabar/db";
 import type { MessageEventRecord } from "../contract.js";
 import type { MessageStatus } from "../schemas.js";
 import type { Described, DetailCode, DetailParams } from "./detail-codes.js";
@@ -232,7 +232,14 @@ export function createOutboxRepository(db: PrismaClient) {
       return rows;
     },
 
-    findByWaMessageId(waMessageId: string): Promise<OutboxRow | null> {
+    async findByWaMessageId(waMessageId: string): Promise<OutboxRow | null> {
+      // Asked for every ack the one-statement path did not move, mostly acks of messages the outbox
+      // never sent (the phone's own): a prepared lookup answers those without compiling a Prisma query.
+      const [known] = await directStatements(db).query(
+        sqlDialect(db).sql(`SELECT 1 AS "known" FROM "OutboxMessage" WHERE "waMessageId" = ? LIMIT 1`),
+        waMessageId,
+      );
+      if (known === undefined) return null;
       return db.outboxMessage.findUnique({ where: { waMessageId }, select: outboxRowSelect });
     },
 

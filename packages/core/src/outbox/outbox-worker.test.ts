@@ -14,6 +14,17 @@ describe("outbox worker", { timeout: 20_000 }, () => {
     await harness.close();
   });
 
+  /** A connected harness and one message it sent ("sent" stored), with its WhatsApp id. */
+  async function sentMessage(): Promise<{ id: string; waMessageId: string }> {
+    harness = await createHarness();
+    harness.session.connect();
+    const { id } = await harness.outbox.messages.send(
+      { to: "081234567890", message: "halo" },
+      { waitFor: "sent" },
+    );
+    return { id, waMessageId: (await harness.outbox.messages.get(id))?.waMessageId ?? "" };
+  }
+
   it("queues while disconnected and delivers in order after connecting", async () => {
     harness = await createHarness();
     const queuedEvents: string[] = [];
@@ -169,15 +180,8 @@ describe("outbox worker", { timeout: 20_000 }, () => {
   });
 
   it("records delivered and read acks by WhatsApp id, even after a restart", async () => {
-    harness = await createHarness();
-    harness.session.connect();
-    const { id } = await harness.outbox.messages.send(
-      { to: "081234567890", message: "halo" },
-      { waitFor: "sent" },
-    );
+    const { id, waMessageId } = await sentMessage();
     await harness.restart();
-    const record = await harness.outbox.messages.get(id);
-    const waMessageId = record?.waMessageId ?? "";
     const read = nextEvent(harness.events, statusOf(id, "read"));
     harness.port.ack("kabar_test", waMessageId, "read");
     harness.port.ack("kabar_test", waMessageId, "delivered");
@@ -189,16 +193,10 @@ describe("outbox worker", { timeout: 20_000 }, () => {
   });
 
   it("counts a read receipt that arrives alone as delivered too", async () => {
-    harness = await createHarness();
-    harness.session.connect();
-    const { id } = await harness.outbox.messages.send(
-      { to: "081234567890", message: "halo" },
-      { waitFor: "sent" },
-    );
-    const record = await harness.outbox.messages.get(id);
+    const { id, waMessageId } = await sentMessage();
     const delivered = nextEvent(harness.events, statusOf(id, "delivered"));
     const read = nextEvent(harness.events, statusOf(id, "read"));
-    harness.port.ack("kabar_test", record?.waMessageId ?? "", "read");
+    harness.port.ack("kabar_test", waMessageId, "read");
     await delivered;
     await read;
     const after = await harness.outbox.messages.get(id);
@@ -215,17 +213,29 @@ describe("outbox worker", { timeout: 20_000 }, () => {
     ]);
   });
 
-  it("writes delivered once when its receipt comes before the read", async () => {
-    harness = await createHarness();
-    harness.session.connect();
-    const { id } = await harness.outbox.messages.send(
-      { to: "081234567890", message: "halo" },
-      { waitFor: "sent" },
-    );
-    const record = await harness.outbox.messages.get(id);
+  it("passes over acks of messages the outbox never sent (the phone's own) and applies the ones after them", async () => {
+    const { id, waMessageId } = await sentMessage();
+    const before = await harness.outbox.messages.list({ limit: 10 });
+    const statuses: string[] = [];
+    const off = harness.events.on(({ event }) => {
+      if (event.type === "message.status") statuses.push(`${event.message.id}:${event.message.status}`);
+    });
     const read = nextEvent(harness.events, statusOf(id, "read"));
-    harness.port.ack("kabar_test", record?.waMessageId ?? "", "delivered");
-    harness.port.ack("kabar_test", record?.waMessageId ?? "", "read");
+    for (const status of ["server_ack", "delivered", "read"] as const)
+      harness.port.ack("kabar_test", "3EB0PHONE0WN", status);
+    harness.port.ack("kabar_test", waMessageId, "read");
+    await read;
+    off();
+    expect(statuses).toEqual([`${id}:delivered`, `${id}:read`]);
+    const after = await harness.outbox.messages.list({ limit: 10 });
+    expect(after.items.map(({ id: itemId }) => itemId)).toEqual(before.items.map(({ id: itemId }) => itemId));
+  });
+
+  it("writes delivered once when its receipt comes before the read", async () => {
+    const { id, waMessageId } = await sentMessage();
+    const read = nextEvent(harness.events, statusOf(id, "read"));
+    harness.port.ack("kabar_test", waMessageId, "delivered");
+    harness.port.ack("kabar_test", waMessageId, "read");
     await read;
     const after = await harness.outbox.messages.get(id);
     expect(after?.events.map((event) => event.status)).toEqual([
