@@ -1,8 +1,9 @@
-import { readdir, readFile, utimes, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, utimes, writeFile } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createHarness, type Harness } from "../../test/outbox-harness.js";
-import { sha256Hex } from "./media-store.js";
+import { createMediaStore, sha256Hex } from "./media-store.js";
 import { MEDIA_LIMITS } from "./read-media.js";
 
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4]);
@@ -56,7 +57,7 @@ describe("media bytes on disk, once, by SHA-256", { timeout: 20_000 }, () => {
     });
   });
 
-  it("sends a retry (no server ack in time) with the same WhatsApp id and the same bytes, read from the file", async () => {
+  it("sends a retry (no server ack in time) with the same WhatsApp id and the same bytes", async () => {
     harness = await createHarness({ ackTimeoutMs: 200 });
     harness.port.script.push("no_ack", "ack");
     harness.session.connect();
@@ -127,5 +128,37 @@ describe("media bytes on disk, once, by SHA-256", { timeout: 20_000 }, () => {
 
     expect(await harness.outbox.pruneMedia()).toBe(2);
     expect((await mediaFiles(harness)).sort()).toEqual([fresh, sha256Hex(PNG), "notes.txt"].sort());
+  });
+});
+
+describe("the media folder's store", () => {
+  const dirs: string[] = [];
+  afterEach(async () => {
+    for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
+  });
+  const folder = async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "kabar-media-"));
+    dirs.push(dir);
+    return path.join(dir, "media");
+  };
+
+  it("reads back what was accepted, even when the caller reuses its buffer afterwards", async () => {
+    const store = createMediaStore(await folder());
+    const buffer = Uint8Array.from(PNG);
+    const { sha256 } = await store.put(buffer);
+    buffer.fill(0);
+    expect(await store.read(sha256)).toEqual(PNG);
+  });
+
+  it("forgets the bytes of a file it prunes", async () => {
+    const dir = await folder();
+    let now = Date.now();
+    const store = createMediaStore(dir, () => now);
+    const { sha256 } = await store.put(PNG);
+    now += 2 * 60 * 60_000;
+    const anHourAgo = new Date(Date.now() - 60 * 60_000);
+    await utimes(path.join(dir, sha256), anHourAgo, anHourAgo);
+    expect(await store.prune(async () => false)).toBe(1);
+    expect(await store.read(sha256)).toBeNull();
   });
 });

@@ -10,6 +10,12 @@ import path from "node:path";
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 /** Temp files start with a dot, so a listing of stored media never mistakes one for a file. */
 const TEMP_PREFIX = ".incoming-";
+/**
+ * Bytes stored lately, kept in memory for the send that usually follows at once (a message handed
+ * straight to the sender, a broadcast's one image): reading the file back cost ~0.7 ms of a 200 KB
+ * image's way out (BENCHMARKS.md, figure 1). At most this much in all; larger files are not kept.
+ */
+const RECENT_BYTES = 8 * 1024 * 1024;
 
 export interface StoredMedia {
   sha256: string;
@@ -37,6 +43,25 @@ export interface MediaFolder extends MediaStore {
 }
 
 export function createMediaStore(dir: string, now: () => number = Date.now): MediaFolder {
+  const recent = new Map<string, Uint8Array>();
+  let recentBytes = 0;
+  const keep = (sha256: string, data: Uint8Array) => {
+    if (data.byteLength > RECENT_BYTES / 2 || recent.has(sha256)) return;
+    // a copy: the caller's buffer is theirs to reuse
+    recent.set(sha256, Uint8Array.from(data));
+    recentBytes += data.byteLength;
+    for (const [oldest, bytes] of recent) {
+      if (recentBytes <= RECENT_BYTES) break;
+      recent.delete(oldest);
+      recentBytes -= bytes.byteLength;
+    }
+  };
+  const forget = (sha256: string) => {
+    const bytes = recent.get(sha256);
+    if (bytes === undefined) return;
+    recent.delete(sha256);
+    recentBytes -= bytes.byteLength;
+  };
   return {
     dir,
     async put(data) {
@@ -47,21 +72,30 @@ export function createMediaStore(dir: string, now: () => number = Date.now): Med
         // Fresh again, so a prune running now counts it as in use (see its grace period).
         const touchedAt = new Date(now());
         await utimes(target, touchedAt, touchedAt);
+        keep(sha256, data);
         return { sha256, size: data.byteLength };
       }
-      await mkdir(dir, { recursive: true, mode: 0o700 });
       const temp = path.join(dir, `${TEMP_PREFIX}${randomBytes(8).toString("hex")}`);
+      const write = () => writeFile(temp, data, { mode: 0o600, flush: true });
       try {
-        await writeFile(temp, data, { mode: 0o600, flush: true });
+        // the folder is made on the first write, and again if it was removed since
+        await write().catch(async (error: unknown) => {
+          if (!isMissing(error)) throw error;
+          await mkdir(dir, { recursive: true, mode: 0o700 });
+          await write();
+        });
         await rename(temp, target);
       } catch (error) {
         await rm(temp, { force: true });
         throw error;
       }
+      keep(sha256, data);
       return { sha256, size: data.byteLength };
     },
     async read(sha256) {
       if (!SHA256_HEX.test(sha256)) return null;
+      const kept = recent.get(sha256);
+      if (kept !== undefined) return kept;
       try {
         return new Uint8Array(await readFile(path.join(dir, sha256)));
       } catch (error) {
@@ -85,6 +119,7 @@ export function createMediaStore(dir: string, now: () => number = Date.now): Med
         const info = await stat(file).catch(() => null);
         if (!info?.isFile() || now() - info.mtimeMs < graceMs) continue;
         if (isStored && (await isReferenced(name))) continue;
+        if (isStored) forget(name);
         await rm(file, { force: true });
         removed += 1;
       }
