@@ -118,14 +118,12 @@ export async function useAuthState(
     });
     return content;
   };
+  const readKeyFile = async (name: string): Promise<string | null> => {
+    const cached = cachedKeyFile(location, name);
+    return cached !== undefined ? cached : readKeyFileThrough(location, name, () => readStored(name));
+  };
   const read = async (name: string): Promise<unknown> => {
-    const cached = name === CREDS_FILE ? undefined : cachedKeyFile(location, name);
-    const content =
-      cached !== undefined
-        ? cached
-        : name === CREDS_FILE
-          ? await readStored(name)
-          : await readKeyFileThrough(location, name, () => readStored(name));
+    const content = name === CREDS_FILE ? await readStored(name) : await readKeyFile(name);
     try {
       return content === null ? null : JSON.parse(content, baileys.BufferJSON.reviver);
     } catch {
