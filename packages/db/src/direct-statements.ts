@@ -4,8 +4,8 @@
  * through the client's request chain and its query compiler before the driver runs it: per message
  * that was ~4 ms of the event loop for ~8 statements the driver runs in a fraction of that
  * (BENCHMARKS.md, figure 8). Here they go straight to the connection Prisma's adapter uses, whose
- * statements never land inside another caller's transaction and stay prepared between calls (connection.ts). On PostgreSQL they are
- * Prisma's raw calls, as before: the pool is Prisma's.
+ * statements never land inside another caller's transaction and stay prepared between calls
+ * (connection.ts). On PostgreSQL they are Prisma's raw calls, as before: the pool is Prisma's.
  *
  * Statements are written for the engine already (sqlDialect(db).sql). Values: text, numbers, null.
  */

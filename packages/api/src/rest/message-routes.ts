@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from "node:timers/promises";
 import { listInboundInput, messageIdInput, sendMediaInput, sendMessageInput } from "@kabar/core/schemas";
 import { z } from "zod";
 import { JSON_MEDIA_BODY } from "../routers/messages/send-media.js";
@@ -54,7 +55,7 @@ export const messageRoutes: RestRoute[] = [
       // A message handed straight to the sender is on its way to WhatsApp in this same turn of the
       // event loop, up to its first wait for an answer; the 202 is written after that, not in between
       // (writing it first held the message's first frame back by the answer's ~0.2 ms; figure 8).
-      await new Promise((resolve) => setImmediate(resolve));
+      await nextTurn();
       return { status: 202, json: { id: result.id, status: result.status } };
     },
   },

@@ -10,6 +10,7 @@
  * - isolation of bad rows: a constraint error (e.g. a key another process just inserted) makes
  *   the batch retry one row at a time, so only that row's caller sees an error.
  */
+import { setImmediate as nextTurn } from "node:timers/promises";
 import type { NewOutboxMessage, OutboxRow } from "./outbox-row.js";
 
 export interface InsertResult {
@@ -57,7 +58,7 @@ export function createGroupCommit(store: GroupCommitStore, limits: GroupCommitLi
         // One turn of the event loop before each batch: sends started in the same tick (or
         // released by the previous commit) reach the queue and share this commit. Not for a
         // hand-off, which nothing was pending beside: it goes alone, the worker waiting for it.
-        if (!isLoneHandOff()) await new Promise<void>((resolve) => setImmediate(resolve));
+        if (!isLoneHandOff()) await nextTurn();
         await commit(takeBatch());
       }
     } finally {

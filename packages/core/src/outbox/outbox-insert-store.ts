@@ -2,6 +2,7 @@
  * The database side of group commit (group-commit.ts): the batch insert as raw multi-row SQL, the
  * one-at-a-time fallback, and the idempotency-key lookups.
  */
+import { setImmediate as nextTurn } from "node:timers/promises";
 import { directStatements, type PrismaClient, sqlDialect } from "@kabar/db";
 import type { GroupCommitStore, InsertResult } from "./group-commit.js";
 import { type NewOutboxMessage, type OutboxRow, outboxRowSelect } from "./outbox-row.js";
@@ -118,7 +119,8 @@ async function insertClaimed(
   // send's way from here to its first frame is all promise steps, and POST /api/messages answers in the
   // next turn (message-routes.ts). Started sooner, the lines would run on the send's path or ahead of
   // that answer. Later lines of the message wait for these (outbox-repository.ts).
-  const timeline = new Promise((resolve) => setImmediate(() => setImmediate(resolve)))
+  const timeline = nextTurn()
+    .then(() => nextTurn())
     .then(() => direct.execute(sql(insertSql("MessageEvent", EVENT_COLUMNS, eventRows)), ...eventValues))
     .then(
       () => null,
